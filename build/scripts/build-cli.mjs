@@ -1,0 +1,59 @@
+// Bundles the `envbench` CLI and the harness benchmark into out/cli with esbuild.
+// --if-stale: skip when the bundle is newer than every source file (fast `npm run envbench`).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const outDir = path.join(root, 'out', 'cli');
+const entries = { envbench: 'src/cli/envbench.ts', bench: 'src/cli/bench.ts' };
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
+    else newest = Math.max(newest, fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function isStale() {
+  const outputs = Object.keys(entries).map((name) => path.join(outDir, `${name}.cjs`));
+  if (!outputs.every((f) => fs.existsSync(f))) return true;
+  const built = Math.min(...outputs.map((f) => fs.statSync(f).mtimeMs));
+  return newestSource(path.join(root, 'src')) > built;
+}
+
+function gitCommit() {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return '';
+  }
+}
+
+if (process.argv.includes('--if-stale') && !isStale()) process.exit(0);
+
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+await build({
+  entryPoints: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, path.join(root, file)])),
+  outdir: outDir,
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'linked',
+  // Native addons are loaded from node_modules at run time.
+  external: ['better-sqlite3', 'node-pty', 'electron'],
+  define: {
+    __ENVBENCH_VERSION__: JSON.stringify(pkg.version),
+    __ENVBENCH_COMMIT__: JSON.stringify(gitCommit()),
+  },
+  banner: { js: '#!/usr/bin/env node' },
+  logLevel: 'warning',
+});
+fs.chmodSync(path.join(outDir, 'envbench.cjs'), 0o755);

@@ -1,0 +1,175 @@
+/*
+ * envbench-measure: run one command and report what it cost.
+ *
+ * Node cannot give per-child resource usage, so EnvBench measures every command through this
+ * tiny static helper (it also runs inside containers and Nix shells, hence static):
+ *   - wall time: CLOCK_MONOTONIC from just before fork to wait4() returning (as hyperfine does);
+ *   - CPU and peak RSS: getrusage(RUSAGE_CHILDREN) delta, which covers the whole tree because
+ *     the helper is a child subreaper and reaps every descendant;
+ *   - I/O: delta of /proc/self/io, into which the kernel folds the counters of reaped children.
+ *
+ * Usage: envbench-measure [--timeout-ms N] [--] COMMAND [ARG...]
+ * The command inherits stdin/stdout/stderr. The result is written as one JSON line to
+ * stderr, prefixed by "\n" RESULT_MARKER, after the command and its descendants are gone.
+ * SIGTERM/SIGINT/SIGHUP to the helper kill the command's process group and still report.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RESULT_MARKER "\x1e" "ENVBENCH-MEASURE "
+
+struct io_counters { uint64_t rchar, wchar, read_bytes, write_bytes; int ok; };
+
+static volatile sig_atomic_t child_pgid = 0;
+static volatile sig_atomic_t timed_out = 0;
+static volatile sig_atomic_t cancelled = 0;
+
+static void read_io(struct io_counters *io) {
+  memset(io, 0, sizeof *io);
+  FILE *f = fopen("/proc/self/io", "r");
+  if (!f) return;
+  char key[64];
+  unsigned long long value;
+  while (fscanf(f, "%63[^:]: %llu\n", key, &value) == 2) {
+    if (!strcmp(key, "rchar")) io->rchar = value;
+    else if (!strcmp(key, "wchar")) io->wchar = value;
+    else if (!strcmp(key, "read_bytes")) io->read_bytes = value;
+    else if (!strcmp(key, "write_bytes")) io->write_bytes = value;
+  }
+  io->ok = 1;
+  fclose(f);
+}
+
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static double tv_ms(struct timeval tv) { return tv.tv_sec * 1000.0 + tv.tv_usec / 1000.0; }
+
+static void kill_child_group(void) {
+  if (child_pgid > 0) kill(-child_pgid, SIGKILL);
+}
+
+static void on_alarm(int sig) { (void)sig; timed_out = 1; kill_child_group(); }
+static void on_terminate(int sig) { (void)sig; cancelled = 1; kill_child_group(); }
+
+static void json_string(FILE *out, const char *s) {
+  fputc('"', out);
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\') fprintf(out, "\\%c", c);
+    else if (c < 0x20) fprintf(out, "\\u%04x", c);
+    else fputc(c, out);
+  }
+  fputc('"', out);
+}
+
+int main(int argc, char **argv) {
+  long timeout_ms = 0;
+  int i = 1;
+  for (; i < argc; i++) {
+    if (!strcmp(argv[i], "--")) { i++; break; }
+    if (!strcmp(argv[i], "--timeout-ms") && i + 1 < argc) { timeout_ms = strtol(argv[++i], NULL, 10); continue; }
+    if (!strcmp(argv[i], "--version")) { puts("envbench-measure 1"); return 0; }
+    if (argv[i][0] == '-') { fprintf(stderr, "envbench-measure: unknown option %s\n", argv[i]); return 125; }
+    break;
+  }
+  if (i >= argc) { fprintf(stderr, "usage: envbench-measure [--timeout-ms N] [--] COMMAND [ARG...]\n"); return 125; }
+  char **command = &argv[i];
+
+  /* Orphaned grandchildren are re-parented to us, so their usage is reaped and counted too. */
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
+
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_terminate;
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+  sa.sa_handler = on_alarm;
+  sigaction(SIGALRM, &sa, NULL);
+
+  /* Reports exec failures from the child: closed by a successful exec (CLOEXEC). */
+  int exec_pipe[2];
+  if (pipe2(exec_pipe, O_CLOEXEC) != 0) { perror("envbench-measure: pipe"); return 125; }
+
+  struct io_counters io_before, io_after;
+  struct rusage ru_before, ru_after;
+  read_io(&io_before);
+  getrusage(RUSAGE_CHILDREN, &ru_before);
+
+  uint64_t start = now_ns();
+  pid_t pid = fork();
+  if (pid < 0) { perror("envbench-measure: fork"); return 125; }
+  if (pid == 0) {
+    /* Own process group so a timeout or cancel kills the whole tree; die with the helper. */
+    setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    execvp(command[0], command);
+    int err = errno;
+    ssize_t ignored = write(exec_pipe[1], &err, sizeof err);
+    (void)ignored;
+    _exit(127);
+  }
+  setpgid(pid, pid); /* also here, so the group exists before any signal is sent */
+  child_pgid = pid;
+  close(exec_pipe[1]);
+  if (timeout_ms > 0) {
+    struct itimerval it;
+    memset(&it, 0, sizeof it);
+    it.it_value.tv_sec = timeout_ms / 1000;
+    it.it_value.tv_usec = (timeout_ms % 1000) * 1000;
+    setitimer(ITIMER_REAL, &it, NULL);
+  }
+
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) { perror("envbench-measure: wait"); return 125; }
+  }
+  uint64_t end = now_ns();
+
+  /* Reap descendants that outlived the command (re-parented to us); stop stragglers first. */
+  kill(-pid, SIGKILL);
+  while (waitpid(-1, NULL, 0) > 0 || errno == EINTR) {}
+
+  int exec_errno = 0;
+  ssize_t got;
+  do { got = read(exec_pipe[0], &exec_errno, sizeof exec_errno); } while (got < 0 && errno == EINTR);
+  if (got != (ssize_t)sizeof exec_errno) exec_errno = 0;
+
+  getrusage(RUSAGE_CHILDREN, &ru_after);
+  read_io(&io_after);
+
+  int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  FILE *out = stderr;
+  fprintf(out, "\n" RESULT_MARKER "{\"wallNs\":%llu,\"userMs\":%.3f,\"sysMs\":%.3f,\"maxRssKb\":%ld,",
+          (unsigned long long)(end - start), tv_ms(ru_after.ru_utime) - tv_ms(ru_before.ru_utime),
+          tv_ms(ru_after.ru_stime) - tv_ms(ru_before.ru_stime), ru_after.ru_maxrss);
+  fprintf(out, "\"readBytes\":%llu,\"writeBytes\":%llu,\"blockReadBytes\":%llu,\"blockWriteBytes\":%llu,\"ioAvailable\":%s,",
+          (unsigned long long)(io_after.rchar - io_before.rchar), (unsigned long long)(io_after.wchar - io_before.wchar),
+          (unsigned long long)(io_after.read_bytes - io_before.read_bytes),
+          (unsigned long long)(io_after.write_bytes - io_before.write_bytes), io_before.ok && io_after.ok ? "true" : "false");
+  fprintf(out, "\"exitCode\":%d,\"signal\":%d,\"timedOut\":%s,\"cancelled\":%s,\"execError\":",
+          exit_code, WIFSIGNALED(status) ? WTERMSIG(status) : 0, timed_out ? "true" : "false", cancelled ? "true" : "false");
+  if (exec_errno) json_string(out, strerror(exec_errno)); else fputs("null", out);
+  fputs("}\n", out);
+  fflush(out);
+  return exit_code;
+}

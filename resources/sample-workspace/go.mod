@@ -1,0 +1,3 @@
+module example.com/envbench/sample
+
+go 1.22

@@ -1,0 +1,94 @@
+/**
+ * `npm run bench`: measures EnvBench's own harness against hyperfine on this machine, in one
+ * interleaved run (a block of hyperfine runs, then a block of EnvBench samples, repeated), and
+ * prints the figures. A benchmark, not a test: it prints and exits 0 unless it cannot run.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { median } from 'simple-statistics';
+import type { RuntimeSession } from '../core/runtimes/runtime';
+import { cliCore } from './cli-core';
+import { textTable } from './format/text-table';
+
+interface BenchCase {
+  label: string;
+  argv: string[];
+  perBlock: number;
+  /** How close EnvBench must be, as text, and the check. */
+  target: string;
+  meets: (envbenchMs: number, hyperfineMs: number) => boolean;
+}
+
+const CASES: BenchCase[] = [
+  { label: '/bin/true', argv: ['/bin/true'], perBlock: 30, target: '<= hyperfine + 1.0 ms', meets: (e, h) => e <= h + 1.0 },
+  { label: 'go version', argv: ['go', 'version'], perBlock: 10, target: '<= hyperfine + 1.0 ms', meets: (e, h) => e <= h + 1.0 },
+  { label: 'sleep 0.2', argv: ['sleep', '0.2'], perBlock: 3, target: 'within 1% of 200 ms', meets: (e) => Math.abs(e - 200) <= 2 },
+];
+const BLOCKS = 5;
+
+const hyperfineJson = z.object({ results: z.array(z.object({ times: z.array(z.number()) })) });
+
+function hyperfineBlock(argv: string[], runs: number, dir: string): number[] {
+  const out = path.join(dir, 'hyperfine.json');
+  execFileSync('hyperfine', ['-N', '--style', 'none', '--warmup', '2', '--runs', String(runs), '--export-json', out, argv.join(' ')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return hyperfineJson.parse(JSON.parse(fs.readFileSync(out, 'utf8'))).results[0]!.times.map((s) => s * 1000);
+}
+
+async function envbenchBlock(session: RuntimeSession, argv: string[], runs: number, cwd: string): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < runs + 2; i++) {
+    const outcome = await session.exec({ argv, cwd }, { timeoutMs: 60_000 });
+    if (outcome.exitCode !== 0) throw new Error(`${argv.join(' ')} exited with ${outcome.exitCode}: ${outcome.stderr}`);
+    if (i >= 2) times.push(outcome.wallMs); // two warmups, as for hyperfine
+  }
+  return times;
+}
+
+async function main(): Promise<void> {
+  try {
+    execFileSync('hyperfine', ['--version'], { stdio: 'ignore' });
+  } catch {
+    process.stderr.write('bench: hyperfine is not installed: apt-get install hyperfine (it is the reference this benchmark compares with)\n');
+    process.exit(1);
+  }
+  const core = cliCore();
+  const native = core.runtimes.find((r) => r.id === 'native')!;
+  const health = await native.detect();
+  if (!health.available) {
+    process.stderr.write(`bench: the native runtime is unavailable: ${health.reason}\n`);
+    process.exit(1);
+  }
+  const workspace = await core.inspectWorkspace(core.sampleWorkspace());
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'envbench-bench-'));
+  const session = await native.prepare({ workspace, dataDir: scratch, resourcesDir: '', offline: true, runId: 'bench' });
+  const rows: string[][] = [];
+  try {
+    for (const benchCase of CASES) {
+      const hyperfine: number[] = [];
+      const envbench: number[] = [];
+      for (let block = 0; block < BLOCKS; block++) {
+        process.stderr.write(`\r${benchCase.label}: block ${block + 1}/${BLOCKS}   `);
+        hyperfine.push(...hyperfineBlock(benchCase.argv, benchCase.perBlock, scratch));
+        envbench.push(...(await envbenchBlock(session, benchCase.argv, benchCase.perBlock, scratch)));
+      }
+      const h = median(hyperfine);
+      const e = median(envbench);
+      rows.push([benchCase.label, String(envbench.length), `${h.toFixed(3)} ms`, `${e.toFixed(3)} ms`, `${(e - h >= 0 ? '+' : '')}${(e - h).toFixed(3)} ms`, benchCase.target, benchCase.meets(e, h) ? 'met' : 'MISSED']);
+    }
+  } finally {
+    await session.dispose();
+    fs.rmSync(scratch, { recursive: true, force: true });
+    core.dispose();
+  }
+  process.stderr.write('\r\x1b[2K');
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  process.stdout.write(`EnvBench harness vs hyperfine -N, interleaved in ${BLOCKS} blocks (${cpu}, ${os.cpus().length} cores)\n\n`);
+  process.stdout.write(textTable(['COMMAND', 'N EACH', 'HYPERFINE MEDIAN', 'ENVBENCH MEDIAN', 'DIFFERENCE', 'TARGET', 'RESULT'], rows) + '\n');
+}
+
+void main();

@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Core } from '../../core/create-core';
+import { parseRuntimeIds } from '../../core/runtimes/registry';
+import { parseScenarioIds } from '../../core/scenarios/catalog';
+import { UserError } from '../../core/user-error';
+import { writeFileAtomic } from '../../core/write-file-atomic';
+import { formatProgress, ProgressLine } from '../format/progress-line';
+import { formatRunSummary } from '../format/run-summary';
+
+export interface RunCommandOptions {
+  workspace?: string;
+  runtimes?: string;
+  scenarios?: string;
+  runs: string;
+  warmup: string;
+  offline?: boolean;
+  json?: string;
+  timeout: string;
+}
+
+function parseWhole(name: string, text: string): number {
+  if (!/^\d+$/.test(text.trim())) {
+    throw new UserError(`Invalid --${name} "${text}"`, 'it must be a whole number', `Pass for example --${name} ${name === 'warmup' ? 1 : 10}`);
+  }
+  return Number(text);
+}
+
+/** Fails before measuring anything if the JSON output could not be written afterwards. */
+function checkOutputPath(file: string): string {
+  const resolved = path.resolve(file);
+  const dir = path.dirname(resolved);
+  if (!fs.existsSync(dir)) throw new UserError(`Cannot write ${file}`, `the folder ${dir} does not exist`, 'Create it first or choose another path');
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch {
+    throw new UserError(`Cannot write ${file}`, `the folder ${dir} is not writable`, 'Choose a path in a folder you can write to');
+  }
+  if (fs.existsSync(resolved) && fs.statSync(resolved).isDirectory()) {
+    throw new UserError(`Cannot write ${file}`, 'it is a folder', 'Give a file name, for example run.json');
+  }
+  return resolved;
+}
+
+export async function runCommand(core: Core, options: RunCommandOptions): Promise<number> {
+  const jsonFile = options.json ? checkOutputPath(options.json) : null;
+  const timeoutSeconds = Number(options.timeout);
+  if (!(timeoutSeconds > 0)) throw new UserError(`Invalid --timeout "${options.timeout}"`, 'it must be a positive number of seconds', 'Pass for example --timeout 600');
+
+  const controller = new AbortController();
+  const progress = new ProgressLine();
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts === 1) {
+      progress.clear();
+      process.stderr.write('Cancelling: stopping the running command (Ctrl-C again to quit at once)...\n');
+      controller.abort(new Error('cancelled by the user'));
+    } else {
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const run = await core.run(
+      {
+        workspace: options.workspace,
+        runtimes: options.runtimes ? parseRuntimeIds(options.runtimes) : undefined,
+        scenarios: options.scenarios ? parseScenarioIds(options.scenarios) : undefined,
+        runs: parseWhole('runs', options.runs),
+        warmup: parseWhole('warmup', options.warmup),
+        offline: options.offline ?? false,
+        timeoutMs: timeoutSeconds * 1000,
+      },
+      {
+        signal: controller.signal,
+        onStarted: (id) => {
+          if (!process.stderr.isTTY) process.stderr.write(`envbench: run ${id} started\n`);
+        },
+        onProgress: (p) => progress.update(formatProgress(p)),
+      },
+    );
+    progress.clear();
+    process.stdout.write(formatRunSummary(run) + '\n');
+    if (jsonFile) writeFileAtomic(jsonFile, JSON.stringify(run, null, 2) + '\n');
+    process.stdout.write(`\nSaved as run ${run.id} in ${core.dbFile}${jsonFile ? ` and ${jsonFile}` : ''}.\n`);
+    if (run.status === 'completed') return 0;
+    const failed = run.results.filter((r) => r.status !== 'completed');
+    process.stderr.write(
+      `envbench: run ${run.status}: ${failed.length} of ${run.results.length} measurements did not complete (${failed
+        .map((r) => `${r.runtime}/${r.scenario}`)
+        .join(', ')}); see the reasons above.\n`,
+    );
+    return run.status === 'cancelled' ? 130 : 1;
+  } finally {
+    progress.clear();
+    process.off('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,95 @@
+import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_RUNS, DEFAULT_SAMPLE_TIMEOUT_MS, DEFAULT_WARMUP } from '../core/bench/run-scheduler';
+import { describeError, isUserError } from '../core/user-error';
+import { RUNTIME_IDS } from '../shared/run';
+import { SCENARIOS } from '../core/scenarios/catalog';
+import { cliCore, ENVBENCH_BUILD } from './cli-core';
+import { doctorCommand } from './commands/doctor';
+import { historyCommand, showCommand } from './commands/history';
+import { runCommand } from './commands/run';
+
+/** Exit codes: 0 success, 1 a measurement failed, 2 bad input, 130 cancelled. */
+const EXIT_BAD_INPUT = 2;
+
+function program(): Command {
+  const cli = new Command('envbench')
+    .description('Measure Go development environments side by side on this machine.')
+    .version(`${ENVBENCH_BUILD.version}${ENVBENCH_BUILD.commit ? ` (${ENVBENCH_BUILD.commit.slice(0, 12)})` : ''}`)
+    .showHelpAfterError()
+    .exitOverride();
+  const dbOption = (): Option => new Option('--db <file>', 'history database (default: $ENVBENCH_DATA_DIR or the user-data directory)');
+
+  cli
+    .command('doctor')
+    .description('which runtimes can run here, with versions, and why not')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      process.exitCode = await doctorCommand(cliCore(), options);
+    });
+
+  cli
+    .command('run')
+    .description('measure scenarios on runtimes and save the run in the history')
+    .option('--workspace <dir>', 'Go module to measure (default: the embedded sample workspace)')
+    .option('--runtimes <list>', `comma-separated: ${RUNTIME_IDS.join(',')} (default: every available one)`)
+    .option('--scenarios <list>', `comma-separated: ${SCENARIOS.map((s) => s.id).join(',')} (default: all)`)
+    .option('--runs <n>', 'measured runs per scenario and runtime', String(DEFAULT_RUNS))
+    .option('--warmup <n>', 'unmeasured warmup runs before them', String(DEFAULT_WARMUP))
+    .option('--offline', 'no network: module proxy off, no toolchain downloads')
+    .option('--timeout <seconds>', 'per-sample limit; the whole process tree is killed past it', String(DEFAULT_SAMPLE_TIMEOUT_MS / 1000))
+    .option('--json <file>', 'also write the run JSON to this file')
+    .addOption(dbOption())
+    .action(async (options: Parameters<typeof runCommand>[1] & { db?: string }) => {
+      const core = cliCore({ db: options.db });
+      try {
+        process.exitCode = await runCommand(core, options);
+      } finally {
+        core.dispose();
+      }
+    });
+
+  cli
+    .command('history')
+    .description('list the runs in the history')
+    .option('--json', 'print JSON')
+    .addOption(dbOption())
+    .action((options: { json?: boolean; db?: string }) => {
+      const core = cliCore({ db: options.db });
+      try {
+        process.exitCode = historyCommand(core, options);
+      } finally {
+        core.dispose();
+      }
+    });
+
+  cli
+    .command('show')
+    .description('show one run')
+    .argument('<run-id>', 'as listed by `envbench history`')
+    .option('--json', 'print the run JSON')
+    .addOption(dbOption())
+    .action((runId: string, options: { json?: boolean; db?: string }) => {
+      const core = cliCore({ db: options.db });
+      try {
+        process.exitCode = showCommand(core, runId, options);
+      } finally {
+        core.dispose();
+      }
+    });
+  return cli;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await program().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+      return;
+    }
+    process.stderr.write(`envbench: ${describeError(error)}\n`);
+    process.exitCode = isUserError(error) ? EXIT_BAD_INPUT : 1;
+  }
+}
+
+void main(process.argv);

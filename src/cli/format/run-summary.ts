@@ -1,0 +1,57 @@
+import type { ResultJson, RunJson } from '../../shared/run';
+import { textTable } from './text-table';
+import { formatBytes, formatMs } from './units';
+
+function median(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function resourceMedians(result: ResultJson): { cpu: number; rss: number; read: number; write: number } {
+  const measured = result.samples.filter((s) => !s.warmup);
+  return {
+    cpu: median(measured.map((s) => s.userMs + s.sysMs)),
+    rss: median(measured.map((s) => s.maxRssKb * 1024)),
+    read: median(measured.map((s) => s.readBytes)),
+    write: median(measured.map((s) => s.writeBytes)),
+  };
+}
+
+/** The table printed at the end of `envbench run` and by `envbench show`. */
+export function formatRunSummary(run: RunJson): string {
+  const rows = run.results.map((result) => {
+    const stats = result.stats;
+    const resources = resourceMedians(result);
+    const comparison = run.comparisons.find((c) => c.scenario === result.scenario && c.runtime === result.runtime);
+    const versus = comparison ? `${comparison.ratio.toFixed(2)}x${comparison.significant ? '' : ' (n.s.)'}` : result.runtime === 'native' ? 'baseline' : '-';
+    return [
+      result.scenario,
+      result.runtime,
+      result.status,
+      stats ? String(stats.n) : '0',
+      stats ? formatMs(stats.medianMs) : '-',
+      stats ? `${formatMs(stats.ciLowMs)} – ${formatMs(stats.ciHighMs)}` : '-',
+      stats ? formatMs(stats.p95Ms) : '-',
+      stats ? formatMs(resources.cpu) : '-',
+      stats ? formatBytes(resources.rss) : '-',
+      stats ? formatBytes(resources.read) : '-',
+      stats ? formatBytes(resources.write) : '-',
+      versus,
+    ];
+  });
+  const table = textTable(
+    ['SCENARIO', 'RUNTIME', 'STATUS', 'N', 'MEDIAN', '95% CI', 'P95', 'CPU', 'PEAK RSS', 'READ', 'WRITTEN', 'VS NATIVE'],
+    rows,
+    new Set([3, 4, 6, 7, 8, 9, 10]),
+  );
+  const notes: string[] = [];
+  for (const result of run.results) {
+    if (result.reason) notes.push(`${result.runtime} ${result.scenario} ${result.status}: ${result.reason}`);
+    for (const warning of result.stats?.warnings ?? []) notes.push(`${result.runtime} ${result.scenario}: ${warning}`);
+  }
+  for (const c of run.comparisons) if (c.warning) notes.push(`${c.runtime} vs ${c.baseline} ${c.scenario}: ${c.warning}`);
+  const header = `Run ${run.id} · ${run.status} · ${run.workspace.module} (${run.workspace.path}) · ${run.options.runs} runs, ${run.options.warmup} warmup${run.options.offline ? ', offline' : ''}`;
+  return [header, '', table, ...(notes.length ? ['', ...notes.map((n) => `- ${n}`)] : [])].join('\n');
+}

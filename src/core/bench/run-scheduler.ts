@@ -1,0 +1,267 @@
+import fs from 'node:fs/promises';
+import type { MachineFingerprint, RunProgress, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../../shared/run';
+import { scratchDir } from '../data-paths';
+import type { RunStore } from '../history/run-store';
+import { newRunId, resultKey } from '../history/run-store';
+import type { ExecOutcome, Runtime, RuntimeSession } from '../runtimes/runtime';
+import type { Scenario } from '../scenarios/catalog';
+import { describeError } from '../user-error';
+import { createScratchCopy, editSourceFile, pickEditTarget } from './scratch-workspace';
+
+export const DEFAULT_RUNS = 10;
+export const DEFAULT_WARMUP = 1;
+export const DEFAULT_SAMPLE_TIMEOUT_MS = 10 * 60_000;
+
+export interface RunRequest {
+  workspace: WorkspaceInfo;
+  runtimes: RuntimeId[];
+  scenarios: Scenario[];
+  runs: number;
+  warmup: number;
+  offline: boolean;
+  timeoutMs: number;
+}
+
+export interface RunHooks {
+  signal?: AbortSignal;
+  onStarted?: (runId: string) => void;
+  onProgress?: (progress: RunProgress) => void;
+  onOutput?: (runtime: RuntimeId, stream: 'stdout' | 'stderr', text: string) => void;
+  onLog?: (line: string) => void;
+}
+
+export interface SchedulerDeps {
+  store: RunStore;
+  runtimes: readonly Runtime[];
+  dataDir: string;
+  resourcesDir: string;
+  machine: MachineFingerprint;
+  envbench: { version: string; commit: string | null };
+}
+
+interface ActiveResult {
+  runtime: RuntimeId;
+  session: RuntimeSession;
+  resultId: number;
+  seq: number;
+  failed: boolean;
+}
+
+function lastLines(text: string, count: number): string {
+  return text
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter(Boolean)
+    .slice(-count)
+    .join(' | ');
+}
+
+/** Why a sample does not count, or null when it does. */
+export function sampleFailure(command: readonly string[], outcome: ExecOutcome, timeoutMs: number): string | null {
+  const shown = command.join(' ');
+  if (outcome.cancelled) return 'cancelled';
+  if (outcome.timedOut) return `\`${shown}\` timed out after ${Math.round(timeoutMs / 1000)} s and was killed with its process tree`;
+  if (outcome.report?.execError) return `\`${shown}\` could not start: ${outcome.report.execError}`;
+  if (!outcome.report) return `\`${shown}\` ended without a measurement (exit ${outcome.exitCode}): ${lastLines(outcome.stderr, 5) || 'no output'}`;
+  if (outcome.exitCode !== 0) {
+    return `\`${shown}\` exited with ${outcome.exitCode}: ${lastLines(outcome.stderr + '\n' + outcome.stdout, 6) || 'no output'}`;
+  }
+  return null;
+}
+
+/**
+ * Runs every scenario on every runtime: warmups then measured samples, with runtimes
+ * interleaved inside each round (A B C A B C ...) so slow drift of the machine spreads evenly.
+ * Each sample is stored the moment it is measured.
+ */
+export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks: RunHooks = {}): Promise<string> {
+  const runId = newRunId();
+  const log = hooks.onLog ?? (() => {});
+  const byId = new Map(deps.runtimes.map((r) => [r.id, r]));
+  const healths = new Map<RuntimeId, RuntimeHealth>(
+    await Promise.all(request.runtimes.map(async (id) => [id, await byId.get(id)!.detect()] as const)),
+  );
+
+  const resultIds = deps.store.createRun({
+    id: runId,
+    workspace: request.workspace,
+    machine: deps.machine,
+    envbench: deps.envbench,
+    options: {
+      runtimes: request.runtimes,
+      scenarios: request.scenarios.map((s) => s.id),
+      runs: request.runs,
+      warmup: request.warmup,
+      offline: request.offline,
+      timeoutMs: request.timeoutMs,
+    },
+  });
+  hooks.onStarted?.(runId);
+  const resultIdOf = (runtime: RuntimeId, scenario: string): number => resultIds.get(resultKey(runtime, scenario))!;
+  const failAll = (runtime: RuntimeId, reason: string): void => {
+    for (const scenario of request.scenarios) deps.store.finishResult(resultIdOf(runtime, scenario.id), 'failed', reason);
+  };
+
+  const sessions = new Map<RuntimeId, RuntimeSession>();
+  let scratch: string | null = null;
+  let anyFailed = false;
+  try {
+    for (const runtime of request.runtimes) {
+      const health = healths.get(runtime)!;
+      if (!health.available) {
+        failAll(runtime, `${runtime} is unavailable: ${health.reason}`);
+        anyFailed = true;
+        continue;
+      }
+      try {
+        log(`preparing ${runtime}`);
+        const session = await byId.get(runtime)!.prepare({
+          workspace: request.workspace,
+          dataDir: deps.dataDir,
+          resourcesDir: deps.resourcesDir,
+          offline: request.offline,
+          runId,
+          signal: hooks.signal,
+          log,
+        });
+        sessions.set(runtime, session);
+      } catch (error) {
+        failAll(runtime, `could not prepare ${runtime}: ${describeError(error)}`);
+        anyFailed = true;
+      }
+    }
+
+    const perResult = request.warmup + request.runs;
+    const totalSteps = sessions.size * request.scenarios.length * perResult;
+    let completedSteps = 0;
+    const stepDurations = new Map<string, number[]>();
+    const allDurations: number[] = [];
+    const mean = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
+    // Steps of the current scenario at its own pace so far; later scenarios at the overall pace.
+    const eta = (scenarioIndex: number, scenarioId: string): number | null => {
+      if (allDurations.length === 0) return null;
+      const current = stepDurations.get(scenarioId) ?? [];
+      const laterSteps = (request.scenarios.length - 1 - scenarioIndex) * sessions.size * perResult;
+      const currentSteps = Math.max(0, totalSteps - completedSteps - laterSteps);
+      return currentSteps * (current.length > 0 ? mean(current) : mean(allDurations)) + laterSteps * mean(allDurations);
+    };
+
+    for (const [scenarioIndex, scenario] of request.scenarios.entries()) {
+      if (hooks.signal?.aborted) break;
+      let cwd = request.workspace.path;
+      let editTarget: string | null = null;
+      if (scenario.mutatesWorkspace) {
+        scratch ??= await createScratchCopy(request.workspace, scratchDir(deps.dataDir, runId));
+        cwd = scratch;
+        if (scenario.prepare?.kind === 'edit-source-file') editTarget = await pickEditTarget(scratch, request.workspace.mainPackages);
+      }
+      const active: ActiveResult[] = [...sessions].map(([runtime, session]) => ({
+        runtime,
+        session,
+        resultId: resultIdOf(runtime, scenario.id),
+        seq: 0,
+        failed: false,
+      }));
+
+      for (let round = 0; round < perResult && !hooks.signal?.aborted; round++) {
+        const warmup = round < request.warmup;
+        for (const entry of active) {
+          if (hooks.signal?.aborted) break;
+          if (entry.failed) {
+            completedSteps++;
+            continue;
+          }
+          const stepStart = performance.now();
+          const failure = await measureOne(entry, scenario, cwd, editTarget, round, warmup, request, deps.store, hooks);
+          const duration = performance.now() - stepStart;
+          if (failure === 'cancelled') break;
+          if (failure) {
+            entry.failed = true;
+            anyFailed = true;
+            deps.store.finishResult(entry.resultId, 'failed', failure);
+            log(`${entry.runtime} ${scenario.id}: ${failure}`);
+          } else {
+            stepDurations.set(scenario.id, [...(stepDurations.get(scenario.id) ?? []), duration]);
+            allDurations.push(duration);
+          }
+          completedSteps++;
+          hooks.onProgress?.({
+            runId,
+            runtime: entry.runtime,
+            scenario: scenario.id,
+            phase: warmup ? 'warmup' : 'measure',
+            sample: warmup ? round + 1 : round - request.warmup + 1,
+            of: warmup ? request.warmup : request.runs,
+            completedSteps,
+            totalSteps,
+            etaMs: eta(scenarioIndex, scenario.id),
+          });
+        }
+      }
+      if (!hooks.signal?.aborted) {
+        for (const entry of active) if (!entry.failed) deps.store.finishResult(entry.resultId, 'completed');
+      }
+    }
+
+    const status = hooks.signal?.aborted ? 'cancelled' : anyFailed ? 'failed' : 'completed';
+    deps.store.finishRun(runId, status, status === 'cancelled' ? 'cancelled by the user' : status === 'failed' ? 'some measurements failed' : null);
+    return runId;
+  } catch (error) {
+    deps.store.finishRun(runId, 'failed', describeError(error));
+    throw error;
+  } finally {
+    for (const session of sessions.values()) {
+      await session.dispose().catch((error: unknown) => log(`could not clean up ${session.runtime}: ${describeError(error)}`));
+    }
+    if (scratch) await fs.rm(scratch, { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+/** Prepares and measures one sample; returns why it failed, 'cancelled', or null. */
+async function measureOne(
+  entry: ActiveResult,
+  scenario: Scenario,
+  cwd: string,
+  editTarget: string | null,
+  round: number,
+  warmup: boolean,
+  request: RunRequest,
+  store: RunStore,
+  hooks: RunHooks,
+): Promise<string | null> {
+  const execOptions = {
+    timeoutMs: request.timeoutMs,
+    signal: hooks.signal,
+    onOutput: (stream: 'stdout' | 'stderr', text: string) => hooks.onOutput?.(entry.runtime, stream, text),
+  };
+  try {
+    if (scenario.prepare?.kind === 'clean-build-cache') {
+      const clean = await entry.session.exec({ argv: ['go', 'clean', '-cache'], cwd }, execOptions);
+      const failure = sampleFailure(['go', 'clean', '-cache'], clean, request.timeoutMs);
+      if (failure) return failure === 'cancelled' ? failure : `preparing (cleaning the build cache) failed: ${failure}`;
+    } else if (scenario.prepare?.kind === 'edit-source-file' && editTarget) {
+      await editSourceFile(editTarget, round);
+    }
+    const outcome = await entry.session.exec({ argv: scenario.argv, cwd }, execOptions);
+    const failure = sampleFailure(scenario.argv, outcome, request.timeoutMs);
+    if (failure) return failure;
+    const report = outcome.report!;
+    store.addSample(entry.resultId, entry.seq++, {
+      wallMs: outcome.wallMs,
+      innerWallMs: outcome.innerWallMs,
+      userMs: report.userMs,
+      sysMs: report.sysMs,
+      maxRssKb: report.maxRssKb,
+      readBytes: report.readBytes,
+      writeBytes: report.writeBytes,
+      blockReadBytes: report.blockReadBytes,
+      blockWriteBytes: report.blockWriteBytes,
+      exitCode: outcome.exitCode,
+      warmup,
+    });
+    return null;
+  } catch (error) {
+    if (hooks.signal?.aborted) return 'cancelled';
+    return describeError(error);
+  }
+}

@@ -1,0 +1,118 @@
+import path from 'node:path';
+import type { RunJson, RunProgress, RunSummary, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../shared/run';
+import { buildRunJson } from './bench/run-report';
+import type { RunHooks } from './bench/run-scheduler';
+import { DEFAULT_RUNS, DEFAULT_SAMPLE_TIMEOUT_MS, DEFAULT_WARMUP, executeRun } from './bench/run-scheduler';
+import { defaultDataDir, historyFile } from './data-paths';
+import { RunStore } from './history/run-store';
+import { machineFingerprint } from './machine/fingerprint';
+import { createRuntimes } from './runtimes/registry';
+import type { Runtime } from './runtimes/runtime';
+import { SCENARIOS, findScenario } from './scenarios/catalog';
+import { UserError } from './user-error';
+import { inspectWorkspace } from './workspace/inspect-workspace';
+
+export interface CoreOptions {
+  /** Shipped resources: the measure helper and the sample workspace. */
+  resourcesDir: string;
+  /** Defaults to $ENVBENCH_DATA_DIR or the platform's user-data directory. */
+  dataDir?: string;
+  /** Defaults to history.sqlite in dataDir. */
+  dbFile?: string;
+  /** better-sqlite3 addon for this process's ABI (the Electron main process passes its own). */
+  sqliteNativeBinding?: string;
+  envbench: { version: string; commit: string | null };
+}
+
+export interface RunInput {
+  /** A Go module folder; the embedded sample workspace when absent. */
+  workspace?: string;
+  /** Defaults to every runtime that is available here. */
+  runtimes?: RuntimeId[];
+  /** Defaults to every scenario. */
+  scenarios?: string[];
+  runs?: number;
+  warmup?: number;
+  offline?: boolean;
+  timeoutMs?: number;
+}
+
+export interface Core {
+  readonly dataDir: string;
+  readonly dbFile: string;
+  readonly runtimes: readonly Runtime[];
+  sampleWorkspace(): string;
+  doctor(): Promise<RuntimeHealth[]>;
+  inspectWorkspace(dir: string): Promise<WorkspaceInfo>;
+  /** Validates everything before anything is written, then measures; resolves with the finished run. */
+  run(input: RunInput, hooks?: RunHooks): Promise<RunJson>;
+  listRuns(): RunSummary[];
+  getRun(id: string): RunJson | null;
+  dispose(): void;
+}
+
+export type { RunHooks, RunProgress };
+
+function checkCount(name: string, value: number, min: number): number {
+  if (!Number.isInteger(value) || value < min || value > 10_000) {
+    throw new UserError(`Invalid ${name} ${JSON.stringify(value)}`, `it must be a whole number from ${min} to 10000`, `Pass for example ${name === 'runs' ? '--runs 10' : '--warmup 1'}`);
+  }
+  return value;
+}
+
+/** The composition root: the CLI, the Electron main process and the tests all build the core here. */
+export function createCore(options: CoreOptions): Core {
+  const dataDir = options.dataDir ?? defaultDataDir();
+  const dbFile = options.dbFile ? path.resolve(options.dbFile) : historyFile(dataDir);
+  const runtimes = createRuntimes(options.resourcesDir);
+  let store: RunStore | null = null;
+  const openStore = (): RunStore => (store ??= RunStore.open(dbFile, { nativeBinding: options.sqliteNativeBinding }));
+
+  const core: Core = {
+    dataDir,
+    dbFile,
+    runtimes,
+    sampleWorkspace: () => path.join(options.resourcesDir, 'sample-workspace'),
+    doctor: () => Promise.all(runtimes.map((r) => r.detect())),
+    inspectWorkspace,
+
+    async run(input, hooks = {}) {
+      const workspace = await inspectWorkspace(input.workspace ?? core.sampleWorkspace());
+      const runs = checkCount('runs', input.runs ?? DEFAULT_RUNS, 1);
+      const warmup = checkCount('warmup', input.warmup ?? DEFAULT_WARMUP, 0);
+      const timeoutMs = input.timeoutMs ?? DEFAULT_SAMPLE_TIMEOUT_MS;
+      if (!(timeoutMs > 0)) throw new UserError('Invalid timeout', 'it must be a positive number of seconds', 'Pass for example --timeout 600');
+      const scenarios = (input.scenarios ?? SCENARIOS.map((s) => s.id)).map((id) => {
+        const scenario = findScenario(id);
+        if (!scenario) throw new UserError(`Unknown scenario "${id}"`, `EnvBench knows ${SCENARIOS.map((s) => s.id).join(', ')}`, 'Use one of those names');
+        return scenario;
+      });
+      let runtimeIds = input.runtimes;
+      if (!runtimeIds) {
+        const health = await core.doctor();
+        runtimeIds = health.filter((h) => h.available).map((h) => h.id);
+        if (runtimeIds.length === 0) {
+          throw new UserError('No runtime can run here', health.map((h) => `${h.id}: ${h.reason}`).join('; '), 'Run `envbench doctor` and fix one of them');
+        }
+      }
+      const machine = await machineFingerprint(options.envbench);
+      const runId = await executeRun(
+        { store: openStore(), runtimes, dataDir, resourcesDir: options.resourcesDir, machine, envbench: options.envbench },
+        { workspace, runtimes: runtimeIds, scenarios, runs, warmup, offline: input.offline ?? false, timeoutMs },
+        hooks,
+      );
+      return core.getRun(runId)!;
+    },
+
+    listRuns: () => openStore().listRuns(),
+    getRun(id) {
+      const stored = openStore().getRun(id);
+      return stored ? buildRunJson(stored) : null;
+    },
+    dispose() {
+      store?.close();
+      store = null;
+    },
+  };
+  return core;
+}

@@ -1,0 +1,113 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Schema migrations, keyed by PRAGMA user_version. Append only: never edit a released
+ * migration, add the next one. Each runs inside a transaction together with its version bump.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  up(db: Database.Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'machines, workspaces, runs, results, samples',
+    up(db) {
+      db.exec(`
+        CREATE TABLE machines (
+          id INTEGER PRIMARY KEY,
+          fingerprint_hash TEXT NOT NULL UNIQUE,
+          cpu_model TEXT NOT NULL,
+          cpu_count INTEGER NOT NULL,
+          memory_bytes INTEGER NOT NULL,
+          kernel TEXT NOT NULL,
+          os TEXT NOT NULL,
+          arch TEXT NOT NULL,
+          cgroup_version TEXT NOT NULL,
+          docker_storage_driver TEXT,
+          go_version TEXT,
+          docker_version TEXT,
+          nix_version TEXT,
+          devbox_version TEXT,
+          first_seen_at TEXT NOT NULL
+        );
+        CREATE TABLE workspaces (
+          id INTEGER PRIMARY KEY,
+          path TEXT NOT NULL UNIQUE,
+          module TEXT NOT NULL,
+          go_version TEXT,
+          toolchain TEXT,
+          last_used_at TEXT NOT NULL
+        );
+        CREATE TABLE runs (
+          id TEXT PRIMARY KEY,
+          status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'cancelled', 'interrupted')),
+          started_at TEXT NOT NULL,
+          finished_at TEXT,
+          workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+          machine_id INTEGER NOT NULL REFERENCES machines(id),
+          envbench_version TEXT NOT NULL,
+          envbench_commit TEXT,
+          runs INTEGER NOT NULL,
+          warmup INTEGER NOT NULL,
+          offline INTEGER NOT NULL,
+          timeout_ms INTEGER NOT NULL,
+          owner_pid INTEGER,
+          owner_started TEXT,
+          error TEXT
+        );
+        CREATE INDEX runs_started_at ON runs(started_at);
+        CREATE TABLE results (
+          id INTEGER PRIMARY KEY,
+          run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          position INTEGER NOT NULL,
+          runtime TEXT NOT NULL,
+          scenario TEXT NOT NULL,
+          status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'cancelled', 'interrupted')),
+          reason TEXT,
+          UNIQUE (run_id, runtime, scenario)
+        );
+        CREATE INDEX results_scenario_runtime ON results(scenario, runtime);
+        CREATE TABLE samples (
+          id INTEGER PRIMARY KEY,
+          result_id INTEGER NOT NULL REFERENCES results(id) ON DELETE CASCADE,
+          seq INTEGER NOT NULL,
+          warmup INTEGER NOT NULL,
+          wall_ms REAL NOT NULL,
+          inner_wall_ms REAL NOT NULL,
+          user_ms REAL NOT NULL,
+          sys_ms REAL NOT NULL,
+          max_rss_kb INTEGER NOT NULL,
+          read_bytes INTEGER NOT NULL,
+          write_bytes INTEGER NOT NULL,
+          block_read_bytes INTEGER NOT NULL,
+          block_write_bytes INTEGER NOT NULL,
+          exit_code INTEGER NOT NULL,
+          measured_at TEXT NOT NULL,
+          UNIQUE (result_id, seq)
+        );
+      `);
+    },
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  if (current > latest) {
+    throw new Error(
+      `The history database has schema version ${current}, newer than this EnvBench understands (${latest}). Update EnvBench, or point --db at another file.`,
+    );
+  }
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}

@@ -1,0 +1,370 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+  MachineFingerprint,
+  ResultStatus,
+  RunOptionsJson,
+  RunStatus,
+  RunSummary,
+  RuntimeId,
+  Sample,
+  WorkspaceInfo,
+} from '../../shared/run';
+import { migrate } from './migrations';
+import type { ProcessIdentity } from './process-identity';
+import { currentProcessIdentity, isProcessAlive } from './process-identity';
+
+export interface OpenStoreOptions {
+  /** Path to a better_sqlite3.node built for the current ABI (Electron's differs from Node's). */
+  nativeBinding?: string;
+}
+
+/** A run as stored: raw samples; statistics are derived when reading (see run-report.ts). */
+export interface StoredRun {
+  id: string;
+  status: RunStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  error: string | null;
+  workspace: { path: string; module: string; goVersion: string | null };
+  machine: MachineFingerprint;
+  options: RunOptionsJson;
+  results: StoredResult[];
+}
+
+export interface StoredResult {
+  id: number;
+  runtime: RuntimeId;
+  scenario: string;
+  status: ResultStatus;
+  reason: string | null;
+  samples: Omit<Sample, 'outlier'>[];
+}
+
+export type NewSample = Omit<Sample, 'outlier'>;
+
+interface RunRow {
+  id: string;
+  status: RunStatus;
+  started_at: string;
+  finished_at: string | null;
+  error: string | null;
+  envbench_version: string;
+  envbench_commit: string | null;
+  runs: number;
+  warmup: number;
+  offline: number;
+  timeout_ms: number;
+  ws_path: string;
+  ws_module: string;
+  ws_go_version: string | null;
+  cpu_model: string;
+  cpu_count: number;
+  memory_bytes: number;
+  kernel: string;
+  os: string;
+  arch: string;
+  cgroup_version: MachineFingerprint['cgroupVersion'];
+  docker_storage_driver: string | null;
+  go_version: string | null;
+  docker_version: string | null;
+  nix_version: string | null;
+  devbox_version: string | null;
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+/** Short, sortable, typable: 20261126-120501-3f9a. */
+export function newRunId(date = new Date()): string {
+  const stamp = date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${crypto.randomBytes(2).toString('hex')}`;
+}
+
+/**
+ * Run history in one SQLite file (WAL). Every sample is committed the moment it is measured,
+ * so a crash loses at most the sample in flight; runs whose process died are marked
+ * `interrupted` the next time any EnvBench process opens the store.
+ */
+export class RunStore {
+  private readonly db: Database.Database;
+  private readonly owner: ProcessIdentity = currentProcessIdentity();
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+  }
+
+  static open(file: string, options: OpenStoreOptions = {}): RunStore {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+    try {
+      db.pragma('journal_mode = WAL');
+      // NORMAL in WAL mode keeps every committed transaction across a process crash (not a power cut).
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      migrate(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    const store = new RunStore(db);
+    store.markInterruptedRuns();
+    return store;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Runs left `running` by a process that no longer exists become `interrupted`; their samples stay. */
+  markInterruptedRuns(): string[] {
+    const running = this.db.prepare(`SELECT id, owner_pid, owner_started FROM runs WHERE status = 'running'`).all() as {
+      id: string;
+      owner_pid: number | null;
+      owner_started: string | null;
+    }[];
+    const dead = running.filter((r) => r.owner_pid === null || !isProcessAlive({ pid: r.owner_pid, started: r.owner_started }));
+    const mark = this.db.transaction((ids: string[]) => {
+      for (const id of ids) {
+        this.db
+          .prepare(`UPDATE runs SET status = 'interrupted', error = COALESCE(error, 'the EnvBench process running it stopped before it finished') WHERE id = ? AND status = 'running'`)
+          .run(id);
+        this.db.prepare(`UPDATE results SET status = 'interrupted' WHERE run_id = ? AND status = 'running'`).run(id);
+      }
+    });
+    mark(dead.map((r) => r.id));
+    return dead.map((r) => r.id);
+  }
+
+  private upsertMachine(machine: MachineFingerprint): number {
+    const identity = {
+      cpu_model: machine.cpuModel,
+      cpu_count: machine.cpuCount,
+      memory_bytes: machine.memoryBytes,
+      kernel: machine.kernel,
+      os: machine.os,
+      arch: machine.arch,
+      cgroup_version: machine.cgroupVersion,
+      docker_storage_driver: machine.dockerStorageDriver,
+      go_version: machine.tools.go,
+      docker_version: machine.tools.docker,
+      nix_version: machine.tools.nix,
+      devbox_version: machine.tools.devbox,
+    };
+    const hash = crypto.createHash('sha256').update(JSON.stringify(identity)).digest('hex');
+    this.db
+      .prepare(
+        `INSERT INTO machines (fingerprint_hash, cpu_model, cpu_count, memory_bytes, kernel, os, arch, cgroup_version,
+           docker_storage_driver, go_version, docker_version, nix_version, devbox_version, first_seen_at)
+         VALUES (@hash, @cpu_model, @cpu_count, @memory_bytes, @kernel, @os, @arch, @cgroup_version,
+           @docker_storage_driver, @go_version, @docker_version, @nix_version, @devbox_version, @now)
+         ON CONFLICT (fingerprint_hash) DO NOTHING`,
+      )
+      .run({ ...identity, hash, now: now() });
+    return (this.db.prepare(`SELECT id FROM machines WHERE fingerprint_hash = ?`).get(hash) as { id: number }).id;
+  }
+
+  private upsertWorkspace(workspace: WorkspaceInfo): number {
+    this.db
+      .prepare(
+        `INSERT INTO workspaces (path, module, go_version, toolchain, last_used_at) VALUES (@path, @module, @goVersion, @toolchain, @now)
+         ON CONFLICT (path) DO UPDATE SET module = excluded.module, go_version = excluded.go_version,
+           toolchain = excluded.toolchain, last_used_at = excluded.last_used_at`,
+      )
+      .run({ path: workspace.path, module: workspace.module, goVersion: workspace.goVersion, toolchain: workspace.toolchain, now: now() });
+    return (this.db.prepare(`SELECT id FROM workspaces WHERE path = ?`).get(workspace.path) as { id: number }).id;
+  }
+
+  /** Creates the run and one `running` result per runtime x scenario, in one transaction. */
+  createRun(input: {
+    id: string;
+    workspace: WorkspaceInfo;
+    machine: MachineFingerprint;
+    envbench: { version: string; commit: string | null };
+    options: RunOptionsJson;
+  }): Map<string, number> {
+    const resultIds = new Map<string, number>();
+    this.db.transaction(() => {
+      const machineId = this.upsertMachine(input.machine);
+      const workspaceId = this.upsertWorkspace(input.workspace);
+      this.db
+        .prepare(
+          `INSERT INTO runs (id, status, started_at, workspace_id, machine_id, envbench_version, envbench_commit,
+             runs, warmup, offline, timeout_ms, owner_pid, owner_started)
+           VALUES (?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          input.id,
+          now(),
+          workspaceId,
+          machineId,
+          input.envbench.version,
+          input.envbench.commit,
+          input.options.runs,
+          input.options.warmup,
+          input.options.offline ? 1 : 0,
+          input.options.timeoutMs,
+          this.owner.pid,
+          this.owner.started,
+        );
+      const insertResult = this.db.prepare(
+        `INSERT INTO results (run_id, position, runtime, scenario, status) VALUES (?, ?, ?, ?, 'running')`,
+      );
+      let position = 0;
+      for (const scenario of input.options.scenarios) {
+        for (const runtime of input.options.runtimes) {
+          const info = insertResult.run(input.id, position++, runtime, scenario);
+          resultIds.set(resultKey(runtime, scenario), Number(info.lastInsertRowid));
+        }
+      }
+    })();
+    return resultIds;
+  }
+
+  addSample(resultId: number, seq: number, sample: NewSample): void {
+    this.db
+      .prepare(
+        `INSERT INTO samples (result_id, seq, warmup, wall_ms, inner_wall_ms, user_ms, sys_ms, max_rss_kb,
+           read_bytes, write_bytes, block_read_bytes, block_write_bytes, exit_code, measured_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        resultId,
+        seq,
+        sample.warmup ? 1 : 0,
+        sample.wallMs,
+        sample.innerWallMs,
+        sample.userMs,
+        sample.sysMs,
+        Math.round(sample.maxRssKb),
+        Math.round(sample.readBytes),
+        Math.round(sample.writeBytes),
+        Math.round(sample.blockReadBytes),
+        Math.round(sample.blockWriteBytes),
+        sample.exitCode,
+        now(),
+      );
+  }
+
+  finishResult(resultId: number, status: ResultStatus, reason: string | null = null): void {
+    this.db.prepare(`UPDATE results SET status = ?, reason = ? WHERE id = ?`).run(status, reason, resultId);
+  }
+
+  finishRun(runId: string, status: RunStatus, error: string | null = null): void {
+    this.db.transaction(() => {
+      this.db.prepare(`UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE id = ?`).run(status, now(), error, runId);
+      // Whatever did not get to finish ends with the run.
+      const leftover: ResultStatus = status === 'cancelled' ? 'cancelled' : status === 'interrupted' ? 'interrupted' : 'failed';
+      this.db
+        .prepare(`UPDATE results SET status = ?, reason = COALESCE(reason, ?) WHERE run_id = ? AND status = 'running'`)
+        .run(leftover, error ?? 'the run ended before this measurement finished', runId);
+    })();
+  }
+
+  listRuns(limit = 200): RunSummary[] {
+    const rows = this.db
+      .prepare(
+        `SELECT r.id, r.status, r.started_at, r.finished_at, w.path, w.module,
+           (SELECT group_concat(runtime, ',') FROM (SELECT DISTINCT runtime FROM results WHERE run_id = r.id ORDER BY position)) AS runtimes,
+           (SELECT group_concat(scenario, ',') FROM (SELECT DISTINCT scenario FROM results WHERE run_id = r.id ORDER BY position)) AS scenarios
+         FROM runs r JOIN workspaces w ON w.id = r.workspace_id
+         ORDER BY r.started_at DESC, r.id DESC LIMIT ?`,
+      )
+      .all(limit) as {
+      id: string;
+      status: RunStatus;
+      started_at: string;
+      finished_at: string | null;
+      path: string;
+      module: string;
+      runtimes: string | null;
+      scenarios: string | null;
+    }[];
+    return rows.map((row) => ({
+      id: row.id,
+      status: row.status,
+      startedAt: row.started_at,
+      finishedAt: row.finished_at,
+      workspacePath: row.path,
+      module: row.module,
+      runtimes: (row.runtimes ? row.runtimes.split(',') : []) as RuntimeId[],
+      scenarios: row.scenarios ? row.scenarios.split(',') : [],
+    }));
+  }
+
+  getRun(runId: string): StoredRun | null {
+    const row = this.db
+      .prepare(
+        `SELECT r.*, w.path AS ws_path, w.module AS ws_module, w.go_version AS ws_go_version,
+           m.cpu_model, m.cpu_count, m.memory_bytes, m.kernel, m.os, m.arch, m.cgroup_version, m.docker_storage_driver,
+           m.go_version, m.docker_version, m.nix_version, m.devbox_version
+         FROM runs r JOIN workspaces w ON w.id = r.workspace_id JOIN machines m ON m.id = r.machine_id
+         WHERE r.id = ?`,
+      )
+      .get(runId) as RunRow | undefined;
+    if (!row) return null;
+    const results = this.db
+      .prepare(`SELECT id, runtime, scenario, status, reason FROM results WHERE run_id = ? ORDER BY position`)
+      .all(runId) as { id: number; runtime: RuntimeId; scenario: string; status: ResultStatus; reason: string | null }[];
+    const samplesOf = this.db.prepare(
+      `SELECT warmup, wall_ms, inner_wall_ms, user_ms, sys_ms, max_rss_kb, read_bytes, write_bytes,
+         block_read_bytes, block_write_bytes, exit_code FROM samples WHERE result_id = ? ORDER BY seq`,
+    );
+    const runtimes = [...new Set(results.map((r) => r.runtime))];
+    const scenarios = [...new Set(results.map((r) => r.scenario))];
+    return {
+      id: row.id,
+      status: row.status,
+      startedAt: row.started_at,
+      finishedAt: row.finished_at,
+      error: row.error,
+      workspace: { path: row.ws_path, module: row.ws_module, goVersion: row.ws_go_version },
+      machine: {
+        cpuModel: row.cpu_model,
+        cpuCount: row.cpu_count,
+        memoryBytes: row.memory_bytes,
+        kernel: row.kernel,
+        os: row.os,
+        arch: row.arch,
+        cgroupVersion: row.cgroup_version,
+        dockerStorageDriver: row.docker_storage_driver,
+        tools: { go: row.go_version, docker: row.docker_version, nix: row.nix_version, devbox: row.devbox_version },
+        envbenchVersion: row.envbench_version,
+        envbenchCommit: row.envbench_commit,
+      },
+      options: { runtimes, scenarios, runs: row.runs, warmup: row.warmup, offline: row.offline === 1, timeoutMs: row.timeout_ms },
+      results: results.map((result) => ({
+        id: result.id,
+        runtime: result.runtime,
+        scenario: result.scenario,
+        status: result.status,
+        reason: result.reason,
+        samples: (samplesOf.all(result.id) as Record<string, number>[]).map((s) => ({
+          wallMs: s.wall_ms!,
+          innerWallMs: s.inner_wall_ms!,
+          userMs: s.user_ms!,
+          sysMs: s.sys_ms!,
+          maxRssKb: s.max_rss_kb!,
+          readBytes: s.read_bytes!,
+          writeBytes: s.write_bytes!,
+          blockReadBytes: s.block_read_bytes!,
+          blockWriteBytes: s.block_write_bytes!,
+          exitCode: s.exit_code!,
+          warmup: s.warmup === 1,
+        })),
+      })),
+    };
+  }
+
+  deleteRun(runId: string): boolean {
+    return this.db.prepare(`DELETE FROM runs WHERE id = ?`).run(runId).changes > 0;
+  }
+}
+
+export function resultKey(runtime: RuntimeId, scenario: string): string {
+  return `${runtime}\u0000${scenario}`;
+}

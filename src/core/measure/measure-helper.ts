@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The static C helper (resources/measure/envbench-measure.c) that runs a command and reports
+ * wall time, CPU, peak RSS and I/O of the whole process tree. Built by `npm install`.
+ */
+export const MEASURE_HELPER_NAME = 'envbench-measure';
+const RESULT_MARKER = '\x1eENVBENCH-MEASURE ';
+
+export function measureHelperPath(resourcesDir: string): string {
+  return path.join(resourcesDir, 'bin', MEASURE_HELPER_NAME);
+}
+
+export function isMeasureHelperBuilt(resourcesDir: string): boolean {
+  try {
+    fs.accessSync(measureHelperPath(resourcesDir), fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function measureHelperArgs(command: readonly string[], timeoutMs: number): string[] {
+  return ['--timeout-ms', String(Math.max(0, Math.round(timeoutMs))), '--', ...command];
+}
+
+const helperReportSchema = z.object({
+  wallNs: z.number(),
+  userMs: z.number(),
+  sysMs: z.number(),
+  maxRssKb: z.number(),
+  readBytes: z.number(),
+  writeBytes: z.number(),
+  blockReadBytes: z.number(),
+  blockWriteBytes: z.number(),
+  ioAvailable: z.boolean(),
+  exitCode: z.number(),
+  signal: z.number(),
+  timedOut: z.boolean(),
+  cancelled: z.boolean(),
+  execError: z.string().nullable(),
+});
+export type HelperReport = z.infer<typeof helperReportSchema>;
+
+/** Splits the helper's report off the command's own stderr. */
+export function extractHelperReport(stderr: string): { report: HelperReport | null; stderr: string } {
+  const at = stderr.lastIndexOf(RESULT_MARKER);
+  if (at < 0) return { report: null, stderr };
+  const lineEnd = stderr.indexOf('\n', at);
+  const json = stderr.slice(at + RESULT_MARKER.length, lineEnd < 0 ? undefined : lineEnd);
+  // The helper writes "\n" before the marker so the report starts on its own line.
+  const before = stderr.slice(0, at).replace(/\n$/, '');
+  const after = lineEnd < 0 ? '' : stderr.slice(lineEnd + 1);
+  try {
+    return { report: helperReportSchema.parse(JSON.parse(json)), stderr: before + after };
+  } catch {
+    return { report: null, stderr };
+  }
+}

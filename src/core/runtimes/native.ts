@@ -1,0 +1,94 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { RuntimeHealth } from '../../shared/run';
+import { directorySize } from '../machine/disk-usage';
+import { probe, parseVersion } from '../machine/tool-version';
+import { isMeasureHelperBuilt, measureHelperArgs, measureHelperPath } from '../measure/measure-helper';
+import { runMeasured } from '../measure/measured-process';
+import { goEnvironment } from './go-environment';
+import type { CommandSpec, ExecOptions, ExecOutcome, Footprint, PrepareContext, Runtime, RuntimeSession } from './runtime';
+
+/** The bare host: the baseline every other environment is compared with. */
+export class NativeRuntime implements Runtime {
+  readonly id = 'native' as const;
+  readonly displayName = 'Host (native)';
+
+  constructor(private readonly resourcesDir: string) {}
+
+  async detect(): Promise<RuntimeHealth> {
+    const go = await probe('go', ['version']);
+    const version = go.ok ? parseVersion(go.stdout) : null;
+    if (!go.ok) {
+      const reason =
+        go.failure === 'ENOENT'
+          ? 'Go is not on PATH: install Go (https://go.dev/dl/) or add its bin directory to PATH'
+          : `\`go version\` failed (${go.failure}): check your Go installation`;
+      return { id: this.id, available: false, version: null, reason };
+    }
+    if (!isMeasureHelperBuilt(this.resourcesDir)) {
+      return {
+        id: this.id,
+        available: false,
+        version,
+        reason: `the measure helper ${measureHelperPath(this.resourcesDir)} is not built: install a C compiler (apt-get install gcc libc6-dev) and run \`npm run setup\``,
+      };
+    }
+    return { id: this.id, available: true, version, reason: null };
+  }
+
+  async prepare(context: PrepareContext): Promise<RuntimeSession> {
+    const goEnv = goEnvironment(context.dataDir, this.id, context.offline);
+    await fs.mkdir(goEnv.GOCACHE!, { recursive: true });
+    return new NativeSession(this.resourcesDir, context.workspace.path, goEnv);
+  }
+}
+
+class NativeSession implements RuntimeSession {
+  readonly runtime = 'native' as const;
+
+  constructor(
+    private readonly resourcesDir: string,
+    readonly workspaceDir: string,
+    private readonly goEnv: Record<string, string>,
+  ) {}
+
+  async exec(command: CommandSpec, options: ExecOptions): Promise<ExecOutcome> {
+    const outcome = await runMeasured({
+      program: measureHelperPath(this.resourcesDir),
+      args: measureHelperArgs(command.argv, options.timeoutMs),
+      cwd: command.cwd,
+      env: { ...process.env, ...this.goEnv, ...command.env },
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      onOutput: options.onOutput,
+    });
+    // On the host there is no entry cost: the user waits exactly as long as the command runs,
+    // and the helper's clock excludes Node's own spawn overhead (as hyperfine's would).
+    const innerWallMs = outcome.report ? outcome.report.wallNs / 1e6 : outcome.outerWallMs;
+    return { ...outcome, wallMs: innerWallMs, innerWallMs };
+  }
+
+  shellCommand(): string[] {
+    return [process.env.SHELL || '/bin/bash', '-l'];
+  }
+
+  async evictCaches(): Promise<void> {
+    const cache = this.goEnv.GOCACHE!;
+    await fs.rm(cache, { recursive: true, force: true });
+    await fs.mkdir(cache, { recursive: true });
+  }
+
+  async footprint(): Promise<Footprint> {
+    const items = [{ label: 'Go build cache (EnvBench-owned)', path: this.goEnv.GOCACHE!, bytes: await directorySize(this.goEnv.GOCACHE!) }];
+    const goroot = await probe('go', ['env', 'GOROOT']);
+    if (goroot.ok && goroot.stdout.trim()) {
+      const dir = path.resolve(goroot.stdout.trim());
+      items.push({ label: 'Go toolchain (GOROOT)', path: dir, bytes: await directorySize(dir) });
+    }
+    return { totalBytes: items.reduce((sum, item) => sum + item.bytes, 0), items };
+  }
+
+  async dispose(): Promise<void> {
+    // Nothing to stop: the host keeps running, and the build cache is kept for warm runs.
+  }
+}

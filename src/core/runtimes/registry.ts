@@ -1,0 +1,29 @@
+import { RUNTIME_IDS } from '../../shared/run';
+import type { RuntimeId } from '../../shared/run';
+import { UserError } from '../user-error';
+import { NativeRuntime } from './native';
+import { PlannedRuntime } from './planned-runtime';
+import type { Runtime } from './runtime';
+
+/** The one place that lists runtimes: adding one is a new file plus one line here. */
+export function createRuntimes(resourcesDir: string): Runtime[] {
+  return [
+    new NativeRuntime(resourcesDir),
+    new PlannedRuntime('docker', 'Docker', ['docker', '--version']),
+    new PlannedRuntime('dind', 'Docker-in-Docker', ['docker', '--version']),
+    new PlannedRuntime('nix', 'Nix', ['nix', '--version']),
+    new PlannedRuntime('devbox', 'Devbox', ['devbox', 'version']),
+  ];
+}
+
+export function parseRuntimeIds(list: string): RuntimeId[] {
+  const ids = list.split(',').map((s) => s.trim()).filter(Boolean);
+  if (ids.length === 0) {
+    throw new UserError('No runtime given', 'the runtime list is empty', `Name one or more of: ${RUNTIME_IDS.join(', ')}`);
+  }
+  const unknown = ids.filter((id) => !(RUNTIME_IDS as readonly string[]).includes(id));
+  if (unknown.length > 0) {
+    throw new UserError(`Unknown runtime ${unknown.map((u) => `"${u}"`).join(', ')}`, `EnvBench knows ${RUNTIME_IDS.join(', ')}`, 'Use one of those names, separated by commas');
+  }
+  return [...new Set(ids)] as RuntimeId[];
+}

@@ -1,0 +1,75 @@
+import type { RuntimeHealth, RuntimeId, WorkspaceInfo } from '../../shared/run';
+import type { MeasuredOutcome } from '../measure/measured-process';
+
+/**
+ * One development environment EnvBench can measure. Each runtime lives in its own file in this
+ * folder and is listed once in registry.ts; nothing else needs to know which runtimes exist.
+ *
+ * Life cycle: detect() -> prepare() returns a session -> exec() many times -> dispose().
+ */
+export interface Runtime {
+  readonly id: RuntimeId;
+  readonly displayName: string;
+  /** Is it usable on this machine? Unavailable runtimes say why and what to do, in `reason`. */
+  detect(): Promise<RuntimeHealth>;
+  /** Makes the environment ready for a workspace (build an image, write a flake, ...). */
+  prepare(context: PrepareContext): Promise<RuntimeSession>;
+}
+
+export interface PrepareContext {
+  workspace: WorkspaceInfo;
+  /** EnvBench's data directory; runtimes keep their own caches under runtimeCacheDir(). */
+  dataDir: string;
+  resourcesDir: string;
+  offline: boolean;
+  runId: string;
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+}
+
+/** A command to run inside the environment. Always an argument vector: never a shell string. */
+export interface CommandSpec {
+  argv: readonly string[];
+  /** Working directory as the host sees it; must be the workspace or a directory inside it or a scratch copy. */
+  cwd: string;
+  env?: Readonly<Record<string, string>>;
+}
+
+export interface ExecOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
+}
+
+export interface ExecOutcome extends MeasuredOutcome {
+  /** End to end as the user waits, including the runtime's entry cost (docker exec, nix develop...). */
+  wallMs: number;
+  /** The command alone inside the environment, from the measure helper. */
+  innerWallMs: number;
+}
+
+export interface FootprintItem {
+  label: string;
+  bytes: number;
+  path?: string;
+}
+
+export interface Footprint {
+  totalBytes: number;
+  items: FootprintItem[];
+}
+
+export interface RuntimeSession {
+  readonly runtime: RuntimeId;
+  /** Directories the runtime can see the workspace at (host path -> path inside). */
+  readonly workspaceDir: string;
+  /** Runs one command inside the environment, measured by the helper. */
+  exec(command: CommandSpec, options: ExecOptions): Promise<ExecOutcome>;
+  /** Argument vector that opens an interactive shell inside the environment (for terminals). */
+  shellCommand(): string[];
+  /** Drops the caches this environment owns so the next start is cold. Never the user's own caches. */
+  evictCaches(): Promise<void>;
+  footprint(): Promise<Footprint>;
+  /** Stops what prepare() started and removes what it created for this run. */
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,86 @@
+import type { Dimension } from '../../shared/run';
+import { UserError } from '../user-error';
+
+/**
+ * Scenarios are data: what to run, what to do before each sample, and what the figure means.
+ * The harness interprets them the same way in every runtime.
+ */
+export type PrepareStep =
+  /** Empty the runtime's own Go build cache (never the user's). */
+  | { kind: 'clean-build-cache' }
+  /** Change one source file of a main package (content, not just mtime: Go caches by content). */
+  | { kind: 'edit-source-file' };
+
+export interface Scenario {
+  id: string;
+  dimension: Dimension;
+  title: string;
+  /** What the figure means, shown in reports. */
+  counts: string;
+  /** Go command, run in the workspace root. */
+  argv: readonly string[];
+  /** Runs before every sample, untimed. */
+  prepare?: PrepareStep;
+  /** Runs on a scratch copy of the workspace because preparing it changes files. */
+  mutatesWorkspace?: boolean;
+}
+
+// `-o /dev/null` lets `go build ./...` compile and link main packages without writing binaries
+// into the user's tree.
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    id: 'build-clean',
+    dimension: 'performance',
+    title: 'Clean build',
+    counts: '`go build ./...` after emptying the environment\'s own build cache (module cache kept)',
+    argv: ['go', 'build', '-o', '/dev/null', './...'],
+    prepare: { kind: 'clean-build-cache' },
+  },
+  {
+    id: 'build-incremental',
+    dimension: 'performance',
+    title: 'Incremental build',
+    counts: '`go build ./...` after changing one line of one main-package file, with a warm build cache',
+    argv: ['go', 'build', '-o', '/dev/null', './...'],
+    prepare: { kind: 'edit-source-file' },
+    mutatesWorkspace: true,
+  },
+  {
+    id: 'test',
+    dimension: 'performance',
+    title: 'Tests',
+    counts: '`go test -count=1 ./...` with a warm build cache (test results never cached)',
+    argv: ['go', 'test', '-count=1', './...'],
+  },
+  {
+    id: 'test-race',
+    dimension: 'performance',
+    title: 'Tests with the race detector',
+    counts: '`go test -race -count=1 ./...` with a warm build cache',
+    argv: ['go', 'test', '-race', '-count=1', './...'],
+  },
+  {
+    id: 'vet',
+    dimension: 'performance',
+    title: 'Vet',
+    counts: '`go vet ./...` with a warm build cache',
+    argv: ['go', 'vet', './...'],
+  },
+];
+
+export function findScenario(id: string): Scenario | undefined {
+  return SCENARIOS.find((s) => s.id === id);
+}
+
+export function parseScenarioIds(list: string): string[] {
+  const ids = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const known = SCENARIOS.map((s) => s.id);
+  if (ids.length === 0) {
+    throw new UserError('No scenario given', 'the scenario list is empty', `Name one or more of: ${known.join(', ')}`);
+  }
+  const unknown = ids.filter((id) => !known.includes(id));
+  if (unknown.length > 0) {
+    throw new UserError(`Unknown scenario ${unknown.map((u) => `"${u}"`).join(', ')}`, `EnvBench knows ${known.join(', ')}`, 'Use one of those names, separated by commas');
+  }
+  return [...new Set(ids)];
+}

@@ -1,0 +1,13 @@
+// Public surface of the statistics module: pure functions, no I/O.
+
+export { describe, P95_DEFINITION, type Descriptive } from './descriptive';
+export { mannWhitneyUTest, minSamplesToDetect, type MannWhitneyMethod, type MannWhitneyResult } from './mann-whitney';
+export { medianCi, medianCiOrders, minSamplesForMedianCi, type MedianCi, type MedianCiOrders } from './median-ci';
+export { findOutliers, modifiedZScores, OUTLIER_THRESHOLD } from './outliers';
+export {
+  compareToBaseline,
+  MIN_SAMPLES_FOR_CONFIDENCE,
+  MIN_SAMPLES_FOR_VERDICT,
+  summarize,
+  type BaselineComparison,
+} from './summarize';

@@ -1,0 +1,151 @@
+// The run model shared by core, CLI, main process and renderer. Pure types: no Node, no Electron.
+
+export const RUNTIME_IDS = ['native', 'docker', 'dind', 'nix', 'devbox'] as const;
+export type RuntimeId = (typeof RUNTIME_IDS)[number];
+
+export type Dimension = 'startup' | 'performance' | 'maintenance';
+
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+export type ResultStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+
+/** One measured execution of a scenario's command. Times in milliseconds, sizes in bytes/KiB. */
+export interface Sample {
+  /** End to end, as the user waits: includes the runtime's entry cost (equals innerWallMs for native). */
+  wallMs: number;
+  /** The command alone, timed inside the environment by the measure helper. */
+  innerWallMs: number;
+  userMs: number;
+  sysMs: number;
+  /** Peak resident set size of the largest process in the command's tree (wait4/getrusage semantics). */
+  maxRssKb: number;
+  /** Bytes the command tree read/wrote through read(2)/write(2)-like calls (/proc io rchar/wchar). */
+  readBytes: number;
+  writeBytes: number;
+  /** Bytes that reached the storage layer (/proc io read_bytes/write_bytes); 0 when served from page cache. */
+  blockReadBytes: number;
+  blockWriteBytes: number;
+  exitCode: number;
+  /** True for warmup samples: stored for transparency, never used in statistics. */
+  warmup: boolean;
+  /** Modified z-score above 3.5: flagged, never removed. */
+  outlier: boolean;
+}
+
+export interface SampleStats {
+  n: number;
+  medianMs: number;
+  p95Ms: number;
+  minMs: number;
+  maxMs: number;
+  meanMs: number;
+  stddevMs: number;
+  /** Distribution-free confidence interval of the median (order statistics). */
+  ciLowMs: number;
+  ciHighMs: number;
+  /** Confidence level actually achieved by the order-statistic interval (>= 0.95 when n allows it). */
+  ciLevel: number;
+  /** Indices (into the measured, non-warmup samples) whose modified z-score exceeds 3.5. */
+  outliers: number[];
+  warnings: string[];
+}
+
+export interface ResultJson {
+  runtime: RuntimeId;
+  scenario: string;
+  status: ResultStatus;
+  reason?: string;
+  samples: Sample[];
+  stats: SampleStats | null;
+}
+
+export interface ComparisonJson {
+  scenario: string;
+  runtime: RuntimeId;
+  baseline: RuntimeId;
+  /** median(runtime) / median(baseline) */
+  ratio: number;
+  pValue: number;
+  significant: boolean;
+  /** Set when the sample sizes are too small for a verdict. */
+  warning?: string;
+}
+
+export interface MachineFingerprint {
+  cpuModel: string;
+  cpuCount: number;
+  memoryBytes: number;
+  kernel: string;
+  os: string;
+  arch: string;
+  cgroupVersion: 'v1' | 'v2' | 'none';
+  dockerStorageDriver: string | null;
+  tools: { go: string | null; docker: string | null; nix: string | null; devbox: string | null };
+  envbenchVersion: string;
+  envbenchCommit: string | null;
+}
+
+export interface WorkspaceInfo {
+  path: string;
+  module: string;
+  goVersion: string | null;
+  toolchain: string | null;
+  packages: number;
+  testFiles: number;
+  mainPackages: string[];
+  definitions: string[];
+}
+
+export interface RunOptionsJson {
+  runtimes: RuntimeId[];
+  scenarios: string[];
+  runs: number;
+  warmup: number;
+  offline: boolean;
+  timeoutMs: number;
+}
+
+export interface RunJson {
+  id: string;
+  status: RunStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  error?: string;
+  workspace: { path: string; module: string; goVersion: string | null };
+  machine: MachineFingerprint;
+  options: RunOptionsJson;
+  results: ResultJson[];
+  comparisons: ComparisonJson[];
+}
+
+export interface RunSummary {
+  id: string;
+  status: RunStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  workspacePath: string;
+  module: string;
+  runtimes: RuntimeId[];
+  scenarios: string[];
+}
+
+export interface RuntimeHealth {
+  id: RuntimeId;
+  available: boolean;
+  version: string | null;
+  /** Why it is unavailable and what to do, in one sentence; null when available. */
+  reason: string | null;
+}
+
+export interface RunProgress {
+  runId: string;
+  runtime: RuntimeId;
+  scenario: string;
+  phase: 'warmup' | 'measure';
+  /** 1-based index of the sample within its phase. */
+  sample: number;
+  of: number;
+  completedSteps: number;
+  totalSteps: number;
+  etaMs: number | null;
+  lastWallMs?: number;
+}
