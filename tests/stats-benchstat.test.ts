@@ -7,10 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, it, expect } from 'vitest';
 import {
   compareToBaseline,
-  describe as describeSample,
+  descriptiveStats,
   mannWhitneyUTest,
   medianCi,
   medianCiOrders,
@@ -18,7 +19,7 @@ import {
   summarize,
 } from '../src/core/stats';
 
-const FIXTURES = join(__dirname, 'fixtures', 'benchstat');
+const FIXTURES = fileURLToPath(new URL('./fixtures/benchstat/', import.meta.url));
 const ALPHA = 0.05;
 /** benchstat reads ns/op and reports sec/op: benchunit.Tidy multiplies by this factor. */
 const NS_TO_SEC = 1e-9;
@@ -112,7 +113,7 @@ function pctRange(valuesNs: readonly number[]): string {
   const values = valuesNs.map((v) => v * NS_TO_SEC);
   const ci = medianCi(values, 0.95);
   if (!ci.meetsConfidence) return '∞';
-  const center = describeSample(values).median;
+  const center = descriptiveStats(values).median;
   if (center === 0) return '0%';
   return goFormatPercent0(100 * Math.max(ci.high / center - 1, 1 - ci.low / center));
 }
@@ -151,7 +152,7 @@ describe('benchstat agreement on tests/fixtures/benchstat', () => {
         [s.new, row.newCenter],
       ] as const) {
         // Relative tolerance: benchstat interpolates (R8) on sec/op values, we on ns/op.
-        expect(Math.abs((describeSample(values).median * NS_TO_SEC) / center - 1)).toBeLessThan(1e-12);
+        expect(Math.abs((descriptiveStats(values).median * NS_TO_SEC) / center - 1)).toBeLessThan(1e-12);
         expect(Math.abs((summarize(values).medianMs * NS_TO_SEC) / center - 1)).toBeLessThan(1e-12);
       }
     });

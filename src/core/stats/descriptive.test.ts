@@ -1,7 +1,7 @@
-import { describe as suite, it, expect } from 'vitest';
-import { describe } from './descriptive';
+import { describe, it, expect } from 'vitest';
+import { descriptiveStats } from './descriptive';
 
-suite('describe', () => {
+describe('descriptiveStats', () => {
   it.each([
     {
       name: 'n=10',
@@ -36,23 +36,23 @@ suite('describe', () => {
       expected: { n: 21, min: 1, max: 21, mean: 11, median: 11, p95: 20, stddev: Math.sqrt(38.5) },
     },
   ])('$name', ({ values, expected }) => {
-    const d = describe(values);
+    const d = descriptiveStats(values);
     for (const [key, value] of Object.entries(expected)) {
       expect(d[key as keyof typeof d], key).toBeCloseTo(value, 12);
     }
   });
 
   it('n=0 throws a clear error', () => {
-    expect(() => describe([])).toThrow('sample is empty: at least one value is required');
+    expect(() => descriptiveStats([])).toThrow('sample is empty: at least one value is required');
   });
 
   it.each([Number.NaN, Infinity, -Infinity])('rejects %s', (bad) => {
-    expect(() => describe([1, bad])).toThrow(/sample\[1\] .* finite/);
+    expect(() => descriptiveStats([1, bad])).toThrow(/sample\[1\] .* finite/);
   });
 
   it('does not reorder the input', () => {
     const values = [3, 1, 2];
-    describe(values);
+    descriptiveStats(values);
     expect(values).toEqual([3, 1, 2]);
   });
 });

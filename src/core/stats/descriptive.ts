@@ -24,7 +24,7 @@ export interface Descriptive {
  */
 export const P95_DEFINITION = 'type 7 (linear interpolation at (n-1)p, as numpy/R default)';
 
-export function describe(values: readonly number[]): Descriptive {
+export function descriptiveStats(values: readonly number[]): Descriptive {
   assertSample(values);
   const sorted = sortedCopy(values);
   return {

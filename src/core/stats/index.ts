@@ -1,6 +1,6 @@
 // Public surface of the statistics module: pure functions, no I/O.
 
-export { describe, P95_DEFINITION, type Descriptive } from './descriptive';
+export { descriptiveStats, P95_DEFINITION, type Descriptive } from './descriptive';
 export { mannWhitneyUTest, minSamplesToDetect, type MannWhitneyMethod, type MannWhitneyResult } from './mann-whitney';
 export { medianCi, medianCiOrders, minSamplesForMedianCi, type MedianCi, type MedianCiOrders } from './median-ci';
 export { findOutliers, modifiedZScores, OUTLIER_THRESHOLD } from './outliers';

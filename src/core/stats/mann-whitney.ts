@@ -120,12 +120,13 @@ function minPValue(n: number): number {
 /**
  * Minimum per-sample size at which the U test could reach `alpha` at all, as benchstat's
  * uTestSamples computes it from its uTestMinP table for n = 1..9 (4 at alpha = 0.05; below
- * that even completely separated samples give p >= 0.1).
+ * that even completely separated samples give p >= 0.1). The table entries are 2/C(2n, n).
  */
 export function minSamplesToDetect(alpha: number): { op: '>=' | '>'; n: number } {
-  const limit = 9;
-  for (let n = 1; n <= limit; n++) {
+  const tableLength = 10; // uTestMinP covers n = 1..9 (index 0 unused)
+  for (let n = 1; n < tableLength; n++) {
     if (minPValue(n) <= alpha) return { op: '>=', n };
   }
-  return { op: '>', n: limit };
+  // benchstat returns len(uTestMinP) here, i.e. "> 10"; kept so the message matches.
+  return { op: '>', n: tableLength };
 }

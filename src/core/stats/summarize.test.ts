@@ -62,11 +62,18 @@ describe('summarize', () => {
   });
 });
 
+interface ComparisonCase {
+  name: string;
+  candidate: number[];
+  baseline: number[];
+  expected: { ratio?: number; pValue?: number; significant: boolean; warning: string | undefined };
+}
+
 describe('compareToBaseline', () => {
   const base = [100, 101, 99, 102, 98, 100, 101, 99, 100, 102];
   const slower = base.map((x) => x * 1.2);
 
-  it.each([
+  it.each<ComparisonCase>([
     {
       name: 'clearly slower, n=10',
       candidate: slower,
@@ -111,10 +118,20 @@ describe('compareToBaseline', () => {
       baseline: [50, 50, 50, 50, 50, 50],
       expected: { ratio: 1, pValue: 1, significant: false, warning: 'all samples are equal' },
     },
+    {
+      name: 'all values equal, n=2: no sample-size hint after a failed test (as benchstat)',
+      candidate: [50, 50],
+      baseline: [50, 50],
+      expected: {
+        pValue: 1,
+        significant: false,
+        warning: 'all samples are equal; n=2 vs baseline n=2: too few samples for a verdict (need >= 6 on each side)',
+      },
+    },
   ])('$name', ({ candidate, baseline, expected }) => {
     const r = compareToBaseline(candidate, baseline);
-    if ('ratio' in expected) expect(r.ratio).toBeCloseTo(expected.ratio, 12);
-    if ('pValue' in expected) expect(r.pValue).toBe(expected.pValue);
+    if (expected.ratio !== undefined) expect(r.ratio).toBeCloseTo(expected.ratio, 12);
+    if (expected.pValue !== undefined) expect(r.pValue).toBe(expected.pValue);
     expect(r.significant).toBe(expected.significant);
     expect(r.warning).toBe(expected.warning);
   });

@@ -2,7 +2,7 @@
 // numbers it cannot fully stand behind.
 
 import type { SampleStats } from '../../shared/run';
-import { describe } from './descriptive';
+import { descriptiveStats } from './descriptive';
 import { mannWhitneyUTest, minSamplesToDetect } from './mann-whitney';
 import { medianCi, minSamplesForMedianCi } from './median-ci';
 import { findOutliers } from './outliers';
@@ -19,7 +19,7 @@ function percent(x: number): string {
 
 /** Summary statistics of measured (non-warmup) samples, in milliseconds. Throws on an empty sample. */
 export function summarize(values: number[]): SampleStats {
-  const d = describe(values);
+  const d = descriptiveStats(values);
   const ci = medianCi(values, CI_LEVEL);
   const outliers = findOutliers(values);
 
@@ -93,8 +93,8 @@ export function compareToBaseline(
   // benchstat runs Compare(baseline, candidate). Order matters: with ties the exact p-value
   // doubles one tail of a U distribution that is only symmetric for palindromic tie patterns.
   const test = mannWhitneyUTest(baseline, candidate);
-  const baseMedian = describe(baseline).median;
-  const candMedian = describe(candidate).median;
+  const baseMedian = descriptiveStats(baseline).median;
+  const candMedian = descriptiveStats(candidate).median;
 
   const warnings: string[] = [];
   let ratio: number;
@@ -110,8 +110,10 @@ export function compareToBaseline(
   const enoughSamples = nb >= MIN_SAMPLES_FOR_VERDICT && nc >= MIN_SAMPLES_FOR_VERDICT;
   const rejects = test.pValue <= alpha;
 
-  if (test.samplesEqual) warnings.push('all samples are equal');
-  if (!rejects) {
+  if (test.samplesEqual) {
+    // benchstat returns straight after the failed test, without the sample-size hint.
+    warnings.push('all samples are equal');
+  } else if (!rejects) {
     const need = minSamplesToDetect(alpha);
     if (nb < need.n && nc < need.n) {
       warnings.push(`need ${need.op} ${need.n} samples to detect a difference at alpha level ${alpha}`);

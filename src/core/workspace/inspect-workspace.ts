@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { WorkspaceInfo } from '../../shared/run';
@@ -7,7 +8,7 @@ import { GoModSyntaxError, parseGoMod } from './go-mod';
 /** Environment definitions EnvBench recognises in a workspace. */
 export const DEFINITION_FILES = ['Dockerfile.dev', '.devcontainer/devcontainer.json', 'flake.nix', 'shell.nix', 'devbox.json'] as const;
 
-async function statOrNull(p: string): Promise<import('node:fs').Stats | null> {
+async function statOrNull(p: string): Promise<Stats | null> {
   try {
     return await fs.stat(p);
   } catch {

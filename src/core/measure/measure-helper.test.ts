@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { extractHelperReport } from './measure-helper';
+
+const report = '{"wallNs":1500000,"userMs":1,"sysMs":0.5,"maxRssKb":1000,"readBytes":10,"writeBytes":0,"blockReadBytes":0,"blockWriteBytes":0,"ioAvailable":true,"exitCode":0,"signal":0,"timedOut":false,"cancelled":false,"execError":null}';
+
+describe('extractHelperReport', () => {
+  it.each([
+    ['report only', `\n\x1eENVBENCH-MEASURE ${report}\n`, ''],
+    ['command stderr before the report', `warning: x\n\n\x1eENVBENCH-MEASURE ${report}\n`, 'warning: x\n'],
+    ['stderr without trailing newline', `partial\n\x1eENVBENCH-MEASURE ${report}\n`, 'partial'],
+  ])('%s', (_name, stderr, expectedStderr) => {
+    const parsed = extractHelperReport(stderr);
+    expect(parsed.report?.wallNs).toBe(1500000);
+    expect(parsed.stderr).toBe(expectedStderr);
+  });
+
+  it('leaves stderr alone when there is no report', () => {
+    expect(extractHelperReport('boom\n')).toEqual({ report: null, stderr: 'boom\n' });
+  });
+
+  it('ignores a malformed report', () => {
+    expect(extractHelperReport('\x1eENVBENCH-MEASURE {"wallNs":\n').report).toBeNull();
+  });
+});

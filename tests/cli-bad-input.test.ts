@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { envbench, tempDataDir, writeGoModule } from './support/envbench-cli';
+
+describe('bad input gets one clear line, a non-zero exit, and writes nothing', () => {
+  const base = tempDataDir('envbench-bad-');
+  const module = writeGoModule(path.join(base, 'module'));
+  fs.writeFileSync(path.join(base, 'plain.txt'), 'hello');
+  fs.mkdirSync(path.join(base, 'no-module'));
+  fs.mkdirSync(path.join(base, 'broken-mod'));
+  fs.writeFileSync(path.join(base, 'broken-mod', 'go.mod'), 'module x\ngo one.two\n');
+
+  const cases: [string, string[], RegExp][] = [
+    ['a path that does not exist', ['--workspace', path.join(base, 'nope')], /does not exist\. Pass the path of a folder that contains a go\.mod file/],
+    ['a file', ['--workspace', path.join(base, 'plain.txt')], /is a file, not a folder/],
+    ['a folder without go.mod', ['--workspace', path.join(base, 'no-module')], /has no go\.mod, so it is not a Go module/],
+    ['a subfolder of a module', ['--workspace', path.join(module, 'greet')], /nearest folder above it with a go\.mod is .*module; pass that/],
+    ['a go.mod that does not parse', ['--workspace', path.join(base, 'broken-mod')], /go\.mod does not parse \(line 2: invalid go version/],
+    ['an unknown runtime', ['--runtimes', 'native,podman'], /Unknown runtime "podman": EnvBench knows native, docker, dind, nix, devbox/],
+    ['an unknown scenario', ['--scenarios', 'build-clean,bild'], /Unknown scenario "bild"/],
+    ['a bad --runs', ['--runs', 'ten'], /Invalid --runs "ten": it must be a whole number/],
+    ['zero --runs', ['--runs', '0'], /Invalid runs 0: it must be a whole number from 1/],
+    ['a --json path in a missing folder', ['--json', path.join(base, 'missing', 'run.json')], /Cannot write .*: the folder .*missing does not exist/],
+  ];
+
+  it.each(cases)('%s', (_name, args, message) => {
+    const dataDir = tempDataDir();
+    const defaults = args.includes('--runtimes') ? [] : ['--runtimes', 'native'];
+    const result = envbench(['run', '--runs', '1', ...defaults, ...args], dataDir);
+    expect(result.status).toBe(2);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^envbench: /);
+    expect(lines[0]).toMatch(message);
+    const history = envbench(['history', '--json'], dataDir);
+    expect(JSON.parse(history.stdout)).toEqual([]);
+  });
+
+  it('an unknown run id', () => {
+    const result = envbench(['show', 'no-such-run'], tempDataDir());
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toMatch(/^envbench: No run "no-such-run": it is not in .*history\.sqlite\. List the runs with `envbench history`/);
+  });
+
+  it('an unknown command or option', () => {
+    const result = envbench(['runn'], tempDataDir());
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/unknown command 'runn'/);
+  });
+});

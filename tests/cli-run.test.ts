@@ -1,0 +1,106 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunJson, RunSummary } from '../src/shared/run';
+import { SAMPLE_WORKSPACE, envbench, tempDataDir, writeGoModule } from './support/envbench-cli';
+import { hasTool } from './support/require-runtime';
+
+const haveGo = hasTool('go', ['version']);
+
+function expectRealFigures(run: RunJson, scenarios: string[]): void {
+  expect(run.status).toBe('completed');
+  expect(run.results.map((r) => r.scenario).sort()).toEqual([...scenarios].sort());
+  for (const result of run.results) {
+    expect(result.runtime).toBe('native');
+    expect(result.status).toBe('completed');
+    expect(result.stats?.n).toBe(3);
+    const measured = result.samples.filter((s) => !s.warmup);
+    expect(measured).toHaveLength(3);
+    for (const sample of measured) {
+      expect(sample.exitCode).toBe(0);
+      expect(sample.wallMs).toBeGreaterThan(0);
+      expect(sample.innerWallMs).toBeGreaterThan(0);
+      expect(sample.userMs + sample.sysMs).toBeGreaterThan(0);
+      expect(sample.maxRssKb).toBeGreaterThan(1024);
+      expect(sample.readBytes).toBeGreaterThan(0);
+    }
+    const stats = result.stats!;
+    expect(stats.minMs).toBeLessThanOrEqual(stats.medianMs);
+    expect(stats.medianMs).toBeLessThanOrEqual(stats.maxMs);
+    expect(stats.ciLowMs).toBeLessThanOrEqual(stats.medianMs);
+    expect(stats.ciHighMs).toBeGreaterThanOrEqual(stats.medianMs);
+  }
+}
+
+describe.skipIf(!haveGo)('envbench run --runtimes native', () => {
+  let dataDir: string;
+  let run: RunJson;
+  const scenarios = ['build-incremental', 'test', 'vet'];
+
+  beforeAll(() => {
+    dataDir = tempDataDir();
+    const jsonFile = path.join(dataDir, 'run.json');
+    const result = envbench(['run', '--runtimes', 'native', '--scenarios', scenarios.join(','), '--runs', '3', '--warmup', '1', '--json', jsonFile], dataDir);
+    expect(result.stderr).not.toMatch(/envbench: (?!run .* started)/);
+    expect(result.status).toBe(0);
+    run = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as RunJson;
+  });
+
+  it('measures the sample workspace with real CPU, memory and I/O figures', () => {
+    expectRealFigures(run, scenarios);
+    expect(run.workspace).toEqual({ path: fs.realpathSync(SAMPLE_WORKSPACE), module: 'example.com/envbench/sample', goVersion: '1.22' });
+    expect(run.machine.cpuCount).toBeGreaterThan(0);
+    expect(run.machine.tools.go).toMatch(/^go1\./);
+    expect(run.comparisons).toEqual([]);
+    expect(new Date(run.finishedAt!).getTime()).toBeGreaterThanOrEqual(new Date(run.startedAt).getTime());
+  });
+
+  it('stores the run where a second process finds it', () => {
+    const history = envbench(['history', '--json'], dataDir);
+    expect(history.status).toBe(0);
+    const runs = JSON.parse(history.stdout) as RunSummary[];
+    expect(runs.map((r) => r.id)).toContain(run.id);
+    const shown = envbench(['show', run.id, '--json'], dataDir);
+    expect(shown.status).toBe(0);
+    expect(JSON.parse(shown.stdout)).toEqual(run);
+    const table = envbench(['show', run.id], dataDir);
+    expect(table.stdout).toContain('build-incremental');
+    expect(table.stdout).toContain('MEDIAN');
+  });
+
+  it('measures another stdlib-only module at an awkward path, never through a shell', () => {
+    const awkward = path.join(tempDataDir(), `my "mod" $(touch pwned) ünï`);
+    writeGoModule(awkward);
+    const jsonFile = path.join(dataDir, 'other.json');
+    const result = envbench(['run', '--workspace', awkward, '--runtimes', 'native', '--scenarios', 'build-clean,test-race', '--runs', '3', '--warmup', '0', '--json', jsonFile], dataDir);
+    expect(result.status).toBe(0);
+    const other = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as RunJson;
+    expect(other.workspace.module).toBe('example.com/other');
+    expect(other.results.every((r) => r.samples.every((s) => !s.warmup))).toBe(true);
+    expectRealFigures(other, ['build-clean', 'test-race']);
+    expect(fs.existsSync(path.join(path.dirname(awkward), 'pwned'))).toBe(false);
+    expect(fs.existsSync(path.join(awkward, 'hello'))).toBe(false);
+  });
+
+  it('fails with the reason when a measured command fails, and exits non-zero', () => {
+    const broken = writeGoModule(path.join(tempDataDir(), 'broken'));
+    fs.writeFileSync(path.join(broken, 'greet', 'greet_test.go'), 'package greet\n\nimport "testing"\n\nfunc TestFails(t *testing.T) { t.Fatal("deliberate failure") }\n');
+    const result = envbench(['run', '--workspace', broken, '--runtimes', 'native', '--scenarios', 'test,vet', '--runs', '2', '--warmup', '0'], dataDir);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/native test failed: `go test -count=1 \.\/\.\.\.` exited with 1: .*deliberate failure/);
+    expect(result.stderr).toMatch(/run failed: 1 of 2 measurements did not complete \(native\/test\)/);
+  });
+
+  it('kills a sample that exceeds --timeout together with its process tree', () => {
+    const slow = writeGoModule(path.join(tempDataDir(), 'slow'));
+    fs.writeFileSync(path.join(slow, 'greet', 'slow_test.go'), 'package greet\n\nimport (\n\t"testing"\n\t"time"\n)\n\nfunc TestSlow(t *testing.T) { time.Sleep(time.Hour) }\n');
+    const started = Date.now();
+    const result = envbench(['run', '--workspace', slow, '--runtimes', 'native', '--scenarios', 'test', '--runs', '1', '--warmup', '0', '--timeout', '8'], dataDir);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/timed out after 8 s and was killed with its process tree/);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    // The test binary (greet.test, a grandchild of go) died with its process group.
+    expect(spawnSync('pgrep', ['-x', 'greet.test']).status).not.toBe(0);
+  });
+});

@@ -1,0 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+
+/** Tests drive the real CLI bundle and the real measure helper: build both first. */
+export default function setup(): void {
+  const root = path.resolve(__dirname, '..');
+  execFileSync(process.execPath, [path.join(root, 'build/scripts/build-measure-helper.mjs')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(root, 'build/scripts/build-cli.mjs')], { stdio: 'inherit' });
+}

@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './support/envbench-cli';
+
+// The layering rules of eslint.config.mjs, proven on snippets placed (virtually) in each folder.
+const eslint = new ESLint({ cwd: ROOT });
+
+async function violations(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path.join(ROOT, file) });
+  return result!.messages.filter((m) => m.ruleId?.endsWith('no-restricted-imports')).map((m) => m.message);
+}
+
+describe('layering lint rules', () => {
+  it.each([
+    ['core may not import electron', 'src/core/x.ts', "import { app } from 'electron';\nexport const x = app;\n"],
+    ['shared may not import Node built-ins', 'src/shared/x.ts', "import fs from 'node:fs';\nexport const x = fs;\n"],
+    ['shared may not import core', 'src/shared/x.ts', "import { createCore } from '../core/create-core';\nexport const x = createCore;\n"],
+    ['renderer may not import Node built-ins', 'src/renderer/src/x.ts', "import path from 'path';\nexport const x = path;\n"],
+    ['renderer takes only types from shared', 'src/renderer/src/x.ts', "import { RUNTIME_IDS } from '../../shared/run';\nexport const x = RUNTIME_IDS;\n"],
+    ['preload takes only types from shared', 'src/preload/x.ts', "import { ipcInvokeArgs } from '../shared/ipc/contract';\nexport const x = ipcInvokeArgs;\n"],
+    ['core may not import the CLI', 'src/core/x.ts', "import { main } from '../cli/envbench';\nexport const x = main;\n"],
+  ])('%s', async (_name, file, code) => {
+    expect(await violations(file, code)).not.toEqual([]);
+  });
+
+  it.each([
+    ['renderer type imports from shared', 'src/renderer/src/x.ts', "import type { RunJson } from '../../shared/run';\nexport type X = RunJson;\n"],
+    ['core imports shared and Node', 'src/core/x.ts', "import fs from 'node:fs';\nimport { RUNTIME_IDS } from '../shared/run';\nexport const x = [fs, RUNTIME_IDS];\n"],
+    ['main imports electron and core', 'src/main/x.ts', "import { app } from 'electron';\nimport { createCore } from '../core/create-core';\nexport const x = [app, createCore];\n"],
+  ])('allows %s', async (_name, file, code) => {
+    expect(await violations(file, code)).toEqual([]);
+  });
+});

@@ -1,0 +1,58 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const CLI = path.join(ROOT, 'out', 'cli', 'envbench.cjs');
+export const RESOURCES = path.join(ROOT, 'resources');
+export const SAMPLE_WORKSPACE = path.join(RESOURCES, 'sample-workspace');
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A fresh data directory per test, so history never leaks between tests or into the user's own. */
+export function tempDataDir(prefix = 'envbench-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function envbench(args: string[], dataDir: string, options: { cwd?: string } = {}): CliResult {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: options.cwd ?? ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ENVBENCH_DATA_DIR: dataDir },
+    timeout: 15 * 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export function envbenchAsync(args: string[], dataDir: string): ReturnType<typeof spawn> {
+  return spawn(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ENVBENCH_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Writes a small stdlib-only Go module (a main package plus a tested library) into dir. */
+export function writeGoModule(dir: string, module = 'example.com/other'): string {
+  fs.mkdirSync(path.join(dir, 'cmd', 'hello'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'greet'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'go.mod'), `module ${module}\n\ngo 1.22\n`);
+  fs.writeFileSync(
+    path.join(dir, 'greet', 'greet.go'),
+    'package greet\n\nimport "strings"\n\n// Hello greets name.\nfunc Hello(name string) string { return "hello, " + strings.TrimSpace(name) }\n',
+  );
+  fs.writeFileSync(
+    path.join(dir, 'greet', 'greet_test.go'),
+    'package greet\n\nimport "testing"\n\nfunc TestHello(t *testing.T) {\n\tif got := Hello(" go "); got != "hello, go" {\n\t\tt.Fatalf("got %q", got)\n\t}\n}\n',
+  );
+  fs.writeFileSync(
+    path.join(dir, 'cmd', 'hello', 'main.go'),
+    `package main\n\nimport (\n\t"fmt"\n\n\t"${module}/greet"\n)\n\nfunc main() { fmt.Println(greet.Hello("world")) }\n`,
+  );
+  return dir;
+}
