@@ -34,7 +34,7 @@ const hyperfineJson = z.object({ results: z.array(z.object({ times: z.array(z.nu
 function hyperfineBlock(argv: string[], runs: number, dir: string): number[] {
   const out = path.join(dir, 'hyperfine.json');
   execFileSync('hyperfine', ['-N', '--style', 'none', '--warmup', '2', '--runs', String(runs), '--export-json', out, argv.join(' ')], {
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', 'pipe'], // hyperfine's stderr is shown only if it fails (execFileSync's error)
   });
   return hyperfineJson.parse(JSON.parse(fs.readFileSync(out, 'utf8'))).results[0]!.times.map((s) => s * 1000);
 }
