@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { app, BrowserWindow, shell } from 'electron';
 import { createCore } from '../core/create-core';
+import { createIpcService } from '../core/ipc-service';
 import type { AppInfo } from '../shared/ipc/contract';
 import { registerIpcHandlers } from './ipc-handlers';
 
@@ -49,7 +50,7 @@ async function createWindow(): Promise<void> {
   });
   const rendererUrl = process.env.ELECTRON_RENDERER_URL;
   const isTrusted = (url: string): boolean => (rendererUrl ? url.startsWith(rendererUrl) : url.startsWith('file://'));
-  const ipc = registerIpcHandlers(core, appInfo, (event) => isTrusted(event.senderFrame?.url ?? ''));
+  const ipc = registerIpcHandlers(createIpcService(core, appInfo), (event) => isTrusted(event.senderFrame?.url ?? ''));
 
   window.webContents.setWindowOpenHandler(({ url }) => {
     if (url.startsWith('https://')) void shell.openExternal(url);

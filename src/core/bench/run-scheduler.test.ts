@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunProgress, RuntimeId } from '../../shared/run';
+import { RunStore } from '../history/run-store';
+import { NativeRuntime } from '../runtimes/native';
+import type { Runtime } from '../runtimes/runtime';
+import type { Scenario } from '../scenarios/catalog';
+import { inspectWorkspace } from '../workspace/inspect-workspace';
+import { buildRunJson } from './run-report';
+import { executeRun } from './run-scheduler';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const RESOURCES = path.join(ROOT, 'resources');
+
+/**
+ * Two runtimes that both really run on the host (the second under another id), recording the
+ * order in which samples are taken. Only the ordering is under test here; the commands are real.
+ */
+function recordingRuntimes(order: string[]): Runtime[] {
+  const native = new NativeRuntime(RESOURCES);
+  const as = (id: RuntimeId): Runtime => ({
+    id,
+    displayName: id,
+    detect: async () => ({ ...(await native.detect()), id }),
+    async prepare(context) {
+      const session = await native.prepare(context);
+      return {
+        ...session,
+        runtime: id,
+        workspaceDir: session.workspaceDir,
+        exec: (command, options) => {
+          order.push(`${id}:${command.argv.join(' ')}`);
+          return session.exec(command, options);
+        },
+        shellCommand: () => session.shellCommand(),
+        evictCaches: () => session.evictCaches(),
+        footprint: () => session.footprint(),
+        dispose: () => session.dispose(),
+      };
+    },
+  });
+  return [as('native'), as('docker')];
+}
+
+const scenario = (id: string, argv: string[]): Scenario => ({ id, dimension: 'performance', title: id, counts: id, argv });
+
+describe('executeRun', () => {
+  it('interleaves runtimes within each round, stores every sample, and reports progress', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'envbench-sched-'));
+    const store = RunStore.open(path.join(dataDir, 'history.sqlite'));
+    const order: string[] = [];
+    const progress: RunProgress[] = [];
+    const workspace = await inspectWorkspace(path.join(RESOURCES, 'sample-workspace'));
+    const machine = { cpuModel: 'x', cpuCount: 1, memoryBytes: 1, kernel: 'k', os: 'o', arch: 'x64', cgroupVersion: 'v2' as const, dockerStorageDriver: null, tools: { go: null, docker: null, nix: null, devbox: null }, envbenchVersion: 't', envbenchCommit: null };
+    const runId = await executeRun(
+      { store, runtimes: recordingRuntimes(order), dataDir, resourcesDir: RESOURCES, machine, envbench: { version: 't', commit: null } },
+      { workspace, runtimes: ['native', 'docker'], scenarios: [scenario('true', ['true']), scenario('echo', ['echo', 'hi'])], runs: 2, warmup: 1, offline: true, timeoutMs: 10_000 },
+      { onProgress: (p) => progress.push(p) },
+    );
+    expect(order).toEqual([
+      'native:true', 'docker:true', 'native:true', 'docker:true', 'native:true', 'docker:true',
+      'native:echo hi', 'docker:echo hi', 'native:echo hi', 'docker:echo hi', 'native:echo hi', 'docker:echo hi',
+    ]);
+    const run = buildRunJson(store.getRun(runId)!);
+    expect(run.status).toBe('completed');
+    for (const result of run.results) {
+      expect(result.samples.map((s) => s.warmup)).toEqual([true, false, false]);
+      expect(result.stats?.n).toBe(2);
+    }
+    expect(run.comparisons.map((c) => `${c.runtime}/${c.scenario}`)).toEqual(['docker/true', 'docker/echo']);
+    expect(run.comparisons.every((c) => c.significant === false && /too few samples/.test(c.warning ?? ''))).toBe(true);
+    expect(progress).toHaveLength(12);
+    expect(progress.at(-1)).toMatchObject({ completedSteps: 12, totalSteps: 12, etaMs: 0 });
+    expect(progress[0]).toMatchObject({ phase: 'warmup', sample: 1, of: 1 });
+    expect(progress[2]).toMatchObject({ phase: 'measure', sample: 1, of: 2 });
+    store.close();
+  });
+});

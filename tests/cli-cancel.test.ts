@@ -1,0 +1,44 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import type { RunJson, RunSummary } from '../src/shared/run';
+import { envbench, envbenchAsync, tempDataDir } from './support/envbench-cli';
+import { hasTool } from './support/require-runtime';
+
+const haveGo = hasTool('go', ['version']);
+
+function sampleCount(file: string): number {
+  try {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM samples').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return 0;
+  }
+}
+
+describe.skipIf(!haveGo)('Ctrl-C during envbench run', () => {
+  it('stops the running command, keeps the samples, and records the run as cancelled', async () => {
+    const dataDir = tempDataDir();
+    const child = envbenchAsync(['run', '--runtimes', 'native', '--scenarios', 'vet', '--runs', '500', '--warmup', '0'], dataDir);
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 120_000;
+    while (sampleCount(path.join(dataDir, 'history.sqlite')) < 2) {
+      if (Date.now() > deadline) throw new Error(`no samples after 120 s: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/Cancelling/);
+    const [summary] = JSON.parse(envbench(['history', '--json'], dataDir).stdout) as RunSummary[];
+    expect(summary?.status).toBe('cancelled');
+    const run = JSON.parse(envbench(['show', summary!.id, '--json'], dataDir).stdout) as RunJson;
+    expect(run.results[0]?.status).toBe('cancelled');
+    expect(run.results[0]!.samples.length).toBeGreaterThanOrEqual(2);
+  });
+});
