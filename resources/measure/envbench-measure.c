@@ -10,7 +10,8 @@
  *
  * Usage: envbench-measure [--timeout-ms N] [--] COMMAND [ARG...]
  * The command inherits stdin/stdout/stderr. The result is written as one JSON line to
- * stderr, prefixed by "\n" RESULT_MARKER, after the command and its descendants are gone.
+ * stderr, prefixed by "\n" RESULT_MARKER, in a single write after the command and its
+ * descendants are gone.
  * SIGTERM/SIGINT/SIGHUP to the helper kill the command's process group and still report.
  */
 #define _GNU_SOURCE
@@ -67,15 +68,20 @@ static void kill_child_group(void) {
 static void on_alarm(int sig) { (void)sig; timed_out = 1; kill_child_group(); }
 static void on_terminate(int sig) { (void)sig; cancelled = 1; kill_child_group(); }
 
-static void json_string(FILE *out, const char *s) {
-  fputc('"', out);
-  for (; *s; s++) {
+/* Writes s as a JSON string (or null) into buf; returns the length written. */
+static int json_string(char *buf, size_t size, const char *s) {
+  size_t n = 0;
+  if (!s) return snprintf(buf, size, "null");
+  buf[n++] = '"';
+  for (; *s && n + 8 < size; s++) {
     unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\') fprintf(out, "\\%c", c);
-    else if (c < 0x20) fprintf(out, "\\u%04x", c);
-    else fputc(c, out);
+    if (c == '"' || c == '\\') { buf[n++] = '\\'; buf[n++] = (char)c; }
+    else if (c < 0x20) n += (size_t)snprintf(buf + n, size - n, "\\u%04x", c);
+    else buf[n++] = (char)c;
   }
-  fputc('"', out);
+  buf[n++] = '"';
+  buf[n] = '\0';
+  return (int)n;
 }
 
 int main(int argc, char **argv) {
@@ -158,18 +164,21 @@ int main(int argc, char **argv) {
   read_io(&io_after);
 
   int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  FILE *out = stderr;
-  fprintf(out, "\n" RESULT_MARKER "{\"wallNs\":%llu,\"userMs\":%.3f,\"sysMs\":%.3f,\"maxRssKb\":%ld,",
+  /* One write(2) of less than PIPE_BUF, so the report never interleaves with or splits across reads. */
+  char report[2048];
+  int len = snprintf(report, sizeof report,
+          "\n" RESULT_MARKER "{\"wallNs\":%llu,\"userMs\":%.3f,\"sysMs\":%.3f,\"maxRssKb\":%ld,"
+          "\"readBytes\":%llu,\"writeBytes\":%llu,\"blockReadBytes\":%llu,\"blockWriteBytes\":%llu,\"ioAvailable\":%s,"
+          "\"exitCode\":%d,\"signal\":%d,\"timedOut\":%s,\"cancelled\":%s,\"execError\":",
           (unsigned long long)(end - start), tv_ms(ru_after.ru_utime) - tv_ms(ru_before.ru_utime),
-          tv_ms(ru_after.ru_stime) - tv_ms(ru_before.ru_stime), ru_after.ru_maxrss);
-  fprintf(out, "\"readBytes\":%llu,\"writeBytes\":%llu,\"blockReadBytes\":%llu,\"blockWriteBytes\":%llu,\"ioAvailable\":%s,",
+          tv_ms(ru_after.ru_stime) - tv_ms(ru_before.ru_stime), ru_after.ru_maxrss,
           (unsigned long long)(io_after.rchar - io_before.rchar), (unsigned long long)(io_after.wchar - io_before.wchar),
           (unsigned long long)(io_after.read_bytes - io_before.read_bytes),
-          (unsigned long long)(io_after.write_bytes - io_before.write_bytes), io_before.ok && io_after.ok ? "true" : "false");
-  fprintf(out, "\"exitCode\":%d,\"signal\":%d,\"timedOut\":%s,\"cancelled\":%s,\"execError\":",
+          (unsigned long long)(io_after.write_bytes - io_before.write_bytes), io_before.ok && io_after.ok ? "true" : "false",
           exit_code, WIFSIGNALED(status) ? WTERMSIG(status) : 0, timed_out ? "true" : "false", cancelled ? "true" : "false");
-  if (exec_errno) json_string(out, strerror(exec_errno)); else fputs("null", out);
-  fputs("}\n", out);
-  fflush(out);
+  len += json_string(report + len, sizeof report - len - 4, exec_errno ? strerror(exec_errno) : NULL);
+  len += snprintf(report + len, sizeof report - len, "}\n");
+  ssize_t written = write(STDERR_FILENO, report, (size_t)len);
+  (void)written;
   return exit_code;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractHelperReport } from './measure-helper';
+import { extractHelperReport, withoutHelperReport } from './measure-helper';
 
 const report = '{"wallNs":1500000,"userMs":1,"sysMs":0.5,"maxRssKb":1000,"readBytes":10,"writeBytes":0,"blockReadBytes":0,"blockWriteBytes":0,"ioAvailable":true,"exitCode":0,"signal":0,"timedOut":false,"cancelled":false,"execError":null}';
 
@@ -20,5 +20,15 @@ describe('extractHelperReport', () => {
 
   it('ignores a malformed report', () => {
     expect(extractHelperReport('\x1eENVBENCH-MEASURE {"wallNs":\n').report).toBeNull();
+  });
+});
+
+describe('withoutHelperReport', () => {
+  it.each([
+    ['plain output', 'compiling\n', 'compiling\n'],
+    ['report alone', `\n\x1eENVBENCH-MEASURE ${report}\n`, ''],
+    ['output then report', `done\n\n\x1eENVBENCH-MEASURE ${report}\n`, 'done\n'],
+  ])('%s', (_name, chunk, expected) => {
+    expect(withoutHelperReport(chunk)).toBe(expected);
   });
 });

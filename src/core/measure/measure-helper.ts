@@ -44,6 +44,14 @@ const helperReportSchema = z.object({
 });
 export type HelperReport = z.infer<typeof helperReportSchema>;
 
+/** Live stderr without the helper's report line (the helper writes it in one atomic write). */
+export function withoutHelperReport(chunk: string): string {
+  const at = chunk.indexOf(RESULT_MARKER);
+  if (at < 0) return chunk;
+  const lineEnd = chunk.indexOf('\n', at);
+  return chunk.slice(0, at).replace(/\n$/, '') + (lineEnd < 0 ? '' : chunk.slice(lineEnd + 1));
+}
+
 /** Splits the helper's report off the command's own stderr. */
 export function extractHelperReport(stderr: string): { report: HelperReport | null; stderr: string } {
   const at = stderr.lastIndexOf(RESULT_MARKER);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { HelperReport } from './measure-helper';
-import { extractHelperReport } from './measure-helper';
+import { extractHelperReport, withoutHelperReport } from './measure-helper';
 
 /** Keep only the end of long outputs: enough to explain a failure, bounded for huge logs. */
 const OUTPUT_TAIL_BYTES = 64 * 1024;
@@ -106,7 +106,8 @@ export function runMeasured(request: MeasuredSpawn): Promise<MeasuredOutcome> {
     });
     child.stderr.on('data', (chunk: string) => {
       stderr.append(chunk);
-      request.onOutput?.('stderr', chunk);
+      const text = withoutHelperReport(chunk);
+      if (text) request.onOutput?.('stderr', text);
     });
 
     child.on('error', (error) => {
