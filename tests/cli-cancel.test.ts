@@ -1,24 +1,10 @@
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { RunJson, RunSummary } from '../src/shared/run';
-import { envbench, envbenchAsync, tempDataDir } from './support/envbench-cli';
+import { envbench, envbenchAsync, tempDataDir, waitForSamples } from './support/envbench-cli';
 import { hasTool } from './support/require-runtime';
 
 const haveGo = hasTool('go', ['version']);
-
-function sampleCount(file: string): number {
-  try {
-    const db = new Database(file, { readonly: true, fileMustExist: true });
-    try {
-      return (db.prepare('SELECT count(*) AS n FROM samples').get() as { n: number }).n;
-    } finally {
-      db.close();
-    }
-  } catch {
-    return 0;
-  }
-}
 
 describe.skipIf(!haveGo)('Ctrl-C during envbench run', () => {
   it('stops the running command, keeps the samples, and records the run as cancelled', async () => {
@@ -27,11 +13,7 @@ describe.skipIf(!haveGo)('Ctrl-C during envbench run', () => {
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const deadline = Date.now() + 120_000;
-    while (sampleCount(path.join(dataDir, 'history.sqlite')) < 2) {
-      if (Date.now() > deadline) throw new Error(`no samples after 120 s: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitForSamples(path.join(dataDir, 'history.sqlite'), 2, () => stderr);
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(stderr).toMatch(/Cancelling/);

@@ -1,24 +1,11 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { RunJson, RunSummary } from '../src/shared/run';
-import { envbench, envbenchAsync, tempDataDir } from './support/envbench-cli';
+import { envbench, envbenchAsync, storedSampleCount, tempDataDir, waitForSamples } from './support/envbench-cli';
 import { hasTool } from './support/require-runtime';
 
 const haveGo = hasTool('go', ['version']);
-
-function countSamples(file: string): number {
-  if (!fs.existsSync(file)) return 0;
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare('SELECT count(*) AS n FROM samples').get() as { n: number }).n;
-  } catch {
-    return 0; // schema not created yet
-  } finally {
-    db.close();
-  }
-}
 
 describe.skipIf(!haveGo)('a run killed with SIGKILL', () => {
   it('leaves an intact database that keeps its samples and shows the run as interrupted', async () => {
@@ -29,14 +16,10 @@ describe.skipIf(!haveGo)('a run killed with SIGKILL', () => {
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
 
-    const deadline = Date.now() + 120_000;
-    while (countSamples(dbFile) < 3) {
-      if (Date.now() > deadline) throw new Error(`no samples after 120 s; stderr: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitForSamples(dbFile, 3, () => stderr);
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
-    const kept = countSamples(dbFile);
+    const kept = storedSampleCount(dbFile);
     expect(kept).toBeGreaterThanOrEqual(3);
 
     const db = new Database(dbFile, { readonly: true });
@@ -59,8 +42,7 @@ describe.skipIf(!haveGo)('a run killed with SIGKILL', () => {
     const dbFile = path.join(dataDir, 'history.sqlite');
     const child = envbenchAsync(['run', '--runtimes', 'native', '--scenarios', 'vet', '--runs', '200', '--warmup', '0'], dataDir);
     const exited = new Promise((resolve) => child.on('exit', resolve));
-    const deadline = Date.now() + 120_000;
-    while (countSamples(dbFile) < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await waitForSamples(dbFile, 1, () => 'the run did not start');
     const history = JSON.parse(envbench(['history', '--json'], dataDir).stdout) as RunSummary[];
     expect(history[0]?.status).toBe('running');
     child.kill('SIGKILL');

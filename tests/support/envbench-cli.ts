@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const CLI = path.join(ROOT, 'out', 'cli', 'envbench.cjs');
@@ -55,4 +56,27 @@ export function writeGoModule(dir: string, module = 'example.com/other'): string
     `package main\n\nimport (\n\t"fmt"\n\n\t"${module}/greet"\n)\n\nfunc main() { fmt.Println(greet.Hello("world")) }\n`,
   );
   return dir;
+}
+
+/** Samples stored so far in a history file another process is writing (0 before the schema exists). */
+export function storedSampleCount(dbFile: string): number {
+  if (!fs.existsSync(dbFile)) return 0;
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM samples').get() as { n: number }).n;
+  } catch {
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+export async function waitForSamples(dbFile: string, count: number, describeFailure: () => string, timeoutMs = 120_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const n = storedSampleCount(dbFile);
+    if (n >= count) return n;
+    if (Date.now() > deadline) throw new Error(`fewer than ${count} samples after ${timeoutMs / 1000} s: ${describeFailure()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -1,12 +1,10 @@
+import { median as sampleMedian } from 'simple-statistics';
 import type { ResultJson, RunJson } from '../../shared/run';
 import { textTable } from './text-table';
 import { formatBytes, formatMs } from './units';
 
 function median(values: number[]): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return values.length === 0 ? NaN : sampleMedian(values);
 }
 
 function resourceMedians(result: ResultJson): { cpu: number; rss: number; read: number; write: number } {
