@@ -47,8 +47,8 @@ await build({
   target: 'node20',
   format: 'cjs',
   sourcemap: 'linked',
-  // Native addons are loaded from node_modules at run time.
-  external: ['better-sqlite3', 'node-pty', 'electron'],
+  // Native addons (and dockerode, whose ssh2 has optional ones) load from node_modules at run time.
+  external: ['better-sqlite3', 'node-pty', 'electron', 'dockerode'],
   define: {
     __ENVBENCH_VERSION__: JSON.stringify(pkg.version),
     __ENVBENCH_COMMIT__: JSON.stringify(gitCommit()),

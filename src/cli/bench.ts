@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   }
   const workspace = await core.inspectWorkspace(core.sampleWorkspace());
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'envbench-bench-'));
-  const session = await native.prepare({ workspace, dataDir: scratch, resourcesDir: '', offline: true, runId: 'bench' });
+  const session = await native.prepare({ workspace, dataDir: scratch, resourcesDir: '', offline: true, runId: 'bench', scratchPath: null });
   const rows: string[][] = [];
   try {
     for (const benchCase of CASES) {

@@ -29,6 +29,26 @@ export interface Sample {
   warmup: boolean;
   /** Modified z-score above 3.5: flagged, never removed. */
   outlier: boolean;
+  /** Startup scenarios: milliseconds per phase, in order (image, create, start, exec-ready, first-run...). */
+  phases?: Record<string, number>;
+  /** Container runtimes: the container's own cgroup counters over the sample (whole tree, all processes). */
+  cgroup?: CgroupUsage;
+}
+
+export interface CgroupUsage {
+  cpuMs: number;
+  /** Peak memory of the whole container during the sample, when the kernel can report it. */
+  memoryPeakBytes: number | null;
+  ioReadBytes: number;
+  ioWriteBytes: number;
+}
+
+export type FactValue = string | number | boolean | null;
+
+/** Maintenance facts a runtime records with each run (image size, privileges, config lines...). */
+export interface RuntimeFacts {
+  runtime: RuntimeId;
+  facts: Record<string, FactValue>;
 }
 
 export interface SampleStats {
@@ -115,6 +135,7 @@ export interface RunJson {
   options: RunOptionsJson;
   results: ResultJson[];
   comparisons: ComparisonJson[];
+  maintenance: RuntimeFacts[];
 }
 
 export interface RunSummary {

@@ -57,5 +57,6 @@ export function buildRunJson(run: StoredRun): RunJson {
     options: run.options,
     results,
     comparisons,
+    maintenance: run.maintenance,
   };
 }

@@ -34,7 +34,9 @@ function recordingRuntimes(order: string[]): Runtime[] {
           order.push(`${id}:${command.argv.join(' ')}`);
           return session.exec(command, options);
         },
+        startup: (temperature, options) => session.startup(temperature, options),
         shellCommand: () => session.shellCommand(),
+        facts: () => session.facts(),
         evictCaches: () => session.evictCaches(),
         footprint: () => session.footprint(),
         dispose: () => session.dispose(),
@@ -44,7 +46,7 @@ function recordingRuntimes(order: string[]): Runtime[] {
   return [as('native'), as('docker')];
 }
 
-const scenario = (id: string, argv: string[]): Scenario => ({ id, dimension: 'performance', title: id, counts: id, argv });
+const scenario = (id: string, argv: string[]): Scenario => ({ id, kind: 'command', dimension: 'performance', title: id, counts: id, argv });
 
 describe('executeRun', () => {
   it('interleaves runtimes within each round, stores every sample, and reports progress', async () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import type { MachineFingerprint, RunProgress, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../../shared/run';
 import { scratchDir } from '../data-paths';
-import type { RunStore } from '../history/run-store';
+import type { NewSample, RunStore } from '../history/run-store';
 import { newRunId, resultKey } from '../history/run-store';
 import type { ExecOutcome, Runtime, RuntimeSession } from '../runtimes/runtime';
 import type { Scenario } from '../scenarios/catalog';
@@ -106,6 +106,9 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
   let scratch: string | null = null;
   let anyFailed = false;
   try {
+    if (request.scenarios.some((s) => s.kind === 'command' && s.mutatesWorkspace)) {
+      scratch = await createScratchCopy(request.workspace, scratchDir(deps.dataDir, runId));
+    }
     for (const runtime of request.runtimes) {
       const health = healths.get(runtime)!;
       if (!health.available) {
@@ -121,10 +124,12 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
           resourcesDir: deps.resourcesDir,
           offline: request.offline,
           runId,
+          scratchPath: scratch,
           signal: hooks.signal,
           log,
         });
         sessions.set(runtime, session);
+        deps.store.setFacts(runId, runtime, await session.facts());
       } catch (error) {
         failAll(runtime, `could not prepare ${runtime}: ${describeError(error)}`);
         anyFailed = true;
@@ -150,8 +155,7 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
       if (hooks.signal?.aborted) break;
       let cwd = request.workspace.path;
       let editTarget: string | null = null;
-      if (scenario.mutatesWorkspace) {
-        scratch ??= await createScratchCopy(request.workspace, scratchDir(deps.dataDir, runId));
+      if (scenario.kind === 'command' && scenario.mutatesWorkspace && scratch) {
         cwd = scratch;
         if (scenario.prepare?.kind === 'edit-source-file') editTarget = await pickEditTarget(scratch, request.workspace.mainPackages);
       }
@@ -217,6 +221,31 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
   }
 }
 
+/** `go run` of the first main package; a library-only module builds instead. */
+export function firstRunCommand(workspace: WorkspaceInfo): string[] {
+  const main = workspace.mainPackages[0];
+  return main ? ['go', 'run', main] : ['go', 'build', '-o', '/dev/null', './...'];
+}
+
+function toSample(outcome: ExecOutcome, warmup: boolean, overrides: Partial<NewSample> = {}): NewSample {
+  const report = outcome.report!;
+  return {
+    wallMs: outcome.wallMs,
+    innerWallMs: outcome.innerWallMs,
+    userMs: report.userMs,
+    sysMs: report.sysMs,
+    maxRssKb: report.maxRssKb,
+    readBytes: report.readBytes,
+    writeBytes: report.writeBytes,
+    blockReadBytes: report.blockReadBytes,
+    blockWriteBytes: report.blockWriteBytes,
+    exitCode: outcome.exitCode,
+    warmup,
+    ...(outcome.cgroup ? { cgroup: outcome.cgroup } : {}),
+    ...overrides,
+  };
+}
+
 /** Prepares and measures one sample; returns why it failed, 'cancelled', or null. */
 async function measureOne(
   entry: ActiveResult,
@@ -235,6 +264,16 @@ async function measureOne(
     onOutput: (stream: 'stdout' | 'stderr', text: string) => hooks.onOutput?.(entry.runtime, stream, text),
   };
   try {
+    if (scenario.kind === 'startup') {
+      const firstRun = firstRunCommand(request.workspace);
+      const startup = await entry.session.startup(scenario.temperature, { ...execOptions, firstRun });
+      const failure = sampleFailure(firstRun, startup.firstRun, request.timeoutMs);
+      if (failure) return failure === 'cancelled' ? failure : `${scenario.temperature} start failed: ${failure}`;
+      const phases = Object.fromEntries(startup.phases.map((p) => [p.name, p.ms]));
+      const wallMs = startup.phases.reduce((sum, p) => sum + p.ms, 0);
+      store.addSample(entry.resultId, entry.seq++, toSample(startup.firstRun, warmup, { wallMs, phases }));
+      return null;
+    }
     if (scenario.prepare?.kind === 'clean-build-cache') {
       const clean = await entry.session.exec({ argv: ['go', 'clean', '-cache'], cwd }, execOptions);
       const failure = sampleFailure(['go', 'clean', '-cache'], clean, request.timeoutMs);
@@ -245,20 +284,7 @@ async function measureOne(
     const outcome = await entry.session.exec({ argv: scenario.argv, cwd }, execOptions);
     const failure = sampleFailure(scenario.argv, outcome, request.timeoutMs);
     if (failure) return failure;
-    const report = outcome.report!;
-    store.addSample(entry.resultId, entry.seq++, {
-      wallMs: outcome.wallMs,
-      innerWallMs: outcome.innerWallMs,
-      userMs: report.userMs,
-      sysMs: report.sysMs,
-      maxRssKb: report.maxRssKb,
-      readBytes: report.readBytes,
-      writeBytes: report.writeBytes,
-      blockReadBytes: report.blockReadBytes,
-      blockWriteBytes: report.blockWriteBytes,
-      exitCode: outcome.exitCode,
-      warmup,
-    });
+    store.addSample(entry.resultId, entry.seq++, toSample(outcome, warmup));
     return null;
   } catch (error) {
     if (hooks.signal?.aborted) return 'cancelled';

@@ -91,6 +91,32 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'startup phases, container cgroup figures, maintenance facts',
+    up(db) {
+      db.exec(`
+        CREATE TABLE sample_phases (
+          sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+          position INTEGER NOT NULL,
+          name TEXT NOT NULL,
+          ms REAL NOT NULL,
+          PRIMARY KEY (sample_id, position)
+        );
+        ALTER TABLE samples ADD COLUMN cgroup_cpu_ms REAL;
+        ALTER TABLE samples ADD COLUMN cgroup_memory_peak_bytes INTEGER;
+        ALTER TABLE samples ADD COLUMN cgroup_io_read_bytes INTEGER;
+        ALTER TABLE samples ADD COLUMN cgroup_io_write_bytes INTEGER;
+        CREATE TABLE runtime_facts (
+          run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          runtime TEXT NOT NULL,
+          key TEXT NOT NULL,
+          value TEXT,
+          PRIMARY KEY (run_id, runtime, key)
+        );
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -3,11 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type {
+  FactValue,
   MachineFingerprint,
   ResultStatus,
   RunOptionsJson,
   RunStatus,
   RunSummary,
+  RuntimeFacts,
   RuntimeId,
   Sample,
   WorkspaceInfo,
@@ -32,6 +34,7 @@ export interface StoredRun {
   machine: MachineFingerprint;
   options: RunOptionsJson;
   results: StoredResult[];
+  maintenance: RuntimeFacts[];
 }
 
 export interface StoredResult {
@@ -225,29 +228,50 @@ export class RunStore {
     return resultIds;
   }
 
+  /** Stores one sample with its phases in one transaction, committed before the next is measured. */
   addSample(resultId: number, seq: number, sample: NewSample): void {
-    this.db
-      .prepare(
-        `INSERT INTO samples (result_id, seq, warmup, wall_ms, inner_wall_ms, user_ms, sys_ms, max_rss_kb,
-           read_bytes, write_bytes, block_read_bytes, block_write_bytes, exit_code, measured_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        resultId,
-        seq,
-        sample.warmup ? 1 : 0,
-        sample.wallMs,
-        sample.innerWallMs,
-        sample.userMs,
-        sample.sysMs,
-        Math.round(sample.maxRssKb),
-        Math.round(sample.readBytes),
-        Math.round(sample.writeBytes),
-        Math.round(sample.blockReadBytes),
-        Math.round(sample.blockWriteBytes),
-        sample.exitCode,
-        now(),
-      );
+    this.db.transaction(() => {
+      const info = this.db
+        .prepare(
+          `INSERT INTO samples (result_id, seq, warmup, wall_ms, inner_wall_ms, user_ms, sys_ms, max_rss_kb,
+             read_bytes, write_bytes, block_read_bytes, block_write_bytes, exit_code, measured_at,
+             cgroup_cpu_ms, cgroup_memory_peak_bytes, cgroup_io_read_bytes, cgroup_io_write_bytes)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          resultId,
+          seq,
+          sample.warmup ? 1 : 0,
+          sample.wallMs,
+          sample.innerWallMs,
+          sample.userMs,
+          sample.sysMs,
+          Math.round(sample.maxRssKb),
+          Math.round(sample.readBytes),
+          Math.round(sample.writeBytes),
+          Math.round(sample.blockReadBytes),
+          Math.round(sample.blockWriteBytes),
+          sample.exitCode,
+          now(),
+          sample.cgroup?.cpuMs ?? null,
+          sample.cgroup?.memoryPeakBytes ?? null,
+          sample.cgroup?.ioReadBytes ?? null,
+          sample.cgroup?.ioWriteBytes ?? null,
+        );
+      const insertPhase = this.db.prepare(`INSERT INTO sample_phases (sample_id, position, name, ms) VALUES (?, ?, ?, ?)`);
+      Object.entries(sample.phases ?? {}).forEach(([name, ms], position) => insertPhase.run(info.lastInsertRowid, position, name, ms));
+    })();
+  }
+
+  /** Maintenance facts of one runtime in a run; a later call for the same key replaces the value. */
+  setFacts(runId: string, runtime: RuntimeId, facts: Record<string, FactValue>): void {
+    const upsert = this.db.prepare(
+      `INSERT INTO runtime_facts (run_id, runtime, key, value) VALUES (?, ?, ?, ?)
+       ON CONFLICT (run_id, runtime, key) DO UPDATE SET value = excluded.value`,
+    );
+    this.db.transaction(() => {
+      for (const [key, value] of Object.entries(facts)) upsert.run(runId, runtime, key, JSON.stringify(value));
+    })();
   }
 
   finishResult(resultId: number, status: ResultStatus, reason: string | null = null): void {
@@ -311,9 +335,22 @@ export class RunStore {
       .prepare(`SELECT id, runtime, scenario, status, reason FROM results WHERE run_id = ? ORDER BY position`)
       .all(runId) as { id: number; runtime: RuntimeId; scenario: string; status: ResultStatus; reason: string | null }[];
     const samplesOf = this.db.prepare(
-      `SELECT warmup, wall_ms, inner_wall_ms, user_ms, sys_ms, max_rss_kb, read_bytes, write_bytes,
-         block_read_bytes, block_write_bytes, exit_code FROM samples WHERE result_id = ? ORDER BY seq`,
+      `SELECT id, warmup, wall_ms, inner_wall_ms, user_ms, sys_ms, max_rss_kb, read_bytes, write_bytes,
+         block_read_bytes, block_write_bytes, exit_code, cgroup_cpu_ms, cgroup_memory_peak_bytes,
+         cgroup_io_read_bytes, cgroup_io_write_bytes FROM samples WHERE result_id = ? ORDER BY seq`,
     );
+    const phasesOf = this.db.prepare(`SELECT name, ms FROM sample_phases WHERE sample_id = ? ORDER BY position`);
+    const facts = this.db.prepare(`SELECT runtime, key, value FROM runtime_facts WHERE run_id = ? ORDER BY rowid`).all(runId) as {
+      runtime: RuntimeId;
+      key: string;
+      value: string | null;
+    }[];
+    const maintenance = new Map<RuntimeId, Record<string, FactValue>>();
+    for (const fact of facts) {
+      const entry = maintenance.get(fact.runtime) ?? {};
+      entry[fact.key] = fact.value === null ? null : (JSON.parse(fact.value) as FactValue);
+      maintenance.set(fact.runtime, entry);
+    }
     const runtimes = [...new Set(results.map((r) => r.runtime))];
     const scenarios = [...new Set(results.map((r) => r.scenario))];
     return {
@@ -343,26 +380,61 @@ export class RunStore {
         scenario: result.scenario,
         status: result.status,
         reason: result.reason,
-        samples: (samplesOf.all(result.id) as Record<string, number>[]).map((s) => ({
-          wallMs: s.wall_ms!,
-          innerWallMs: s.inner_wall_ms!,
-          userMs: s.user_ms!,
-          sysMs: s.sys_ms!,
-          maxRssKb: s.max_rss_kb!,
-          readBytes: s.read_bytes!,
-          writeBytes: s.write_bytes!,
-          blockReadBytes: s.block_read_bytes!,
-          blockWriteBytes: s.block_write_bytes!,
-          exitCode: s.exit_code!,
-          warmup: s.warmup === 1,
-        })),
+        samples: (samplesOf.all(result.id) as SampleRow[]).map((row) => toSample(row, phasesOf.all(row.id) as { name: string; ms: number }[])),
       })),
+      maintenance: [...maintenance].map(([runtime, entries]) => ({ runtime, facts: entries })),
     };
   }
 
   deleteRun(runId: string): boolean {
     return this.db.prepare(`DELETE FROM runs WHERE id = ?`).run(runId).changes > 0;
   }
+}
+
+interface SampleRow {
+  id: number;
+  warmup: number;
+  wall_ms: number;
+  inner_wall_ms: number;
+  user_ms: number;
+  sys_ms: number;
+  max_rss_kb: number;
+  read_bytes: number;
+  write_bytes: number;
+  block_read_bytes: number;
+  block_write_bytes: number;
+  exit_code: number;
+  cgroup_cpu_ms: number | null;
+  cgroup_memory_peak_bytes: number | null;
+  cgroup_io_read_bytes: number | null;
+  cgroup_io_write_bytes: number | null;
+}
+
+function toSample(row: SampleRow, phases: { name: string; ms: number }[]): NewSample {
+  return {
+    wallMs: row.wall_ms,
+    innerWallMs: row.inner_wall_ms,
+    userMs: row.user_ms,
+    sysMs: row.sys_ms,
+    maxRssKb: row.max_rss_kb,
+    readBytes: row.read_bytes,
+    writeBytes: row.write_bytes,
+    blockReadBytes: row.block_read_bytes,
+    blockWriteBytes: row.block_write_bytes,
+    exitCode: row.exit_code,
+    warmup: row.warmup === 1,
+    ...(phases.length > 0 ? { phases: Object.fromEntries(phases.map((p) => [p.name, p.ms])) } : {}),
+    ...(row.cgroup_cpu_ms !== null
+      ? {
+          cgroup: {
+            cpuMs: row.cgroup_cpu_ms,
+            memoryPeakBytes: row.cgroup_memory_peak_bytes,
+            ioReadBytes: row.cgroup_io_read_bytes ?? 0,
+            ioWriteBytes: row.cgroup_io_write_bytes ?? 0,
+          },
+        }
+      : {}),
+  };
 }
 
 export function resultKey(runtime: RuntimeId, scenario: string): string {

@@ -1,12 +1,23 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { RuntimeHealth } from '../../shared/run';
+import type { FactValue, RuntimeHealth } from '../../shared/run';
 import { directorySize } from '../machine/disk-usage';
 import { probe, parseVersion } from '../machine/tool-version';
 import { isMeasureHelperBuilt, measureHelperArgs, measureHelperPath } from '../measure/measure-helper';
 import { runMeasured } from '../measure/measured-process';
 import { goEnvironment } from './go-environment';
-import type { CommandSpec, ExecOptions, ExecOutcome, Footprint, PrepareContext, Runtime, RuntimeSession } from './runtime';
+import type {
+  CommandSpec,
+  ExecOptions,
+  ExecOutcome,
+  Footprint,
+  PrepareContext,
+  Runtime,
+  RuntimeSession,
+  StartupOptions,
+  StartupOutcome,
+  StartupTemperature,
+} from './runtime';
 
 /** The bare host: the baseline every other environment is compared with. */
 export class NativeRuntime implements Runtime {
@@ -66,6 +77,31 @@ class NativeSession implements RuntimeSession {
     // and the helper's clock excludes Node's own spawn overhead (as hyperfine's would).
     const innerWallMs = outcome.report ? outcome.report.wallNs / 1e6 : outcome.outerWallMs;
     return { ...outcome, wallMs: innerWallMs, innerWallMs };
+  }
+
+  /** The host has nothing to start: the phases are the toolchain answering and the first run (cold: empty build cache). */
+  async startup(temperature: StartupTemperature, options: StartupOptions): Promise<StartupOutcome> {
+    if (temperature === 'cold') await this.evictCaches();
+    const ready = await this.exec({ argv: ['go', 'version'], cwd: this.workspaceDir }, options);
+    if (ready.exitCode !== 0) return { phases: [{ name: 'exec-ready', ms: ready.wallMs }], firstRun: ready };
+    const firstRun = await this.exec({ argv: options.firstRun, cwd: this.workspaceDir }, options);
+    return {
+      phases: [
+        { name: 'exec-ready', ms: ready.wallMs },
+        { name: 'first-run', ms: firstRun.wallMs },
+      ],
+      firstRun,
+    };
+  }
+
+  async facts(): Promise<Record<string, FactValue>> {
+    const version = await probe('go', ['version']);
+    return {
+      goVersion: version.ok ? parseVersion(version.stdout) : null,
+      privileges: 'none',
+      generatedConfigLines: 0,
+      lockfile: 'go.sum only',
+    };
   }
 
   shellCommand(): string[] {

@@ -1,6 +1,7 @@
 import { RUNTIME_IDS } from '../../shared/run';
 import type { RuntimeId } from '../../shared/run';
 import { UserError } from '../user-error';
+import { DockerRuntime } from './docker';
 import { NativeRuntime } from './native';
 import { PlannedRuntime } from './planned-runtime';
 import type { Runtime } from './runtime';
@@ -9,7 +10,7 @@ import type { Runtime } from './runtime';
 export function createRuntimes(resourcesDir: string): Runtime[] {
   return [
     new NativeRuntime(resourcesDir),
-    new PlannedRuntime('docker', 'Docker', ['docker', '--version']),
+    new DockerRuntime(resourcesDir),
     new PlannedRuntime('dind', 'Docker-in-Docker', ['docker', '--version']),
     new PlannedRuntime('nix', 'Nix', ['nix', '--version']),
     new PlannedRuntime('devbox', 'Devbox', ['devbox', 'version']),

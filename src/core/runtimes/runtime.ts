@@ -1,4 +1,4 @@
-import type { RuntimeHealth, RuntimeId, WorkspaceInfo } from '../../shared/run';
+import type { CgroupUsage, FactValue, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../../shared/run';
 import type { MeasuredOutcome } from '../measure/measured-process';
 
 /**
@@ -23,6 +23,8 @@ export interface PrepareContext {
   resourcesDir: string;
   offline: boolean;
   runId: string;
+  /** Scratch copy of the workspace for scenarios that change files (created before prepare), or null. */
+  scratchPath: string | null;
   signal?: AbortSignal;
   log?: (line: string) => void;
 }
@@ -46,6 +48,22 @@ export interface ExecOutcome extends MeasuredOutcome {
   wallMs: number;
   /** The command alone inside the environment, from the measure helper. */
   innerWallMs: number;
+  /** The container's cgroup counters over the command, for container runtimes. */
+  cgroup?: CgroupUsage;
+}
+
+export type StartupTemperature = 'cold' | 'warm';
+
+export interface StartupOptions extends ExecOptions {
+  /** The command whose first answer ends the startup (`go run` of the main package). */
+  firstRun: readonly string[];
+}
+
+export interface StartupOutcome {
+  /** In order; their sum is the sample's wall time. */
+  phases: { name: string; ms: number }[];
+  /** The first-run command's own measurement (resources, exit code, output). */
+  firstRun: ExecOutcome;
 }
 
 export interface FootprintItem {
@@ -65,8 +83,15 @@ export interface RuntimeSession {
   readonly workspaceDir: string;
   /** Runs one command inside the environment, measured by the helper. */
   exec(command: CommandSpec, options: ExecOptions): Promise<ExecOutcome>;
+  /**
+   * Gets into a fresh environment and measures each phase until `firstRun` has answered.
+   * Cold first drops what this environment cached (its image, its build cache; never the user's).
+   */
+  startup(temperature: StartupTemperature, options: StartupOptions): Promise<StartupOutcome>;
   /** Argument vector that opens an interactive shell inside the environment (for terminals). */
   shellCommand(): string[];
+  /** Maintenance facts recorded with the run: image size, privileges, generated config, ... */
+  facts(): Promise<Record<string, FactValue>>;
   /** Drops the caches this environment owns so the next start is cold. Never the user's own caches. */
   evictCaches(): Promise<void>;
   footprint(): Promise<Footprint>;

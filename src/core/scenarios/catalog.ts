@@ -11,12 +11,22 @@ export type PrepareStep =
   /** Change one source file of a main package (content, not just mtime: Go caches by content). */
   | { kind: 'edit-source-file' };
 
-export interface Scenario {
+interface ScenarioBase {
   id: string;
   dimension: Dimension;
   title: string;
   /** What the figure means, shown in reports. */
   counts: string;
+}
+
+/** Time to get into the environment, phase by phase, until `go run` of the main package answers. */
+export interface StartupScenario extends ScenarioBase {
+  kind: 'startup';
+  temperature: 'cold' | 'warm';
+}
+
+export interface CommandScenario extends ScenarioBase {
+  kind: 'command';
   /** Go command, run in the workspace root. */
   argv: readonly string[];
   /** Runs before every sample, untimed. */
@@ -25,11 +35,32 @@ export interface Scenario {
   mutatesWorkspace?: boolean;
 }
 
+export type Scenario = StartupScenario | CommandScenario;
+
 // `-o /dev/null` lets `go build ./...` compile and link main packages without writing binaries
 // into the user's tree.
+// Startup scenarios come first: a cold start removes the environment's image, which the
+// command scenarios then reuse.
 export const SCENARIOS: readonly Scenario[] = [
   {
+    id: 'startup-cold',
+    kind: 'startup',
+    temperature: 'cold',
+    dimension: 'startup',
+    title: 'Cold start',
+    counts: 'from nothing cached (image and build cache removed) until `go run` of the main package prints',
+  },
+  {
+    id: 'startup-warm',
+    kind: 'startup',
+    temperature: 'warm',
+    dimension: 'startup',
+    title: 'Warm start',
+    counts: 'with the image and build cache present, until `go run` of the main package prints',
+  },
+  {
     id: 'build-clean',
+    kind: 'command',
     dimension: 'performance',
     title: 'Clean build',
     counts: '`go build ./...` after emptying the environment\'s own build cache (module cache kept)',
@@ -38,6 +69,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     id: 'build-incremental',
+    kind: 'command',
     dimension: 'performance',
     title: 'Incremental build',
     counts: '`go build ./...` after changing one line of one main-package file, with a warm build cache',
@@ -47,6 +79,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     id: 'test',
+    kind: 'command',
     dimension: 'performance',
     title: 'Tests',
     counts: '`go test -count=1 ./...` with a warm build cache (test results never cached)',
@@ -54,6 +87,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     id: 'test-race',
+    kind: 'command',
     dimension: 'performance',
     title: 'Tests with the race detector',
     counts: '`go test -race -count=1 ./...` with a warm build cache',
@@ -61,6 +95,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     id: 'vet',
+    kind: 'command',
     dimension: 'performance',
     title: 'Vet',
     counts: '`go vet ./...` with a warm build cache',

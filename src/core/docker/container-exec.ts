@@ -1,0 +1,94 @@
+import { PassThrough } from 'node:stream';
+import type Docker from 'dockerode';
+import { extractHelperReport, measureHelperArgs, withoutHelperReport } from '../measure/measure-helper';
+import type { ExecOptions, ExecOutcome } from '../runtimes/runtime';
+import type { CgroupSampler } from './cgroup-usage';
+
+/** Where the measure helper is bind-mounted in every container EnvBench starts. */
+export const HELPER_IN_CONTAINER = '/opt/envbench/bin/envbench-measure';
+const OUTPUT_TAIL = 64 * 1024;
+
+function tail(text: string): string {
+  return text.length > OUTPUT_TAIL ? text.slice(-OUTPUT_TAIL) : text;
+}
+
+/**
+ * Runs one command inside a running container through the Engine API, measured twice: end to
+ * end here (what `docker exec` costs the user) and inside by the measure helper. Optionally
+ * samples the container's cgroup around it.
+ */
+export async function execMeasured(
+  docker: Docker,
+  container: Docker.Container,
+  command: { argv: readonly string[]; workdir: string; env: string[] },
+  options: ExecOptions & { cgroup?: CgroupSampler },
+): Promise<ExecOutcome> {
+  options.cgroup?.start();
+  const started = process.hrtime.bigint();
+  const exec = await container.exec({
+    Cmd: [HELPER_IN_CONTAINER, ...measureHelperArgs(command.argv, options.timeoutMs)],
+    WorkingDir: command.workdir,
+    Env: command.env,
+    AttachStdout: true,
+    AttachStderr: true,
+  });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  let stdout = '';
+  let stderr = '';
+  const out = new PassThrough();
+  const err = new PassThrough();
+  out.setEncoding('utf8');
+  err.setEncoding('utf8');
+  out.on('data', (chunk: string) => {
+    stdout = tail(stdout + chunk);
+    options.onOutput?.('stdout', chunk);
+  });
+  err.on('data', (chunk: string) => {
+    stderr = tail(stderr + chunk);
+    const text = withoutHelperReport(chunk);
+    if (text) options.onOutput?.('stderr', text);
+  });
+  docker.modem.demuxStream(stream, out, err);
+
+  let cancelled = false;
+  const onAbort = (): void => {
+    cancelled = true;
+    // The helper runs as the exec's main process: SIGTERM it from the host so it kills the
+    // command's process group and still reports; the stream then ends by itself.
+    void exec.inspect().then((info) => {
+      if (info.Pid) {
+        try {
+          process.kill(info.Pid, 'SIGTERM');
+        } catch {
+          stream.destroy();
+        }
+      }
+    });
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', reject);
+    });
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+  const info = await exec.inspect();
+  const outerWallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const cgroup = options.cgroup?.finish();
+  const { report, stderr: commandStderr } = extractHelperReport(stderr);
+  return {
+    outerWallMs,
+    wallMs: outerWallMs,
+    innerWallMs: report ? report.wallNs / 1e6 : outerWallMs,
+    report,
+    exitCode: report?.exitCode ?? info.ExitCode ?? 1,
+    stdout,
+    stderr: commandStderr,
+    timedOut: Boolean(report?.timedOut),
+    cancelled: cancelled || Boolean(report?.cancelled),
+    ...(cgroup ? { cgroup } : {}),
+  };
+}

@@ -1,0 +1,147 @@
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import tarFs from 'tar-fs';
+import tarStream from 'tar-stream';
+import { probe } from '../machine/tool-version';
+import { UserError } from '../user-error';
+import { followProgress, isNotFound } from './engine-stream';
+import { LABEL_MANAGED, managedLabels } from './labels';
+
+export const BASE_IMAGE = 'envbench/debian-base:bookworm';
+/** Packages a Go workspace needs beyond the toolchain: cgo and -race need gcc and libc headers. */
+const BASE_PACKAGES = ['ca-certificates', 'git', 'gcc', 'libc6-dev'];
+
+export interface ImageLog {
+  (line: string): void;
+}
+
+export async function imageExists(docker: Docker, ref: string): Promise<boolean> {
+  try {
+    await docker.getImage(ref).inspect();
+    return true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+}
+
+function debianMirror(): string {
+  return process.env.ENVBENCH_DEBIAN_MIRROR || 'http://deb.debian.org/debian';
+}
+
+function run(program: string, args: string[], log: ImageLog): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let tail = '';
+    const collect = (chunk: Buffer): void => {
+      tail = (tail + chunk.toString()).slice(-4000);
+      for (const line of chunk.toString().split('\n')) if (line.trim()) log(line.trim());
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${program} exited with ${code}: ${tail.trim().split('\n').slice(-3).join(' | ')}`))));
+  });
+}
+
+/**
+ * The offline stand-in for pulling a base image: a Debian root filesystem made with debootstrap
+ * (from Debian's mirror, not a container registry) and imported with a label. Built once and
+ * kept; `envbench clean` removes it.
+ */
+export async function ensureBaseImage(docker: Docker, log: ImageLog): Promise<{ ref: string; built: boolean }> {
+  if (await imageExists(docker, BASE_IMAGE)) return { ref: BASE_IMAGE, built: false };
+  const debootstrap = await probe('debootstrap', ['--version']);
+  if (!debootstrap.ok) {
+    throw new UserError(
+      'Cannot build an offline base image',
+      'no registry is used offline and debootstrap is not installed',
+      'Install it (`apt-get install debootstrap`), or pull a Go image while online',
+    );
+  }
+  if (process.getuid?.() !== 0) {
+    throw new UserError('Cannot build an offline base image', 'debootstrap needs root', 'Run `sudo envbench run --offline ...` once to build it, or pull a Go image while online');
+  }
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'envbench-rootfs-'));
+  try {
+    log(`building ${BASE_IMAGE} with debootstrap from ${debianMirror()} (once; about a minute)`);
+    await run('debootstrap', ['--variant=minbase', `--include=${BASE_PACKAGES.join(',')}`, 'bookworm', root, debianMirror()], log);
+    const tar = spawn('tar', ['-C', root, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const stream = await docker.importImage(tar.stdout, {
+      repo: 'envbench/debian-base',
+      tag: 'bookworm',
+      changes: [`LABEL ${LABEL_MANAGED}=true envbench.kind=base-image`, 'CMD ["/bin/bash"]'],
+    } as object);
+    await followProgress(docker, stream, log);
+    return { ref: BASE_IMAGE, built: true };
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+export interface GoToolchain {
+  goroot: string;
+  version: string;
+  /** Host binaries copied into /usr/local/bin of the image when present (gopls, dlv). */
+  tools: { name: string; path: string }[];
+}
+
+/** The Go toolchain on this machine, with gopls and dlv if installed, to copy into offline images. */
+export async function hostGoToolchain(): Promise<GoToolchain> {
+  const env = await probe('go', ['env', 'GOROOT', 'GOVERSION', 'GOPATH']);
+  if (!env.ok) throw new UserError('Cannot build an offline Go image', 'Go is not installed on this machine', 'Install Go, or pull a golang image while online');
+  const [goroot = '', version = '', gopath = ''] = env.stdout.trim().split('\n');
+  const tools: GoToolchain['tools'] = [];
+  for (const name of ['gopls', 'dlv']) {
+    const candidates = [...(process.env.PATH ?? '').split(path.delimiter), path.join(gopath.split(path.delimiter)[0] ?? '', 'bin')];
+    const found = candidates.map((dir) => path.join(dir, name)).find((p) => fs.existsSync(p));
+    if (found) tools.push({ name, path: fs.realpathSync(found) });
+  }
+  return { goroot: fs.realpathSync(goroot), version, tools };
+}
+
+/** The Dockerfile EnvBench generates for a workspace; shown to the user and kept with the run. */
+export function offlineDockerfile(base: string, toolchain: GoToolchain): string {
+  return [
+    '# Generated by EnvBench for offline use: no registry is contacted.',
+    `# Base: ${base} (Debian bookworm via debootstrap); Go: ${toolchain.version} copied from this machine.`,
+    `FROM ${base}`,
+    'COPY go /usr/local/go',
+    ...(toolchain.tools.length > 0 ? ['COPY bin/ /usr/local/bin/'] : []),
+    'ENV PATH=/usr/local/go/bin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \\',
+    '    GOTOOLCHAIN=local \\',
+    '    GOCACHE=/root/.cache/go-build \\',
+    '    GOMODCACHE=/go/pkg/mod \\',
+    // The workspace is bind-mounted and owned by the host user: let git (VCS stamping) read it.
+    '    GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=safe.directory GIT_CONFIG_VALUE_0=*',
+    'WORKDIR /workspace',
+    '',
+  ].join('\n');
+}
+
+export function devImageTag(dockerfile: string, toolchain: GoToolchain): string {
+  const hash = crypto.createHash('sha256').update(dockerfile).update(toolchain.goroot).update(toolchain.tools.map((t) => t.path).join()).digest('hex').slice(0, 12);
+  return `envbench/go-dev:${toolchain.version.replace(/^go/, '')}-${hash}`;
+}
+
+/** Builds the dev image from the generated Dockerfile, streaming GOROOT into the build context. */
+export async function buildOfflineDevImage(docker: Docker, tag: string, dockerfile: string, toolchain: GoToolchain, log: ImageLog): Promise<void> {
+  const pack = tarStream.pack();
+  pack.entry({ name: 'Dockerfile' }, dockerfile);
+  for (const tool of toolchain.tools) pack.entry({ name: `bin/${tool.name}`, mode: 0o755 }, fs.readFileSync(tool.path));
+  tarFs.pack(toolchain.goroot, {
+    pack,
+    dereference: true,
+    map: (header) => ({ ...header, name: `go/${header.name}` }),
+  });
+  const stream = await docker.buildImage(pack as unknown as NodeJS.ReadableStream, {
+    t: tag,
+    labels: managedLabels('dev-image'),
+    forcerm: true,
+  });
+  await followProgress(docker, stream, log);
+}
