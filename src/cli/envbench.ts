@@ -4,6 +4,7 @@ import { describeError, isUserError } from '../core/user-error';
 import { RUNTIME_IDS } from '../shared/run';
 import { SCENARIOS } from '../core/scenarios/catalog';
 import { cliCore, ENVBENCH_BUILD } from './cli-core';
+import { cleanCommand } from './commands/clean';
 import { doctorCommand } from './commands/doctor';
 import { historyCommand, showCommand } from './commands/history';
 import { runCommand } from './commands/run';
@@ -76,6 +77,18 @@ function program(): Command {
         core.dispose();
       }
     });
+  cli
+    .command('clean')
+    .description('remove every Docker container, volume, network and image EnvBench made (by label), and nothing else')
+    .action(async () => {
+      process.exitCode = await cleanCommand(cliCore());
+    });
+
+  // Every command first removes containers left behind by an EnvBench process that died.
+  cli.hook('preAction', async () => {
+    const reaped = await cliCore().reapOrphans();
+    if (reaped.length > 0) process.stderr.write(`envbench: removed ${reaped.length} containers left by an EnvBench process that died: ${reaped.join('; ')}\n`);
+  });
   return cli;
 }
 

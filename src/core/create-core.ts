@@ -4,6 +4,8 @@ import { buildRunJson } from './bench/run-report';
 import type { RunHooks } from './bench/run-scheduler';
 import { DEFAULT_RUNS, DEFAULT_SAMPLE_TIMEOUT_MS, DEFAULT_WARMUP, executeRun } from './bench/run-scheduler';
 import { defaultDataDir, historyFile } from './data-paths';
+import { checkEngine, createDockerClient, dockerEndpoint } from './docker/docker-client';
+import { reapOrphanContainers, removeAllManaged } from './docker/docker-cleanup';
 import { RunStore } from './history/run-store';
 import { machineFingerprint } from './machine/fingerprint';
 import { createRuntimes } from './runtimes/registry';
@@ -48,6 +50,10 @@ export interface Core {
   run(input: RunInput, hooks?: RunHooks): Promise<RunJson>;
   listRuns(): RunSummary[];
   getRun(id: string): RunJson | null;
+  /** Removes containers left by EnvBench processes that died; returns what it removed. */
+  reapOrphans(): Promise<string[]>;
+  /** Removes every Docker object EnvBench made (by label), and nothing else. */
+  cleanDocker(): Promise<string[]>;
   dispose(): void;
 }
 
@@ -108,6 +114,14 @@ export function createCore(options: CoreOptions): Core {
     getRun(id) {
       const stored = openStore().getRun(id);
       return stored ? buildRunJson(stored) : null;
+    },
+    reapOrphans: () => reapOrphanContainers(createDockerClient()),
+    async cleanDocker() {
+      const endpoint = dockerEndpoint();
+      const docker = createDockerClient(endpoint);
+      const engine = await checkEngine(docker, endpoint);
+      if (!engine.ok) throw new UserError('Cannot clean up Docker objects', engine.reason ?? 'Docker is unavailable', 'Start Docker and run `envbench clean` again');
+      return removeAllManaged(docker);
     },
     dispose() {
       store?.close();

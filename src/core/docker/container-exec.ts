@@ -21,7 +21,11 @@ export async function execMeasured(
   docker: Docker,
   container: Docker.Container,
   command: { argv: readonly string[]; workdir: string; env: string[] },
-  options: ExecOptions & { cgroup?: CgroupSampler },
+  options: ExecOptions & {
+    cgroup?: CgroupSampler;
+    /** False for an engine in another PID namespace (DinD's inner daemon): its PIDs mean nothing here. */
+    hostPids?: boolean;
+  },
 ): Promise<ExecOutcome> {
   options.cgroup?.start();
   const started = process.hrtime.bigint();
@@ -55,6 +59,11 @@ export async function execMeasured(
     cancelled = true;
     // The helper runs as the exec's main process: SIGTERM it from the host so it kills the
     // command's process group and still reports; the stream then ends by itself.
+    // Elsewhere, stop waiting: disposing the session removes the container and its processes.
+    if (options.hostPids === false) {
+      stream.destroy();
+      return;
+    }
     void exec.inspect().then((info) => {
       if (info.Pid) {
         try {

@@ -3,13 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import type { FactValue, RuntimeHealth, WorkspaceInfo } from '../../shared/run';
-import { currentProcessIdentity } from '../history/process-identity';
-import { CgroupSampler, locateContainerCgroup } from '../docker/cgroup-usage';
-import { execMeasured, HELPER_IN_CONTAINER } from '../docker/container-exec';
 import type { DockerEndpoint } from '../docker/docker-client';
 import { checkEngine, createDockerClient, dockerEndpoint } from '../docker/docker-client';
 import { followProgress, isNotFound } from '../docker/engine-stream';
-import { LABEL_OWNER, LABEL_RUN, LABEL_RUNTIME, managedLabels, ownerLabel } from '../docker/labels';
+import { GoContainer, phaseTimer, WORKSPACE_IN_CONTAINER } from '../docker/go-container';
 import type { GoToolchain } from '../docker/offline-images';
 import { buildOfflineDevImage, devImageTag, ensureBaseImage, hostGoToolchain, imageExists, offlineDockerfile } from '../docker/offline-images';
 import { probe } from '../machine/tool-version';
@@ -28,10 +25,6 @@ import type {
   StartupTemperature,
 } from './runtime';
 
-const WORKSPACE_IN_CONTAINER = '/workspace';
-const SCRATCH_IN_CONTAINER = '/scratch';
-const MODCACHE_IN_CONTAINER = '/go/pkg/mod';
-const GOCACHE_IN_CONTAINER = '/root/.cache/go-build';
 const PULL_TIMEOUT_MS = 60_000;
 
 export function workspaceKey(workspace: WorkspaceInfo): string {
@@ -151,111 +144,58 @@ interface SessionConfig {
   definitionFile: string;
 }
 
+export function cacheVolumeName(runtime: string, workspace: WorkspaceInfo): string {
+  return `envbench-gocache-${runtime}-${workspaceKey(workspace)}`;
+}
+
+export function modulesSource(workspace: WorkspaceInfo, modCache: string | null): string {
+  if (fs.existsSync(path.join(workspace.path, 'vendor'))) return 'vendor/';
+  return modCache ? `host module cache ${modCache} (read-only)` : 'none (no module cache on the host)';
+}
+
 class DockerSession implements RuntimeSession {
   readonly runtime = 'docker' as const;
   readonly workspaceDir: string;
-  private container: Docker.Container | null = null;
-  private sampler: CgroupSampler | null = null;
-  private readonly cacheVolume: string;
+  private readonly go: GoContainer;
 
   constructor(
     private readonly docker: Docker,
     private readonly config: SessionConfig,
   ) {
     this.workspaceDir = config.workspace.path;
-    this.cacheVolume = `envbench-gocache-docker-${workspaceKey(config.workspace)}`;
+    this.go = new GoContainer({
+      runtime: 'docker',
+      docker,
+      image: config.plan.ref,
+      mounts: { workspace: config.workspace.path, scratch: config.scratchPath, helper: config.helper, modCache: config.modCache },
+      hostWorkspace: config.workspace.path,
+      hostScratch: config.scratchPath,
+      offline: config.offline,
+      runId: config.runId,
+      cacheVolume: cacheVolumeName('docker', config.workspace),
+    });
   }
 
-  private env(): string[] {
-    return [`GOCACHE=${GOCACHE_IN_CONTAINER}`, `GOMODCACHE=${MODCACHE_IN_CONTAINER}`, ...(this.config.offline ? ['GOPROXY=off', 'GOTOOLCHAIN=local'] : [])];
-  }
-
-  /** Host path -> path inside the container (workspace or scratch copy). */
-  private toContainerPath(hostPath: string): string {
-    const within = (root: string, mounted: string): string | null => {
-      const rel = path.relative(root, hostPath);
-      return rel.startsWith('..') || path.isAbsolute(rel) ? null : path.posix.join(mounted, rel.split(path.sep).join('/'));
-    };
-    const mapped = within(this.config.workspace.path, WORKSPACE_IN_CONTAINER) ?? (this.config.scratchPath ? within(this.config.scratchPath, SCRATCH_IN_CONTAINER) : null);
-    if (!mapped) throw new Error(`${hostPath} is not inside the workspace, so the container cannot see it`);
-    return mapped;
-  }
-
-  private containerSpec(kind: 'perf-container' | 'startup-container', warmCache: boolean): Docker.ContainerCreateOptions {
-    const binds = [`${this.config.workspace.path}:${WORKSPACE_IN_CONTAINER}:ro`, `${this.config.helper}:${HELPER_IN_CONTAINER}:ro`];
-    if (this.config.scratchPath) binds.push(`${this.config.scratchPath}:${SCRATCH_IN_CONTAINER}:ro`);
-    if (this.config.modCache) binds.push(`${this.config.modCache}:${MODCACHE_IN_CONTAINER}:ro`);
-    return {
-      Image: this.config.plan.ref,
-      Cmd: ['sleep', 'infinity'],
-      WorkingDir: WORKSPACE_IN_CONTAINER,
-      Env: this.env(),
-      Labels: managedLabels(kind, {
-        [LABEL_RUN]: this.config.runId,
-        [LABEL_RUNTIME]: 'docker',
-        [LABEL_OWNER]: ownerLabel(currentProcessIdentity()),
-      }),
-      HostConfig: {
-        Binds: binds,
-        // A cold start gets an empty build cache; everything else shares the runtime's own volume.
-        Mounts: warmCache ? [{ Type: 'volume', Source: this.cacheVolume, Target: GOCACHE_IN_CONTAINER }] : [],
-        Init: true,
-        NetworkMode: this.config.offline ? 'none' : 'bridge',
-      },
-    };
-  }
-
-  private async ensureCacheVolume(): Promise<void> {
-    try {
-      await this.docker.getVolume(this.cacheVolume).inspect();
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-      await this.docker.createVolume({ Name: this.cacheVolume, Labels: managedLabels('cache-volume', { [LABEL_RUNTIME]: 'docker' }) });
-    }
-  }
-
-  private async perfContainer(): Promise<Docker.Container> {
-    if (this.container) return this.container;
-    await this.ensureCacheVolume();
-    const container = await this.docker.createContainer(this.containerSpec('perf-container', true));
-    this.container = container;
-    await container.start();
-    this.sampler = new CgroupSampler(locateContainerCgroup(container.id));
-    return container;
-  }
-
-  async exec(command: CommandSpec, options: ExecOptions): Promise<ExecOutcome> {
-    const container = await this.perfContainer();
-    return execMeasured(
-      this.docker,
-      container,
-      { argv: command.argv, workdir: this.toContainerPath(command.cwd), env: [...this.env(), ...Object.entries(command.env ?? {}).map(([k, v]) => `${k}=${v}`)] },
-      { ...options, cgroup: this.sampler ?? undefined },
-    );
+  exec(command: CommandSpec, options: ExecOptions): Promise<ExecOutcome> {
+    return this.go.exec(command, options);
   }
 
   async startup(temperature: StartupTemperature, options: StartupOptions): Promise<StartupOutcome> {
     const phases: { name: string; ms: number }[] = [];
-    const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
-      const started = performance.now();
-      const result = await work();
-      phases.push({ name, ms: performance.now() - started });
-      return result;
-    };
+    const timed = phaseTimer(phases);
     if (temperature === 'cold') {
-      await this.removeDevImage();
+      await removeManagedImage(this.docker, this.config.plan);
       await timed('image', () => this.config.plan.ensure());
     } else {
-      await this.ensureCacheVolume();
+      await this.go.ensureCacheVolume();
     }
-    const container = await timed('create', () => this.docker.createContainer(this.containerSpec('startup-container', temperature === 'warm')));
+    const container = await timed('create', () => this.docker.createContainer(this.go.spec('startup-container', temperature === 'warm')));
     try {
       await timed('start', () => container.start());
-      const command = { workdir: WORKSPACE_IN_CONTAINER, env: this.env() };
-      const ready = await execMeasured(this.docker, container, { ...command, argv: ['go', 'version'] }, options);
+      const ready = await this.go.execIn(container, ['go', 'version'], options);
       phases.push({ name: 'exec-ready', ms: ready.wallMs });
       if (ready.exitCode !== 0) return { phases, firstRun: ready };
-      const firstRun = await execMeasured(this.docker, container, { ...command, argv: options.firstRun }, options);
+      const firstRun = await this.go.execIn(container, options.firstRun, options);
       phases.push({ name: 'first-run', ms: firstRun.wallMs });
       return { phases, firstRun };
     } finally {
@@ -263,33 +203,12 @@ class DockerSession implements RuntimeSession {
     }
   }
 
-  /** Only EnvBench's own image: never a user's (a pulled golang image is untagged only if EnvBench pulled it). */
-  private async removeDevImage(): Promise<void> {
-    const image = this.docker.getImage(this.config.plan.ref);
-    try {
-      const info = await image.inspect();
-      const ours = info.Config?.Labels?.['envbench.managed'] === 'true' || this.config.plan.source === 'pulled';
-      if (!ours) return;
-      await image.remove({ force: true });
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
-    // The builder cache holds the COPY layers; without pruning it a "cold" build would be instant.
-    await new Promise<void>((resolve, reject) => {
-      this.docker.modem.dial({ path: '/build/prune?', method: 'POST', statusCodes: { 200: true, 500: 'server error' } }, (error: Error | null) => (error ? reject(error) : resolve()));
-    });
-  }
-
   shellCommand(): string[] {
-    return ['docker', 'exec', '-it', '-w', WORKSPACE_IN_CONTAINER, this.container?.id ?? '<container>', 'bash'];
+    return ['docker', 'exec', '-it', '-w', WORKSPACE_IN_CONTAINER, this.go.id ?? '<container>', 'bash'];
   }
 
-  async evictCaches(): Promise<void> {
-    if (this.container) {
-      await this.exec({ argv: ['go', 'clean', '-cache'], cwd: this.config.workspace.path }, { timeoutMs: 120_000 });
-      return;
-    }
-    await this.docker.getVolume(this.cacheVolume).remove().catch(() => {});
+  evictCaches(): Promise<void> {
+    return this.go.evictBuildCache();
   }
 
   async footprint(): Promise<Footprint> {
@@ -311,18 +230,30 @@ class DockerSession implements RuntimeSession {
       storageDriver: engine.Driver ?? null,
       generatedConfigLines: this.config.plan.dockerfile.split('\n').filter((l) => l.trim() && !l.startsWith('#')).length,
       definitionFile: this.config.definitionFile,
-      modulesSource: fs.existsSync(path.join(this.config.workspace.path, 'vendor'))
-        ? 'vendor/'
-        : this.config.modCache
-          ? `host module cache ${this.config.modCache} (read-only)`
-          : 'none (no module cache on the host)',
+      modulesSource: modulesSource(this.config.workspace, this.config.modCache),
       network: this.config.offline ? 'none' : 'bridge',
     };
   }
 
-  async dispose(): Promise<void> {
-    const container = this.container;
-    this.container = null;
-    if (container) await container.remove({ force: true }).catch(() => {});
+  dispose(): Promise<void> {
+    return this.go.dispose();
   }
+}
+
+/**
+ * Removes the dev image for a cold start, but only one EnvBench built or pulled (never a user's),
+ * and the builder cache, without which a "cold" rebuild would just reuse cached layers.
+ */
+export async function removeManagedImage(docker: Docker, plan: ImagePlan): Promise<void> {
+  const image = docker.getImage(plan.ref);
+  try {
+    const info = await image.inspect();
+    const ours = info.Config?.Labels?.['envbench.managed'] === 'true' || plan.source === 'pulled';
+    if (ours) await image.remove({ force: true });
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.dial({ path: '/build/prune?', method: 'POST', statusCodes: { 200: true, 500: 'server error' } }, (error: Error | null) => (error ? reject(error) : resolve()));
+  });
 }

@@ -1,6 +1,7 @@
 import { RUNTIME_IDS } from '../../shared/run';
 import type { RuntimeId } from '../../shared/run';
 import { UserError } from '../user-error';
+import { DindRuntime } from './dind';
 import { DockerRuntime } from './docker';
 import { NativeRuntime } from './native';
 import { PlannedRuntime } from './planned-runtime';
@@ -11,7 +12,7 @@ export function createRuntimes(resourcesDir: string): Runtime[] {
   return [
     new NativeRuntime(resourcesDir),
     new DockerRuntime(resourcesDir),
-    new PlannedRuntime('dind', 'Docker-in-Docker', ['docker', '--version']),
+    new DindRuntime(resourcesDir),
     new PlannedRuntime('nix', 'Nix', ['nix', '--version']),
     new PlannedRuntime('devbox', 'Devbox', ['devbox', 'version']),
   ];

@@ -1,0 +1,159 @@
+import path from 'node:path';
+import type Docker from 'dockerode';
+import type { RuntimeId } from '../../shared/run';
+import { currentProcessIdentity } from '../history/process-identity';
+import type { CommandSpec, ExecOptions, ExecOutcome } from '../runtimes/runtime';
+import { CgroupSampler, locateContainerCgroup } from './cgroup-usage';
+import { execMeasured, HELPER_IN_CONTAINER } from './container-exec';
+import { isNotFound } from './engine-stream';
+import type { ObjectKind } from './labels';
+import { LABEL_OWNER, LABEL_RUN, LABEL_RUNTIME, managedLabels, ownerLabel } from './labels';
+
+export const WORKSPACE_IN_CONTAINER = '/workspace';
+export const SCRATCH_IN_CONTAINER = '/scratch';
+export const MODCACHE_IN_CONTAINER = '/go/pkg/mod';
+export const GOCACHE_IN_CONTAINER = '/root/.cache/go-build';
+
+/** Bind-mount sources as the engine that runs the Go container sees them. */
+export interface MountSources {
+  workspace: string;
+  scratch: string | null;
+  helper: string;
+  modCache: string | null;
+}
+
+export interface GoContainerConfig {
+  runtime: RuntimeId;
+  /** The engine that runs the Go container (the host's, or DinD's inner daemon). */
+  docker: Docker;
+  image: string;
+  mounts: MountSources;
+  /** Host paths, to map a command's working directory into the container. */
+  hostWorkspace: string;
+  hostScratch: string | null;
+  offline: boolean;
+  runId: string;
+  cacheVolume: string;
+  /**
+   * Containers whose cgroup to sample, first found wins (default: the Go container itself).
+   * DinD lists the inner container, then the outer one that contains it where cgroups nest.
+   */
+  cgroupCandidates?: (goContainerId: string) => string[];
+  /** False when the engine's PIDs are not the host's (DinD's inner daemon). */
+  hostPids?: boolean;
+}
+
+/**
+ * The Go development container both Docker runtimes use: workspace and module cache mounted
+ * read-only, the build cache in the runtime's own named volume, commands run through exec and
+ * measured by the helper, and the container's cgroup sampled around each command.
+ */
+export class GoContainer {
+  private container: Docker.Container | null = null;
+  private sampler: CgroupSampler | null = null;
+
+  constructor(readonly config: GoContainerConfig) {}
+
+  env(): string[] {
+    return [`GOCACHE=${GOCACHE_IN_CONTAINER}`, `GOMODCACHE=${MODCACHE_IN_CONTAINER}`, ...(this.config.offline ? ['GOPROXY=off', 'GOTOOLCHAIN=local'] : [])];
+  }
+
+  get id(): string | null {
+    return this.container?.id ?? null;
+  }
+
+  /** Host path -> path inside the container (workspace or scratch copy). */
+  toContainerPath(hostPath: string): string {
+    const within = (root: string, mounted: string): string | null => {
+      const rel = path.relative(root, hostPath);
+      return rel.startsWith('..') || path.isAbsolute(rel) ? null : path.posix.join(mounted, rel.split(path.sep).join('/'));
+    };
+    const mapped = within(this.config.hostWorkspace, WORKSPACE_IN_CONTAINER) ?? (this.config.hostScratch ? within(this.config.hostScratch, SCRATCH_IN_CONTAINER) : null);
+    if (!mapped) throw new Error(`${hostPath} is not inside the workspace, so the container cannot see it`);
+    return mapped;
+  }
+
+  spec(kind: ObjectKind, warmCache: boolean): Docker.ContainerCreateOptions {
+    const { mounts } = this.config;
+    const binds = [`${mounts.workspace}:${WORKSPACE_IN_CONTAINER}:ro`, `${mounts.helper}:${HELPER_IN_CONTAINER}:ro`];
+    if (mounts.scratch) binds.push(`${mounts.scratch}:${SCRATCH_IN_CONTAINER}:ro`);
+    if (mounts.modCache) binds.push(`${mounts.modCache}:${MODCACHE_IN_CONTAINER}:ro`);
+    return {
+      Image: this.config.image,
+      Cmd: ['sleep', 'infinity'],
+      WorkingDir: WORKSPACE_IN_CONTAINER,
+      Env: this.env(),
+      Labels: managedLabels(kind, {
+        [LABEL_RUN]: this.config.runId,
+        [LABEL_RUNTIME]: this.config.runtime,
+        [LABEL_OWNER]: ownerLabel(currentProcessIdentity()),
+      }),
+      HostConfig: {
+        Binds: binds,
+        // A cold start gets an empty build cache; everything else shares the runtime's own volume.
+        Mounts: warmCache ? [{ Type: 'volume', Source: this.config.cacheVolume, Target: GOCACHE_IN_CONTAINER }] : [],
+        Init: true,
+        NetworkMode: this.config.offline ? 'none' : 'bridge',
+      },
+    };
+  }
+
+  async ensureCacheVolume(): Promise<void> {
+    const { docker, cacheVolume, runtime } = this.config;
+    try {
+      await docker.getVolume(cacheVolume).inspect();
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      await docker.createVolume({ Name: cacheVolume, Labels: managedLabels('cache-volume', { [LABEL_RUNTIME]: runtime }) });
+    }
+  }
+
+  /** The long-lived container for command scenarios, started on first use. */
+  private async running(): Promise<Docker.Container> {
+    if (this.container) return this.container;
+    await this.ensureCacheVolume();
+    const container = await this.config.docker.createContainer(this.spec('perf-container', true));
+    this.container = container;
+    await container.start();
+    const candidates = this.config.cgroupCandidates?.(container.id) ?? [container.id];
+    const layout = candidates.map((id) => locateContainerCgroup(id)).find((found) => found !== null) ?? null;
+    this.sampler = new CgroupSampler(layout);
+    return container;
+  }
+
+  async exec(command: CommandSpec, options: ExecOptions): Promise<ExecOutcome> {
+    const container = await this.running();
+    const env = [...this.env(), ...Object.entries(command.env ?? {}).map(([k, v]) => `${k}=${v}`)];
+    return execMeasured(this.config.docker, container, { argv: command.argv, workdir: this.toContainerPath(command.cwd), env }, { ...options, cgroup: this.sampler ?? undefined, hostPids: this.config.hostPids });
+  }
+
+  /** Runs a command in another container of the same engine (startup samples), measured the same way. */
+  execIn(container: Docker.Container, argv: readonly string[], options: ExecOptions): Promise<ExecOutcome> {
+    return execMeasured(this.config.docker, container, { argv, workdir: WORKSPACE_IN_CONTAINER, env: this.env() }, { ...options, hostPids: this.config.hostPids });
+  }
+
+  /** `go clean -cache` in the running container, or drop the cache volume when none runs. */
+  async evictBuildCache(): Promise<void> {
+    if (this.container) {
+      await this.exec({ argv: ['go', 'clean', '-cache'], cwd: this.config.hostWorkspace }, { timeoutMs: 120_000 });
+      return;
+    }
+    await this.config.docker.getVolume(this.config.cacheVolume).remove().catch(() => {});
+  }
+
+  async dispose(): Promise<void> {
+    const container = this.container;
+    this.container = null;
+    if (container) await container.remove({ force: true }).catch(() => {});
+  }
+}
+
+/** Times a step and appends it to the list of phases. */
+export function phaseTimer(phases: { name: string; ms: number }[]) {
+  return async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    const result = await work();
+    phases.push({ name, ms: performance.now() - started });
+    return result;
+  };
+}

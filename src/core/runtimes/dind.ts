@@ -1,0 +1,428 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import type { FactValue, RuntimeHealth, WorkspaceInfo } from '../../shared/run';
+import { HELPER_IN_CONTAINER } from '../docker/container-exec';
+import type { DindImagePlan } from '../docker/dind-image';
+import { buildDindImage, planOfflineDindImage, withheldCapabilities } from '../docker/dind-image';
+import type { DockerEndpoint } from '../docker/docker-client';
+import { checkEngine, createDockerClient, dockerEndpoint } from '../docker/docker-client';
+import { followProgress, isNotFound } from '../docker/engine-stream';
+import { GoContainer, MODCACHE_IN_CONTAINER, phaseTimer, SCRATCH_IN_CONTAINER, WORKSPACE_IN_CONTAINER } from '../docker/go-container';
+import { LABEL_OWNER, LABEL_RUN, LABEL_RUNTIME, managedLabels, ownerLabel } from '../docker/labels';
+import { ensureBaseImage, imageExists } from '../docker/offline-images';
+import { currentProcessIdentity } from '../history/process-identity';
+import { isMeasureHelperBuilt, measureHelperPath } from '../measure/measure-helper';
+import { describeError } from '../user-error';
+import type { ImagePlan } from './docker';
+import { cacheVolumeName, hostModuleCache, modulesSource, planDevImage, removeManagedImage, workspaceKey } from './docker';
+import type {
+  CommandSpec,
+  ExecOptions,
+  ExecOutcome,
+  Footprint,
+  PrepareContext,
+  Runtime,
+  RuntimeSession,
+  StartupOptions,
+  StartupOutcome,
+  StartupTemperature,
+} from './runtime';
+
+const INNER_SOCKET_DIR = '/envbench-inner';
+const INNER_READY_TIMEOUT_MS = 90_000;
+
+/** How the outer container gets the rights an inner dockerd needs. */
+export interface PrivilegeMode {
+  privileged: boolean;
+  /** Capabilities dropped from ALL when --privileged is refused by the host. */
+  dropped: string[];
+  /** The engine's refusal of --privileged, when the fallback was used. */
+  fallbackReason: string | null;
+}
+
+interface OuterImage {
+  ref: string;
+  source: 'pulled docker:dind' | 'assembled from host binaries';
+  dockerfile: string | null;
+  ensure(): Promise<void>;
+}
+
+async function planOuterImage(docker: Docker, devPlan: ImagePlan, offline: boolean, log: (line: string) => void): Promise<OuterImage> {
+  if (!offline && devPlan.source === 'pulled') {
+    const ref = 'docker:dind';
+    const pull = async (): Promise<void> => {
+      await followProgress(docker, await docker.pull(ref), log);
+    };
+    try {
+      if (!(await imageExists(docker, ref))) await pull();
+      return { ref, source: 'pulled docker:dind', dockerfile: null, ensure: pull };
+    } catch (error) {
+      log(`pulling docker:dind failed (${describeError(error)}); assembling one from this machine's Docker Engine`);
+    }
+  }
+  const base = await ensureBaseImage(docker, log);
+  const plan: DindImagePlan = await planOfflineDindImage(base.ref);
+  return { ref: plan.ref, source: 'assembled from host binaries', dockerfile: plan.dockerfile, ensure: () => buildDindImage(docker, plan, log) };
+}
+
+/** Tries --privileged once; where the host refuses it, falls back to explicit capabilities. */
+async function choosePrivileges(docker: Docker, image: string): Promise<PrivilegeMode> {
+  const probe = await docker.createContainer({
+    Image: image,
+    Cmd: ['true'],
+    Labels: managedLabels('dind-container', { [LABEL_OWNER]: ownerLabel(currentProcessIdentity()) }),
+    HostConfig: { Privileged: true, NetworkMode: 'none' },
+  });
+  try {
+    await probe.start();
+    return { privileged: true, dropped: [], fallbackReason: null };
+  } catch (error) {
+    return { privileged: false, dropped: withheldCapabilities(), fallbackReason: describeError(error).replace(/\s+/g, ' ').trim() };
+  } finally {
+    await probe.remove({ force: true }).catch(() => {});
+  }
+}
+
+/** Docker-in-Docker: an outer container running its own dockerd; the Go container runs inside it. */
+export class DindRuntime implements Runtime {
+  readonly id = 'dind' as const;
+  readonly displayName = 'Docker-in-Docker';
+  private readonly endpoint: DockerEndpoint;
+  private readonly docker: Docker;
+
+  constructor(
+    private readonly resourcesDir: string,
+    endpoint: DockerEndpoint = dockerEndpoint(),
+  ) {
+    this.endpoint = endpoint;
+    this.docker = createDockerClient(endpoint);
+  }
+
+  async detect(): Promise<RuntimeHealth> {
+    const engine = await checkEngine(this.docker, this.endpoint);
+    if (!engine.ok) return { id: this.id, available: false, version: engine.version, reason: engine.reason };
+    if (!isMeasureHelperBuilt(this.resourcesDir)) {
+      return { id: this.id, available: false, version: engine.version, reason: 'the measure helper is not built: run `npm run setup`' };
+    }
+    return { id: this.id, available: true, version: engine.version, reason: null };
+  }
+
+  async prepare(context: PrepareContext): Promise<RuntimeSession> {
+    const log = context.log ?? (() => {});
+    const devPlan = await planDevImage(this.docker, context.workspace, context.offline, log);
+    if (!(await imageExists(this.docker, devPlan.ref))) await devPlan.ensure();
+    const outer = await planOuterImage(this.docker, devPlan, context.offline, log);
+    if (!(await imageExists(this.docker, outer.ref))) {
+      log(`building ${outer.ref}`);
+      await outer.ensure();
+    }
+    const privileges = await choosePrivileges(this.docker, outer.ref);
+    if (privileges.fallbackReason) {
+      log(`dind: the host refused --privileged (${privileges.fallbackReason}); using all capabilities but ${privileges.dropped.join(', ') || 'none'} with seccomp and AppArmor unconfined`);
+    }
+    const session = new DindSession(this.docker, {
+      devPlan,
+      outer,
+      privileges,
+      workspace: context.workspace,
+      scratchPath: context.scratchPath,
+      helper: measureHelperPath(this.resourcesDir),
+      modCache: await hostModuleCache(),
+      offline: context.offline || devPlan.source === 'generated-offline',
+      runId: context.runId,
+      log,
+    });
+    await session.warmUp();
+    return session;
+  }
+}
+
+interface DindConfig {
+  devPlan: ImagePlan;
+  outer: OuterImage;
+  privileges: PrivilegeMode;
+  workspace: WorkspaceInfo;
+  scratchPath: string | null;
+  helper: string;
+  modCache: string | null;
+  offline: boolean;
+  runId: string;
+  log: (line: string) => void;
+}
+
+/** One outer container with its inner daemon, reachable from the host through a bind-mounted socket. */
+interface OuterDaemon {
+  container: Docker.Container;
+  inner: Docker;
+  socketDir: string;
+  volume: string;
+  removeVolume: boolean;
+}
+
+class DindSession implements RuntimeSession {
+  readonly runtime = 'dind' as const;
+  readonly workspaceDir: string;
+  private readonly warmVolume: string;
+  private storageDriver: 'overlay2' | 'vfs' = 'overlay2';
+  private perf: { daemon: OuterDaemon; go: GoContainer } | null = null;
+
+  constructor(
+    private readonly docker: Docker,
+    private readonly config: DindConfig,
+  ) {
+    this.workspaceDir = config.workspace.path;
+    this.warmVolume = `envbench-dind-data-${workspaceKey(config.workspace)}`;
+  }
+
+  private outerSpec(volume: string, socketDir: string): Docker.ContainerCreateOptions {
+    const { privileges } = this.config;
+    const binds = [
+      `${socketDir}:${INNER_SOCKET_DIR}`,
+      `${this.config.workspace.path}:${WORKSPACE_IN_CONTAINER}:ro`,
+      `${this.config.helper}:${HELPER_IN_CONTAINER}:ro`,
+    ];
+    if (this.config.scratchPath) binds.push(`${this.config.scratchPath}:${SCRATCH_IN_CONTAINER}:ro`);
+    if (this.config.modCache) binds.push(`${this.config.modCache}:${MODCACHE_IN_CONTAINER}:ro`);
+    if (!privileges.privileged) binds.push('/sys/fs/cgroup:/sys/fs/cgroup:rw');
+    return {
+      Image: this.config.outer.ref,
+      Cmd: [
+        'dockerd',
+        `--host=unix://${INNER_SOCKET_DIR}/docker.sock`,
+        '--iptables=false',
+        '--bridge=none',
+        `--storage-driver=${this.storageDriver}`,
+        '--exec-opt',
+        'native.cgroupdriver=cgroupfs',
+      ],
+      Labels: managedLabels('dind-container', {
+        [LABEL_RUN]: this.config.runId,
+        [LABEL_RUNTIME]: 'dind',
+        [LABEL_OWNER]: ownerLabel(currentProcessIdentity()),
+      }),
+      HostConfig: {
+        Binds: binds,
+        Mounts: [{ Type: 'volume', Source: volume, Target: '/var/lib/docker' }],
+        Tmpfs: { '/run': 'exec' },
+        NetworkMode: 'none',
+        ...(privileges.privileged
+          ? { Privileged: true }
+          : {
+              CapAdd: ['ALL'],
+              CapDrop: privileges.dropped,
+              SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
+              // What the CLI's `--security-opt systempaths=unconfined` means in the Engine API.
+              MaskedPaths: [],
+              ReadonlyPaths: [],
+            }),
+      },
+    };
+  }
+
+  private async createVolume(name: string, owned: boolean): Promise<void> {
+    try {
+      await this.docker.getVolume(name).inspect();
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      const labels = managedLabels('cache-volume', { [LABEL_RUNTIME]: 'dind', ...(owned ? { [LABEL_OWNER]: ownerLabel(currentProcessIdentity()) } : {}) });
+      await this.docker.createVolume({ Name: name, Labels: labels });
+    }
+  }
+
+  /** Creates and starts an outer container (no wait for its daemon). */
+  private async startOuter(volume: string, removeVolume: boolean): Promise<OuterDaemon> {
+    await this.createVolume(volume, removeVolume);
+    // A short path: unix socket paths are limited to 108 bytes.
+    const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'envbench-dind-'));
+    const container = await this.docker.createContainer(this.outerSpec(volume, socketDir));
+    const daemon: OuterDaemon = { container, inner: createDockerClient({ description: 'inner dockerd', socketPath: path.join(socketDir, 'docker.sock') }), socketDir, volume, removeVolume };
+    try {
+      await container.start();
+    } catch (error) {
+      await this.stopOuter(daemon);
+      throw error;
+    }
+    return daemon;
+  }
+
+  private async waitForInner(daemon: OuterDaemon): Promise<void> {
+    const deadline = Date.now() + INNER_READY_TIMEOUT_MS;
+    let checks = 0;
+    for (;;) {
+      try {
+        await daemon.inner.ping();
+        return;
+      } catch {
+        // not yet
+      }
+      if (++checks % 20 === 0 || Date.now() > deadline) {
+        const state = await daemon.container.inspect();
+        if (!state.State.Running || Date.now() > deadline) {
+          const logs = (await daemon.container.logs({ stdout: true, stderr: true, tail: 8 })).toString('utf8').replace(/[^\x20-\x7e\n]/g, '');
+          const why = state.State.Running ? `did not answer within ${INNER_READY_TIMEOUT_MS / 1000} s` : `exited with ${state.State.ExitCode}`;
+          throw new Error(`the inner dockerd ${why}: ${logs.trim().split('\n').slice(-4).join(' | ')}`);
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  private async loadDevImage(daemon: OuterDaemon): Promise<void> {
+    const image = await this.docker.getImage(this.config.devPlan.ref).get();
+    await followProgress(daemon.inner, await daemon.inner.loadImage(image), this.config.log);
+  }
+
+  private async stopOuter(daemon: OuterDaemon): Promise<void> {
+    await daemon.container.remove({ force: true, v: true }).catch(() => {});
+    if (daemon.removeVolume) await this.docker.getVolume(daemon.volume).remove().catch(() => {});
+    fs.rmSync(daemon.socketDir, { recursive: true, force: true });
+  }
+
+  private goContainer(daemon: OuterDaemon): GoContainer {
+    return new GoContainer({
+      runtime: 'dind',
+      docker: daemon.inner,
+      image: this.config.devPlan.ref,
+      // Sources as the inner daemon sees them: the outer container's own mounts.
+      mounts: {
+        workspace: WORKSPACE_IN_CONTAINER,
+        scratch: this.config.scratchPath ? SCRATCH_IN_CONTAINER : null,
+        helper: HELPER_IN_CONTAINER,
+        modCache: this.config.modCache ? MODCACHE_IN_CONTAINER : null,
+      },
+      hostWorkspace: this.config.workspace.path,
+      hostScratch: this.config.scratchPath,
+      offline: true,
+      runId: this.config.runId,
+      cacheVolume: cacheVolumeName('dind', this.config.workspace),
+      // With the host's cgroupfs mounted (cgroup v1, or the capability fallback) the inner daemon
+      // creates the Go container's cgroup beside the outer one; where cgroups nest, the outer's holds it.
+      cgroupCandidates: (inner) => [inner, daemon.container.id],
+      hostPids: false,
+    });
+  }
+
+  /**
+   * Prepares the warm state once: the persistent data volume holds the Go image loaded into the
+   * inner daemon. Also settles the inner storage driver (overlay2, else vfs).
+   */
+  async warmUp(): Promise<void> {
+    let daemon = await this.startOuter(this.warmVolume, false);
+    try {
+      try {
+        await this.waitForInner(daemon);
+      } catch (error) {
+        this.config.log(`dind: inner dockerd failed with overlay2 (${describeError(error)}); retrying with vfs, which is much slower`);
+        await this.stopOuter(daemon);
+        this.storageDriver = 'vfs';
+        daemon = await this.startOuter(this.warmVolume, false);
+        await this.waitForInner(daemon);
+      }
+      if (!(await imageExists(daemon.inner, this.config.devPlan.ref))) await this.loadDevImage(daemon);
+      await this.goContainer(daemon).ensureCacheVolume();
+    } finally {
+      await this.stopOuter(daemon);
+    }
+  }
+
+  private async perfState(): Promise<{ daemon: OuterDaemon; go: GoContainer }> {
+    if (this.perf) return this.perf;
+    const daemon = await this.startOuter(this.warmVolume, false);
+    try {
+      await this.waitForInner(daemon);
+    } catch (error) {
+      await this.stopOuter(daemon);
+      throw error;
+    }
+    this.perf = { daemon, go: this.goContainer(daemon) };
+    return this.perf;
+  }
+
+  async exec(command: CommandSpec, options: ExecOptions): Promise<ExecOutcome> {
+    return (await this.perfState()).go.exec(command, options);
+  }
+
+  async startup(temperature: StartupTemperature, options: StartupOptions): Promise<StartupOutcome> {
+    // Two daemons must never share a data root: the long-lived one stops while a start is measured.
+    await this.stopPerf();
+    const phases: { name: string; ms: number }[] = [];
+    const timed = phaseTimer(phases);
+    const cold = temperature === 'cold';
+    if (cold) {
+      await removeManagedImage(this.docker, { ...this.config.devPlan, ref: this.config.outer.ref, source: this.config.outer.source === 'pulled docker:dind' ? 'pulled' : 'generated-offline' });
+      await timed('outer-image', () => this.config.outer.ensure());
+    }
+    const volume = cold ? `envbench-dind-cold-${crypto.randomBytes(4).toString('hex')}` : this.warmVolume;
+    const daemon = await timed('outer-start', () => this.startOuter(volume, cold));
+    try {
+      await timed('inner-daemon', () => this.waitForInner(daemon));
+      if (cold) await timed('inner-image-load', () => this.loadDevImage(daemon));
+      const go = this.goContainer(daemon);
+      if (!cold) await go.ensureCacheVolume();
+      const container = await timed('inner-create', () => daemon.inner.createContainer(go.spec('startup-container', !cold)));
+      await timed('inner-start', () => container.start());
+      const ready = await go.execIn(container, ['go', 'version'], options);
+      phases.push({ name: 'exec-ready', ms: ready.wallMs });
+      if (ready.exitCode !== 0) return { phases, firstRun: ready };
+      const firstRun = await go.execIn(container, options.firstRun, options);
+      phases.push({ name: 'first-run', ms: firstRun.wallMs });
+      return { phases, firstRun };
+    } finally {
+      await this.stopOuter(daemon);
+    }
+  }
+
+  private async stopPerf(): Promise<void> {
+    const perf = this.perf;
+    this.perf = null;
+    if (perf) await this.stopOuter(perf.daemon);
+  }
+
+  shellCommand(): string[] {
+    const outer = this.perf?.daemon.container.id ?? '<outer container>';
+    return ['docker', 'exec', '-it', outer, 'docker', '-H', `unix://${INNER_SOCKET_DIR}/docker.sock`, 'run', '--rm', '-it', '-v', `${WORKSPACE_IN_CONTAINER}:${WORKSPACE_IN_CONTAINER}:ro`, '-w', WORKSPACE_IN_CONTAINER, this.config.devPlan.ref, 'bash'];
+  }
+
+  async evictCaches(): Promise<void> {
+    await this.stopPerf();
+    await this.docker.getVolume(this.warmVolume).remove().catch(() => {});
+  }
+
+  async footprint(): Promise<Footprint> {
+    const outer = await this.docker.getImage(this.config.outer.ref).inspect();
+    const dev = await this.docker.getImage(this.config.devPlan.ref).inspect();
+    const items = [
+      { label: `outer image ${this.config.outer.ref}`, bytes: outer.Size },
+      { label: `Go image ${this.config.devPlan.ref} (loaded again into the inner daemon)`, bytes: dev.Size },
+    ];
+    return { totalBytes: items.reduce((sum, i) => sum + i.bytes, 0), items };
+  }
+
+  async facts(): Promise<Record<string, FactValue>> {
+    const outer = await this.docker.getImage(this.config.outer.ref).inspect();
+    const { privileges } = this.config;
+    const configLines = [this.config.outer.dockerfile ?? '', this.config.devPlan.dockerfile].join('\n').split('\n').filter((l) => l.trim() && !l.startsWith('#')).length;
+    return {
+      outerImageRef: this.config.outer.ref,
+      outerImageSource: this.config.outer.source,
+      outerImageSizeBytes: outer.Size,
+      outerImageLayers: outer.RootFS?.Layers?.length ?? null,
+      innerImageRef: this.config.devPlan.ref,
+      innerImageSource: `${this.config.devPlan.source}, loaded with docker save | docker load`,
+      privileges: privileges.privileged ? '--privileged' : `capability fallback: ALL minus ${privileges.dropped.join(', ') || 'nothing'}, seccomp/AppArmor unconfined, /sys/fs/cgroup mounted read-write`,
+      privilegeFallbackReason: privileges.fallbackReason,
+      innerStorageDriver: this.storageDriver,
+      generatedConfigLines: configLines,
+      modulesSource: modulesSource(this.config.workspace, this.config.modCache),
+      offlineReason: this.config.devPlan.offlineReason,
+      network: 'none',
+    };
+  }
+
+  async dispose(): Promise<void> {
+    await this.stopPerf();
+  }
+}
