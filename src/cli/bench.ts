@@ -10,6 +10,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { median } from 'simple-statistics';
 import type { RuntimeSession } from '../core/runtimes/runtime';
+import { createDockerClient } from '../core/docker/docker-client';
 import { cliCore } from './cli-core';
 import { textTable } from './format/text-table';
 
@@ -49,6 +50,61 @@ async function envbenchBlock(session: RuntimeSession, argv: string[], runs: numb
   return times;
 }
 
+/** The fixed cost of entering each environment, so it can be told apart from a command's own time. */
+async function entryCosts(core: ReturnType<typeof cliCore>, workspace: Awaited<ReturnType<ReturnType<typeof cliCore>['inspectWorkspace']>>, dataDir: string): Promise<string[][]> {
+  const rows: string[][] = [];
+  const runs = 20;
+  const row = (label: string, walls: number[], inner: number[] | null): string[] => [
+    label,
+    String(walls.length),
+    `${median(walls).toFixed(2)} ms`,
+    inner ? `${median(inner).toFixed(2)} ms` : '-',
+    inner ? `${(median(walls) - median(inner)).toFixed(2)} ms` : '-',
+  ];
+  for (const runtime of core.runtimes) {
+    if (!['native', 'docker', 'dind'].includes(runtime.id)) continue;
+    const health = await runtime.detect();
+    if (!health.available) {
+      rows.push([`${runtime.id}: exec true`, '0', `unavailable: ${health.reason}`, '', '']);
+      continue;
+    }
+    process.stderr.write(`\rpreparing ${runtime.id}...   `);
+    const session = await runtime.prepare({ workspace, dataDir, resourcesDir: '', offline: true, runId: 'bench', scratchPath: null });
+    try {
+      const walls: number[] = [];
+      const inner: number[] = [];
+      for (let i = 0; i < runs + 2; i++) {
+        const outcome = await session.exec({ argv: ['true'], cwd: workspace.path }, { timeoutMs: 60_000 });
+        if (i >= 2) {
+          walls.push(outcome.wallMs);
+          inner.push(outcome.innerWallMs);
+        }
+      }
+      rows.push(row(`${runtime.id}: exec true`, walls, inner));
+    } finally {
+      await session.dispose();
+    }
+  }
+  const docker = createDockerClient();
+  const dockerHealth = core.runtimes.find((r) => r.id === 'docker');
+  if (dockerHealth && (await dockerHealth.detect()).available) {
+    const image = (await docker.listImages({ filters: { label: ['envbench.kind=dev-image'] } }))[0];
+    if (image) {
+      const walls: number[] = [];
+      for (let i = 0; i < runs + 2; i++) {
+        const started = process.hrtime.bigint();
+        const container = await docker.createContainer({ Image: image.Id, Cmd: ['true'], HostConfig: { NetworkMode: 'none' }, Labels: { 'envbench.managed': 'true' } });
+        await container.start();
+        await container.wait();
+        await container.remove({ force: true });
+        if (i >= 2) walls.push(Number(process.hrtime.bigint() - started) / 1e6);
+      }
+      rows.push(row('docker: run --rm true', walls, null));
+    }
+  }
+  return rows;
+}
+
 async function main(): Promise<void> {
   try {
     execFileSync('hyperfine', ['--version'], { stdio: 'ignore' });
@@ -82,6 +138,11 @@ async function main(): Promise<void> {
     }
   } finally {
     await session.dispose();
+  }
+  let entryRows: string[][] = [];
+  try {
+    entryRows = await entryCosts(core, workspace, scratch);
+  } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
     core.dispose();
   }
@@ -89,6 +150,8 @@ async function main(): Promise<void> {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   process.stdout.write(`EnvBench harness vs hyperfine -N, interleaved in ${BLOCKS} blocks (${cpu}, ${os.cpus().length} cores)\n\n`);
   process.stdout.write(textTable(['COMMAND', 'N EACH', 'HYPERFINE MEDIAN', 'ENVBENCH MEDIAN', 'DIFFERENCE', 'TARGET', 'RESULT'], rows) + '\n');
+  process.stdout.write('\nFixed cost of entering each environment (wall = as the user waits; inner = measured inside)\n\n');
+  process.stdout.write(textTable(['ENTRY', 'N', 'WALL MEDIAN', 'INNER MEDIAN', 'ENTRY COST'], entryRows) + '\n');
 }
 
 void main();

@@ -28,6 +28,8 @@ async function createWindow(): Promise<void> {
     sqliteNativeBinding: sqliteBindingForElectron(),
     envbench: { version: app.getVersion(), commit: typeof __ENVBENCH_COMMIT__ === 'string' ? __ENVBENCH_COMMIT__ : null },
   });
+  // Containers left by an EnvBench process that died (even with SIGKILL) go first.
+  void core.reapOrphans();
   const appInfo: AppInfo = {
     version: app.getVersion(),
     commit: typeof __ENVBENCH_COMMIT__ === 'string' ? __ENVBENCH_COMMIT__ : null,

@@ -34,6 +34,18 @@ export async function reapOrphanContainers(docker: Docker): Promise<string[]> {
       // Removed concurrently, or the engine went away: the next start tries again.
     }
   }
+  // Per-sample volumes (a DinD cold start's data root) carry their owner too; shared caches do not.
+  try {
+    const volumes = await within(docker.listVolumes({ filters: MANAGED_FILTER }), LIST_TIMEOUT_MS);
+    for (const volume of volumes.Volumes ?? []) {
+      const owner = parseOwnerLabel(volume.Labels?.[LABEL_OWNER]);
+      if (!owner || isProcessAlive(owner)) continue;
+      await docker.getVolume(volume.Name).remove().catch(() => {});
+      removed.push(`volume ${volume.Name}`);
+    }
+  } catch {
+    // The engine went away: the next start tries again.
+  }
   return removed;
 }
 

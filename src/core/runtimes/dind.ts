@@ -73,7 +73,7 @@ async function choosePrivileges(docker: Docker, image: string): Promise<Privileg
   const probe = await docker.createContainer({
     Image: image,
     Cmd: ['true'],
-    Labels: managedLabels('dind-container', { [LABEL_OWNER]: ownerLabel(currentProcessIdentity()) }),
+    Labels: managedLabels('dind-container', { [LABEL_RUNTIME]: 'dind', [LABEL_OWNER]: ownerLabel(currentProcessIdentity()) }),
     HostConfig: { Privileged: true, NetworkMode: 'none' },
   });
   try {

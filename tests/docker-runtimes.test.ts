@@ -1,0 +1,137 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunJson } from '../src/shared/run';
+import { RESOURCES, envbench, envbenchAsync, tempDataDir, writeGoModule } from './support/envbench-cli';
+import { haveDockerEngine, managedContainers, managedVolumesWithOwner, waitFor } from './support/docker';
+
+const haveDocker = haveDockerEngine();
+
+const STARTUP_PHASES = {
+  docker: { cold: ['image', 'create', 'start', 'exec-ready', 'first-run'], warm: ['create', 'start', 'exec-ready', 'first-run'] },
+  dind: {
+    cold: ['outer-image', 'outer-start', 'inner-daemon', 'inner-image-load', 'inner-create', 'inner-start', 'exec-ready', 'first-run'],
+    warm: ['outer-start', 'inner-daemon', 'inner-create', 'inner-start', 'exec-ready', 'first-run'],
+  },
+  native: { cold: ['exec-ready', 'first-run'], warm: ['exec-ready', 'first-run'] },
+} as const;
+
+describe.skipIf(!haveDocker)('docker and dind runtimes, offline, against the real Docker Engine', () => {
+  let run: RunJson;
+  let module: string;
+
+  beforeAll(() => {
+    const dataDir = tempDataDir();
+    module = writeGoModule(path.join(dataDir, 'module with space'));
+    const jsonFile = path.join(dataDir, 'run.json');
+    const result = envbench(
+      ['run', '--offline', '--workspace', module, '--runtimes', 'native,docker,dind', '--scenarios', 'startup-cold,startup-warm,build-clean,test', '--runs', '2', '--warmup', '1', '--json', jsonFile],
+      dataDir,
+    );
+    if (result.status !== 0) throw new Error(`envbench run failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+    run = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as RunJson;
+  }, 30 * 60_000);
+
+  it('completes every runtime x scenario', () => {
+    expect(run.status).toBe('completed');
+    expect(run.results.map((r) => `${r.runtime}/${r.scenario}/${r.status}`)).toEqual(
+      ['startup-cold', 'startup-warm', 'build-clean', 'test'].flatMap((s) => ['native', 'docker', 'dind'].map((r) => `${r}/${s}/completed`)),
+    );
+  });
+
+  it('records the phases of every startup sample, and they add up to its wall time', () => {
+    for (const result of run.results.filter((r) => r.scenario.startsWith('startup-'))) {
+      const temperature = result.scenario === 'startup-cold' ? 'cold' : 'warm';
+      const expected = STARTUP_PHASES[result.runtime as keyof typeof STARTUP_PHASES][temperature];
+      expect(result.samples).toHaveLength(3);
+      for (const sample of result.samples) {
+        expect(Object.keys(sample.phases ?? {})).toEqual(expected);
+        const sum = Object.values(sample.phases!).reduce((a, b) => a + b, 0);
+        expect(sample.wallMs).toBeCloseTo(sum, 3);
+        expect(Object.values(sample.phases!).every((ms) => ms > 0)).toBe(true);
+      }
+    }
+  });
+
+  it('samples the container cgroup for every performance sample in a container', () => {
+    for (const result of run.results.filter((r) => r.runtime !== 'native' && !r.scenario.startsWith('startup-'))) {
+      for (const sample of result.samples) {
+        expect(sample.cgroup, `${result.runtime}/${result.scenario}`).toBeDefined();
+        expect(sample.cgroup!.cpuMs).toBeGreaterThan(0);
+        expect(sample.cgroup!.memoryPeakBytes ?? 1).toBeGreaterThan(0);
+      }
+    }
+    for (const result of run.results.filter((r) => r.runtime === 'native')) {
+      for (const sample of result.samples) expect(sample.cgroup).toBeUndefined();
+    }
+  });
+
+  it('records the maintenance facts of both container runtimes', () => {
+    const facts = Object.fromEntries(run.maintenance.map((m) => [m.runtime, m.facts]));
+    expect(facts.docker).toMatchObject({ imageSource: 'generated-offline', network: 'none' });
+    expect(facts.docker!.imageSizeBytes).toBeGreaterThan(100 * 1024 * 1024);
+    expect(facts.docker!.baseImage).toMatch(/local, offline-built/);
+    expect(facts.dind).toMatchObject({ outerImageSource: 'assembled from host binaries' });
+    expect(['overlay2', 'vfs']).toContain(facts.dind!.innerStorageDriver);
+    expect(String(facts.dind!.privileges)).toMatch(/^(--privileged|capability fallback: ALL minus)/);
+    if (facts.dind!.privileges !== '--privileged') expect(facts.dind!.privilegeFallbackReason).toMatch(/\S/);
+  });
+
+  it('leaves no labelled container behind', () => {
+    expect(managedContainers()).toEqual([]);
+  });
+
+  it('never writes into the workspace', () => {
+    expect(fs.readdirSync(module).sort()).toEqual(['cmd', 'go.mod', 'greet']);
+  });
+});
+
+describe.skipIf(!haveDocker)('crash clean-up', () => {
+  it('removes the containers of a run killed with SIGKILL during a DinD start at the next envbench invocation', async () => {
+    const dataDir = tempDataDir();
+    const child = envbenchAsync(['run', '--offline', '--runtimes', 'dind', '--scenarios', 'startup-cold', '--runs', '3', '--warmup', '0'], dataDir);
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    await waitFor(() => managedContainers('dind').length > 0, 300_000, 'a DinD container to start');
+    child.kill('SIGKILL');
+    await exited;
+    expect(managedContainers('dind').length).toBeGreaterThan(0);
+
+    const next = envbench(['history'], dataDir);
+    expect(next.status).toBe(0);
+    expect(next.stderr).toMatch(/removed \d+ containers left by an EnvBench process that died/);
+    expect(managedContainers()).toEqual([]);
+    expect(managedVolumesWithOwner()).toEqual([]);
+  });
+});
+
+describe.skipIf(!haveDocker)('envbench clean', () => {
+  const unlabelledImage = 'envbench-test/unlabelled:1';
+  let unlabelledContainer = '';
+
+  beforeAll(() => {
+    // A user's own image and container, made without EnvBench's labels.
+    const tar = spawnSync('tar', ['-C', path.join(RESOURCES, 'bin'), '-c', 'envbench-measure'], { maxBuffer: 64 * 1024 * 1024 });
+    expect(spawnSync('docker', ['import', '-', unlabelledImage], { input: tar.stdout }).status).toBe(0);
+    const created = spawnSync('docker', ['create', unlabelledImage, '/envbench-measure', '--version'], { encoding: 'utf8' });
+    expect(created.status).toBe(0);
+    unlabelledContainer = created.stdout.trim();
+  });
+
+  afterAll(() => {
+    spawnSync('docker', ['rm', '-f', unlabelledContainer]);
+    spawnSync('docker', ['rmi', '-f', unlabelledImage]);
+  });
+
+  it('removes every labelled object and nothing else', () => {
+    const result = envbench(['clean'], tempDataDir());
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/Removed \d+ Docker objects made by EnvBench|Nothing to remove/);
+    const left = (args: string[]): string => spawnSync('docker', args, { encoding: 'utf8' }).stdout.trim();
+    expect(left(['ps', '-aq', '--filter', 'label=envbench.managed=true'])).toBe('');
+    expect(left(['volume', 'ls', '-q', '--filter', 'label=envbench.managed=true'])).toBe('');
+    expect(left(['images', '-q', '--filter', 'label=envbench.managed=true'])).toBe('');
+    expect(left(['ps', '-aq', '--no-trunc', '--filter', `id=${unlabelledContainer}`])).toBe(unlabelledContainer);
+    expect(left(['images', '-q', unlabelledImage])).not.toBe('');
+  });
+});

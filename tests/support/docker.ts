@@ -1,0 +1,40 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { hasTool } from './require-runtime';
+
+/** Docker Engine answering: skips outside CI when absent, fails in CI (.ci/run starts dockerd). */
+export function haveDockerEngine(): boolean {
+  return hasTool('docker', ['info']);
+}
+
+export function managedContainers(runtime?: string): string[] {
+  const filters = ['--filter', 'label=envbench.managed=true', ...(runtime ? ['--filter', `label=envbench.runtime=${runtime}`] : [])];
+  const result = spawnSync('docker', ['ps', '-aq', ...filters], { encoding: 'utf8' });
+  return result.stdout.split('\n').filter(Boolean);
+}
+
+export function managedVolumesWithOwner(): string[] {
+  const result = spawnSync('docker', ['volume', 'ls', '-q', '--filter', 'label=envbench.managed=true', '--filter', 'label=envbench.owner'], { encoding: 'utf8' });
+  return result.stdout.split('\n').filter(Boolean);
+}
+
+export function dockerdPid(): number | null {
+  const result = spawnSync('pidof', ['dockerd'], { encoding: 'utf8' });
+  const pid = Number(result.stdout.trim().split(/\s+/)[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
+}
+
+export async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Starts dockerd in the background the way .ci/run does, and waits until it answers. */
+export async function startDockerd(logFile = '/var/log/envbench-test-dockerd.log'): Promise<void> {
+  const log = fs.openSync(logFile, 'a');
+  spawn('dockerd', [], { detached: true, stdio: ['ignore', log, log] }).unref();
+  await waitFor(() => spawnSync('docker', ['info'], { stdio: 'ignore' }).status === 0, 60_000, 'dockerd to answer');
+}
