@@ -92,6 +92,15 @@ describe.skipIf(!haveGo)('envbench run --runtimes native', () => {
     expect(result.stderr).toMatch(/run failed: 1 of 2 measurements did not complete \(native\/test\)/);
   });
 
+  it('offline, a dependency missing from the module cache fails with a message naming the module', () => {
+    const module = writeGoModule(path.join(tempDataDir(), 'needs-dep'));
+    fs.appendFileSync(path.join(module, 'go.mod'), '\nrequire example.com/envbench-nowhere v1.0.0\n');
+    fs.writeFileSync(path.join(module, 'greet', 'dep.go'), 'package greet\n\nimport _ "example.com/envbench-nowhere"\n');
+    const result = envbench(['run', '--offline', '--workspace', module, '--runtimes', 'native', '--scenarios', 'vet', '--runs', '1', '--warmup', '0'], dataDir);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/native vet failed: .*example\.com\/envbench-nowhere/);
+  });
+
   it('kills a sample that exceeds --timeout together with its process tree', () => {
     const slow = writeGoModule(path.join(tempDataDir(), 'slow'));
     fs.writeFileSync(path.join(slow, 'greet', 'slow_test.go'), 'package greet\n\nimport (\n\t"testing"\n\t"time"\n)\n\nfunc TestSlow(t *testing.T) { time.Sleep(time.Hour) }\n');

@@ -87,6 +87,26 @@ describe.skipIf(!haveDocker)('docker and dind runtimes, offline, against the rea
   });
 });
 
+describe.skipIf(!haveDocker)("a workspace's own environment definition", () => {
+  it('builds and uses its Dockerfile.dev instead of generating one, and says so', () => {
+    const devImage = spawnSync('docker', ['images', '-q', '--filter', 'label=envbench.kind=dev-image'], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
+    expect(devImage, 'the offline run above leaves its dev image').toBeTruthy();
+    const dataDir = tempDataDir();
+    const module = writeGoModule(path.join(dataDir, 'own-definition'));
+    fs.writeFileSync(path.join(module, 'Dockerfile.dev'), `# the team's own environment\nFROM ${devImage}\nENV TEAM_IMAGE=1\n`);
+    const jsonFile = path.join(dataDir, 'run.json');
+    const result = envbench(['run', '--offline', '--workspace', module, '--runtimes', 'docker', '--scenarios', 'test', '--runs', '1', '--warmup', '0', '--json', jsonFile], dataDir);
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    const run = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as RunJson;
+    expect(run.maintenance.find((m) => m.runtime === 'docker')?.facts).toMatchObject({
+      imageSource: 'workspace Dockerfile.dev',
+      definitionFile: path.join(fs.realpathSync(module), 'Dockerfile.dev'),
+      configLines: 2,
+    });
+    expect(managedContainers()).toEqual([]);
+  });
+});
+
 describe.skipIf(!haveDocker)('crash clean-up', () => {
   it('removes the containers of a run killed with SIGKILL during a DinD start at the next envbench invocation', async () => {
     const dataDir = tempDataDir();

@@ -88,11 +88,12 @@ export function createCore(options: CoreOptions): Core {
       const warmup = checkCount('warmup', input.warmup ?? DEFAULT_WARMUP, 0);
       const timeoutMs = input.timeoutMs ?? DEFAULT_SAMPLE_TIMEOUT_MS;
       if (!(timeoutMs > 0)) throw new UserError('Invalid timeout', 'it must be a positive number of seconds', 'Pass for example --timeout 600');
-      const scenarios = (input.scenarios ?? SCENARIOS.map((s) => s.id)).map((id) => {
-        const scenario = findScenario(id);
-        if (!scenario) throw new UserError(`Unknown scenario "${id}"`, `EnvBench knows ${SCENARIOS.map((s) => s.id).join(', ')}`, 'Use one of those names');
-        return scenario;
-      });
+      const requested = input.scenarios ?? SCENARIOS.map((s) => s.id);
+      for (const id of requested) {
+        if (!findScenario(id)) throw new UserError(`Unknown scenario "${id}"`, `EnvBench knows ${SCENARIOS.map((s) => s.id).join(', ')}`, 'Use one of those names');
+      }
+      // Always in catalogue order: startups (which remove images) before the scenarios that reuse them.
+      const scenarios = SCENARIOS.filter((s) => requested.includes(s.id));
       let runtimeIds = input.runtimes;
       if (!runtimeIds) {
         const health = await core.doctor();

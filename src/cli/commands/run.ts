@@ -61,6 +61,8 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
     }
   };
   process.on('SIGINT', onSigint);
+  // SIGTERM (a service manager, `kill`) cancels the same way: containers are removed, samples kept.
+  process.on('SIGTERM', onSigint);
   try {
     const run = await core.run(
       {
@@ -95,5 +97,6 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
   } finally {
     progress.clear();
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
   }
 }

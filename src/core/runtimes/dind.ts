@@ -5,6 +5,8 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import type { FactValue, RuntimeHealth, WorkspaceInfo } from '../../shared/run';
 import { HELPER_IN_CONTAINER } from '../docker/container-exec';
+import type { ImagePlan } from '../docker/dev-image';
+import { cacheVolumeName, configLines, hostModuleCache, modulesSource, planDevImage, pullImage, removeManagedImage, workspaceKey } from '../docker/dev-image';
 import type { DindImagePlan } from '../docker/dind-image';
 import { buildDindImage, planOfflineDindImage, withheldCapabilities } from '../docker/dind-image';
 import type { DockerEndpoint } from '../docker/docker-client';
@@ -16,8 +18,7 @@ import { ensureBaseImage, imageExists } from '../docker/offline-images';
 import { currentProcessIdentity } from '../history/process-identity';
 import { isMeasureHelperBuilt, measureHelperPath } from '../measure/measure-helper';
 import { describeError } from '../user-error';
-import type { ImagePlan } from './docker';
-import { cacheVolumeName, hostModuleCache, modulesSource, planDevImage, removeManagedImage, workspaceKey } from './docker';
+
 import type {
   CommandSpec,
   ExecOptions,
@@ -48,24 +49,25 @@ interface OuterImage {
   source: 'pulled docker:dind' | 'assembled from host binaries';
   dockerfile: string | null;
   ensure(): Promise<void>;
+  /** Whether a cold start may remove it (EnvBench built or pulled it itself). */
+  removable: boolean;
 }
 
 async function planOuterImage(docker: Docker, devPlan: ImagePlan, offline: boolean, log: (line: string) => void): Promise<OuterImage> {
   if (!offline && devPlan.source === 'pulled') {
     const ref = 'docker:dind';
-    const pull = async (): Promise<void> => {
-      await followProgress(docker, await docker.pull(ref), log);
-    };
+    const pull = (): Promise<void> => pullImage(docker, ref, log);
     try {
-      if (!(await imageExists(docker, ref))) await pull();
-      return { ref, source: 'pulled docker:dind', dockerfile: null, ensure: pull };
+      const present = await imageExists(docker, ref);
+      if (!present) await pull();
+      return { ref, source: 'pulled docker:dind', dockerfile: null, ensure: pull, removable: !present };
     } catch (error) {
       log(`pulling docker:dind failed (${describeError(error)}); assembling one from this machine's Docker Engine`);
     }
   }
   const base = await ensureBaseImage(docker, log);
   const plan: DindImagePlan = await planOfflineDindImage(base.ref);
-  return { ref: plan.ref, source: 'assembled from host binaries', dockerfile: plan.dockerfile, ensure: () => buildDindImage(docker, plan, log) };
+  return { ref: plan.ref, source: 'assembled from host binaries', dockerfile: plan.dockerfile, ensure: () => buildDindImage(docker, plan, log), removable: true };
 }
 
 /** Tries --privileged once; where the host refuses it, falls back to explicit capabilities. */
@@ -352,8 +354,10 @@ class DindSession implements RuntimeSession {
     const timed = phaseTimer(phases);
     const cold = temperature === 'cold';
     if (cold) {
-      await removeManagedImage(this.docker, { ...this.config.devPlan, ref: this.config.outer.ref, source: this.config.outer.source === 'pulled docker:dind' ? 'pulled' : 'generated-offline' });
-      await timed('outer-image', () => this.config.outer.ensure());
+      if (this.config.outer.removable) {
+        await removeManagedImage(this.docker, this.config.outer.ref);
+        await timed('outer-image', () => this.config.outer.ensure());
+      }
     }
     const volume = cold ? `envbench-dind-cold-${crypto.randomBytes(4).toString('hex')}` : this.warmVolume;
     const daemon = await timed('outer-start', () => this.startOuter(volume, cold));
@@ -404,7 +408,7 @@ class DindSession implements RuntimeSession {
   async facts(): Promise<Record<string, FactValue>> {
     const outer = await this.docker.getImage(this.config.outer.ref).inspect();
     const { privileges } = this.config;
-    const configLines = [this.config.outer.dockerfile ?? '', this.config.devPlan.dockerfile].join('\n').split('\n').filter((l) => l.trim() && !l.startsWith('#')).length;
+    const lines = configLines([this.config.outer.dockerfile ?? '', this.config.devPlan.dockerfile].join('\n'));
     return {
       outerImageRef: this.config.outer.ref,
       outerImageSource: this.config.outer.source,
@@ -415,7 +419,7 @@ class DindSession implements RuntimeSession {
       privileges: privileges.privileged ? '--privileged' : `capability fallback: ALL minus ${privileges.dropped.join(', ') || 'nothing'}, seccomp/AppArmor unconfined, /sys/fs/cgroup mounted read-write`,
       privilegeFallbackReason: privileges.fallbackReason,
       innerStorageDriver: this.storageDriver,
-      generatedConfigLines: configLines,
+      configLines: lines,
       modulesSource: modulesSource(this.config.workspace, this.config.modCache),
       offlineReason: this.config.devPlan.offlineReason,
       network: 'none',

@@ -99,7 +99,7 @@ class NativeSession implements RuntimeSession {
     return {
       goVersion: version.ok ? parseVersion(version.stdout) : null,
       privileges: 'none',
-      generatedConfigLines: 0,
+      configLines: 0,
       lockfile: 'go.sum only',
     };
   }
