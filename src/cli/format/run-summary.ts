@@ -23,7 +23,8 @@ export function formatRunSummary(run: RunJson): string {
     const stats = result.stats;
     const resources = resourceMedians(result);
     const comparison = run.comparisons.find((c) => c.scenario === result.scenario && c.runtime === result.runtime);
-    const versus = comparison ? `${comparison.ratio.toFixed(2)}x${comparison.significant ? '' : ' (n.s.)'}` : result.runtime === 'native' ? 'baseline' : '-';
+    const verdict = !comparison || comparison.significant ? '' : /too few samples/.test(comparison.warning ?? '') ? ' (no verdict)' : ' (n.s.)';
+    const versus = comparison ? `${comparison.ratio.toFixed(2)}x${verdict}` : result.runtime === 'native' ? 'baseline' : '-';
     return [
       result.scenario,
       result.runtime,
