@@ -46,6 +46,8 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
+  // Prefer ES module builds: some packages' UMD builds (jsonc-parser) hide requires from the bundler.
+  mainFields: ['module', 'main'],
   sourcemap: 'linked',
   // Native addons (and dockerode, whose ssh2 has optional ones) load from node_modules at run time.
   external: ['better-sqlite3', 'node-pty', 'electron', 'dockerode'],
