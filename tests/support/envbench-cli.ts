@@ -15,9 +15,18 @@ export interface CliResult {
   stderr: string;
 }
 
-/** A fresh data directory per test, so history never leaks between tests or into the user's own. */
+const created: string[] = [];
+
+/**
+ * A fresh data directory per test, so history never leaks between tests or into the user's own.
+ * Removed when the test file's process exits: a Nix GC root left inside one would keep store
+ * paths alive and make another test's cold start impossible.
+ */
 export function tempDataDir(prefix = 'envbench-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  if (created.length === 0) process.once('exit', () => created.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  created.push(dir);
+  return dir;
 }
 
 export function envbench(args: string[], dataDir: string, options: { cwd?: string } = {}): CliResult {

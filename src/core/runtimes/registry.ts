@@ -4,6 +4,7 @@ import { UserError } from '../user-error';
 import { DindRuntime } from './dind';
 import { DockerRuntime } from './docker';
 import { NativeRuntime } from './native';
+import { NixRuntime } from './nix';
 import { PlannedRuntime } from './planned-runtime';
 import type { Runtime } from './runtime';
 
@@ -13,7 +14,7 @@ export function createRuntimes(resourcesDir: string): Runtime[] {
     new NativeRuntime(resourcesDir),
     new DockerRuntime(resourcesDir),
     new DindRuntime(resourcesDir),
-    new PlannedRuntime('nix', 'Nix', ['nix', '--version']),
+    new NixRuntime(resourcesDir),
     new PlannedRuntime('devbox', 'Devbox', ['devbox', 'version']),
   ];
 }
