@@ -12,7 +12,7 @@ describe('envbench doctor', () => {
     for (const entry of health) {
       expect(typeof entry.available).toBe('boolean');
       expect(entry).toHaveProperty('version');
-      if (!entry.available) expect(entry.reason).toMatch(/\S{10,}/);
+      if (!entry.available) expect(entry.reason?.length ?? 0).toBeGreaterThan(20);
       else expect(entry.reason).toBeNull();
     }
   });

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import Docker from 'dockerode';
+import type { RuntimeHealth, RuntimeId } from '../../shared/run';
+import { isMeasureHelperBuilt } from '../measure/measure-helper';
 
 /** Oldest Engine API EnvBench drives (Docker 19.03). */
 export const MIN_API_VERSION = '1.40';
@@ -81,4 +83,14 @@ export async function checkEngine(client: Docker, endpoint: DockerEndpoint): Pro
     if (code === 'ETIMEDOUT') return fail(`dockerd did not answer on ${endpoint.description} within ${PING_TIMEOUT_MS / 1000} s: it may be starting or hung; check \`docker info\``);
     return fail(`Docker Engine at ${endpoint.description} answered with an error (${(error as Error).message}); check \`docker info\``);
   }
+}
+
+/** detect() of both container runtimes: the engine, then the helper they mount into containers. */
+export async function containerRuntimeHealth(id: RuntimeId, client: Docker, endpoint: DockerEndpoint, resourcesDir: string): Promise<RuntimeHealth> {
+  const engine = await checkEngine(client, endpoint);
+  if (!engine.ok) return { id, available: false, version: engine.version, reason: engine.reason };
+  if (!isMeasureHelperBuilt(resourcesDir)) {
+    return { id, available: false, version: engine.version, reason: 'the measure helper is not built: run `npm run setup`' };
+  }
+  return { id, available: true, version: engine.version, reason: null };
 }

@@ -10,13 +10,13 @@ import { cacheVolumeName, configLines, hostModuleCache, modulesSource, planDevIm
 import type { DindImagePlan } from '../docker/dind-image';
 import { buildDindImage, planOfflineDindImage, withheldCapabilities } from '../docker/dind-image';
 import type { DockerEndpoint } from '../docker/docker-client';
-import { checkEngine, createDockerClient, dockerEndpoint } from '../docker/docker-client';
+import { containerRuntimeHealth, createDockerClient, dockerEndpoint } from '../docker/docker-client';
 import { followProgress, isNotFound } from '../docker/engine-stream';
 import { GoContainer, MODCACHE_IN_CONTAINER, phaseTimer, SCRATCH_IN_CONTAINER, WORKSPACE_IN_CONTAINER } from '../docker/go-container';
 import { LABEL_OWNER, LABEL_RUN, LABEL_RUNTIME, managedLabels, ownerLabel } from '../docker/labels';
 import { ensureBaseImage, imageExists } from '../docker/offline-images';
 import { currentProcessIdentity } from '../history/process-identity';
-import { isMeasureHelperBuilt, measureHelperPath } from '../measure/measure-helper';
+import { measureHelperPath } from '../measure/measure-helper';
 import { describeError } from '../user-error';
 
 import type {
@@ -103,13 +103,8 @@ export class DindRuntime implements Runtime {
     this.docker = createDockerClient(endpoint);
   }
 
-  async detect(): Promise<RuntimeHealth> {
-    const engine = await checkEngine(this.docker, this.endpoint);
-    if (!engine.ok) return { id: this.id, available: false, version: engine.version, reason: engine.reason };
-    if (!isMeasureHelperBuilt(this.resourcesDir)) {
-      return { id: this.id, available: false, version: engine.version, reason: 'the measure helper is not built: run `npm run setup`' };
-    }
-    return { id: this.id, available: true, version: engine.version, reason: null };
+  detect(): Promise<RuntimeHealth> {
+    return containerRuntimeHealth(this.id, this.docker, this.endpoint, this.resourcesDir);
   }
 
   async prepare(context: PrepareContext): Promise<RuntimeSession> {

@@ -5,10 +5,10 @@ import type { FactValue, RuntimeHealth, WorkspaceInfo } from '../../shared/run';
 import type { ImagePlan } from '../docker/dev-image';
 import { cacheVolumeName, configLines, hostModuleCache, modulesSource, planDevImage, removeManagedImage, workspaceKey } from '../docker/dev-image';
 import type { DockerEndpoint } from '../docker/docker-client';
-import { checkEngine, createDockerClient, dockerEndpoint } from '../docker/docker-client';
+import { containerRuntimeHealth, createDockerClient, dockerEndpoint } from '../docker/docker-client';
 import { GoContainer, phaseTimer, WORKSPACE_IN_CONTAINER } from '../docker/go-container';
 import { imageExists } from '../docker/offline-images';
-import { isMeasureHelperBuilt, measureHelperPath } from '../measure/measure-helper';
+import { measureHelperPath } from '../measure/measure-helper';
 import type {
   CommandSpec,
   ExecOptions,
@@ -37,13 +37,8 @@ export class DockerRuntime implements Runtime {
     this.docker = createDockerClient(endpoint);
   }
 
-  async detect(): Promise<RuntimeHealth> {
-    const engine = await checkEngine(this.docker, this.endpoint);
-    if (!engine.ok) return { id: this.id, available: false, version: engine.version, reason: engine.reason };
-    if (!isMeasureHelperBuilt(this.resourcesDir)) {
-      return { id: this.id, available: false, version: engine.version, reason: 'the measure helper is not built: run `npm run setup`' };
-    }
-    return { id: this.id, available: true, version: engine.version, reason: null };
+  detect(): Promise<RuntimeHealth> {
+    return containerRuntimeHealth(this.id, this.docker, this.endpoint, this.resourcesDir);
   }
 
   async prepare(context: PrepareContext): Promise<RuntimeSession> {

@@ -23,7 +23,7 @@ export class PlannedRuntime implements Runtime {
       id: this.id,
       available: false,
       version,
-      reason: `${seen}this version of EnvBench cannot measure the ${this.displayName} runtime yet; only native is measured for now`,
+      reason: `${seen}this version of EnvBench cannot measure the ${this.displayName} runtime yet`,
     };
   }
 
