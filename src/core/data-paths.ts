@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -26,6 +27,16 @@ export function historyFile(dataDir: string): string {
 /** Caches that belong to one runtime (e.g. its GOCACHE), so cleaning them never touches the user's own. */
 export function runtimeCacheDir(dataDir: string, runtime: string): string {
   return path.join(dataDir, 'runtimes', runtime);
+}
+
+/** A short stable key for a workspace path: names its volumes, images and generated files. */
+export function workspaceKey(workspacePath: string): string {
+  return crypto.createHash('sha256').update(workspacePath).digest('hex').slice(0, 12);
+}
+
+/** Where generated environment definitions for one workspace live (never in the workspace itself). */
+export function workspaceDataDir(dataDir: string, workspacePath: string): string {
+  return path.join(dataDir, 'workspaces', workspaceKey(workspacePath));
 }
 
 export function scratchDir(dataDir: string, runId: string): string {

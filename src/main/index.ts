@@ -7,6 +7,7 @@ import type { AppInfo } from '../shared/ipc/contract';
 import { registerIpcHandlers } from './ipc-handlers';
 
 declare const __ENVBENCH_COMMIT__: string | undefined;
+const ENVBENCH_COMMIT = typeof __ENVBENCH_COMMIT__ === 'string' && __ENVBENCH_COMMIT__ ? __ENVBENCH_COMMIT__ : null;
 
 /** In a checkout, resources/ sits beside out/; in a packaged app, in process.resourcesPath. */
 function resourcesDir(): string {
@@ -26,13 +27,13 @@ async function createWindow(): Promise<void> {
   const core = createCore({
     resourcesDir: resourcesDir(),
     sqliteNativeBinding: sqliteBindingForElectron(),
-    envbench: { version: app.getVersion(), commit: typeof __ENVBENCH_COMMIT__ === 'string' ? __ENVBENCH_COMMIT__ : null },
+    envbench: { version: app.getVersion(), commit: ENVBENCH_COMMIT },
   });
   // Containers left by an EnvBench process that died (even with SIGKILL) go first.
   void core.reapOrphans();
   const appInfo: AppInfo = {
     version: app.getVersion(),
-    commit: typeof __ENVBENCH_COMMIT__ === 'string' ? __ENVBENCH_COMMIT__ : null,
+    commit: ENVBENCH_COMMIT,
     dataDir: core.dataDir,
     dbFile: core.dbFile,
     sampleWorkspace: core.sampleWorkspace(),

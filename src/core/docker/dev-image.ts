@@ -1,9 +1,9 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import tarFs from 'tar-fs';
 import type { WorkspaceInfo } from '../../shared/run';
+import { workspaceKey } from '../data-paths';
 import { probe } from '../machine/tool-version';
 import { describeError } from '../user-error';
 import { followProgress, isNotFound } from './engine-stream';
@@ -15,10 +15,6 @@ import { findWorkspaceDefinition } from './workspace-definition';
 // The Go development image both container runtimes use, and the facts recorded about it.
 
 const PULL_TIMEOUT_MS = 60_000;
-
-export function workspaceKey(workspace: WorkspaceInfo): string {
-  return crypto.createHash('sha256').update(workspace.path).digest('hex').slice(0, 12);
-}
 
 /** How the dev image is obtained; decided once per run in prepare(). */
 export interface ImagePlan {
@@ -74,7 +70,7 @@ export async function planDevImage(docker: Docker, workspace: WorkspaceInfo, off
         base: definition.image,
       };
     }
-    const ref = `envbench/ws-${workspaceKey(workspace)}:${definition.kind === 'Dockerfile.dev' ? 'dockerfile-dev' : 'devcontainer'}`;
+    const ref = `envbench/ws-${workspaceKey(workspace.path)}:${definition.kind === 'Dockerfile.dev' ? 'dockerfile-dev' : 'devcontainer'}`;
     return {
       source: definition.kind === 'Dockerfile.dev' ? 'workspace Dockerfile.dev' : 'workspace devcontainer.json',
       ref,
@@ -121,13 +117,8 @@ export async function hostModuleCache(): Promise<string | null> {
   return dir && fs.existsSync(dir) ? dir : null;
 }
 
-/** Lines of environment configuration a person maintains: not blank, not a comment. */
-export function configLines(text: string): number {
-  return text.split('\n').filter((line) => line.trim() && !/^\s*(#|\/\/)/.test(line)).length;
-}
-
 export function cacheVolumeName(runtime: string, workspace: WorkspaceInfo): string {
-  return `envbench-gocache-${runtime}-${workspaceKey(workspace)}`;
+  return `envbench-gocache-${runtime}-${workspaceKey(workspace.path)}`;
 }
 
 export function modulesSource(workspace: WorkspaceInfo, modCache: string | null): string {

@@ -1,15 +1,12 @@
 import type Docker from 'dockerode';
 import { isProcessAlive } from '../history/process-identity';
+import { withTimeout } from './docker-client';
 import { LABEL_KIND, LABEL_OWNER, MANAGED_FILTER, parseOwnerLabel } from './labels';
 
 const LIST_TIMEOUT_MS = 3_000;
 
 function shortId(id: string): string {
   return id.replace(/^sha256:/, '').slice(0, 12);
-}
-
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms))]);
 }
 
 /**
@@ -19,7 +16,7 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
 export async function reapOrphanContainers(docker: Docker): Promise<string[]> {
   let containers: Docker.ContainerInfo[];
   try {
-    containers = await within(docker.listContainers({ all: true, filters: MANAGED_FILTER }), LIST_TIMEOUT_MS);
+    containers = await withTimeout(docker.listContainers({ all: true, filters: MANAGED_FILTER }), LIST_TIMEOUT_MS);
   } catch {
     return [];
   }
@@ -36,7 +33,7 @@ export async function reapOrphanContainers(docker: Docker): Promise<string[]> {
   }
   // Per-sample volumes (a DinD cold start's data root) carry their owner too; shared caches do not.
   try {
-    const volumes = await within(docker.listVolumes({ filters: MANAGED_FILTER }), LIST_TIMEOUT_MS);
+    const volumes = await withTimeout(docker.listVolumes({ filters: MANAGED_FILTER }), LIST_TIMEOUT_MS);
     for (const volume of volumes.Volumes ?? []) {
       const owner = parseOwnerLabel(volume.Labels?.[LABEL_OWNER]);
       if (!owner || isProcessAlive(owner)) continue;

@@ -1,13 +1,12 @@
 import path from 'node:path';
 import type Docker from 'dockerode';
 import type { RuntimeId } from '../../shared/run';
-import { currentProcessIdentity } from '../history/process-identity';
 import type { CommandSpec, ExecOptions, ExecOutcome } from '../runtimes/runtime';
 import { CgroupSampler, locateContainerCgroup } from './cgroup-usage';
 import { execMeasured, HELPER_IN_CONTAINER } from './container-exec';
 import { isNotFound } from './engine-stream';
 import type { ObjectKind } from './labels';
-import { LABEL_OWNER, LABEL_RUN, LABEL_RUNTIME, managedLabels, ownerLabel } from './labels';
+import { LABEL_RUN, LABEL_RUNTIME, managedLabels, ownedLabels } from './labels';
 
 export const WORKSPACE_IN_CONTAINER = '/workspace';
 export const SCRATCH_IN_CONTAINER = '/scratch';
@@ -83,11 +82,7 @@ export class GoContainer {
       Cmd: ['sleep', 'infinity'],
       WorkingDir: WORKSPACE_IN_CONTAINER,
       Env: this.env(),
-      Labels: managedLabels(kind, {
-        [LABEL_RUN]: this.config.runId,
-        [LABEL_RUNTIME]: this.config.runtime,
-        [LABEL_OWNER]: ownerLabel(currentProcessIdentity()),
-      }),
+      Labels: ownedLabels(kind, { [LABEL_RUN]: this.config.runId, [LABEL_RUNTIME]: this.config.runtime }),
       HostConfig: {
         Binds: binds,
         // A cold start gets an empty build cache; everything else shares the runtime's own volume.

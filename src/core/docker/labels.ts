@@ -1,4 +1,5 @@
 import type { ProcessIdentity } from '../history/process-identity';
+import { currentProcessIdentity } from '../history/process-identity';
 
 /**
  * Every Docker object EnvBench creates carries these labels, so clean-up (`envbench clean`, the
@@ -15,6 +16,11 @@ export type ObjectKind = 'base-image' | 'dev-image' | 'dind-image' | 'perf-conta
 
 export function managedLabels(kind: ObjectKind, extra: Record<string, string> = {}): Record<string, string> {
   return { [LABEL_MANAGED]: 'true', [LABEL_KIND]: kind, ...extra };
+}
+
+/** Labels of an object that belongs to this EnvBench process: the reaper removes it once the process is gone. */
+export function ownedLabels(kind: ObjectKind, extra: Record<string, string> = {}): Record<string, string> {
+  return managedLabels(kind, { ...extra, [LABEL_OWNER]: ownerLabel(currentProcessIdentity()) });
 }
 
 export function ownerLabel(owner: ProcessIdentity): string {

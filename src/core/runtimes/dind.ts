@@ -6,16 +6,17 @@ import type Docker from 'dockerode';
 import type { FactValue, RuntimeHealth, WorkspaceInfo } from '../../shared/run';
 import { HELPER_IN_CONTAINER } from '../docker/container-exec';
 import type { ImagePlan } from '../docker/dev-image';
-import { cacheVolumeName, configLines, hostModuleCache, modulesSource, planDevImage, pullImage, removeManagedImage, workspaceKey } from '../docker/dev-image';
+import { configLines } from '../config-lines';
+import { workspaceKey } from '../data-paths';
+import { cacheVolumeName, hostModuleCache, modulesSource, planDevImage, pullImage, removeManagedImage } from '../docker/dev-image';
 import type { DindImagePlan } from '../docker/dind-image';
 import { buildDindImage, planOfflineDindImage, withheldCapabilities } from '../docker/dind-image';
 import type { DockerEndpoint } from '../docker/docker-client';
 import { containerRuntimeHealth, createDockerClient, dockerEndpoint } from '../docker/docker-client';
 import { followProgress, isNotFound } from '../docker/engine-stream';
 import { GoContainer, MODCACHE_IN_CONTAINER, phaseTimer, SCRATCH_IN_CONTAINER, WORKSPACE_IN_CONTAINER } from '../docker/go-container';
-import { LABEL_OWNER, LABEL_RUN, LABEL_RUNTIME, managedLabels, ownerLabel } from '../docker/labels';
+import { LABEL_RUN, LABEL_RUNTIME, managedLabels, ownedLabels } from '../docker/labels';
 import { ensureBaseImage, imageExists } from '../docker/offline-images';
-import { currentProcessIdentity } from '../history/process-identity';
 import { measureHelperPath } from '../measure/measure-helper';
 import { describeError } from '../user-error';
 
@@ -75,7 +76,7 @@ async function choosePrivileges(docker: Docker, image: string): Promise<Privileg
   const probe = await docker.createContainer({
     Image: image,
     Cmd: ['true'],
-    Labels: managedLabels('dind-container', { [LABEL_RUNTIME]: 'dind', [LABEL_OWNER]: ownerLabel(currentProcessIdentity()) }),
+    Labels: ownedLabels('dind-container', { [LABEL_RUNTIME]: 'dind' }),
     HostConfig: { Privileged: true, NetworkMode: 'none' },
   });
   try {
@@ -171,7 +172,7 @@ class DindSession implements RuntimeSession {
     private readonly config: DindConfig,
   ) {
     this.workspaceDir = config.workspace.path;
-    this.warmVolume = `envbench-dind-data-${workspaceKey(config.workspace)}`;
+    this.warmVolume = `envbench-dind-data-${workspaceKey(config.workspace.path)}`;
   }
 
   private outerSpec(volume: string, socketDir: string): Docker.ContainerCreateOptions {
@@ -195,11 +196,7 @@ class DindSession implements RuntimeSession {
         '--exec-opt',
         'native.cgroupdriver=cgroupfs',
       ],
-      Labels: managedLabels('dind-container', {
-        [LABEL_RUN]: this.config.runId,
-        [LABEL_RUNTIME]: 'dind',
-        [LABEL_OWNER]: ownerLabel(currentProcessIdentity()),
-      }),
+      Labels: ownedLabels('dind-container', { [LABEL_RUN]: this.config.runId, [LABEL_RUNTIME]: 'dind' }),
       HostConfig: {
         Binds: binds,
         Mounts: [{ Type: 'volume', Source: volume, Target: '/var/lib/docker' }],
@@ -224,7 +221,7 @@ class DindSession implements RuntimeSession {
       await this.docker.getVolume(name).inspect();
     } catch (error) {
       if (!isNotFound(error)) throw error;
-      const labels = managedLabels('cache-volume', { [LABEL_RUNTIME]: 'dind', ...(owned ? { [LABEL_OWNER]: ownerLabel(currentProcessIdentity()) } : {}) });
+      const labels = owned ? ownedLabels('cache-volume', { [LABEL_RUNTIME]: 'dind' }) : managedLabels('cache-volume', { [LABEL_RUNTIME]: 'dind' });
       await this.docker.createVolume({ Name: name, Labels: labels });
     }
   }

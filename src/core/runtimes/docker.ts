@@ -3,7 +3,9 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import type { FactValue, RuntimeHealth, WorkspaceInfo } from '../../shared/run';
 import type { ImagePlan } from '../docker/dev-image';
-import { cacheVolumeName, configLines, hostModuleCache, modulesSource, planDevImage, removeManagedImage, workspaceKey } from '../docker/dev-image';
+import { configLines } from '../config-lines';
+import { workspaceDataDir } from '../data-paths';
+import { cacheVolumeName, hostModuleCache, modulesSource, planDevImage, removeManagedImage } from '../docker/dev-image';
 import type { DockerEndpoint } from '../docker/docker-client';
 import { containerRuntimeHealth, createDockerClient, dockerEndpoint } from '../docker/docker-client';
 import { GoContainer, phaseTimer, WORKSPACE_IN_CONTAINER } from '../docker/go-container';
@@ -51,7 +53,7 @@ export class DockerRuntime implements Runtime {
     let definitionFile = plan.definitionFile;
     if (!definitionFile) {
       // Generated definitions live in EnvBench's data directory, never in the user's repository.
-      const definitionDir = path.join(context.dataDir, 'workspaces', workspaceKey(context.workspace));
+      const definitionDir = workspaceDataDir(context.dataDir, context.workspace.path);
       fs.mkdirSync(definitionDir, { recursive: true });
       definitionFile = path.join(definitionDir, 'Dockerfile.dev');
       fs.writeFileSync(definitionFile, plan.dockerfile);

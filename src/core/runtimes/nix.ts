@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FactValue, RuntimeHealth } from '../../shared/run';
-import { runtimeCacheDir } from '../data-paths';
+import { configLines } from '../config-lines';
+import { runtimeCacheDir, workspaceDataDir, workspaceKey } from '../data-paths';
 import { hostGoToolchain } from '../docker/offline-images';
 import { isMeasureHelperBuilt, measureHelperArgs, measureHelperPath } from '../measure/measure-helper';
 import { runMeasured } from '../measure/measured-process';
@@ -41,10 +41,6 @@ function runNix(args: string[], env: NodeJS.ProcessEnv, signal?: AbortSignal, pr
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
-}
-
-function workspaceKey(workspacePath: string): string {
-  return crypto.createHash('sha256').update(workspacePath).digest('hex').slice(0, 12);
 }
 
 /** Nix flakes: `nix develop` on the workspace's flake.nix, or on one EnvBench generates. */
@@ -95,10 +91,10 @@ export class NixRuntime implements Runtime {
       log(`nix: using the workspace's own flake.nix`);
     } else {
       const toolchain = await hostGoToolchain();
-      const flakeDir = path.join(context.dataDir, 'workspaces', key, 'nix');
+      const flakeDir = path.join(workspaceDataDir(context.dataDir, context.workspace.path), 'nix');
       let toolsDir: string | null = null;
       if (toolchain.tools.length > 0) {
-        toolsDir = path.join(context.dataDir, 'workspaces', key, 'nix-tools');
+        toolsDir = path.join(workspaceDataDir(context.dataDir, context.workspace.path), 'nix-tools');
         fs.mkdirSync(toolsDir, { recursive: true });
         for (const tool of toolchain.tools) fs.copyFileSync(tool.path, path.join(toolsDir, tool.name));
       }
@@ -314,7 +310,7 @@ class NixSession implements RuntimeSession {
       lockPinsEveryInput: pinsEveryInput,
       closureBytes,
       closureStorePaths: storePaths,
-      configLines: text.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#')).length,
+      configLines: configLines(text),
       privileges: 'none (single-user Nix store)',
     };
   }
