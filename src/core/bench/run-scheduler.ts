@@ -111,6 +111,12 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
     }
     for (const runtime of request.runtimes) {
       const health = healths.get(runtime)!;
+      const definitionProblem = byId.get(runtime)!.checkWorkspace?.(request.workspace) ?? null;
+      if (definitionProblem) {
+        failAll(runtime, definitionProblem);
+        anyFailed = true;
+        continue;
+      }
       if (!health.available) {
         failAll(runtime, `${runtime} is unavailable: ${health.reason}`);
         anyFailed = true;

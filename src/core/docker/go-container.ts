@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type Docker from 'dockerode';
 import type { RuntimeId } from '../../shared/run';
-import type { CommandSpec, ExecOptions, ExecOutcome } from '../runtimes/runtime';
+import type { CommandSpec, ExecOptions, ExecOutcome, IsolatedOutcome } from '../runtimes/runtime';
 import { CgroupSampler, locateContainerCgroup } from './cgroup-usage';
 import { execMeasured, HELPER_IN_CONTAINER } from './container-exec';
 import { isNotFound } from './engine-stream';
@@ -72,7 +72,7 @@ export class GoContainer {
     return mapped;
   }
 
-  spec(kind: ObjectKind, warmCache: boolean): Docker.ContainerCreateOptions {
+  spec(kind: ObjectKind, warmCache: boolean, network: 'none' | 'default' = 'default'): Docker.ContainerCreateOptions {
     const { mounts } = this.config;
     const binds = [`${mounts.workspace}:${WORKSPACE_IN_CONTAINER}:ro`, `${mounts.helper}:${HELPER_IN_CONTAINER}:ro`];
     if (mounts.scratch) binds.push(`${mounts.scratch}:${SCRATCH_IN_CONTAINER}:ro`);
@@ -88,7 +88,7 @@ export class GoContainer {
         // A cold start gets an empty build cache; everything else shares the runtime's own volume.
         Mounts: warmCache ? [{ Type: 'volume', Source: this.config.cacheVolume, Target: GOCACHE_IN_CONTAINER }] : [],
         Init: true,
-        NetworkMode: this.config.offline ? 'none' : 'bridge',
+        NetworkMode: network === 'none' || this.config.offline ? 'none' : 'bridge',
       },
     };
   }
@@ -125,6 +125,23 @@ export class GoContainer {
   /** Runs a command in another container of the same engine (startup samples), measured the same way. */
   execIn(container: Docker.Container, argv: readonly string[], options: ExecOptions): Promise<ExecOutcome> {
     return execMeasured(this.config.docker, container, { argv, workdir: WORKSPACE_IN_CONTAINER, env: this.env() }, { ...options, hostPids: this.config.hostPids });
+  }
+
+  /**
+   * Runs a command in a new container of the same image and warm build cache with `--network
+   * none` (only a loopback), then removes it: the offline-readiness check.
+   */
+  async execWithoutNetwork(command: CommandSpec, options: ExecOptions): Promise<IsolatedOutcome> {
+    await this.ensureCacheVolume();
+    const container = await this.config.docker.createContainer(this.spec('offline-check-container', true, 'none'));
+    try {
+      await container.start();
+      const env = [...this.env(), ...Object.entries(command.env ?? {}).map(([k, v]) => `${k}=${v}`)];
+      const outcome = await execMeasured(this.config.docker, container, { argv: command.argv, workdir: this.toContainerPath(command.cwd), env }, { ...options, hostPids: this.config.hostPids });
+      return { ...outcome, isolation: 'a new container of the same image with --network none (only a loopback)' };
+    } finally {
+      await container.remove({ force: true }).catch(() => {});
+    }
   }
 
   /** `go clean -cache` in the running container, or drop the cache volume when none runs. */

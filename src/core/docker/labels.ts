@@ -12,7 +12,7 @@ export const LABEL_RUNTIME = 'envbench.runtime';
 export const LABEL_OWNER = 'envbench.owner';
 export const LABEL_KIND = 'envbench.kind';
 
-export type ObjectKind = 'base-image' | 'dev-image' | 'dind-image' | 'perf-container' | 'startup-container' | 'dind-container' | 'cache-volume';
+export type ObjectKind = 'base-image' | 'dev-image' | 'dind-image' | 'perf-container' | 'startup-container' | 'offline-check-container' | 'dind-container' | 'cache-volume';
 
 export function managedLabels(kind: ObjectKind, extra: Record<string, string> = {}): Record<string, string> {
   return { [LABEL_MANAGED]: 'true', [LABEL_KIND]: kind, ...extra };

@@ -25,6 +25,7 @@ import type {
   ExecOptions,
   ExecOutcome,
   Footprint,
+  IsolatedOutcome,
   PrepareContext,
   Runtime,
   RuntimeSession,
@@ -337,6 +338,12 @@ class DindSession implements RuntimeSession {
 
   async exec(command: CommandSpec, options: ExecOptions): Promise<ExecOutcome> {
     return (await this.perfState()).go.exec(command, options);
+  }
+
+  /** A new inner container with `--network none` (the outer one has no network either). */
+  async execWithoutNetwork(command: CommandSpec, options: ExecOptions): Promise<IsolatedOutcome> {
+    const outcome = await (await this.perfState()).go.execWithoutNetwork(command, options);
+    return { ...outcome, isolation: 'a new inner container with --network none, in an outer container with --network none' };
   }
 
   async startup(temperature: StartupTemperature, options: StartupOptions): Promise<StartupOutcome> {

@@ -16,6 +16,7 @@ import type {
   ExecOptions,
   ExecOutcome,
   Footprint,
+  IsolatedOutcome,
   PrepareContext,
   Runtime,
   RuntimeSession,
@@ -108,6 +109,10 @@ class DockerSession implements RuntimeSession {
 
   exec(command: CommandSpec, options: ExecOptions): Promise<ExecOutcome> {
     return this.go.exec(command, options);
+  }
+
+  execWithoutNetwork(command: CommandSpec, options: ExecOptions): Promise<IsolatedOutcome> {
+    return this.go.execWithoutNetwork(command, options);
   }
 
   async startup(temperature: StartupTemperature, options: StartupOptions): Promise<StartupOutcome> {

@@ -6,11 +6,13 @@ import { probe, parseVersion } from '../machine/tool-version';
 import { isMeasureHelperBuilt, measureHelperArgs, measureHelperPath } from '../measure/measure-helper';
 import { runMeasured } from '../measure/measured-process';
 import { goEnvironment } from './go-environment';
+import { NETWORK_NAMESPACE_ISOLATION, withoutNetwork } from './no-network';
 import type {
   CommandSpec,
   ExecOptions,
   ExecOutcome,
   Footprint,
+  IsolatedOutcome,
   PrepareContext,
   Runtime,
   RuntimeSession,
@@ -64,9 +66,18 @@ class NativeSession implements RuntimeSession {
   ) {}
 
   async exec(command: CommandSpec, options: ExecOptions): Promise<ExecOutcome> {
+    return this.run(measureHelperPath(this.resourcesDir), measureHelperArgs(command.argv, options.timeoutMs), command, options);
+  }
+
+  async execWithoutNetwork(command: CommandSpec, options: ExecOptions): Promise<IsolatedOutcome> {
+    const isolated = withoutNetwork(measureHelperPath(this.resourcesDir), measureHelperArgs(command.argv, options.timeoutMs));
+    return { ...(await this.run(isolated.program, isolated.args, command, options)), isolation: NETWORK_NAMESPACE_ISOLATION };
+  }
+
+  private async run(program: string, args: string[], command: CommandSpec, options: ExecOptions): Promise<ExecOutcome> {
     const outcome = await runMeasured({
-      program: measureHelperPath(this.resourcesDir),
-      args: measureHelperArgs(command.argv, options.timeoutMs),
+      program,
+      args,
       cwd: command.cwd,
       env: { ...process.env, ...this.goEnv, ...command.env },
       timeoutMs: options.timeoutMs,

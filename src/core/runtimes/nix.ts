@@ -11,11 +11,13 @@ import { compareVersions, emptyRegistry, MIN_FLAKES_VERSION, nixCommonArgs, nixE
 import { nixSystem, offlineFlake } from '../nix/offline-flake';
 import { UserError } from '../user-error';
 import { goEnvironment } from './go-environment';
+import { NETWORK_NAMESPACE_ISOLATION, withoutNetwork } from './no-network';
 import type {
   CommandSpec,
   ExecOptions,
   ExecOutcome,
   Footprint,
+  IsolatedOutcome,
   PrepareContext,
   Runtime,
   RuntimeSession,
@@ -166,10 +168,24 @@ class NixSession implements RuntimeSession {
   }
 
   /** `nix develop <flake> --command <helper> ...`: wallMs includes entering the shell, innerWallMs does not. */
-  async exec(command: CommandSpec, options: ExecOptions): Promise<ExecOutcome> {
+  exec(command: CommandSpec, options: ExecOptions): Promise<ExecOutcome> {
+    return this.run('nix', this.entryArgs(command, options), command, options);
+  }
+
+  /** The same entry inside a private network namespace: what the user gets on a plane. */
+  async execWithoutNetwork(command: CommandSpec, options: ExecOptions): Promise<IsolatedOutcome> {
+    const isolated = withoutNetwork('nix', this.entryArgs(command, options));
+    return { ...(await this.run(isolated.program, isolated.args, command, options)), isolation: NETWORK_NAMESPACE_ISOLATION };
+  }
+
+  private entryArgs(command: CommandSpec, options: ExecOptions): string[] {
+    return [...this.config.common, 'develop', this.config.flakeRef, '--command', this.config.helper, ...measureHelperArgs(command.argv, options.timeoutMs)];
+  }
+
+  private async run(program: string, args: string[], command: CommandSpec, options: ExecOptions): Promise<ExecOutcome> {
     const outcome = await runMeasured({
-      program: 'nix',
-      args: [...this.config.common, 'develop', this.config.flakeRef, '--command', this.config.helper, ...measureHelperArgs(command.argv, options.timeoutMs)],
+      program,
+      args,
       cwd: command.cwd,
       env: { ...this.config.env, ...command.env },
       timeoutMs: options.timeoutMs,

@@ -12,6 +12,12 @@ export interface Runtime {
   readonly displayName: string;
   /** Is it usable on this machine? Unavailable runtimes say why and what to do, in `reason`. */
   detect(): Promise<RuntimeHealth>;
+  /**
+   * Problems in the workspace's own definition for this runtime (a devbox.json that is not JSON,
+   * ...), found without running anything; null when there are none. Reported before detect()'s
+   * reason because the user has to fix them either way.
+   */
+  checkWorkspace?(workspace: WorkspaceInfo): string | null;
   /** Makes the environment ready for a workspace (build an image, write a flake, ...). */
   prepare(context: PrepareContext): Promise<RuntimeSession>;
 }
@@ -52,6 +58,11 @@ export interface ExecOutcome extends MeasuredOutcome {
   cgroup?: CgroupUsage;
 }
 
+/** A command run with the network really cut, and how it was cut (shown with the verdict). */
+export interface IsolatedOutcome extends ExecOutcome {
+  isolation: string;
+}
+
 export type StartupTemperature = 'cold' | 'warm';
 
 export interface StartupOptions extends ExecOptions {
@@ -83,6 +94,11 @@ export interface RuntimeSession {
   readonly workspaceDir: string;
   /** Runs one command inside the environment, measured by the helper. */
   exec(command: CommandSpec, options: ExecOptions): Promise<ExecOutcome>;
+  /**
+   * Runs one command in the warm environment with no network at all (a private network namespace,
+   * or a container with `--network none`): the offline-readiness check. Never inferred from settings.
+   */
+  execWithoutNetwork(command: CommandSpec, options: ExecOptions): Promise<IsolatedOutcome>;
   /**
    * Gets into a fresh environment and measures each phase until `firstRun` has answered.
    * Cold first drops what this environment cached (its image, its build cache; never the user's).
