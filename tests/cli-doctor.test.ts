@@ -20,12 +20,12 @@ describe('envbench doctor', () => {
   it('finds the native runtime where Go is installed', () => {
     if (!hasTool('go', ['version'])) return;
     const health = JSON.parse(envbench(['doctor', '--json'], tempDataDir()).stdout) as RuntimeHealth[];
-    expect(health[0]).toMatchObject({ id: 'native', available: true, reason: null });
+    expect(health[0]).toMatchObject({ id: 'native', available: true, reason: null, offlineReadiness: null });
     expect(health[0]!.version).toMatch(/^go1\.\d+/);
   });
 
   it('prints a readable table', () => {
     const result = envbench(['doctor'], tempDataDir());
-    expect(result.stdout).toMatch(/^RUNTIME\s+STATUS\s+VERSION\s+REASON/);
+    expect(result.stdout).toMatch(/^RUNTIME\s+STATUS\s+VERSION\s+OFFLINE\s+REASON/);
   });
 });

@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_RUNS, DEFAULT_SAMPLE_TIMEOUT_MS, DEFAULT_WARMUP } from '../core/bench/run-scheduler';
 import { describeError, isUserError } from '../core/user-error';
-import { RUNTIME_IDS } from '../shared/run';
+import { NIX_ENTRIES, RUNTIME_IDS } from '../shared/run';
 import { SCENARIOS } from '../core/scenarios/catalog';
 import { cliCore, ENVBENCH_BUILD } from './cli-core';
 import { cleanCommand } from './commands/clean';
@@ -37,6 +37,11 @@ function program(): Command {
     .option('--runs <n>', 'measured runs per scenario and runtime', String(DEFAULT_RUNS))
     .option('--warmup <n>', 'unmeasured warmup runs before them', String(DEFAULT_WARMUP))
     .option('--offline', 'no network: module proxy off, no toolchain downloads')
+    .addOption(
+      new Option('--nix-entry <mode>', "nix runtime: `nix develop` on a flake or `nix-shell` on a shell.nix (default: the workspace's own flake.nix or shell.nix, else flake)").choices(
+        NIX_ENTRIES,
+      ),
+    )
     .option('--timeout <seconds>', 'per-sample limit; the whole process tree is killed past it', String(DEFAULT_SAMPLE_TIMEOUT_MS / 1000))
     .option('--json <file>', 'also write the run JSON to this file')
     .addOption(dbOption())

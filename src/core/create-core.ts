@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { RunJson, RunProgress, RunSummary, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../shared/run';
+import type { MeasuredVerdict, NixEntry, RunJson, RunProgress, RunSummary, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../shared/run';
 import { buildRunJson } from './bench/run-report';
 import type { RunHooks } from './bench/run-scheduler';
 import { DEFAULT_RUNS, DEFAULT_SAMPLE_TIMEOUT_MS, DEFAULT_WARMUP, executeRun } from './bench/run-scheduler';
@@ -36,6 +36,8 @@ export interface RunInput {
   runs?: number;
   warmup?: number;
   offline?: boolean;
+  /** nix only: `nix develop` on a flake or `nix-shell`; default: the workspace's own definition. */
+  nixEntry?: NixEntry;
   timeoutMs?: number;
 }
 
@@ -79,7 +81,16 @@ export function createCore(options: CoreOptions): Core {
     dbFile,
     runtimes,
     sampleWorkspace: () => path.join(options.resourcesDir, 'sample-workspace'),
-    doctor: () => Promise.all(runtimes.map((r) => r.detect())),
+    async doctor() {
+      const health = await Promise.all(runtimes.map((r) => r.detect()));
+      let verdicts = new Map<RuntimeId, MeasuredVerdict>();
+      try {
+        verdicts = openStore().latestVerdicts('offline-readiness');
+      } catch {
+        // An unreadable history only means no verdict to show; `envbench history` says why.
+      }
+      return health.map((h) => ({ ...h, offlineReadiness: verdicts.get(h.id) ?? null }));
+    },
     inspectWorkspace,
 
     async run(input, hooks = {}) {
@@ -105,7 +116,7 @@ export function createCore(options: CoreOptions): Core {
       const machine = await machineFingerprint(options.envbench);
       const runId = await executeRun(
         { store: openStore(), runtimes, dataDir, resourcesDir: options.resourcesDir, machine, envbench: options.envbench },
-        { workspace, runtimes: runtimeIds, scenarios, runs, warmup, offline: input.offline ?? false, timeoutMs },
+        { workspace, runtimes: runtimeIds, scenarios, runs, warmup, offline: input.offline ?? false, nixEntry: input.nixEntry, timeoutMs },
         hooks,
       );
       return core.getRun(runId)!;

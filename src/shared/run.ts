@@ -3,6 +3,10 @@
 export const RUNTIME_IDS = ['native', 'docker', 'dind', 'nix', 'devbox'] as const;
 export type RuntimeId = (typeof RUNTIME_IDS)[number];
 
+/** How the nix runtime enters its shell: `nix develop` on a flake, or `nix-shell` on a shell.nix. */
+export const NIX_ENTRIES = ['flake', 'shell'] as const;
+export type NixEntry = (typeof NIX_ENTRIES)[number];
+
 export type Dimension = 'startup' | 'performance' | 'maintenance';
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
@@ -69,11 +73,22 @@ export interface SampleStats {
   warnings: string[];
 }
 
+/** A finding measured once per runtime (offline readiness), not a statistic over samples. */
+export interface VerdictJson {
+  value: 'ready' | 'not-ready';
+  /** When not ready: the first error line the environment printed (the host it could not resolve, ...). */
+  detail: string | null;
+  /** How it was measured: how the network was cut. */
+  method: string;
+}
+
 export interface ResultJson {
   runtime: RuntimeId;
   scenario: string;
   status: ResultStatus;
   reason?: string;
+  /** Check scenarios (offline-readiness) only. */
+  verdict?: VerdictJson;
   samples: Sample[];
   stats: SampleStats | null;
 }
@@ -155,6 +170,17 @@ export interface RuntimeHealth {
   version: string | null;
   /** Why it is unavailable and what to do, in one sentence; null when available. */
   reason: string | null;
+  /**
+   * The latest offline-readiness verdict measured for this runtime on this machine (any workspace),
+   * from the history: measured, never inferred. Null when never measured; absent from detect().
+   */
+  offlineReadiness?: MeasuredVerdict | null;
+}
+
+export interface MeasuredVerdict extends VerdictJson {
+  runId: string;
+  measuredAt: string;
+  workspacePath: string;
 }
 
 export interface RunProgress {

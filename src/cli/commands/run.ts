@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Core } from '../../core/create-core';
+import type { NixEntry } from '../../shared/run';
 import { parseRuntimeIds } from '../../core/runtimes/registry';
 import { parseScenarioIds } from '../../core/scenarios/catalog';
 import { UserError } from '../../core/user-error';
@@ -15,6 +16,7 @@ export interface RunCommandOptions {
   runs: string;
   warmup: string;
   offline?: boolean;
+  nixEntry?: NixEntry;
   json?: string;
   timeout: string;
 }
@@ -72,6 +74,7 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
         runs: parseWhole('runs', options.runs),
         warmup: parseWhole('warmup', options.warmup),
         offline: options.offline ?? false,
+        nixEntry: options.nixEntry,
         timeoutMs: timeoutSeconds * 1000,
       },
       {

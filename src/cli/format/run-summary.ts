@@ -17,9 +17,13 @@ function resourceMedians(result: ResultJson): { cpu: number; rss: number; read: 
   };
 }
 
+function isCheck(result: ResultJson): boolean {
+  return result.verdict !== undefined || result.scenario === 'offline-readiness';
+}
+
 /** The table printed at the end of `envbench run` and by `envbench show`. */
 export function formatRunSummary(run: RunJson): string {
-  const rows = run.results.map((result) => {
+  const rows = run.results.filter((r) => !isCheck(r)).map((result) => {
     const stats = result.stats;
     const resources = resourceMedians(result);
     const comparison = run.comparisons.find((c) => c.scenario === result.scenario && c.runtime === result.runtime);
@@ -51,6 +55,23 @@ export function formatRunSummary(run: RunJson): string {
     for (const warning of result.stats?.warnings ?? []) notes.push(`${result.runtime} ${result.scenario}: ${warning}`);
   }
   for (const c of run.comparisons) if (c.warning) notes.push(`${c.runtime} vs ${c.baseline} ${c.scenario}: ${c.warning}`);
+  const checks = run.results.filter(isCheck);
+  const checkTable = checks.length
+    ? [
+        '',
+        'Offline readiness (`go build ./...` in the warm environment with the network cut):',
+        textTable(
+          ['RUNTIME', 'VERDICT', 'BUILD', 'FIRST ERROR LINE / HOW THE NETWORK WAS CUT'],
+          checks.map((r) => [
+            r.runtime,
+            r.verdict ? (r.verdict.value === 'ready' ? 'ready' : 'not ready') : r.status,
+            r.samples[0] ? formatMs(r.samples[0].wallMs) : '-',
+            r.verdict ? (r.verdict.detail ?? r.verdict.method) : (r.reason ?? ''),
+          ]),
+          new Set([2]),
+        ),
+      ]
+    : [];
   const header = `Run ${run.id} · ${run.status} · ${run.workspace.module} (${run.workspace.path}) · ${run.options.runs} runs, ${run.options.warmup} warmup${run.options.offline ? ', offline' : ''}`;
-  return [header, '', table, ...(notes.length ? ['', ...notes.map((n) => `- ${n}`)] : [])].join('\n');
+  return [header, ...(rows.length ? ['', table] : []), ...checkTable, ...(notes.length ? ['', ...notes.map((n) => `- ${n}`)] : [])].join('\n');
 }

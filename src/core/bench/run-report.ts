@@ -11,7 +11,8 @@ export const BASELINE_RUNTIME = 'native' as const;
 export function buildRunJson(run: StoredRun): RunJson {
   const results: ResultJson[] = run.results.map((result) => {
     const measured = result.samples.filter((s) => !s.warmup);
-    const stats = measured.length > 0 ? summarize(measured.map((s) => s.wallMs)) : null;
+    // A verdict's one measurement is shown as it is, not summarised.
+    const stats = measured.length > 0 && !result.verdict ? summarize(measured.map((s) => s.wallMs)) : null;
     const outliers = new Set(stats?.outliers ?? []);
     let measuredIndex = 0;
     const samples = result.samples.map((sample) => ({
@@ -23,6 +24,7 @@ export function buildRunJson(run: StoredRun): RunJson {
       scenario: result.scenario,
       status: result.status,
       ...(result.reason ? { reason: result.reason } : {}),
+      ...(result.verdict ? { verdict: result.verdict } : {}),
       samples,
       stats,
     };
@@ -30,7 +32,8 @@ export function buildRunJson(run: StoredRun): RunJson {
 
   const comparisons: ComparisonJson[] = [];
   for (const result of results) {
-    if (result.runtime === BASELINE_RUNTIME || result.status !== 'completed') continue;
+    // A verdict is a finding, not a time to compare.
+    if (result.runtime === BASELINE_RUNTIME || result.status !== 'completed' || result.verdict) continue;
     const baseline = results.find((r) => r.runtime === BASELINE_RUNTIME && r.scenario === result.scenario && r.status === 'completed');
     if (!baseline) continue;
     const walls = (r: ResultJson): number[] => r.samples.filter((s) => !s.warmup).map((s) => s.wallMs);

@@ -1,10 +1,11 @@
 import fs from 'node:fs/promises';
-import type { MachineFingerprint, RunProgress, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../../shared/run';
+import type { MachineFingerprint, NixEntry, RunProgress, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../../shared/run';
 import { scratchDir } from '../data-paths';
 import type { NewSample, RunStore } from '../history/run-store';
 import { newRunId, resultKey } from '../history/run-store';
-import type { ExecOutcome, Runtime, RuntimeSession } from '../runtimes/runtime';
-import type { Scenario } from '../scenarios/catalog';
+import { namespaceFailure } from '../runtimes/no-network';
+import type { ExecOptions, ExecOutcome, Runtime, RuntimeSession } from '../runtimes/runtime';
+import type { CheckScenario, Scenario } from '../scenarios/catalog';
 import { describeError } from '../user-error';
 import { createScratchCopy, editSourceFile, pickEditTarget } from './scratch-workspace';
 
@@ -19,6 +20,7 @@ export interface RunRequest {
   runs: number;
   warmup: number;
   offline: boolean;
+  nixEntry?: NixEntry;
   timeoutMs: number;
 }
 
@@ -129,6 +131,7 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
           dataDir: deps.dataDir,
           resourcesDir: deps.resourcesDir,
           offline: request.offline,
+          nixEntry: request.nixEntry,
           runId,
           scratchPath: scratch,
           signal: hooks.signal,
@@ -142,8 +145,10 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
       }
     }
 
-    const perResult = request.warmup + request.runs;
-    const totalSteps = sessions.size * request.scenarios.length * perResult;
+    // A check is measured once per runtime; everything else gets warmups and samples.
+    const stepsOf = (scenario: Scenario): number => (scenario.kind === 'check' ? 1 : request.warmup + request.runs);
+    const stepsFrom = (index: number): number => request.scenarios.slice(index).reduce((sum, s) => sum + stepsOf(s), 0) * sessions.size;
+    const totalSteps = stepsFrom(0);
     let completedSteps = 0;
     const stepDurations = new Map<string, number[]>();
     const allDurations: number[] = [];
@@ -152,7 +157,7 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
     const eta = (scenarioIndex: number, scenarioId: string): number | null => {
       if (allDurations.length === 0) return null;
       const current = stepDurations.get(scenarioId) ?? [];
-      const laterSteps = (request.scenarios.length - 1 - scenarioIndex) * sessions.size * perResult;
+      const laterSteps = stepsFrom(scenarioIndex + 1);
       const currentSteps = Math.max(0, totalSteps - completedSteps - laterSteps);
       return currentSteps * (current.length > 0 ? mean(current) : mean(allDurations)) + laterSteps * mean(allDurations);
     };
@@ -173,8 +178,9 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
         failed: false,
       }));
 
-      for (let round = 0; round < perResult && !hooks.signal?.aborted; round++) {
-        const warmup = round < request.warmup;
+      const check = scenario.kind === 'check';
+      for (let round = 0; round < stepsOf(scenario) && !hooks.signal?.aborted; round++) {
+        const warmup = !check && round < request.warmup;
         for (const entry of active) {
           if (hooks.signal?.aborted) break;
           if (entry.failed) {
@@ -200,8 +206,8 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
             runtime: entry.runtime,
             scenario: scenario.id,
             phase: warmup ? 'warmup' : 'measure',
-            sample: warmup ? round + 1 : round - request.warmup + 1,
-            of: warmup ? request.warmup : request.runs,
+            sample: check ? 1 : warmup ? round + 1 : round - request.warmup + 1,
+            of: check ? 1 : warmup ? request.warmup : request.runs,
             completedSteps,
             totalSteps,
             etaMs: eta(scenarioIndex, scenario.id),
@@ -252,6 +258,43 @@ function toSample(outcome: ExecOutcome, warmup: boolean, overrides: Partial<NewS
   };
 }
 
+/**
+ * The line of a failed command's output that says what went wrong: the first that is not progress
+ * (`go: downloading ...`) or a warning. For a module fetch it names the host that could not be reached.
+ */
+export function firstErrorLine(output: string): string | null {
+  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const telling = lines.find((l) => !/^(go: (downloading|finding|extracting) |warning:|#\s)/i.test(l));
+  return telling ?? lines[0] ?? null;
+}
+
+/**
+ * Offline readiness: the command once, in the warm environment with the network cut. Not entering
+ * the environment at all (Nix fetching an input, ...) is an answer too: not ready, with its error.
+ */
+async function measureCheck(
+  entry: ActiveResult,
+  scenario: CheckScenario,
+  cwd: string,
+  execOptions: ExecOptions,
+  request: RunRequest,
+  store: RunStore,
+): Promise<string | null> {
+  const outcome = await entry.session.execWithoutNetwork({ argv: scenario.argv, cwd, env: scenario.env }, execOptions);
+  if (outcome.cancelled) return 'cancelled';
+  const refused = namespaceFailure(outcome.stderr);
+  if (refused) return refused;
+  if (outcome.timedOut || outcome.report?.execError) return sampleFailure(scenario.argv, outcome, request.timeoutMs);
+  if (outcome.report) store.addSample(entry.resultId, entry.seq++, toSample(outcome, false));
+  const ready = outcome.report !== null && outcome.exitCode === 0;
+  store.setVerdict(entry.resultId, {
+    value: ready ? 'ready' : 'not-ready',
+    detail: ready ? null : (firstErrorLine(outcome.stderr + '\n' + outcome.stdout) ?? `exited with ${outcome.exitCode} and printed nothing`),
+    method: outcome.isolation,
+  });
+  return null;
+}
+
 /** Prepares and measures one sample; returns why it failed, 'cancelled', or null. */
 async function measureOne(
   entry: ActiveResult,
@@ -270,6 +313,7 @@ async function measureOne(
     onOutput: (stream: 'stdout' | 'stderr', text: string) => hooks.onOutput?.(entry.runtime, stream, text),
   };
   try {
+    if (scenario.kind === 'check') return await measureCheck(entry, scenario, cwd, execOptions, request, store);
     if (scenario.kind === 'startup') {
       const firstRun = firstRunCommand(request.workspace);
       const startup = await entry.session.startup(scenario.temperature, { ...execOptions, firstRun });

@@ -117,6 +117,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'verdicts of check scenarios (offline readiness)',
+    up(db) {
+      db.exec(`
+        ALTER TABLE results ADD COLUMN verdict TEXT CHECK (verdict IN ('ready', 'not-ready'));
+        ALTER TABLE results ADD COLUMN verdict_detail TEXT;
+        ALTER TABLE results ADD COLUMN verdict_method TEXT;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

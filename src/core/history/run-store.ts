@@ -5,12 +5,14 @@ import Database from 'better-sqlite3';
 import type {
   FactValue,
   MachineFingerprint,
+  MeasuredVerdict,
   ResultStatus,
   RunOptionsJson,
   RunStatus,
   RunSummary,
   RuntimeFacts,
   RuntimeId,
+  VerdictJson,
   Sample,
   WorkspaceInfo,
 } from '../../shared/run';
@@ -43,6 +45,7 @@ export interface StoredResult {
   scenario: string;
   status: ResultStatus;
   reason: string | null;
+  verdict: VerdictJson | null;
   samples: Omit<Sample, 'outlier'>[];
 }
 
@@ -274,6 +277,30 @@ export class RunStore {
     })();
   }
 
+  setVerdict(resultId: number, verdict: VerdictJson): void {
+    this.db
+      .prepare(`UPDATE results SET verdict = ?, verdict_detail = ?, verdict_method = ? WHERE id = ?`)
+      .run(verdict.value, verdict.detail, verdict.method, resultId);
+  }
+
+  /** The newest verdict of a check scenario for each runtime that has one. */
+  latestVerdicts(scenario: string): Map<RuntimeId, MeasuredVerdict> {
+    const rows = this.db
+      .prepare(
+        `SELECT res.runtime, res.verdict, res.verdict_detail, res.verdict_method, r.id AS run_id, r.started_at, w.path
+         FROM results res JOIN runs r ON r.id = res.run_id JOIN workspaces w ON w.id = r.workspace_id
+         WHERE res.scenario = ? AND res.verdict IS NOT NULL
+         ORDER BY r.started_at DESC, r.id DESC`,
+      )
+      .all(scenario) as { runtime: RuntimeId; verdict: VerdictJson['value']; verdict_detail: string | null; verdict_method: string | null; run_id: string; started_at: string; path: string }[];
+    const latest = new Map<RuntimeId, MeasuredVerdict>();
+    for (const row of rows) {
+      if (latest.has(row.runtime)) continue;
+      latest.set(row.runtime, { value: row.verdict, detail: row.verdict_detail, method: row.verdict_method ?? '', runId: row.run_id, measuredAt: row.started_at, workspacePath: row.path });
+    }
+    return latest;
+  }
+
   finishResult(resultId: number, status: ResultStatus, reason: string | null = null): void {
     this.db.prepare(`UPDATE results SET status = ?, reason = ? WHERE id = ?`).run(status, reason, resultId);
   }
@@ -332,8 +359,17 @@ export class RunStore {
       .get(runId) as RunRow | undefined;
     if (!row) return null;
     const results = this.db
-      .prepare(`SELECT id, runtime, scenario, status, reason FROM results WHERE run_id = ? ORDER BY position`)
-      .all(runId) as { id: number; runtime: RuntimeId; scenario: string; status: ResultStatus; reason: string | null }[];
+      .prepare(`SELECT id, runtime, scenario, status, reason, verdict, verdict_detail, verdict_method FROM results WHERE run_id = ? ORDER BY position`)
+      .all(runId) as {
+      id: number;
+      runtime: RuntimeId;
+      scenario: string;
+      status: ResultStatus;
+      reason: string | null;
+      verdict: VerdictJson['value'] | null;
+      verdict_detail: string | null;
+      verdict_method: string | null;
+    }[];
     const samplesOf = this.db.prepare(
       `SELECT id, warmup, wall_ms, inner_wall_ms, user_ms, sys_ms, max_rss_kb, read_bytes, write_bytes,
          block_read_bytes, block_write_bytes, exit_code, cgroup_cpu_ms, cgroup_memory_peak_bytes,
@@ -380,6 +416,7 @@ export class RunStore {
         scenario: result.scenario,
         status: result.status,
         reason: result.reason,
+        verdict: result.verdict ? { value: result.verdict, detail: result.verdict_detail, method: result.verdict_method ?? '' } : null,
         samples: (samplesOf.all(result.id) as SampleRow[]).map((row) => toSample(row, phasesOf.all(row.id) as { name: string; ms: number }[])),
       })),
       maintenance: [...maintenance].map(([runtime, entries]) => ({ runtime, facts: entries })),

@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FactValue, RuntimeHealth } from '../../shared/run';
+import type { FactValue, NixEntry, RuntimeHealth, WorkspaceInfo } from '../../shared/run';
 import { configLines } from '../config-lines';
 import { runtimeCacheDir, workspaceDataDir, workspaceKey } from '../data-paths';
+import { hostModuleCache, modulesSource } from '../docker/dev-image';
 import { hostGoToolchain } from '../docker/offline-images';
+import { offlineShellNix, onlineFlake } from '../nix/generated-definitions';
 import { isMeasureHelperBuilt, measureHelperArgs, measureHelperPath } from '../measure/measure-helper';
 import { runMeasured } from '../measure/measured-process';
 import { compareVersions, emptyRegistry, MIN_FLAKES_VERSION, nixCommonArgs, nixError, nixVersion } from '../nix/nix-cli';
@@ -73,8 +76,7 @@ export class NixRuntime implements Runtime {
   async prepare(context: PrepareContext): Promise<RuntimeSession> {
     const log = context.log ?? (() => {});
     const own = runtimeCacheDir(context.dataDir, this.id);
-    const key = workspaceKey(context.workspace.path);
-    const stateDir = path.join(own, key);
+    const stateDir = path.join(own, workspaceKey(context.workspace.path));
     fs.mkdirSync(stateDir, { recursive: true });
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -82,122 +84,243 @@ export class NixRuntime implements Runtime {
       // Nix's evaluation cache lives under XDG_CACHE_HOME: EnvBench's own, so a cold start can drop it.
       XDG_CACHE_HOME: path.join(own, 'xdg-cache'),
     };
-
-    let flakeRef: string;
-    let flakeFile: string;
-    let generated: boolean;
-    if (context.workspace.definitions.includes('flake.nix')) {
-      flakeRef = `path:${context.workspace.path}`;
-      flakeFile = path.join(context.workspace.path, 'flake.nix');
-      generated = false;
-      log(`nix: using the workspace's own flake.nix`);
-    } else {
-      const toolchain = await hostGoToolchain();
-      const flakeDir = path.join(workspaceDataDir(context.dataDir, context.workspace.path), 'nix');
-      let toolsDir: string | null = null;
-      if (toolchain.tools.length > 0) {
-        toolsDir = path.join(workspaceDataDir(context.dataDir, context.workspace.path), 'nix-tools');
-        fs.mkdirSync(toolsDir, { recursive: true });
-        for (const tool of toolchain.tools) fs.copyFileSync(tool.path, path.join(toolsDir, tool.name));
-      }
-      fs.mkdirSync(flakeDir, { recursive: true });
-      flakeFile = path.join(flakeDir, 'flake.nix');
-      const text = offlineFlake({ goroot: toolchain.goroot, toolsDir, system: nixSystem(), goVersion: toolchain.version });
-      if (!fs.existsSync(flakeFile) || fs.readFileSync(flakeFile, 'utf8') !== text) {
-        fs.writeFileSync(flakeFile, text);
-        fs.rmSync(path.join(flakeDir, 'flake.lock'), { force: true });
-      }
-      flakeRef = `path:${flakeDir}`;
-      generated = true;
-      log(`nix: generated ${flakeFile} (offline: the host's Go toolchain as a path: input, no nixpkgs)`);
-    }
-    // The generated flake needs nothing from the network, so its calls are always offline.
-    const common = nixCommonArgs(emptyRegistry(own), context.offline || generated);
-    const lock = await runNix([...common, 'flake', 'lock', flakeRef], env, context.signal);
-    if (lock.code !== 0) throw new UserError(`The flake ${flakeFile} cannot be used`, `Nix says: ${nixError(lock.stderr)}`, 'Fix the flake (`nix flake check` shows the same error)');
+    const registry = emptyRegistry(own);
+    const entry = chooseEntry(context.workspace, context.nixEntry);
+    const definition = entry === 'shell' ? await this.shellDefinition(context, env, registry, log) : await this.flakeDefinition(context, env, registry, log);
     const version = (await nixVersion()).version;
     return new NixSession({
-      workspacePath: context.workspace.path,
-      scratchPath: context.scratchPath,
-      flakeRef,
-      flakeFile,
-      generated,
-      common,
+      workspace: context.workspace,
+      definition,
+      common: nixCommonArgs(registry, definition.offline),
       env,
       stateDir,
       helper: measureHelperPath(this.resourcesDir),
       nixVersion: version,
       goCache: goEnvironment(context.dataDir, this.id, context.offline).GOCACHE!,
+      modCache: await hostModuleCache(),
     });
+  }
+
+  /** The workspace's flake.nix; else, online, a nixpkgs flake pinned by flake.lock; else (or when nixpkgs is unreachable) the offline flake. */
+  private async flakeDefinition(context: PrepareContext, env: NodeJS.ProcessEnv, registry: string, log: (line: string) => void): Promise<NixDefinition> {
+    const lockOrThrow = async (ref: string, file: string, offline: boolean): Promise<void> => {
+      const lock = await runNix([...nixCommonArgs(registry, offline), 'flake', 'lock', ref], env, context.signal);
+      if (lock.code !== 0) throw new UserError(`The flake ${file} cannot be used`, `Nix says: ${nixError(lock.stderr)}`, 'Fix the flake (`nix flake check` shows the same error)');
+    };
+    if (context.workspace.definitions.includes('flake.nix')) {
+      const file = path.join(context.workspace.path, 'flake.nix');
+      log(`nix: using the workspace's own flake.nix`);
+      await lockOrThrow(`path:${context.workspace.path}`, file, context.offline);
+      return { entry: 'flake', file, flakeRef: `path:${context.workspace.path}`, source: 'workspace flake.nix', offline: context.offline, offlineReason: null };
+    }
+    const dataDir = workspaceDataDir(context.dataDir, context.workspace.path);
+    let offlineReason = 'EnvBench was asked to work offline (--offline)';
+    if (!context.offline) {
+      const dir = path.join(dataDir, 'nix-online');
+      const file = writeIfChanged(path.join(dir, 'flake.nix'), onlineFlake({ goVersion: context.workspace.goVersion, system: nixSystem() }), path.join(dir, 'flake.lock'));
+      const lock = await runNix([...nixCommonArgs(registry, false), 'flake', 'lock', `path:${dir}`], env, context.signal);
+      if (lock.code === 0) {
+        log(`nix: generated ${file} (Go, gopls and delve from nixpkgs, pinned in flake.lock)`);
+        return { entry: 'flake', file, flakeRef: `path:${dir}`, source: 'generated flake (nixpkgs pinned in flake.lock)', offline: false, offlineReason: null };
+      }
+      offlineReason = `nixpkgs could not be fetched (${nixError(lock.stderr, 1)})`;
+      log(`nix: ${offlineReason}; using the offline flake instead`);
+    }
+    const toolchain = await hostGoToolchain();
+    const dir = path.join(dataDir, 'nix');
+    const text = offlineFlake({ goroot: toolchain.goroot, toolsDir: copyTools(dataDir, toolchain.tools), system: nixSystem(), goVersion: toolchain.version });
+    const file = writeIfChanged(path.join(dir, 'flake.nix'), text, path.join(dir, 'flake.lock'));
+    log(`nix: generated ${file} (offline: the host's Go toolchain as a path: input, no nixpkgs)`);
+    // The offline flake needs nothing from the network, so its calls are always offline.
+    await lockOrThrow(`path:${dir}`, file, true);
+    return { entry: 'flake', file, flakeRef: `path:${dir}`, source: 'generated offline flake (no nixpkgs)', offline: true, offlineReason };
+  }
+
+  /** The workspace's shell.nix, or one EnvBench generates from the host's toolchain. */
+  private async shellDefinition(context: PrepareContext, env: NodeJS.ProcessEnv, registry: string, log: (line: string) => void): Promise<NixDefinition> {
+    if (context.workspace.definitions.includes('shell.nix')) {
+      const file = path.join(context.workspace.path, 'shell.nix');
+      log(`nix: using the workspace's own shell.nix with nix-shell`);
+      return { entry: 'shell', file, flakeRef: null, source: 'workspace shell.nix', offline: context.offline, offlineReason: null };
+    }
+    const dataDir = workspaceDataDir(context.dataDir, context.workspace.path);
+    const toolchain = await hostGoToolchain();
+    const toolsDir = copyTools(dataDir, toolchain.tools);
+    const narHash = async (dir: string): Promise<string> => {
+      const result = await runNix([...nixCommonArgs(registry, true), 'hash', 'path', dir], env, context.signal);
+      if (result.code !== 0) throw new Error(`\`nix hash path ${dir}\` failed: ${nixError(result.stderr)}`);
+      return result.stdout.trim();
+    };
+    const text = offlineShellNix({
+      goroot: toolchain.goroot,
+      goHash: await narHash(toolchain.goroot),
+      toolsDir,
+      toolsHash: toolsDir ? await narHash(toolsDir) : null,
+      system: nixSystem(),
+      goVersion: toolchain.version,
+    });
+    const file = writeIfChanged(path.join(dataDir, 'nix-shell', 'shell.nix'), text, null);
+    log(`nix: generated ${file} for nix-shell (the host's Go toolchain, no nixpkgs)`);
+    return { entry: 'shell', file, flakeRef: null, source: 'generated shell.nix (no nixpkgs)', offline: true, offlineReason: context.offline ? 'EnvBench was asked to work offline (--offline)' : 'a generated shell.nix always uses the host toolchain' };
   }
 }
 
+/** The workspace's own definition decides, unless the user picked an entry mode. */
+export function chooseEntry(workspace: WorkspaceInfo, requested: NixEntry | undefined): NixEntry {
+  if (requested) return requested;
+  return workspace.definitions.includes('shell.nix') && !workspace.definitions.includes('flake.nix') ? 'shell' : 'flake';
+}
+
+/** Writes a generated file unless it already says exactly that; a changed flake drops its stale lock. */
+function writeIfChanged(file: string, text: string, lockFile: string | null): string {
+  if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== text) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    if (lockFile) fs.rmSync(lockFile, { force: true });
+  }
+  return file;
+}
+
+/** gopls and dlv copied into one directory (a path input must be a directory), or null without them. */
+function copyTools(dataDir: string, tools: { name: string; path: string }[]): string | null {
+  if (tools.length === 0) return null;
+  const dir = path.join(dataDir, 'nix-tools');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const tool of tools) fs.copyFileSync(tool.path, path.join(dir, tool.name));
+  return dir;
+}
+
+interface NixDefinition {
+  entry: NixEntry;
+  /** flake.nix or shell.nix. */
+  file: string;
+  /** `path:<dir>` for flakes; null for nix-shell. */
+  flakeRef: string | null;
+  source: string;
+  /** Whether Nix calls may not use the network (--offline, or a definition that needs none). */
+  offline: boolean;
+  /** Why the offline variant was generated, when it was. */
+  offlineReason: string | null;
+}
+
 interface NixConfig {
-  workspacePath: string;
-  scratchPath: string | null;
-  flakeRef: string;
-  flakeFile: string;
-  generated: boolean;
+  workspace: WorkspaceInfo;
+  definition: NixDefinition;
   common: string[];
   env: NodeJS.ProcessEnv;
   stateDir: string;
   helper: string;
   nixVersion: string | null;
   goCache: string;
+  modCache: string | null;
 }
+
+/**
+ * nix-shell only takes a shell string (--run). So that no argument is ever parsed by a shell,
+ * this constant script reads the command's argument vector, NUL-separated, from a file. (nix-shell
+ * leaves PATH unexported for a plain derivation, so the script exports it.)
+ */
+const RUN_ARGV_FROM_FILE = 'export PATH; mapfile -d "" -t argv < "$ENVBENCH_ARGV_FILE"; exec "${argv[@]}"';
 
 class NixSession implements RuntimeSession {
   readonly runtime = 'nix' as const;
   readonly workspaceDir: string;
+  /** A GC root EnvBench owns that keeps the realised shell alive (`nix develop --profile`, `nix-store --add-root`). */
   private readonly profile: string;
+  private readonly definition: NixDefinition;
 
   constructor(private readonly config: NixConfig) {
-    this.workspaceDir = config.workspacePath;
-    // `nix develop --profile` keeps the shell's closure alive (a GC root EnvBench owns).
-    this.profile = path.join(config.stateDir, 'dev-profile');
+    this.workspaceDir = config.workspace.path;
+    this.definition = config.definition;
+    this.profile = path.join(config.stateDir, this.definition.entry === 'flake' ? 'dev-profile' : 'dev-profile-shell');
   }
 
   private nix(args: string[], signal?: AbortSignal): Promise<NixResult> {
     return runNix([...this.config.common, ...args], this.config.env, signal);
   }
 
-  private async must(what: string, args: string[], signal?: AbortSignal): Promise<NixResult> {
-    const result = await this.nix(args, signal);
+  /** nix-shell and nix-instantiate take options but not the new CLI's experimental features. */
+  private classicArgs(): string[] {
+    return this.definition.offline ? ['--option', 'substituters', ''] : [];
+  }
+
+  private async must(what: string, run: Promise<NixResult>): Promise<NixResult> {
+    const result = await run;
     if (result.code !== 0) throw new Error(`${what} failed: ${nixError(result.stderr)}`);
     return result;
   }
 
-  /** `nix develop <flake> --command <helper> ...`: wallMs includes entering the shell, innerWallMs does not. */
+  /** Enters the shell and runs the helper there: wallMs includes entering the shell, innerWallMs does not. */
   exec(command: CommandSpec, options: ExecOptions): Promise<ExecOutcome> {
-    return this.run('nix', this.entryArgs(command, options), command, options);
+    return this.entered(command, options, (program, args) => ({ program, args }));
   }
 
   /** The same entry inside a private network namespace: what the user gets on a plane. */
   async execWithoutNetwork(command: CommandSpec, options: ExecOptions): Promise<IsolatedOutcome> {
-    const isolated = withoutNetwork('nix', this.entryArgs(command, options));
-    return { ...(await this.run(isolated.program, isolated.args, command, options)), isolation: NETWORK_NAMESPACE_ISOLATION };
+    return { ...(await this.entered(command, options, withoutNetwork)), isolation: NETWORK_NAMESPACE_ISOLATION };
   }
 
-  private entryArgs(command: CommandSpec, options: ExecOptions): string[] {
-    return [...this.config.common, 'develop', this.config.flakeRef, '--command', this.config.helper, ...measureHelperArgs(command.argv, options.timeoutMs)];
+  private async entered(
+    command: CommandSpec,
+    options: ExecOptions,
+    wrap: (program: string, args: string[]) => { program: string; args: string[] },
+  ): Promise<ExecOutcome> {
+    const inner = [this.config.helper, ...measureHelperArgs(command.argv, options.timeoutMs)];
+    if (this.definition.entry === 'flake') {
+      const { program, args } = wrap('nix', [...this.config.common, 'develop', this.definition.flakeRef!, '--command', ...inner]);
+      return this.run(program, args, command, options, {});
+    }
+    const argvFile = path.join(this.config.stateDir, `argv-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
+    fs.writeFileSync(argvFile, inner.map((a) => `${a}\0`).join(''));
+    try {
+      const { program, args } = wrap('nix-shell', [...this.classicArgs(), this.definition.file, '--run', RUN_ARGV_FROM_FILE]);
+      return await this.run(program, args, command, options, { ENVBENCH_ARGV_FILE: argvFile });
+    } finally {
+      fs.rmSync(argvFile, { force: true });
+    }
   }
 
-  private async run(program: string, args: string[], command: CommandSpec, options: ExecOptions): Promise<ExecOutcome> {
+  private async run(program: string, args: string[], command: CommandSpec, options: ExecOptions, extraEnv: Record<string, string>): Promise<ExecOutcome> {
     const outcome = await runMeasured({
       program,
       args,
       cwd: command.cwd,
-      env: { ...this.config.env, ...command.env },
+      env: { ...this.config.env, ...command.env, ...extraEnv },
       timeoutMs: options.timeoutMs,
       signal: options.signal,
       onOutput: options.onOutput,
     });
-    return { ...outcome, wallMs: outcome.outerWallMs, innerWallMs: outcome.report ? outcome.report.wallNs / 1e6 : outcome.outerWallMs };
+    return {
+      ...outcome,
+      stderr: withoutEntryNoise(outcome.stderr),
+      wallMs: outcome.outerWallMs,
+      innerWallMs: outcome.report ? outcome.report.wallNs / 1e6 : outcome.outerWallMs,
+    };
+  }
+
+  /** evaluate: the shell's derivation path (flake: also copies the flake and its inputs into the store). */
+  private async evaluate(signal?: AbortSignal): Promise<string> {
+    if (this.definition.entry === 'flake') {
+      return (await this.must('evaluating the flake', this.nix(['eval', '--raw', `${this.definition.flakeRef}#devShells.${nixSystem()}.default.drvPath`], signal))).stdout.trim();
+    }
+    const result = await this.must('evaluating shell.nix', runNix([...this.classicArgs(), this.definition.file], this.config.env, signal, 'nix-instantiate'));
+    return result.stdout.trim().split('\n').pop()!.replace(/!.*$/, '');
+  }
+
+  /** realise: build (or fetch) the shell environment and register it as EnvBench's GC root. */
+  private async realise(drvPath: string, signal?: AbortSignal): Promise<void> {
+    if (this.definition.entry === 'flake') {
+      await this.must('realising the shell', this.nix(['develop', this.definition.flakeRef!, '--profile', this.profile, '--command', 'true'], signal));
+      return;
+    }
+    await this.must('realising the shell', runNix([...this.classicArgs(), '--realise', drvPath, '--add-root', this.profile, '--indirect'], this.config.env, signal, 'nix-store'));
   }
 
   /**
    * Store paths this environment brought in, in deletion order: the shell's output, the
-   * derivations (they reference the sources), then the flake's source and its inputs.
+   * derivations (they reference the sources), then the sources (the flake and its inputs, or
+   * what a generated shell.nix copied in). A workspace's own shell.nix may reference nixpkgs'
+   * sources that other things share, so only its output and derivation count as its own.
    */
   async storePaths(): Promise<string[]> {
     const paths: string[] = [];
@@ -207,15 +330,20 @@ class NixSession implements RuntimeSession {
       const deriver = await runNix(['--query', '--deriver', target], this.config.env, undefined, 'nix-store');
       if (deriver.code === 0 && deriver.stdout.trim().startsWith('/nix/store/')) paths.push(deriver.stdout.trim());
     }
-    const drv = await this.nix(['eval', '--raw', `${this.config.flakeRef}#devShells.${nixSystem()}.default.drvPath`]);
-    if (drv.code === 0 && drv.stdout.trim()) paths.push(drv.stdout.trim());
-    const archive = await this.nix(['flake', 'archive', '--dry-run', '--json', this.config.flakeRef]);
-    if (archive.code === 0) {
-      const collect = (node: { path?: string; inputs?: Record<string, unknown> }): void => {
-        if (node.path) paths.push(node.path);
-        for (const input of Object.values(node.inputs ?? {})) collect(input as { path?: string; inputs?: Record<string, unknown> });
-      };
-      collect(JSON.parse(archive.stdout) as { path?: string });
+    const drv = await this.evaluate().catch(() => null);
+    if (drv) paths.push(drv);
+    if (this.definition.entry === 'flake') {
+      const archive = await this.nix(['flake', 'archive', '--dry-run', '--json', this.definition.flakeRef!]);
+      if (archive.code === 0) {
+        const collect = (node: { path?: string; inputs?: Record<string, unknown> }): void => {
+          if (node.path) paths.push(node.path);
+          for (const input of Object.values(node.inputs ?? {})) collect(input as { path?: string; inputs?: Record<string, unknown> });
+        };
+        collect(JSON.parse(archive.stdout) as { path?: string });
+      }
+    } else if (drv && this.definition.source.startsWith('generated')) {
+      const sources = await runNix(['--query', '--references', drv], this.config.env, undefined, 'nix-store');
+      paths.push(...sources.stdout.split('\n').filter((p) => p.startsWith('/nix/store/') && !p.endsWith('.drv')));
     }
     return [...new Set(paths)];
   }
@@ -223,12 +351,12 @@ class NixSession implements RuntimeSession {
   /** Which of these paths are in the store now. */
   async presentPaths(paths: readonly string[]): Promise<string[]> {
     const present: string[] = [];
-    for (const p of paths) if ((await this.nix(['path-info', p])).code === 0) present.push(p);
+    for (const p of paths) if ((await runNix(['--check-validity', p], this.config.env, undefined, 'nix-store')).code === 0) present.push(p);
     return present;
   }
 
   /**
-   * Cold: drop EnvBench's GC root, delete only this environment's store paths (a path still
+   * Cold: drop EnvBench's GC roots, delete only this environment's store paths (a path still
    * referenced elsewhere is reported, not forced), the evaluation cache and the Go build cache.
    */
   async evictCaches(): Promise<void> {
@@ -241,7 +369,7 @@ class NixSession implements RuntimeSession {
         if (link.startsWith('dev-profile')) fs.rmSync(path.join(runtimeDir, dir.name, link), { force: true });
       }
     }
-    // Together with every path that refers to them (older shells of this flake, their
+    // Together with every path that refers to them (older shells of this definition, their
     // derivations): Nix deletes only what no GC root keeps alive, so a live path is never forced.
     const present = await this.presentPaths(paths);
     const kept: string[] = [];
@@ -265,15 +393,12 @@ class NixSession implements RuntimeSession {
   async startup(temperature: StartupTemperature, options: StartupOptions): Promise<StartupOutcome> {
     if (temperature === 'cold') await this.evictCaches();
     const phases: { name: string; ms: number }[] = [];
-    const timed = async (name: string, what: string, args: string[]): Promise<void> => {
-      const started = performance.now();
-      await this.must(what, args, options.signal);
-      phases.push({ name, ms: performance.now() - started });
-    };
-    // evaluate: copy the flake and its inputs into the store and evaluate the shell's derivation.
-    await timed('evaluate', 'evaluating the flake', ['eval', '--raw', `${this.config.flakeRef}#devShells.${nixSystem()}.default.drvPath`]);
-    // realise: build (or fetch) the shell environment and register it as EnvBench's GC root.
-    await timed('realise', 'realising the shell', ['develop', this.config.flakeRef, '--profile', this.profile, '--command', 'true']);
+    let started = performance.now();
+    const drvPath = await this.evaluate(options.signal);
+    phases.push({ name: 'evaluate', ms: performance.now() - started });
+    started = performance.now();
+    await this.realise(drvPath, options.signal);
+    phases.push({ name: 'realise', ms: performance.now() - started });
     const ready = await this.exec({ argv: ['go', 'version'], cwd: this.workspaceDir }, options);
     phases.push({ name: 'shell-ready', ms: ready.wallMs });
     if (ready.exitCode !== 0) return { phases, firstRun: ready };
@@ -283,7 +408,9 @@ class NixSession implements RuntimeSession {
   }
 
   shellCommand(): string[] {
-    return ['nix', ...this.config.common, 'develop', this.config.flakeRef];
+    return this.definition.entry === 'flake'
+      ? ['nix', ...this.config.common, 'develop', this.definition.flakeRef!]
+      : ['nix-shell', ...this.classicArgs(), this.definition.file];
   }
 
   async footprint(): Promise<Footprint> {
@@ -295,16 +422,18 @@ class NixSession implements RuntimeSession {
   }
 
   async facts(): Promise<Record<string, FactValue>> {
-    const lockFile = path.join(path.dirname(this.config.flakeFile), 'flake.lock');
-    let pinsEveryInput: boolean | null = null;
-    if (fs.existsSync(lockFile)) {
+    const flake = this.definition.entry === 'flake';
+    const lockFile = flake ? path.join(path.dirname(this.definition.file), 'flake.lock') : null;
+    // A generated shell.nix pins its sources by hash; a workspace's own cannot be judged from outside.
+    let pinsEveryInput: boolean | null = flake ? null : this.definition.source.startsWith('generated') ? true : null;
+    if (lockFile && fs.existsSync(lockFile)) {
       const lock = JSON.parse(fs.readFileSync(lockFile, 'utf8')) as { nodes: Record<string, { locked?: { narHash?: string; rev?: string } }>; root: string };
       pinsEveryInput = Object.entries(lock.nodes)
         .filter(([name]) => name !== lock.root)
         .every(([, node]) => Boolean(node.locked?.narHash || node.locked?.rev));
     }
     // Realise once so the closure can be measured (a no-op when already there).
-    await this.nix(['develop', this.config.flakeRef, '--profile', this.profile, '--command', 'true']);
+    await this.realise(await this.evaluate());
     const target = fs.existsSync(this.profile) ? fs.realpathSync(this.profile) : null;
     let closureBytes: number | null = null;
     let storePaths: number | null = null;
@@ -316,17 +445,18 @@ class NixSession implements RuntimeSession {
         closureBytes = entries.find((e) => e.path === target)?.closureSize ?? null;
       }
     }
-    const text = fs.readFileSync(this.config.flakeFile, 'utf8');
     return {
-      entryMode: 'nix develop (flake)',
-      definitionFile: this.config.flakeFile,
-      definitionSource: this.config.generated ? 'generated offline flake (no nixpkgs)' : 'workspace flake.nix',
+      entryMode: flake ? 'nix develop (flake)' : 'nix-shell (shell.nix)',
+      definitionFile: this.definition.file,
+      definitionSource: this.definition.source,
+      offlineReason: this.definition.offlineReason,
       nixVersion: this.config.nixVersion,
-      lockfile: fs.existsSync(lockFile) ? lockFile : null,
+      lockfile: lockFile && fs.existsSync(lockFile) ? lockFile : flake ? null : 'none (nix-shell has no lock file; a generated shell.nix pins its sources by sha256)',
       lockPinsEveryInput: pinsEveryInput,
       closureBytes,
       closureStorePaths: storePaths,
-      configLines: configLines(text),
+      configLines: configLines(fs.readFileSync(this.definition.file, 'utf8')),
+      modulesSource: modulesSource(this.config.workspace, this.config.modCache).replace(' (read-only)', ''),
       privileges: 'none (single-user Nix store)',
     };
   }
@@ -334,4 +464,28 @@ class NixSession implements RuntimeSession {
   async dispose(): Promise<void> {
     // The GC root stays, so the next run starts warm; `startup-cold` removes it on purpose.
   }
+}
+
+/**
+ * What Nix prints on every offline entry and then ignores: `nix develop` and `nix-shell` both look
+ * up nixpkgs' bashInteractive, fail, and use the bash on PATH. Dropped so that a command's own
+ * error is the one the user sees.
+ */
+export function withoutEntryNoise(stderr: string): string {
+  const lines = stderr.split('\n');
+  const kept: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (/^error \(ignored\)/.test(line)) continue;
+    if (/^error: file 'nixpkgs' was not found in the Nix search path/.test(line)) {
+      const end = lines.findIndex((l, j) => j > i && /^will use bash from your environment/.test(l));
+      if (end > 0) {
+        i = end;
+        continue;
+      }
+    }
+    if (/^will use bash from your environment/.test(line)) continue;
+    kept.push(line);
+  }
+  return kept.join('\n');
 }

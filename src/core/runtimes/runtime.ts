@@ -1,4 +1,4 @@
-import type { CgroupUsage, FactValue, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../../shared/run';
+import type { CgroupUsage, FactValue, NixEntry, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../../shared/run';
 import type { MeasuredOutcome } from '../measure/measured-process';
 
 /**
@@ -28,6 +28,8 @@ export interface PrepareContext {
   dataDir: string;
   resourcesDir: string;
   offline: boolean;
+  /** nix only: the entry mode the user picked; otherwise the workspace's own definition decides. */
+  nixEntry?: NixEntry;
   runId: string;
   /** Scratch copy of the workspace for scenarios that change files (created before prepare), or null. */
   scratchPath: string | null;

@@ -35,7 +35,21 @@ export interface CommandScenario extends ScenarioBase {
   mutatesWorkspace?: boolean;
 }
 
-export type Scenario = StartupScenario | CommandScenario;
+/**
+ * A finding measured once per runtime rather than a figure sampled many times: the command runs
+ * in the warm environment with the network really cut, and its exit decides the verdict.
+ */
+export interface CheckScenario extends ScenarioBase {
+  kind: 'check';
+  argv: readonly string[];
+  /**
+   * Settings for the check. Empty values reset what EnvBench's own --offline mode sets
+   * (GOPROXY=off, GOTOOLCHAIN=local), so the environment's own settings decide what it reaches for.
+   */
+  env: Readonly<Record<string, string>>;
+}
+
+export type Scenario = StartupScenario | CommandScenario | CheckScenario;
 
 // `-o /dev/null` lets `go build ./...` compile and link main packages without writing binaries
 // into the user's tree.
@@ -100,6 +114,15 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'Vet',
     counts: '`go vet ./...` with a warm build cache',
     argv: ['go', 'vet', './...'],
+  },
+  {
+    id: 'offline-readiness',
+    kind: 'check',
+    dimension: 'maintenance',
+    title: 'Offline readiness',
+    counts: 'whether `go build ./...` succeeds in the warm environment with the network cut (once per runtime; ready / not ready with the first error line)',
+    argv: ['go', 'build', '-o', '/dev/null', './...'],
+    env: { GOPROXY: '', GOTOOLCHAIN: '' },
   },
 ];
 
