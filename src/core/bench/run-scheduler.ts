@@ -140,6 +140,10 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
         sessions.set(runtime, session);
         deps.store.setFacts(runId, runtime, await session.facts());
       } catch (error) {
+        if (hooks.signal?.aborted) {
+          for (const scenario of request.scenarios) deps.store.finishResult(resultIdOf(runtime, scenario.id), 'cancelled', `cancelled by the user while ${runtime} was being prepared`);
+          break;
+        }
         failAll(runtime, `could not prepare ${runtime}: ${describeError(error)}`);
         anyFailed = true;
       }

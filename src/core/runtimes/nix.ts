@@ -98,6 +98,7 @@ export class NixRuntime implements Runtime {
       nixVersion: version,
       goCache: goEnvironment(context.dataDir, this.id, context.offline).GOCACHE!,
       modCache: await hostModuleCache(),
+      signal: context.signal,
     });
   }
 
@@ -213,6 +214,8 @@ interface NixConfig {
   nixVersion: string | null;
   goCache: string;
   modCache: string | null;
+  /** The run's cancel signal: also stops Nix calls outside a measurement (realising for the facts). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -235,7 +238,7 @@ class NixSession implements RuntimeSession {
     this.profile = path.join(config.stateDir, this.definition.entry === 'flake' ? 'dev-profile' : 'dev-profile-shell');
   }
 
-  private nix(args: string[], signal?: AbortSignal): Promise<NixResult> {
+  private nix(args: string[], signal: AbortSignal | undefined = this.config.signal): Promise<NixResult> {
     return runNix([...this.config.common, ...args], this.config.env, signal);
   }
 
@@ -433,7 +436,7 @@ class NixSession implements RuntimeSession {
         .every(([, node]) => Boolean(node.locked?.narHash || node.locked?.rev));
     }
     // Realise once so the closure can be measured (a no-op when already there).
-    await this.realise(await this.evaluate());
+    await this.realise(await this.evaluate(this.config.signal), this.config.signal);
     const target = fs.existsSync(this.profile) ? fs.realpathSync(this.profile) : null;
     let closureBytes: number | null = null;
     let storePaths: number | null = null;
