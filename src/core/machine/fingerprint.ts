@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { MachineFingerprint } from '../../shared/run';
 import { probe, toolVersion } from './tool-version';
+import { devboxBinary } from '../runtimes/devbox';
 
 export interface EnvbenchBuild {
   version: string;
@@ -40,7 +41,7 @@ export async function machineFingerprint(build: EnvbenchBuild): Promise<MachineF
     toolVersion('go', ['version']),
     toolVersion('docker', ['--version']),
     toolVersion('nix', ['--version']),
-    toolVersion('devbox', ['version']),
+    toolVersion(devboxBinary().program, ['version']),
     dockerStorageDriver(),
   ]);
   const cpus = os.cpus();

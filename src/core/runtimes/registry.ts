@@ -1,11 +1,11 @@
 import { RUNTIME_IDS } from '../../shared/run';
 import type { RuntimeId } from '../../shared/run';
 import { UserError } from '../user-error';
+import { DevboxRuntime } from './devbox';
 import { DindRuntime } from './dind';
 import { DockerRuntime } from './docker';
 import { NativeRuntime } from './native';
 import { NixRuntime } from './nix';
-import { PlannedRuntime } from './planned-runtime';
 import type { Runtime } from './runtime';
 
 /** The one place that lists runtimes: adding one is a new file plus one line here. */
@@ -15,7 +15,7 @@ export function createRuntimes(resourcesDir: string): Runtime[] {
     new DockerRuntime(resourcesDir),
     new DindRuntime(resourcesDir),
     new NixRuntime(resourcesDir),
-    new PlannedRuntime('devbox', 'Devbox', ['devbox', 'version']),
+    new DevboxRuntime(resourcesDir),
   ];
 }
 

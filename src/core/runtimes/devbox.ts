@@ -1,0 +1,775 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
+import type { ParseError } from 'jsonc-parser';
+import type { FactValue, RuntimeHealth, WorkspaceInfo } from '../../shared/run';
+import { configLines } from '../config-lines';
+import { runtimeCacheDir, workspaceDataDir } from '../data-paths';
+import { hostGoToolchain } from '../docker/offline-images';
+import { directorySize } from '../machine/disk-usage';
+import { parseVersion, probe } from '../machine/tool-version';
+import { isMeasureHelperBuilt, measureHelperArgs, measureHelperPath } from '../measure/measure-helper';
+import { runMeasured } from '../measure/measured-process';
+import { compareVersions, emptyRegistry, nixCommonArgs, nixError, nixVersion } from '../nix/nix-cli';
+import { nixSystem } from '../nix/offline-flake';
+import { UserError } from '../user-error';
+import { goEnvironment } from './go-environment';
+import { NETWORK_NAMESPACE_ISOLATION, namespaceFailure, withoutNetwork } from './no-network';
+import type {
+  CommandSpec,
+  ExecOptions,
+  ExecOutcome,
+  Footprint,
+  FootprintItem,
+  IsolatedOutcome,
+  PrepareContext,
+  Runtime,
+  RuntimeSession,
+  StartupOptions,
+  StartupOutcome,
+  StartupTemperature,
+} from './runtime';
+
+/**
+ * The Devbox binary is `devbox` from PATH, unless the environment variable ENVBENCH_DEVBOX names
+ * another file (a build kept off PATH, such as `$(go env GOPATH)/bin/devbox`).
+ */
+export const DEVBOX_BINARY_ENV = 'ENVBENCH_DEVBOX';
+/** Devbox refuses older Nix. */
+export const MIN_DEVBOX_NIX_VERSION = '2.18';
+export const DEVBOX_SCHEMA_URL = 'https://raw.githubusercontent.com/jetify-com/devbox/main/.schema/devbox.schema.json';
+/** Where Devbox looks for Nix when it is not on PATH (the multi-user installer's profile). */
+const DEFAULT_PROFILE_NIX = '/nix/var/nix/profiles/default/bin/nix';
+/** `devbox version` of the official launcher may first download the real binary. */
+const VERSION_TIMEOUT_MS = 20_000;
+
+// ---------------------------------------------------------------------------------------------
+// devbox.json: checking the workspace's own, generating one
+// ---------------------------------------------------------------------------------------------
+
+const PARSE_ERROR_TEXT: Record<string, string> = {
+  InvalidSymbol: 'unexpected character',
+  InvalidNumberFormat: 'invalid number',
+  PropertyNameExpected: 'expected a property name in double quotes',
+  ValueExpected: 'expected a value',
+  ColonExpected: 'expected a colon',
+  CommaExpected: 'expected a comma',
+  CloseBraceExpected: 'expected a closing brace "}"',
+  CloseBracketExpected: 'expected a closing bracket "]"',
+  EndOfFileExpected: 'expected the end of the file',
+  InvalidCommentToken: 'invalid comment',
+  UnexpectedEndOfComment: 'unterminated comment',
+  UnexpectedEndOfString: 'unterminated string',
+  UnexpectedEndOfNumber: 'unterminated number',
+  InvalidUnicode: 'invalid unicode escape',
+  InvalidEscapeCharacter: 'invalid escape character',
+  InvalidCharacter: 'invalid character in a string',
+};
+
+/** 1-based line and column of a character offset. */
+export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - (before.lastIndexOf('\n') + 1) + 1 };
+}
+
+const FIX_OR_REMOVE = 'Fix the file, or remove it to let EnvBench generate one';
+
+/**
+ * What is wrong with a devbox.json, or null. Devbox reads it as HuJSON (JSON with comments and
+ * trailing commas), so both are accepted; `packages` must be a list of strings ("go@1.22") or an
+ * object whose values are versions or package objects, as Devbox itself accepts.
+ */
+export function devboxJsonProblem(text: string, name = 'devbox.json'): string | null {
+  const errors: ParseError[] = [];
+  const json: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
+  if (errors.length > 0) {
+    const first = errors[0]!;
+    const { line, column } = lineAndColumn(text, first.offset);
+    const code = printParseErrorCode(first.error);
+    return `${name} is not valid JSON: line ${line}, column ${column}: ${PARSE_ERROR_TEXT[code] ?? code}. ${FIX_OR_REMOVE}`;
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    return `${name} must hold one JSON object ({ "packages": [...] }). ${FIX_OR_REMOVE}`;
+  }
+  const packages = (json as { packages?: unknown }).packages;
+  if (packages === undefined || packages === null) return null;
+  const expected = `"packages" must be a list of strings such as "go@1.22", or an object mapping names to versions`;
+  if (Array.isArray(packages)) {
+    const bad = packages.findIndex((p) => typeof p !== 'string');
+    return bad < 0 ? null : `${name}: ${expected}, but packages[${bad}] is ${describeJsonType(packages[bad])}. ${FIX_OR_REMOVE}`;
+  }
+  if (typeof packages === 'object') {
+    for (const [key, value] of Object.entries(packages as Record<string, unknown>)) {
+      if (typeof value === 'string') continue;
+      const version = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { version?: unknown }).version : 0;
+      if (version === undefined || typeof version === 'string') continue;
+      return `${name}: ${expected}, but packages["${key}"] is ${describeJsonType(value)}. ${FIX_OR_REMOVE}`;
+    }
+    return null;
+  }
+  return `${name}: ${expected}, but it is ${describeJsonType(packages)}. ${FIX_OR_REMOVE}`;
+}
+
+function describeJsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object without a string "version"';
+  return `a ${typeof value} (${JSON.stringify(value)})`;
+}
+
+/** The packages of a valid devbox.json as Devbox names them in devbox.lock ("go@1.22", "path:...#go"). */
+export function devboxPackages(text: string): string[] {
+  const json = parseJsonc(text, [], { allowTrailingComma: true }) as { packages?: unknown } | undefined;
+  const packages = json?.packages;
+  if (Array.isArray(packages)) return packages.filter((p): p is string => typeof p === 'string');
+  if (typeof packages !== 'object' || packages === null) return [];
+  return Object.entries(packages as Record<string, unknown>).map(([name, value]) => {
+    const version = typeof value === 'string' ? value : (value as { version?: unknown } | null)?.version;
+    return typeof version === 'string' && version ? `${name}@${version}` : name;
+  });
+}
+
+/** go.mod's `go` line as a Devbox package: "1.22" -> "go@1.22", "1.22.3" -> "go@1.22.3". */
+export function goPackage(goVersion: string | null): string {
+  const version = goVersion?.trim().replace(/^go/, '');
+  return version ? `go@${version}` : 'go@latest';
+}
+
+/**
+ * A `path:` flake reference Devbox accepts as a package. Characters a URL cannot hold are
+ * percent-encoded (Nix and Devbox decode them), so any directory name round-trips.
+ */
+export function localFlakeRef(dir: string, attribute: string): string {
+  return `${localFlakeUrl(dir)}#${attribute}`;
+}
+
+export function localFlakeUrl(dir: string): string {
+  const encoded = Array.from(Buffer.from(dir, 'utf8'))
+    .map((byte) => {
+      const char = String.fromCharCode(byte);
+      return /[A-Za-z0-9/._~+-]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    })
+    .join('');
+  return `path:${encoded}`;
+}
+
+export interface DevboxConfigOptions {
+  /** go.mod's `go` version ("1.22", "1.22.3"); null when go.mod has none. */
+  goVersion: string | null;
+  /** Offline: the local flake (offlinePackagesFlake) the packages come from; null online. */
+  offlineFlakeDir: string | null;
+  /** Offline: which of gopls and dlv that flake provides (only those this machine has). */
+  offlineTools?: readonly string[];
+}
+
+/**
+ * The devbox.json EnvBench generates when the workspace has none. Online the packages come from
+ * nixpkgs through Devbox's search service; offline from a local flake with this machine's Go.
+ */
+export function generateDevboxConfig(options: DevboxConfigOptions): string {
+  const packages = options.offlineFlakeDir
+    ? ['go', ...(options.offlineTools ?? []).filter((t) => t === 'gopls' || t === 'dlv')].map((attr) => localFlakeRef(options.offlineFlakeDir!, attr))
+    : [goPackage(options.goVersion), 'gopls@latest', 'delve@latest'];
+  const config = {
+    $schema: DEVBOX_SCHEMA_URL,
+    packages,
+    shell: {
+      // Runs before every `devbox run`: kept silent and cheap so it adds nothing to the figures.
+      init_hook: ["echo 'EnvBench Go environment' > /dev/null"],
+      scripts: { build: 'go build ./...', test: 'go test ./...' },
+    },
+  };
+  const origin = options.offlineFlakeDir ? 'offline: packages from a local flake with this machine\'s Go toolchain' : 'packages from nixpkgs through Devbox\'s search service';
+  return `// Generated by EnvBench (${origin}). Devbox reads JSON with comments.\n${JSON.stringify(config, null, 2)}\n`;
+}
+
+function nixString(value: string): string {
+  return JSON.stringify(value).replace(/\$\{/g, '\\${');
+}
+
+/**
+ * The local flake Devbox takes its packages from offline: `packages.<system>.go` (and gopls, dlv
+ * when this machine has them) are plain derivations built by the host's bash that link to the
+ * toolchain copied into the store as `path:` inputs. No nixpkgs and nothing fetched. Building them
+ * needs Nix's sandbox off (Debian's nix-bin sets `sandbox = false`): a sandbox hides /bin/bash.
+ */
+export function offlinePackagesFlake(options: { goroot: string; toolsDir: string | null; tools: readonly string[]; system: string; goVersion: string }): string {
+  const tools = options.toolsDir !== null ? options.tools.filter((t) => t === 'gopls' || t === 'dlv') : [];
+  const storeName = (name: string): string => name.replace(/[^A-Za-z0-9+._?=-]/g, '-');
+  const lines = [
+    '# Generated by EnvBench for Devbox offline: no nixpkgs, nothing fetched.',
+    `# Go ${options.goVersion} from ${options.goroot}${tools.length > 0 ? `; ${tools.join(' and ')} from ${options.toolsDir}` : ''}.`,
+    '{',
+    '  description = "EnvBench offline Go packages for Devbox";',
+    `  inputs.go = { url = ${nixString(localFlakeUrl(options.goroot))}; flake = false; };`,
+    ...(tools.length > 0 ? [`  inputs.tools = { url = ${nixString(localFlakeUrl(options.toolsDir!))}; flake = false; };`] : []),
+    `  outputs = { self, go${tools.length > 0 ? ', tools' : ''} }:`,
+    '    let',
+    '      # A package whose bin/ links to files of an input (Go finds its GOROOT through the link).',
+    '      linked = name: targets: derivation {',
+    '        inherit name;',
+    `        system = ${nixString(options.system)};`,
+    '        builder = "/bin/bash";',
+    '        args = [ "-c" "mkdir -p $out/bin && ln -s ${targets} $out/bin/" ];',
+    '        outputs = [ "out" ];',
+    '        PATH = "/usr/bin:/bin";',
+    '      };',
+    '    in {',
+    `      packages.${options.system} = {`,
+    `        go = linked ${nixString(storeName(`envbench-go-${options.goVersion.replace(/^go/, '')}`))} "\${go}/bin/*";`,
+    ...tools.map((tool) => `        ${tool} = linked ${nixString(`envbench-${tool}`)} "\${tools}/${tool}";`),
+    '      };',
+    '    };',
+    '}',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// devbox.lock and Nix's path-info
+// ---------------------------------------------------------------------------------------------
+
+interface DevboxLock {
+  lockfile_version?: string;
+  packages?: Record<string, { resolved?: string } | null>;
+}
+
+/**
+ * Whether devbox.lock pins every package of devbox.json: an entry whose `resolved` flake reference
+ * names a commit (40 hex digits) or a narHash. Packages without one are listed.
+ */
+export function lockPins(lockText: string, packages: readonly string[]): { pinsEveryPackage: boolean; unpinned: string[] } {
+  let lock: DevboxLock = {};
+  try {
+    lock = JSON.parse(lockText) as DevboxLock;
+  } catch {
+    return { pinsEveryPackage: false, unpinned: [...packages] };
+  }
+  const unpinned = packages.filter((name) => {
+    const resolved = lock.packages?.[name]?.resolved ?? '';
+    return !/(\/|rev=)[0-9a-f]{40}\b|narHash=/.test(resolved);
+  });
+  return { pinsEveryPackage: unpinned.length === 0, unpinned };
+}
+
+/** Closure size and path count from `nix path-info -S [-r] --json` (a list before Nix 2.19, an object keyed by path since). */
+export function pathInfoClosure(json: string, storePath: string): { closureBytes: number | null; paths: number } {
+  const parsed = JSON.parse(json) as unknown;
+  if (Array.isArray(parsed)) {
+    const entries = parsed as { path?: string; closureSize?: number }[];
+    return { closureBytes: entries.find((e) => e.path === storePath)?.closureSize ?? null, paths: entries.length };
+  }
+  const byPath = parsed as Record<string, { closureSize?: number } | null>;
+  return { closureBytes: byPath[storePath]?.closureSize ?? null, paths: Object.keys(byPath).length };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Devbox's own messages
+// ---------------------------------------------------------------------------------------------
+
+// Colours and cursor moves Devbox prints on a terminal (ESC [ ... letter).
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
+const NETWORK_FAILURE = /search\.devbox\.sh|cache\.nixos\.org|dial tcp|no such host|could not resolve|Temporary failure in name resolution|network is unreachable|unable to download/i;
+const SANDBOX_HIDES_BASH = /\/bin\/bash.*(No such file|not found)|executing '\/bin\/bash'/i;
+
+/** Devbox's own first lines of stderr, without its progress lines. */
+export function devboxError(stderr: string, lines = 3): string {
+  const all = stderr
+    .replace(ANSI, '')
+    .split(/\r\n|\r|\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !/^(Info:|warning:|✓|[\u2800-\u28ff]|Ensuring packages are installed|Starting a devbox shell|Finished installing packages)/i.test(l));
+  const errorAt = all.findIndex((l) => /^Error:/i.test(l));
+  const picked = (errorAt >= 0 ? all.slice(errorAt) : all).slice(0, lines).join(' | ');
+  return picked || 'nothing on stderr';
+}
+
+/** Devbox's message plus what it means for EnvBench (the network, the sandbox), as one sentence. */
+export function devboxFailure(stderr: string, offline: boolean): string {
+  const says = `Devbox says: ${devboxError(stderr)}`;
+  if (NETWORK_FAILURE.test(stderr)) {
+    return offline
+      ? `${says}. Offline, Devbox still reached for the network: the shell it generates takes nixpkgs (github:NixOS/nixpkgs) for mkShell, which must already be in the Nix store; run once online so Nix keeps it`
+      : `${says}. Devbox needs the network to resolve packages (search.devbox.sh) and download them (cache.nixos.org); \`envbench run --offline\` makes EnvBench give Devbox a local flake with this machine's Go toolchain instead`;
+  }
+  if (SANDBOX_HIDES_BASH.test(stderr)) {
+    return `${says}. The offline flake's packages are built by the host's /bin/bash, which Nix's sandbox hides: set \`sandbox = false\` in nix.conf (Debian's nix-bin does)`;
+  }
+  return says;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finding Devbox and the Nix it would use
+// ---------------------------------------------------------------------------------------------
+
+/** The Devbox binary to run, and why it cannot be used when ENVBENCH_DEVBOX names a bad file. */
+export function devboxBinary(env: NodeJS.ProcessEnv = process.env): { program: string; fromEnv: boolean; problem: string | null } {
+  const configured = env[DEVBOX_BINARY_ENV]?.trim();
+  if (!configured) return { program: 'devbox', fromEnv: false, problem: null };
+  const program = path.resolve(configured);
+  const fix = `point ${DEVBOX_BINARY_ENV} at the devbox binary, or unset it to use devbox from PATH`;
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(program);
+  } catch {
+    return { program, fromEnv: true, problem: `${DEVBOX_BINARY_ENV} is set to ${program}, which does not exist: ${fix}` };
+  }
+  try {
+    if (!stat.isFile()) throw new Error('not a file');
+    fs.accessSync(program, fs.constants.X_OK);
+  } catch {
+    return { program, fromEnv: true, problem: `${DEVBOX_BINARY_ENV} is set to ${program}, which is not an executable file: ${fix}` };
+  }
+  return { program, fromEnv: true, problem: null };
+}
+
+const DEVBOX_MISSING =
+  `Devbox is not installed (no \`devbox\` on PATH; ${DEVBOX_BINARY_ENV} can name the binary instead): ` +
+  'install it with `go install go.jetify.com/devbox/cmd/devbox@<version>` (`go list -m -versions go.jetify.com/devbox` lists them), ' +
+  'or with the official installer from https://www.jetify.com/devbox, which needs the network';
+
+/** The Nix Devbox would run: on PATH, else the installer's default profile, as Devbox looks. */
+async function devboxNix(): Promise<{ version: string | null; failure: string | null }> {
+  const onPath = await nixVersion();
+  if (onPath.failure !== 'ENOENT' || !fs.existsSync(DEFAULT_PROFILE_NIX)) return onPath;
+  const probed = await probe(DEFAULT_PROFILE_NIX, ['--version']);
+  if (!probed.ok) return { version: null, failure: probed.failure };
+  return { version: /(\d+\.\d+(?:\.\d+)?)/.exec(probed.stdout)?.[1] ?? null, failure: null };
+}
+
+function nixProblem(nix: { version: string | null; failure: string | null }): string | null {
+  if (nix.failure === 'ENOENT') {
+    return `Nix is not installed, and Devbox runs everything through it: install Nix ${MIN_DEVBOX_NIX_VERSION} or newer (Debian trixie's nix-bin is 2.26, or the installer at https://nixos.org/download)`;
+  }
+  if (nix.failure) return `\`nix --version\` failed (${nix.failure}): check your Nix installation`;
+  if (!nix.version) return '`nix --version` printed no version: check your Nix installation';
+  if (compareVersions(nix.version, MIN_DEVBOX_NIX_VERSION) < 0) {
+    return `Nix ${nix.version} is older than the ${MIN_DEVBOX_NIX_VERSION} Devbox needs: install a newer Nix (Debian trixie ships 2.26)`;
+  }
+  return null;
+}
+
+interface ToolResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a program with an argument vector (never a shell), collecting its output. */
+function runTool(program: string, args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string; signal?: AbortSignal }): Promise<ToolResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { env: options.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-64 * 1024)));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+/**
+ * `devbox run -- CMD ARGS` does not exec an argument vector: Devbox joins the words with spaces
+ * into DEVBOX_RUN_CMD and its script runs `eval $DEVBOX_RUN_CMD` (later versions first quote
+ * each argument after the first with Go's strconv.Quote, which a shell does not undo either).
+ * It also always runs in the directory of devbox.json, not the caller's. So no user string goes
+ * into that command: the working directory and every argument travel in environment variables,
+ * and the one word Devbox evaluates is this fixed text, which field splitting and both Devbox
+ * behaviours leave intact (single spaces, no glob characters, no argument after it to quote).
+ */
+export function runInDirectoryScript(argumentCount: number): string {
+  const words = Array.from({ length: argumentCount }, (_, i) => `"$ENVBENCH_ARGV_${i}"`);
+  return `cd -- "$ENVBENCH_CWD" && exec ${words.join(' ')}`;
+}
+
+/**
+ * Characters of a project directory that Devbox's own `sh -c "\"<dir>/.devbox/gen/scripts/...\""`
+ * would interpret inside double quotes, or null. Devbox, not EnvBench, builds that string.
+ */
+export function shellUnsafeCharacters(dir: string): string | null {
+  const found = [...new Set(dir.match(/[$`"\\\n]/g) ?? [])];
+  return found.length > 0 ? found.map((c) => (c === '\n' ? 'a newline' : c)).join(' ') : null;
+}
+
+export function runInDirectoryEnv(cwd: string, argv: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = { ENVBENCH_CWD: cwd };
+  argv.forEach((arg, i) => (env[`ENVBENCH_ARGV_${i}`] = arg));
+  return env;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The runtime
+// ---------------------------------------------------------------------------------------------
+
+/** Devbox: `devbox run` on the workspace's devbox.json, or on one EnvBench generates. */
+export class DevboxRuntime implements Runtime {
+  readonly id = 'devbox' as const;
+  readonly displayName = 'Devbox';
+
+  constructor(private readonly resourcesDir: string) {}
+
+  async detect(): Promise<RuntimeHealth> {
+    const binary = devboxBinary();
+    const nix = await devboxNix();
+    const nixIssue = nixProblem(nix);
+    const unavailable = (version: string | null, reason: string): RuntimeHealth => ({ id: this.id, available: false, version, reason });
+    const andNix = (reason: string): string => (nixIssue ? `${reason}; and ${nixIssue}` : reason);
+    if (binary.problem) return unavailable(null, andNix(binary.problem));
+    const probed = await probe(binary.program, ['version'], VERSION_TIMEOUT_MS);
+    if (!probed.ok) {
+      let reason: string;
+      if (probed.failure === 'ENOENT') reason = binary.fromEnv ? `${binary.program} (from ${DEVBOX_BINARY_ENV}) cannot be run` : DEVBOX_MISSING;
+      else if (probed.failure === 'timeout') {
+        reason = `\`${binary.program} version\` did not answer within ${VERSION_TIMEOUT_MS / 1000} s (the Devbox launcher downloads its binary on first use, which needs the network): run \`devbox version\` once by hand`;
+      } else reason = `\`${binary.program} version\` failed (${probed.failure}): ${devboxError(probed.stderr, 1)}`;
+      return unavailable(null, andNix(reason));
+    }
+    const version = parseVersion(probed.stdout + probed.stderr) ?? probed.stdout.trim().split('\n')[0] ?? null;
+    if (nixIssue) return unavailable(version, `Devbox${version ? ` ${version}` : ''} is installed, but ${nixIssue}`);
+    if (!isMeasureHelperBuilt(this.resourcesDir)) return unavailable(version, 'the measure helper is not built: run `npm run setup`');
+    return { id: this.id, available: true, version: `${version} (Nix ${nix.version})`, reason: null };
+  }
+
+  /** A devbox.json of the workspace's own that Devbox could not read; null when fine or absent. */
+  checkWorkspace(workspace: WorkspaceInfo): string | null {
+    if (!workspace.definitions.includes('devbox.json')) return null;
+    const file = path.join(workspace.path, 'devbox.json');
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      return `${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}): check its permissions`;
+    }
+    return devboxJsonProblem(text, file);
+  }
+
+  async prepare(context: PrepareContext): Promise<RuntimeSession> {
+    const log = context.log ?? (() => {});
+    const binary = devboxBinary();
+    if (binary.problem) throw new UserError('Cannot run Devbox', binary.problem, '`envbench doctor` checks it');
+    const own = runtimeCacheDir(context.dataDir, this.id);
+    const goEnv = goEnvironment(context.dataDir, this.id, context.offline);
+    fs.mkdirSync(goEnv.GOCACHE!, { recursive: true });
+    // XDG_CACHE_HOME stays the user's: Devbox's official launcher keeps the real binary there, so
+    // another cache directory would make it download Devbox again (or fail offline).
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...goEnv,
+      // Devbox sends telemetry unless told not to (https://consoledonottrack.com/).
+      DO_NOT_TRACK: '1',
+    };
+    if (context.offline) {
+      // As nix.ts does with flags: no binary cache and an empty flake registry, so no Nix call
+      // Devbox makes waits seconds on a network that is not there.
+      const extra = `substituters =\nflake-registry = ${emptyRegistry(own)}`;
+      env.NIX_CONFIG = process.env.NIX_CONFIG ? `${process.env.NIX_CONFIG}\n${extra}` : extra;
+    }
+
+    const definition = await this.definition(context, log);
+    const unsafe = shellUnsafeCharacters(definition.configDir);
+    if (unsafe) {
+      throw new UserError(
+        `Cannot run Devbox in ${definition.configDir}`,
+        `Devbox runs its scripts through sh with this directory inside double quotes, where ${unsafe} would be interpreted, not read as part of the path`,
+        definition.source === 'workspace' ? 'Move the workspace to a path without those characters' : 'Point ENVBENCH_DATA_DIR at a path without those characters',
+      );
+    }
+    // Install once here, so that a definition Devbox cannot use fails before any measurement,
+    // with Devbox's own message.
+    const install = await runTool(binary.program, ['install', '--config', definition.configDir], { env, cwd: definition.configDir, signal: context.signal });
+    if (install.code !== 0) {
+      throw new UserError(`Devbox cannot install the packages of ${definition.configFile}`, devboxFailure(install.stderr, context.offline), `\`devbox install --config ${definition.configDir}\` shows the same error`);
+    }
+    const version = await probe(binary.program, ['version'], VERSION_TIMEOUT_MS);
+    return new DevboxSession({
+      ...definition,
+      program: binary.program,
+      workspacePath: context.workspace.path,
+      offline: context.offline,
+      env,
+      helper: measureHelperPath(this.resourcesDir),
+      devboxVersion: version.ok ? parseVersion(version.stdout) : null,
+      nixVersion: (await devboxNix()).version,
+      nixArgs: nixCommonArgs(emptyRegistry(own), context.offline),
+      goCache: goEnv.GOCACHE!,
+    });
+  }
+
+  /** The workspace's devbox.json, or one generated in EnvBench's data directory (never in the workspace). */
+  private async definition(context: PrepareContext, log: (line: string) => void): Promise<DevboxDefinition> {
+    const workspace = context.workspace;
+    if (workspace.definitions.includes('devbox.json')) {
+      const problem = this.checkWorkspace(workspace);
+      if (problem) throw new UserError(`Cannot use the workspace's devbox.json`, problem.replace(/\. Fix the file.*$/, ''), FIX_OR_REMOVE);
+      log(`devbox: using the workspace's own devbox.json`);
+      return { configDir: workspace.path, configFile: path.join(workspace.path, 'devbox.json'), source: 'workspace', offlineFlakeDir: null };
+    }
+    const dataDir = workspaceDataDir(context.dataDir, workspace.path);
+    const configDir = path.join(dataDir, 'devbox');
+    fs.mkdirSync(configDir, { recursive: true });
+    let offlineFlakeDir: string | null = null;
+    let tools: string[] = [];
+    if (context.offline) {
+      const toolchain = await hostGoToolchain();
+      offlineFlakeDir = path.join(dataDir, 'devbox-flake');
+      let toolsDir: string | null = null;
+      if (toolchain.tools.length > 0) {
+        toolsDir = path.join(dataDir, 'devbox-tools');
+        fs.mkdirSync(toolsDir, { recursive: true });
+        for (const tool of toolchain.tools) fs.copyFileSync(tool.path, path.join(toolsDir, tool.name));
+        tools = toolchain.tools.map((t) => t.name);
+      }
+      const flake = offlinePackagesFlake({ goroot: toolchain.goroot, toolsDir, tools, system: nixSystem(), goVersion: toolchain.version });
+      writeIfChanged(path.join(offlineFlakeDir, 'flake.nix'), flake, [path.join(offlineFlakeDir, 'flake.lock')]);
+    }
+    const configFile = path.join(configDir, 'devbox.json');
+    const text = generateDevboxConfig({ goVersion: workspace.goVersion, offlineFlakeDir, offlineTools: tools });
+    // A changed definition makes the old lock wrong: Devbox resolves afresh.
+    writeIfChanged(configFile, text, [path.join(configDir, 'devbox.lock')]);
+    log(`devbox: generated ${configFile} (${offlineFlakeDir ? `offline: packages from ${offlineFlakeDir}` : 'packages from nixpkgs'})`);
+    return { configDir, configFile, source: offlineFlakeDir ? 'generated-offline' : 'generated', offlineFlakeDir };
+  }
+}
+
+function writeIfChanged(file: string, text: string, staleWhenChanged: readonly string[]): void {
+  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === text) return;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  for (const stale of staleWhenChanged) fs.rmSync(stale, { force: true });
+}
+
+interface DevboxDefinition {
+  /** The directory passed as `--config`: Devbox keeps its state in `<configDir>/.devbox/`. */
+  configDir: string;
+  configFile: string;
+  source: 'workspace' | 'generated' | 'generated-offline';
+  offlineFlakeDir: string | null;
+}
+
+interface DevboxSessionConfig extends DevboxDefinition {
+  program: string;
+  workspacePath: string;
+  offline: boolean;
+  env: NodeJS.ProcessEnv;
+  helper: string;
+  devboxVersion: string | null;
+  nixVersion: string | null;
+  /** Arguments for EnvBench's own Nix queries (path-info, eval), offline-safe. */
+  nixArgs: string[];
+  goCache: string;
+}
+
+const SOURCE_TEXT: Record<DevboxDefinition['source'], string> = {
+  workspace: 'workspace devbox.json',
+  generated: 'generated devbox.json (packages from nixpkgs through Devbox search)',
+  'generated-offline': "generated devbox.json (offline: local flake with this machine's Go toolchain)",
+};
+
+class DevboxSession implements RuntimeSession {
+  readonly runtime = 'devbox' as const;
+  readonly workspaceDir: string;
+  private readonly stateDir: string;
+  private readonly profileLink: string;
+
+  constructor(private readonly config: DevboxSessionConfig) {
+    this.workspaceDir = config.workspacePath;
+    this.stateDir = path.join(config.configDir, '.devbox');
+    // The project's Nix profile: Devbox's GC root for the packages it installed.
+    this.profileLink = path.join(this.stateDir, 'nix', 'profile', 'default');
+  }
+
+  private devbox(args: string[], signal?: AbortSignal): Promise<ToolResult> {
+    return runTool(this.config.program, args, { env: this.config.env, cwd: this.config.configDir, signal });
+  }
+
+  private nix(args: string[], program = 'nix'): Promise<ToolResult> {
+    return runTool(program, program === 'nix' ? [...this.config.nixArgs, ...args] : args, { env: this.config.env });
+  }
+
+  /**
+   * `devbox run --config DIR -- <fixed script>`: the script changes to the command's directory and
+   * execs the measure helper, which runs the command. wallMs includes Devbox computing the
+   * environment and running the init hook; innerWallMs is the command alone.
+   */
+  exec(command: CommandSpec, options: ExecOptions): Promise<ExecOutcome> {
+    const { args, env } = this.entry(command, options);
+    return this.run(this.config.program, args, env, command, options);
+  }
+
+  /** The same entry inside a private network namespace: what the user gets on a plane. */
+  async execWithoutNetwork(command: CommandSpec, options: ExecOptions): Promise<IsolatedOutcome> {
+    const { args, env } = this.entry(command, options);
+    const isolated = withoutNetwork(this.config.program, args);
+    return { ...(await this.run(isolated.program, isolated.args, env, command, options)), isolation: NETWORK_NAMESPACE_ISOLATION };
+  }
+
+  private entry(command: CommandSpec, options: ExecOptions): { args: string[]; env: Record<string, string> } {
+    const argv = [this.config.helper, ...measureHelperArgs(command.argv, options.timeoutMs)];
+    return {
+      args: ['run', '--config', this.config.configDir, '--', runInDirectoryScript(argv.length)],
+      env: runInDirectoryEnv(command.cwd, argv),
+    };
+  }
+
+  private async run(program: string, args: string[], entryEnv: Record<string, string>, command: CommandSpec, options: ExecOptions): Promise<ExecOutcome> {
+    const outcome = await runMeasured({
+      program,
+      args,
+      cwd: command.cwd,
+      env: { ...this.config.env, ...command.env, ...entryEnv },
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      onOutput: options.onOutput,
+    });
+    if (!outcome.report && !outcome.timedOut && !outcome.cancelled && !namespaceFailure(outcome.stderr)) {
+      // Devbox failed before the command started: say why in Devbox's words.
+      outcome.stderr = `${outcome.stderr}\n${devboxFailure(outcome.stderr, this.config.offline)}`;
+    }
+    return { ...outcome, wallMs: outcome.outerWallMs, innerWallMs: outcome.report ? outcome.report.wallNs / 1e6 : outcome.outerWallMs };
+  }
+
+  /**
+   * Cold start phases. Devbox resolves what devbox.lock does not pin (search.devbox.sh) and
+   * realises the packages in one command, `devbox install`; nothing outside Devbox can tell the
+   * two apart, so they are one phase, `install`, rather than a made-up `resolve`. With a lock that
+   * pins every package, resolving is reading the lock. Then `shell-ready` (the first `go version`
+   * through `devbox run`, which computes the environment and runs the init hook) and `first-run`.
+   */
+  async startup(temperature: StartupTemperature, options: StartupOptions): Promise<StartupOutcome> {
+    if (temperature === 'cold') await this.evictCaches();
+    const phases: { name: string; ms: number }[] = [];
+    const started = performance.now();
+    const install = await this.devbox(['install', '--config', this.config.configDir], options.signal);
+    if (install.code !== 0) throw new Error(`devbox install failed: ${devboxFailure(install.stderr, this.config.offline)}`);
+    phases.push({ name: 'install', ms: performance.now() - started });
+    const ready = await this.exec({ argv: ['go', 'version'], cwd: this.workspaceDir }, options);
+    phases.push({ name: 'shell-ready', ms: ready.wallMs });
+    if (ready.exitCode !== 0) return { phases, firstRun: ready };
+    const firstRun = await this.exec({ argv: options.firstRun, cwd: this.workspaceDir }, options);
+    phases.push({ name: 'first-run', ms: firstRun.wallMs });
+    return { phases, firstRun };
+  }
+
+  shellCommand(): string[] {
+    return [this.config.program, 'shell', '--config', this.config.configDir];
+  }
+
+  private profileTarget(): string | null {
+    try {
+      const target = fs.realpathSync(this.profileLink);
+      return target.startsWith('/nix/store/') ? target : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Store paths EnvBench's Devbox environment created, and only those: the project profile Devbox
+   * built, and offline the local flake's package derivations. The packages themselves (Go from
+   * cache.nixos.org, or the toolchain copy other EnvBench environments share) are kept, as a
+   * pulled base layer would be.
+   */
+  async storePaths(): Promise<string[]> {
+    const paths: string[] = [];
+    const profile = this.profileTarget();
+    if (profile) paths.push(profile);
+    if (this.config.offlineFlakeDir) {
+      const flake = localFlakeUrl(this.config.offlineFlakeDir);
+      for (const attribute of ['go', 'gopls', 'dlv']) {
+        const out = await this.nix(['eval', '--raw', `${flake}#packages.${nixSystem()}.${attribute}.outPath`]);
+        if (out.code === 0 && out.stdout.startsWith('/nix/store/')) paths.push(out.stdout.trim());
+      }
+    }
+    return [...new Set(paths)];
+  }
+
+  private async presentPaths(paths: readonly string[]): Promise<string[]> {
+    const present: string[] = [];
+    for (const p of paths) if ((await this.nix(['--check-validity', p], 'nix-store')).code === 0) present.push(p);
+    return present;
+  }
+
+  /**
+   * Cold: drop Devbox's state in `.devbox/` (its profile, the GC root of the packages, goes with
+   * it), delete the store paths above with `nix-store --delete`, which never deletes a path
+   * something else keeps alive (such a path fails the cold sample, named with its root), and empty
+   * the Go build cache. For a workspace's own devbox.json, `.devbox/virtenv` (plugin data such as
+   * databases) is kept. Devbox's and Nix's caches under the user's XDG_CACHE_HOME are the user's
+   * and are left alone.
+   */
+  async evictCaches(): Promise<void> {
+    const paths = await this.storePaths();
+    const keep = this.config.source === 'workspace' ? new Set(['virtenv']) : new Set<string>();
+    if (fs.existsSync(this.stateDir)) {
+      for (const entry of fs.readdirSync(this.stateDir)) {
+        if (!keep.has(entry)) fs.rmSync(path.join(this.stateDir, entry), { recursive: true, force: true });
+      }
+    }
+    const present = await this.presentPaths(paths);
+    const kept: string[] = [];
+    if (present.length > 0) {
+      const closure = await this.nix(['--query', '--referrers-closure', ...present], 'nix-store');
+      const doomed = [...new Set([...closure.stdout.trim().split('\n').filter(Boolean), ...present])];
+      const deleted = await this.nix(['--delete', ...doomed], 'nix-store');
+      const reason = nixError(deleted.stderr, 1);
+      for (const storePath of await this.presentPaths(present)) {
+        const roots = (await this.nix(['--query', '--roots', storePath], 'nix-store')).stdout.trim().split('\n').filter((l) => l.includes(' -> '));
+        kept.push(roots.length > 0 ? `${storePath} (kept alive by the GC root ${roots[0]})` : `${storePath} (not deleted: ${reason || 'Nix refused'})`);
+      }
+    }
+    if (kept.length > 0) throw new Error(`cannot make the Devbox environment cold: ${kept.join('; ')}; EnvBench does not force it`);
+    fs.rmSync(this.config.goCache, { recursive: true, force: true });
+    fs.mkdirSync(this.config.goCache, { recursive: true });
+  }
+
+  private async profileClosure(): Promise<{ path: string; bytes: number | null; paths: number | null } | null> {
+    const target = this.profileTarget();
+    if (!target) return null;
+    const info = await this.nix(['path-info', '-S', '-r', '--json', target]);
+    if (info.code !== 0) return { path: target, bytes: null, paths: null };
+    try {
+      const { closureBytes, paths } = pathInfoClosure(info.stdout, target);
+      return { path: target, bytes: closureBytes, paths };
+    } catch {
+      return { path: target, bytes: null, paths: null };
+    }
+  }
+
+  async footprint(): Promise<Footprint> {
+    const items: FootprintItem[] = [{ label: 'Devbox state (.devbox/)', path: this.stateDir, bytes: await directorySize(this.stateDir) }];
+    const closure = await this.profileClosure();
+    if (closure?.bytes != null) items.push({ label: 'Devbox profile closure (Nix store)', path: closure.path, bytes: closure.bytes });
+    items.push({ label: 'Go build cache (EnvBench-owned)', path: this.config.goCache, bytes: await directorySize(this.config.goCache) });
+    return { totalBytes: items.reduce((sum, item) => sum + item.bytes, 0), items };
+  }
+
+  async facts(): Promise<Record<string, FactValue>> {
+    const text = fs.readFileSync(this.config.configFile, 'utf8');
+    const lockFile = path.join(this.config.configDir, 'devbox.lock');
+    let pins: { pinsEveryPackage: boolean; unpinned: string[] } | null = null;
+    if (fs.existsSync(lockFile)) pins = lockPins(fs.readFileSync(lockFile, 'utf8'), devboxPackages(text));
+    const closure = await this.profileClosure();
+    return {
+      entryMode: 'devbox run --config (one devbox run per command)',
+      definitionFile: this.config.configFile,
+      definitionSource: SOURCE_TEXT[this.config.source],
+      offlineFlake: this.config.offlineFlakeDir ? path.join(this.config.offlineFlakeDir, 'flake.nix') : null,
+      devboxVersion: this.config.devboxVersion,
+      nixVersion: this.config.nixVersion,
+      lockfile: pins ? lockFile : null,
+      lockPinsEveryPackage: pins?.pinsEveryPackage ?? null,
+      lockUnpinnedPackages: pins && pins.unpinned.length > 0 ? pins.unpinned.join(', ') : null,
+      closureBytes: closure?.bytes ?? null,
+      closureStorePaths: closure?.paths ?? null,
+      configLines: configLines(text),
+      privileges: 'none',
+    };
+  }
+
+  async dispose(): Promise<void> {
+    // Devbox's profile stays, so the next run starts warm; `startup-cold` removes it on purpose.
+  }
+}
