@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nixSystem } from '../src/core/nix/offline-flake';
@@ -161,6 +162,37 @@ describe.skipIf(!haveNix)('nix runtime, offline, with the real Nix', () => {
     expect(builder()).toBe(false);
     expect(stdout).toMatch(/nix vet cancelled: cancelled by the user while nix was being prepared/);
     expect(stdout).toMatch(/native vet cancelled/);
+  }, 5 * 60_000);
+
+  it('a store path another GC root keeps alive fails the cold sample with that root, and the run goes on', async () => {
+    dataDir = tempDataDir();
+    const module = writeGoModule(path.join(dataDir, 'module'));
+    const workspace = await inspectWorkspace(module);
+    const session = (await new NixRuntime(RESOURCES).prepare({ workspace, dataDir, resourcesDir: RESOURCES, offline: true, runId: 't', scratchPath: null })) as unknown as {
+      facts(): Promise<unknown>;
+      storePaths(): Promise<string[]>;
+    };
+    await session.facts(); // realises the shell
+    const [shell] = await session.storePaths();
+    // Someone else's root (outside EnvBench's data directory) on the shell EnvBench realised.
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'envbench-foreign-root-'));
+    const root = path.join(outside, 'keep');
+    try {
+      expect(spawnSync('nix-store', ['--add-root', root, '--indirect', '--realise', shell!], { encoding: 'utf8' }).status).toBe(0);
+      const jsonFile = path.join(dataDir, 'run.json');
+      const result = envbench(['run', '--offline', '--workspace', module, '--runtimes', 'nix,native', '--scenarios', 'startup-cold', '--runs', '1', '--warmup', '0', '--json', jsonFile], dataDir);
+      expect(result.status).toBe(1);
+      const run = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as RunJson;
+      const nix = run.results.find((r) => r.runtime === 'nix')!;
+      expect(nix.status).toBe('failed');
+      expect(nix.reason).toContain(`cannot make the Nix store cold: ${shell} (kept alive by the GC root ${root}`);
+      expect(nix.reason).toMatch(/EnvBench does not force it/);
+      expect(run.results.find((r) => r.runtime === 'native')).toMatchObject({ status: 'completed' });
+      // Nothing forced: the path is still there.
+      expect(spawnSync('nix-store', ['--check-validity', shell!]).status).toBe(0);
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
   }, 5 * 60_000);
 });
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ResultJson, RunJson, RuntimeHealth } from '../src/shared/run';
 import { envbench, tempDataDir, writeGoModule } from './support/envbench-cli';
 import { haveDockerEngine } from './support/docker';
@@ -33,8 +33,11 @@ function offlineReadiness(workspace: string, dataDir: string): { run: RunJson; s
 }
 
 describe.skipIf(!haveDocker || !haveNix || !haveUnshare)('offline readiness, measured with the network really cut', () => {
+  // Nix GC roots go with the data directory, so later cold starts stay possible.
+  let dataDir = '';
+  afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
   it('a stdlib-only module builds everywhere without a network: ready, once per runtime, with how the network was cut', () => {
-    const dataDir = tempDataDir();
+    dataDir = tempDataDir();
     const { run, stdout, results } = offlineReadiness(writeGoModule(path.join(dataDir, 'module')), dataDir);
     expect(run.status).toBe('completed');
     for (const runtime of RUNTIMES.split(',')) {
@@ -63,7 +66,7 @@ describe.skipIf(!haveDocker || !haveNix || !haveUnshare)('offline readiness, mea
   }, 30 * 60_000);
 
   it('a module whose dependency is in no cache is not ready, and the verdict quotes the host that could not be reached', () => {
-    const dataDir = tempDataDir();
+    dataDir = tempDataDir();
     const { run, stdout, results } = offlineReadiness(writeModuleNeedingNetwork(path.join(dataDir, 'needs-network')), dataDir);
     // Not ready is an answer, not a failure of the run.
     expect(run.status).toBe('completed');
