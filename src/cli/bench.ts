@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: measures EnvBench's own harness against hyperfine on this machine, in one
- * interleaved run (a block of hyperfine runs, then a block of EnvBench samples, repeated), and
- * prints the figures. A benchmark, not a test: it prints and exits 0 unless it cannot run.
+ * interleaved run (a block of hyperfine runs, then a block of EnvBench samples, repeated), the
+ * cost of entering each environment, and an A/A check of the verdicts (native against itself),
+ * and prints the figures. A benchmark, not a test: it prints and exits 0 unless it cannot run.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,7 +12,9 @@ import { z } from 'zod';
 import { median } from 'simple-statistics';
 import type { RuntimeSession } from '../core/runtimes/runtime';
 import { createDockerClient } from '../core/docker/docker-client';
+import { measureAaCheck } from './bench-aa-check';
 import { cliCore } from './cli-core';
+import { formatAaCheck, type AaCheckReport } from './format/aa-check-report';
 import { textTable } from './format/text-table';
 
 interface BenchCase {
@@ -123,6 +126,7 @@ async function main(): Promise<void> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'envbench-bench-'));
   const session = await native.prepare({ workspace, dataDir: scratch, resourcesDir: '', offline: true, runId: 'bench', scratchPath: null });
   const rows: string[][] = [];
+  let aa: AaCheckReport;
   try {
     for (const benchCase of CASES) {
       const hyperfine: number[] = [];
@@ -136,6 +140,7 @@ async function main(): Promise<void> {
       const e = median(envbench);
       rows.push([benchCase.label, String(envbench.length), `${h.toFixed(3)} ms`, `${e.toFixed(3)} ms`, `${(e - h >= 0 ? '+' : '')}${(e - h).toFixed(3)} ms`, benchCase.target, benchCase.meets(e, h) ? 'met' : 'MISSED']);
     }
+    aa = await measureAaCheck(session, scratch);
   } finally {
     await session.dispose();
   }
@@ -152,6 +157,7 @@ async function main(): Promise<void> {
   process.stdout.write(textTable(['COMMAND', 'N EACH', 'HYPERFINE MEDIAN', 'ENVBENCH MEDIAN', 'DIFFERENCE', 'TARGET', 'RESULT'], rows) + '\n');
   process.stdout.write('\nFixed cost of entering each environment (wall = as the user waits; inner = measured inside)\n\n');
   process.stdout.write(textTable(['ENTRY', 'N', 'WALL MEDIAN', 'INNER MEDIAN', 'ENTRY COST'], entryRows) + '\n');
+  process.stdout.write('\n' + formatAaCheck(aa) + '\n');
 }
 
 void main();

@@ -6,7 +6,7 @@ import { SCENARIOS } from '../core/scenarios/catalog';
 import { cliCore, ENVBENCH_BUILD } from './cli-core';
 import { cleanCommand } from './commands/clean';
 import { doctorCommand } from './commands/doctor';
-import { historyCommand, showCommand } from './commands/history';
+import { historyCommand, SHOW_FORMATS, showCommand, type ShowFormat } from './commands/history';
 import { runCommand } from './commands/run';
 
 /** Exit codes: 0 success, 1 a measurement failed, 2 bad input, 130 cancelled. */
@@ -44,6 +44,7 @@ function program(): Command {
     )
     .option('--timeout <seconds>', 'per-sample limit; the whole process tree is killed past it', String(DEFAULT_SAMPLE_TIMEOUT_MS / 1000))
     .option('--json <file>', 'also write the run JSON to this file')
+    .option('--bench <file>', 'also write the samples in Go benchmark format (for benchstat) to this file')
     .addOption(dbOption())
     .action(async (options: Parameters<typeof runCommand>[1] & { db?: string }) => {
       const core = cliCore({ db: options.db });
@@ -72,9 +73,14 @@ function program(): Command {
     .command('show')
     .description('show one run')
     .argument('<run-id>', 'as listed by `envbench history`')
-    .option('--json', 'print the run JSON')
+    .option('--json', 'print the run JSON (same as --format json)')
+    .addOption(
+      new Option('--format <format>', 'table (default), json, or bench: Go benchmark format for benchstat')
+        .choices(SHOW_FORMATS)
+        .conflicts('json'),
+    )
     .addOption(dbOption())
-    .action((runId: string, options: { json?: boolean; db?: string }) => {
+    .action((runId: string, options: { json?: boolean; format?: ShowFormat; db?: string }) => {
       const core = cliCore({ db: options.db });
       try {
         process.exitCode = showCommand(core, runId, options);

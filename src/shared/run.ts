@@ -73,12 +73,12 @@ export interface SampleStats {
   warnings: string[];
 }
 
-/** A finding measured once per runtime (offline readiness), not a statistic over samples. */
+/** A finding measured once per runtime (offline readiness, reproducible builds), not a statistic over samples. */
 export interface VerdictJson {
-  value: 'ready' | 'not-ready';
-  /** When not ready: the first error line the environment printed (the host it could not resolve, ...). */
+  value: 'ready' | 'not-ready' | 'reproducible' | 'not-reproducible';
+  /** When negative: what went wrong (the first error line, the package whose builds differ, ...). */
   detail: string | null;
-  /** How it was measured: how the network was cut. */
+  /** How it was measured (how the network was cut, how the builds were compared). */
   method: string;
 }
 
@@ -99,7 +99,15 @@ export interface ComparisonJson {
   baseline: RuntimeId;
   /** median(runtime) / median(baseline) */
   ratio: number;
+  /** Two-sided Mann–Whitney U p-value of this comparison alone, as benchstat prints it. */
   pValue: number;
+  /**
+   * pValue corrected for multiple comparisons over the family: every comparison of the same
+   * scenario (each runtime against the same baseline). Equals pValue when the family has one.
+   */
+  pValueAdjusted: number;
+  correction: 'holm';
+  /** Decided on pValueAdjusted (<= 0.05) and at least 6 samples on each side. */
   significant: boolean;
   /** Set when the sample sizes are too small for a verdict. */
   warning?: string;
@@ -139,6 +147,59 @@ export interface RunOptionsJson {
   timeoutMs: number;
 }
 
+/** One setting across environments; `differs` lists the runtimes whose value drifts from native's. */
+export interface ConsistencyRow {
+  key: string;
+  values: Partial<Record<RuntimeId, string>>;
+  differs: RuntimeId[];
+  /** Each difference in a sentence ("go.mod asks for 1.22, docker has go1.21.5"). */
+  explanations: string[];
+}
+
+/** A main package's reproducible build in one environment, compared with native's. */
+export interface CrossBuildJson {
+  runtime: RuntimeId;
+  package: string;
+  sha256: string;
+  /** Null for native itself, or when native was not built. */
+  identicalToNative: boolean | null;
+  why: string | null;
+}
+
+export interface ConsistencyJson {
+  rows: ConsistencyRow[];
+  builds: CrossBuildJson[];
+}
+
+/** One fact that went into a score, with the points (0..1, or a ratio) it earned and why. */
+export interface ScoreInput {
+  name: string;
+  value: FactValue;
+  unit: string;
+  points: number;
+  rule: string;
+}
+
+export interface DimensionScore {
+  /** 0-100. */
+  score: number;
+  method: string;
+  inputs: ScoreInput[];
+}
+
+export interface RuntimeScores {
+  startup?: DimensionScore;
+  performance?: DimensionScore;
+  maintenance?: DimensionScore;
+  /** Weighted mean of the dimensions this runtime has, 0-100. */
+  overall: number;
+}
+
+export interface ScoringJson {
+  weights: { startup: number; performance: number; maintenance: number };
+  scores: Partial<Record<RuntimeId, RuntimeScores>>;
+}
+
 export interface RunJson {
   id: string;
   status: RunStatus;
@@ -151,6 +212,10 @@ export interface RunJson {
   results: ResultJson[];
   comparisons: ComparisonJson[];
   maintenance: RuntimeFacts[];
+  /** From the consistency and reproducible-build checks, when the run had them. */
+  consistency?: ConsistencyJson;
+  /** The ranking: scores per runtime and dimension with the inputs and weights they came from. */
+  scoring?: ScoringJson;
 }
 
 export interface RunSummary {

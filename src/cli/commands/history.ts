@@ -1,5 +1,7 @@
 import type { Core } from '../../core/create-core';
+import { runToBenchfmt } from '../../core/export/benchfmt';
 import { UserError } from '../../core/user-error';
+import type { RunJson } from '../../shared/run';
 import { formatRunSummary } from '../format/run-summary';
 import { textTable } from '../format/text-table';
 
@@ -18,11 +20,23 @@ export function historyCommand(core: Core, options: { json?: boolean }): number 
   return 0;
 }
 
-export function showCommand(core: Core, runId: string, options: { json?: boolean }): number {
+/** What `envbench show` can print: the summary table, the run JSON, or Go benchmark format for benchstat. */
+export const SHOW_FORMATS = ['table', 'json', 'bench'] as const;
+export type ShowFormat = (typeof SHOW_FORMATS)[number];
+
+const FORMATTERS: Record<ShowFormat, (run: RunJson) => string> = {
+  table: formatRunSummary,
+  json: (run) => JSON.stringify(run, null, 2),
+  bench: (run) => runToBenchfmt(run).trimEnd(),
+};
+
+export function showCommand(core: Core, runId: string, options: { json?: boolean; format?: ShowFormat }): number {
   const run = core.getRun(runId);
   if (!run) {
     throw new UserError(`No run "${runId}"`, `it is not in ${core.dbFile}`, 'List the runs with `envbench history` and pass one of their IDs');
   }
-  process.stdout.write((options.json ? JSON.stringify(run, null, 2) : formatRunSummary(run)) + '\n');
+  // --json predates --format and stays as its shorthand.
+  const format = options.format ?? (options.json ? 'json' : 'table');
+  process.stdout.write(FORMATTERS[format](run) + '\n');
   return 0;
 }

@@ -4,6 +4,7 @@ import type { Core } from '../../core/create-core';
 import type { NixEntry } from '../../shared/run';
 import { parseRuntimeIds } from '../../core/runtimes/registry';
 import { parseScenarioIds } from '../../core/scenarios/catalog';
+import { runToBenchfmt } from '../../core/export/benchfmt';
 import { UserError } from '../../core/user-error';
 import { writeFileAtomic } from '../../core/write-file-atomic';
 import { formatProgress, ProgressLine } from '../format/progress-line';
@@ -18,6 +19,7 @@ export interface RunCommandOptions {
   offline?: boolean;
   nixEntry?: NixEntry;
   json?: string;
+  bench?: string;
   timeout: string;
 }
 
@@ -28,7 +30,7 @@ function parseWhole(name: string, text: string): number {
   return Number(text);
 }
 
-/** Fails before measuring anything if the JSON output could not be written afterwards. */
+/** Fails before measuring anything if an output file (--json, --bench) could not be written afterwards. */
 function checkOutputPath(file: string): string {
   const resolved = path.resolve(file);
   const dir = path.dirname(resolved);
@@ -46,6 +48,10 @@ function checkOutputPath(file: string): string {
 
 export async function runCommand(core: Core, options: RunCommandOptions): Promise<number> {
   const jsonFile = options.json ? checkOutputPath(options.json) : null;
+  const benchFile = options.bench ? checkOutputPath(options.bench) : null;
+  if (jsonFile && jsonFile === benchFile) {
+    throw new UserError(`--json and --bench both name ${jsonFile}`, 'one would overwrite the other', 'Give them different files, for example run.json and run.bench');
+  }
   const timeoutSeconds = Number(options.timeout);
   if (!(timeoutSeconds > 0)) throw new UserError(`Invalid --timeout "${options.timeout}"`, 'it must be a positive number of seconds', 'Pass for example --timeout 600');
 
@@ -88,7 +94,9 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
     progress.clear();
     process.stdout.write(formatRunSummary(run) + '\n');
     if (jsonFile) writeFileAtomic(jsonFile, JSON.stringify(run, null, 2) + '\n');
-    process.stdout.write(`\nSaved as run ${run.id} in ${core.dbFile}${jsonFile ? ` and ${jsonFile}` : ''}.\n`);
+    if (benchFile) writeFileAtomic(benchFile, runToBenchfmt(run));
+    const files = [core.dbFile, jsonFile, benchFile].filter((f) => f !== null);
+    process.stdout.write(`\nSaved as run ${run.id} in ${[files.slice(0, -1).join(', '), files.at(-1)].filter(Boolean).join(' and ')}.\n`);
     if (run.status === 'completed') return 0;
     const failed = run.results.filter((r) => r.status !== 'completed');
     process.stderr.write(

@@ -1,5 +1,7 @@
 import { median as sampleMedian } from 'simple-statistics';
 import type { ResultJson, RunJson } from '../../shared/run';
+import { findScenario } from '../../core/scenarios/catalog';
+import { formatChecks } from './check-tables';
 import { textTable } from './text-table';
 import { formatBytes, formatMs } from './units';
 
@@ -17,8 +19,23 @@ function resourceMedians(result: ResultJson): { cpu: number; rss: number; read: 
   };
 }
 
+/**
+ * One line telling the reader that the "vs native" verdicts account for testing several
+ * runtimes at once; null when no scenario compared more than one runtime (nothing to correct).
+ */
+export function correctionNote(run: RunJson): string | null {
+  const familySizes = new Map<string, number>();
+  for (const c of run.comparisons) familySizes.set(c.scenario, (familySizes.get(c.scenario) ?? 0) + 1);
+  const sizes = [...familySizes.values()];
+  const largest = Math.max(0, ...sizes);
+  if (largest < 2) return null;
+  const smallest = Math.min(...sizes);
+  const count = smallest === largest ? String(largest) : `${smallest} to ${largest}`;
+  return `p-values Holm-corrected across ${count} comparisons per scenario`;
+}
+
 function isCheck(result: ResultJson): boolean {
-  return result.verdict !== undefined || result.scenario === 'offline-readiness';
+  return findScenario(result.scenario)?.kind === 'check';
 }
 
 /** The table printed at the end of `envbench run` and by `envbench show`. */
@@ -49,29 +66,14 @@ export function formatRunSummary(run: RunJson): string {
     rows,
     new Set([3, 4, 6, 7, 8, 9, 10]),
   );
-  const notes: string[] = [];
+  const correction = correctionNote(run);
+  const notes: string[] = correction ? [correction] : [];
   for (const result of run.results) {
     if (result.reason) notes.push(`${result.runtime} ${result.scenario} ${result.status}: ${result.reason}`);
     for (const warning of result.stats?.warnings ?? []) notes.push(`${result.runtime} ${result.scenario}: ${warning}`);
   }
   for (const c of run.comparisons) if (c.warning) notes.push(`${c.runtime} vs ${c.baseline} ${c.scenario}: ${c.warning}`);
-  const checks = run.results.filter(isCheck);
-  const checkTable = checks.length
-    ? [
-        '',
-        'Offline readiness (`go build ./...` in the warm environment with the network cut):',
-        textTable(
-          ['RUNTIME', 'VERDICT', 'BUILD', 'FIRST ERROR LINE / HOW THE NETWORK WAS CUT'],
-          checks.map((r) => [
-            r.runtime,
-            r.verdict ? (r.verdict.value === 'ready' ? 'ready' : 'not ready') : r.status,
-            r.samples[0] ? formatMs(r.samples[0].wallMs) : '-',
-            r.verdict ? (r.verdict.detail ?? r.verdict.method) : (r.reason ?? ''),
-          ]),
-          new Set([2]),
-        ),
-      ]
-    : [];
+  const checkTable = formatChecks(run);
   const header = `Run ${run.id} · ${run.status} · ${run.workspace.module} (${run.workspace.path}) · ${run.options.runs} runs, ${run.options.warmup} warmup${run.options.offline ? ', offline' : ''}`;
   return [header, ...(rows.length ? ['', table] : []), ...checkTable, ...(notes.length ? ['', ...notes.map((n) => `- ${n}`)] : [])].join('\n');
 }

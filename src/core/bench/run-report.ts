@@ -1,6 +1,8 @@
-import type { ComparisonJson, ResultJson, RunJson } from '../../shared/run';
+import type { ComparisonJson, ConsistencyJson, ResultJson, RunJson } from '../../shared/run';
 import type { StoredRun } from '../history/run-store';
-import { compareToBaseline, summarize } from '../stats';
+import { findScenario } from '../scenarios/catalog';
+import { buildConsistency } from './environment-report';
+import { compareFamilyToBaseline, summarize } from '../stats';
 
 export const BASELINE_RUNTIME = 'native' as const;
 
@@ -11,8 +13,8 @@ export const BASELINE_RUNTIME = 'native' as const;
 export function buildRunJson(run: StoredRun): RunJson {
   const results: ResultJson[] = run.results.map((result) => {
     const measured = result.samples.filter((s) => !s.warmup);
-    // A verdict's one measurement is shown as it is, not summarised.
-    const stats = measured.length > 0 && !result.verdict ? summarize(measured.map((s) => s.wallMs)) : null;
+    // A check's one measurement is shown as it is, not summarised.
+    const stats = measured.length > 0 && findScenario(result.scenario)?.kind !== 'check' ? summarize(measured.map((s) => s.wallMs)) : null;
     const outliers = new Set(stats?.outliers ?? []);
     let measuredIndex = 0;
     const samples = result.samples.map((sample) => ({
@@ -30,25 +32,6 @@ export function buildRunJson(run: StoredRun): RunJson {
     };
   });
 
-  const comparisons: ComparisonJson[] = [];
-  for (const result of results) {
-    // A verdict is a finding, not a time to compare.
-    if (result.runtime === BASELINE_RUNTIME || result.status !== 'completed' || result.verdict) continue;
-    const baseline = results.find((r) => r.runtime === BASELINE_RUNTIME && r.scenario === result.scenario && r.status === 'completed');
-    if (!baseline) continue;
-    const walls = (r: ResultJson): number[] => r.samples.filter((s) => !s.warmup).map((s) => s.wallMs);
-    const comparison = compareToBaseline(walls(result), walls(baseline));
-    comparisons.push({
-      scenario: result.scenario,
-      runtime: result.runtime,
-      baseline: BASELINE_RUNTIME,
-      ratio: comparison.ratio,
-      pValue: comparison.pValue,
-      significant: comparison.significant,
-      ...(comparison.warning ? { warning: comparison.warning } : {}),
-    });
-  }
-
   return {
     id: run.id,
     status: run.status,
@@ -59,7 +42,47 @@ export function buildRunJson(run: StoredRun): RunJson {
     machine: run.machine,
     options: run.options,
     results,
-    comparisons,
+    comparisons: compareWithBaseline(results),
     maintenance: run.maintenance,
+    ...withConsistency(run),
   };
+}
+
+/**
+ * Every completed runtime against native, scenario by scenario. The comparisons of one
+ * scenario are one family: their p-values are Holm-corrected together (see compareFamilyToBaseline).
+ */
+function compareWithBaseline(results: ResultJson[]): ComparisonJson[] {
+  const walls = (r: ResultJson): number[] => r.samples.filter((s) => !s.warmup).map((s) => s.wallMs);
+  // Only figures with statistics compare: a check's verdict or facts are findings, not times.
+  const candidates = results.filter((r) => r.runtime !== BASELINE_RUNTIME && r.status === 'completed' && r.stats !== null);
+  const byResult = new Map<ResultJson, ComparisonJson>();
+  for (const scenario of new Set(candidates.map((r) => r.scenario))) {
+    const baseline = results.find((r) => r.runtime === BASELINE_RUNTIME && r.scenario === scenario && r.status === 'completed' && r.stats !== null);
+    if (!baseline) continue;
+    const family = candidates.filter((r) => r.scenario === scenario);
+    compareFamilyToBaseline(family.map(walls), walls(baseline)).forEach((comparison, i) => {
+      const result = family[i] as ResultJson;
+      byResult.set(result, {
+        scenario,
+        runtime: result.runtime,
+        baseline: BASELINE_RUNTIME,
+        ratio: comparison.ratio,
+        pValue: comparison.pValue,
+        pValueAdjusted: comparison.pValueAdjusted,
+        correction: comparison.correction,
+        significant: comparison.significant,
+        ...(comparison.warning ? { warning: comparison.warning } : {}),
+      });
+    });
+  }
+  // In the order of the results, as before the correction existed.
+  return candidates.flatMap((r) => byResult.get(r) ?? []);
+}
+
+/** The consistency matrix and cross-environment builds, when the run had those checks. */
+function withConsistency(run: StoredRun): { consistency?: ConsistencyJson } {
+  const runtimes = [...new Set(run.results.map((r) => r.runtime))];
+  const consistency = buildConsistency(run.maintenance, run.workspace.goVersion, runtimes);
+  return consistency ? { consistency } : {};
 }

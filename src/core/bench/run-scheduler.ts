@@ -3,9 +3,10 @@ import type { MachineFingerprint, NixEntry, RunProgress, RuntimeHealth, RuntimeI
 import { scratchDir } from '../data-paths';
 import type { NewSample, RunStore } from '../history/run-store';
 import { newRunId, resultKey } from '../history/run-store';
-import { namespaceFailure } from '../runtimes/no-network';
-import type { ExecOptions, ExecOutcome, Runtime, RuntimeSession } from '../runtimes/runtime';
+import { sampleFailure } from '../measure/command-failure';
+import type { ExecOutcome, Runtime, RuntimeSession } from '../runtimes/runtime';
 import type { CheckScenario, Scenario } from '../scenarios/catalog';
+import type { CheckContext } from '../scenarios/check';
 import { describeError } from '../user-error';
 import { createScratchCopy, editSourceFile, pickEditTarget } from './scratch-workspace';
 
@@ -47,28 +48,6 @@ interface ActiveResult {
   resultId: number;
   seq: number;
   failed: boolean;
-}
-
-function lastLines(text: string, count: number): string {
-  return text
-    .split('\n')
-    .map((l) => l.trimEnd())
-    .filter(Boolean)
-    .slice(-count)
-    .join(' | ');
-}
-
-/** Why a sample does not count, or null when it does. */
-export function sampleFailure(command: readonly string[], outcome: ExecOutcome, timeoutMs: number): string | null {
-  const shown = command.join(' ');
-  if (outcome.cancelled) return 'cancelled';
-  if (outcome.timedOut) return `\`${shown}\` timed out after ${Math.round(timeoutMs / 1000)} s and was killed with its process tree`;
-  if (outcome.report?.execError) return `\`${shown}\` could not start: ${outcome.report.execError}`;
-  if (!outcome.report) return `\`${shown}\` ended without a measurement (exit ${outcome.exitCode}): ${lastLines(outcome.stderr, 5) || 'no output'}`;
-  if (outcome.exitCode !== 0) {
-    return `\`${shown}\` exited with ${outcome.exitCode}: ${lastLines(outcome.stderr + '\n' + outcome.stdout, 6) || 'no output'}`;
-  }
-  return null;
 }
 
 /**
@@ -192,7 +171,7 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
             continue;
           }
           const stepStart = performance.now();
-          const failure = await measureOne(entry, scenario, cwd, editTarget, round, warmup, request, deps.store, hooks);
+          const failure = await measureOne(entry, scenario, cwd, editTarget, round, warmup, runId, request, deps.store, hooks);
           const duration = performance.now() - stepStart;
           if (failure === 'cancelled') break;
           if (failure) {
@@ -262,40 +241,18 @@ function toSample(outcome: ExecOutcome, warmup: boolean, overrides: Partial<NewS
   };
 }
 
-/**
- * The line of a failed command's output that says what went wrong: the first that is not progress
- * (`go: downloading ...`) or a warning. For a module fetch it names the host that could not be reached.
- */
-export function firstErrorLine(output: string): string | null {
-  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
-  const telling = lines.find((l) => !/^(go: (downloading|finding|extracting) |warning:|#\s)/i.test(l));
-  return telling ?? lines[0] ?? null;
-}
-
-/**
- * Offline readiness: the command once, in the warm environment with the network cut. Not entering
- * the environment at all (Nix fetching an input, ...) is an answer too: not ready, with its error.
- */
+/** A check, once: stores its sample, verdict and facts; returns why it failed, 'cancelled', or null. */
 async function measureCheck(
   entry: ActiveResult,
   scenario: CheckScenario,
-  cwd: string,
-  execOptions: ExecOptions,
-  request: RunRequest,
+  context: Omit<CheckContext, 'session'>,
   store: RunStore,
 ): Promise<string | null> {
-  const outcome = await entry.session.execWithoutNetwork({ argv: scenario.argv, cwd, env: scenario.env }, execOptions);
-  if (outcome.cancelled) return 'cancelled';
-  const refused = namespaceFailure(outcome.stderr);
-  if (refused) return refused;
-  if (outcome.timedOut || outcome.report?.execError) return sampleFailure(scenario.argv, outcome, request.timeoutMs);
-  if (outcome.report) store.addSample(entry.resultId, entry.seq++, toSample(outcome, false));
-  const ready = outcome.report !== null && outcome.exitCode === 0;
-  store.setVerdict(entry.resultId, {
-    value: ready ? 'ready' : 'not-ready',
-    detail: ready ? null : (firstErrorLine(outcome.stderr + '\n' + outcome.stdout) ?? `exited with ${outcome.exitCode} and printed nothing`),
-    method: outcome.isolation,
-  });
+  const outcome = await scenario.check({ ...context, session: entry.session });
+  if (outcome.failure) return outcome.failure;
+  if (outcome.sample?.report) store.addSample(entry.resultId, entry.seq++, toSample(outcome.sample, false));
+  if (outcome.verdict) store.setVerdict(entry.resultId, outcome.verdict);
+  if (outcome.facts) store.setFacts(context.runId, entry.runtime, Object.fromEntries(Object.entries(outcome.facts).map(([k, v]) => [`${scenario.id}.${k}`, v])));
   return null;
 }
 
@@ -307,6 +264,7 @@ async function measureOne(
   editTarget: string | null,
   round: number,
   warmup: boolean,
+  runId: string,
   request: RunRequest,
   store: RunStore,
   hooks: RunHooks,
@@ -317,7 +275,7 @@ async function measureOne(
     onOutput: (stream: 'stdout' | 'stderr', text: string) => hooks.onOutput?.(entry.runtime, stream, text),
   };
   try {
-    if (scenario.kind === 'check') return await measureCheck(entry, scenario, cwd, execOptions, request, store);
+    if (scenario.kind === 'check') return await measureCheck(entry, scenario, { workspace: request.workspace, cwd, runId, timeoutMs: request.timeoutMs, execOptions }, store);
     if (scenario.kind === 'startup') {
       const firstRun = firstRunCommand(request.workspace);
       const startup = await entry.session.startup(scenario.temperature, { ...execOptions, firstRun });

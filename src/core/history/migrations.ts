@@ -119,10 +119,10 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
-    description: 'verdicts of check scenarios (offline readiness)',
+    description: 'verdicts of check scenarios (offline readiness, reproducible builds)',
     up(db) {
       db.exec(`
-        ALTER TABLE results ADD COLUMN verdict TEXT CHECK (verdict IN ('ready', 'not-ready'));
+        ALTER TABLE results ADD COLUMN verdict TEXT;
         ALTER TABLE results ADD COLUMN verdict_detail TEXT;
         ALTER TABLE results ADD COLUMN verdict_method TEXT;
       `);

@@ -1,5 +1,9 @@
 import type { Dimension } from '../../shared/run';
 import { UserError } from '../user-error';
+import type { CheckFn } from './check';
+import { consistency } from './consistency';
+import { offlineReadiness } from './offline-readiness';
+import { reproducibleBuild } from './reproducible-build';
 
 /**
  * Scenarios are data: what to run, what to do before each sample, and what the figure means.
@@ -36,17 +40,12 @@ export interface CommandScenario extends ScenarioBase {
 }
 
 /**
- * A finding measured once per runtime rather than a figure sampled many times: the command runs
- * in the warm environment with the network really cut, and its exit decides the verdict.
+ * A question answered once per runtime rather than a figure sampled many times (offline
+ * readiness, consistency, reproducible builds): each check is a function in its own file here.
  */
 export interface CheckScenario extends ScenarioBase {
   kind: 'check';
-  argv: readonly string[];
-  /**
-   * Settings for the check. Empty values reset what EnvBench's own --offline mode sets
-   * (GOPROXY=off, GOTOOLCHAIN=local), so the environment's own settings decide what it reaches for.
-   */
-  env: Readonly<Record<string, string>>;
+  check: CheckFn;
 }
 
 export type Scenario = StartupScenario | CommandScenario | CheckScenario;
@@ -121,8 +120,23 @@ export const SCENARIOS: readonly Scenario[] = [
     dimension: 'maintenance',
     title: 'Offline readiness',
     counts: 'whether `go build ./...` succeeds in the warm environment with the network cut (once per runtime; ready / not ready with the first error line)',
-    argv: ['go', 'build', '-o', '/dev/null', './...'],
-    env: { GOPROXY: '', GOTOOLCHAIN: '' },
+    check: offlineReadiness,
+  },
+  {
+    id: 'consistency',
+    kind: 'check',
+    dimension: 'maintenance',
+    title: 'Environment consistency',
+    counts: '`go version`, the `go env` settings that shape builds, the C compiler, gopls and Delve in each environment, side by side with native',
+    check: consistency,
+  },
+  {
+    id: 'reproducible-build',
+    kind: 'check',
+    dimension: 'maintenance',
+    title: 'Reproducible build',
+    counts: 'SHA-256 of each main package built with -trimpath twice in each environment: stable across rebuilds, and identical to native or not (and why)',
+    check: reproducibleBuild,
   },
 ];
 

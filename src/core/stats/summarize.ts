@@ -59,6 +59,11 @@ export function summarize(values: number[]): SampleStats {
   };
 }
 
+/** EnvBench's own minimum on top of benchstat's rule (see compareToBaseline): 6 values on each side. */
+export function hasEnoughSamplesForVerdict(candidateN: number, baselineN: number): boolean {
+  return candidateN >= MIN_SAMPLES_FOR_VERDICT && baselineN >= MIN_SAMPLES_FOR_VERDICT;
+}
+
 export interface BaselineComparison {
   /** median(candidate) / median(baseline). */
   ratio: number;
@@ -107,7 +112,7 @@ export function compareToBaseline(
 
   const nb = baseline.length;
   const nc = candidate.length;
-  const enoughSamples = nb >= MIN_SAMPLES_FOR_VERDICT && nc >= MIN_SAMPLES_FOR_VERDICT;
+  const enoughSamples = hasEnoughSamplesForVerdict(nc, nb);
   const rejects = test.pValue <= alpha;
 
   if (test.samplesEqual) {

@@ -1,0 +1,52 @@
+import { describe, it, expect } from 'vitest';
+import type { ComparisonJson, RunJson } from '../../shared/run';
+import { correctionNote, formatRunSummary } from './run-summary';
+
+const comparison = (scenario: string, runtime: ComparisonJson['runtime']): ComparisonJson => ({
+  scenario,
+  runtime,
+  baseline: 'native',
+  ratio: 1.5,
+  pValue: 0.03,
+  pValueAdjusted: 0.06,
+  correction: 'holm',
+  significant: false,
+});
+
+const run = (comparisons: ComparisonJson[]): RunJson => ({
+  id: 'r1',
+  status: 'completed',
+  startedAt: '2026-05-01T10:00:00.000Z',
+  finishedAt: null,
+  workspace: { path: '/m', module: 'example.com/m', goVersion: null },
+  machine: { cpuModel: 'c', cpuCount: 1, memoryBytes: 1, kernel: 'k', os: 'o', arch: 'x64', cgroupVersion: 'v2', dockerStorageDriver: null, tools: { go: null, docker: null, nix: null, devbox: null }, envbenchVersion: 't', envbenchCommit: null },
+  options: { runtimes: ['native'], scenarios: [], runs: 10, warmup: 1, offline: false, timeoutMs: 1 },
+  results: [],
+  comparisons,
+  maintenance: [],
+});
+
+describe('correctionNote', () => {
+  it.each([
+    { name: 'no comparisons', comparisons: [], note: null },
+    { name: 'one runtime per scenario: nothing corrected', comparisons: [comparison('vet', 'docker'), comparison('test', 'docker')], note: null },
+    {
+      name: 'three runtimes in every scenario',
+      comparisons: ['vet', 'test'].flatMap((s) => [comparison(s, 'docker'), comparison(s, 'dind'), comparison(s, 'nix')]),
+      note: 'p-values Holm-corrected across 3 comparisons per scenario',
+    },
+    {
+      name: 'families of different sizes',
+      comparisons: [comparison('vet', 'docker'), comparison('test', 'docker'), comparison('test', 'nix')],
+      note: 'p-values Holm-corrected across 1 to 2 comparisons per scenario',
+    },
+  ])('$name', ({ comparisons, note }) => {
+    expect(correctionNote(run(comparisons))).toBe(note);
+  });
+
+  it('is printed once in the summary when a correction applied', () => {
+    const text = formatRunSummary(run([comparison('vet', 'docker'), comparison('vet', 'nix')]));
+    expect(text.split('\n').filter((l) => l.includes('Holm-corrected'))).toEqual(['- p-values Holm-corrected across 2 comparisons per scenario']);
+    expect(formatRunSummary(run([comparison('vet', 'docker')]))).not.toContain('Holm');
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, it, expect } from 'vitest';
+import type { RuntimeId } from '../../shared/run';
+import type { StoredResult, StoredRun } from '../history/run-store';
+import { compareToBaseline, holmAdjust } from '../stats';
+import { buildRunJson } from './run-report';
+
+const BASE = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((x) => 100 + x * 1.01);
+const shifted = (by: number): number[] => BASE.map((x) => x + by);
+
+let nextId = 1;
+function stored(runtime: RuntimeId, scenario: string, walls: number[], extra: Partial<StoredResult> = {}): StoredResult {
+  const samples = walls.map((wallMs) => ({
+    wallMs,
+    innerWallMs: wallMs,
+    userMs: 1,
+    sysMs: 1,
+    maxRssKb: 1,
+    readBytes: 0,
+    writeBytes: 0,
+    blockReadBytes: 0,
+    blockWriteBytes: 0,
+    exitCode: 0,
+    warmup: false,
+  }));
+  return { id: nextId++, runtime, scenario, status: 'completed', reason: null, verdict: null, samples, ...extra };
+}
+
+function run(results: StoredResult[]): StoredRun {
+  return {
+    id: 'r1',
+    status: 'completed',
+    startedAt: '2026-05-01T10:00:00.000Z',
+    finishedAt: null,
+    error: null,
+    workspace: { path: '/m', module: 'example.com/m', goVersion: null },
+    machine: { cpuModel: 'c', cpuCount: 1, memoryBytes: 1, kernel: 'k', os: 'o', arch: 'x64', cgroupVersion: 'v2', dockerStorageDriver: null, tools: { go: null, docker: null, nix: null, devbox: null }, envbenchVersion: 't', envbenchCommit: null },
+    options: { runtimes: ['native', 'docker', 'nix'], scenarios: ['vet', 'test'], runs: 10, warmup: 0, offline: false, timeoutMs: 1 },
+    results,
+    maintenance: [],
+  };
+}
+
+describe('buildRunJson comparisons', () => {
+  it('Holm-corrects per scenario: the family is the runtimes compared with native in that scenario', () => {
+    const json = buildRunJson(
+      run([
+        stored('native', 'vet', BASE),
+        stored('docker', 'vet', shifted(4)),
+        stored('nix', 'vet', shifted(3)),
+        stored('native', 'test', BASE),
+        stored('docker', 'test', shifted(4)),
+        // Failed: not compared, so not in the family either.
+        stored('nix', 'test', shifted(3), { status: 'failed', reason: 'exit code 1' }),
+      ]),
+    );
+    expect(json.comparisons.map((c) => `${c.runtime}/${c.scenario}`)).toEqual(['docker/vet', 'nix/vet', 'docker/test']);
+    const raw = [compareToBaseline(shifted(4), BASE).pValue, compareToBaseline(shifted(3), BASE).pValue];
+    const [dockerVet, nixVet, dockerTest] = json.comparisons;
+    expect([dockerVet?.pValue, nixVet?.pValue]).toEqual(raw);
+    expect([dockerVet?.pValueAdjusted, nixVet?.pValueAdjusted]).toEqual(holmAdjust(raw));
+    expect(json.comparisons.every((c) => c.correction === 'holm' && c.baseline === 'native')).toBe(true);
+    // Same data, p = 0.029: significant alone in `test`, not in `vet` where nix joins the family.
+    expect(dockerTest).toMatchObject({ pValue: raw[0], pValueAdjusted: raw[0], significant: true });
+    expect(dockerVet?.significant).toBe(false);
+    expect(dockerVet?.warning).toMatch(/Holm-adjusted p=0\.058 over 2 comparisons is not/);
+  });
+
+  it('leaves out verdicts and scenarios without a completed native baseline', () => {
+    const json = buildRunJson(
+      run([
+        stored('native', 'vet', BASE, { status: 'failed', reason: 'x' }),
+        stored('docker', 'vet', shifted(4)),
+        stored('native', 'offline-readiness', [5]),
+        stored('docker', 'offline-readiness', [6], { verdict: { value: 'ready', detail: null, method: 'none' } }),
+      ]),
+    );
+    expect(json.comparisons).toEqual([]);
+  });
+});
