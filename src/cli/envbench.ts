@@ -45,6 +45,7 @@ function program(): Command {
     .option('--timeout <seconds>', 'per-sample limit; the whole process tree is killed past it', String(DEFAULT_SAMPLE_TIMEOUT_MS / 1000))
     .option('--json <file>', 'also write the run JSON to this file')
     .option('--bench <file>', 'also write the samples in Go benchmark format (for benchstat) to this file')
+    .option('--weights <list>', 'weights of the ranking, e.g. startup=1,performance=2,maintenance=1 (default: equal)')
     .addOption(dbOption())
     .action(async (options: Parameters<typeof runCommand>[1] & { db?: string }) => {
       const core = cliCore({ db: options.db });
@@ -74,13 +75,14 @@ function program(): Command {
     .description('show one run')
     .argument('<run-id>', 'as listed by `envbench history`')
     .option('--json', 'print the run JSON (same as --format json)')
+    .option('--weights <list>', 'weights of the ranking, e.g. startup=1,performance=2,maintenance=1 (default: equal)')
     .addOption(
       new Option('--format <format>', 'table (default), json, or bench: Go benchmark format for benchstat')
         .choices(SHOW_FORMATS)
         .conflicts('json'),
     )
     .addOption(dbOption())
-    .action((runId: string, options: { json?: boolean; format?: ShowFormat; db?: string }) => {
+    .action((runId: string, options: { json?: boolean; format?: ShowFormat; weights?: string; db?: string }) => {
       const core = cliCore({ db: options.db });
       try {
         process.exitCode = showCommand(core, runId, options);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { MeasuredVerdict, NixEntry, RunJson, RunProgress, RunSummary, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../shared/run';
 import { buildRunJson } from './bench/run-report';
+import type { ScoreWeights } from './bench/ranking';
 import type { RunHooks } from './bench/run-scheduler';
 import { DEFAULT_RUNS, DEFAULT_SAMPLE_TIMEOUT_MS, DEFAULT_WARMUP, executeRun } from './bench/run-scheduler';
 import { defaultDataDir, historyFile } from './data-paths';
@@ -38,6 +39,8 @@ export interface RunInput {
   offline?: boolean;
   /** nix only: `nix develop` on a flake or `nix-shell`; default: the workspace's own definition. */
   nixEntry?: NixEntry;
+  /** Weights of the ranking's dimensions (default equal). */
+  weights?: ScoreWeights;
   timeoutMs?: number;
 }
 
@@ -51,7 +54,8 @@ export interface Core {
   /** Validates everything before anything is written, then measures; resolves with the finished run. */
   run(input: RunInput, hooks?: RunHooks): Promise<RunJson>;
   listRuns(): RunSummary[];
-  getRun(id: string): RunJson | null;
+  /** The run JSON; scores use these weights (default: equal). */
+  getRun(id: string, weights?: ScoreWeights): RunJson | null;
   /** Removes containers left by EnvBench processes that died; returns what it removed. */
   reapOrphans(): Promise<string[]>;
   /** Removes every Docker object EnvBench made (by label), and nothing else. */
@@ -119,13 +123,13 @@ export function createCore(options: CoreOptions): Core {
         { workspace, runtimes: runtimeIds, scenarios, runs, warmup, offline: input.offline ?? false, nixEntry: input.nixEntry, timeoutMs },
         hooks,
       );
-      return core.getRun(runId)!;
+      return core.getRun(runId, input.weights)!;
     },
 
     listRuns: () => openStore().listRuns(),
-    getRun(id) {
+    getRun(id, weights) {
       const stored = openStore().getRun(id);
-      return stored ? buildRunJson(stored) : null;
+      return stored ? buildRunJson(stored, weights) : null;
     },
     reapOrphans: () => reapOrphanContainers(createDockerClient()),
     async cleanDocker() {

@@ -19,11 +19,12 @@ const created: string[] = [];
 
 /**
  * A fresh data directory per test, so history never leaks between tests or into the user's own.
- * Removed when the test file's process exits: a Nix GC root left inside one would keep store
- * paths alive and make another test's cold start impossible.
+ * It lives under the test run's own parent directory (tests/global-setup.ts), which teardown
+ * removes; also removed when the test process exits normally. A Nix GC root left inside one would
+ * keep store paths alive and make another test's cold start impossible.
  */
 export function tempDataDir(prefix = 'envbench-test-'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(process.env.ENVBENCH_TEST_TMP ?? os.tmpdir(), prefix));
   if (created.length === 0) process.once('exit', () => created.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
   created.push(dir);
   return dir;

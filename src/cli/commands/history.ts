@@ -1,6 +1,7 @@
 import type { Core } from '../../core/create-core';
 import { runToBenchfmt } from '../../core/export/benchfmt';
 import { UserError } from '../../core/user-error';
+import { weightsOption } from '../format/ranking-table';
 import type { RunJson } from '../../shared/run';
 import { formatRunSummary } from '../format/run-summary';
 import { textTable } from '../format/text-table';
@@ -30,8 +31,8 @@ const FORMATTERS: Record<ShowFormat, (run: RunJson) => string> = {
   bench: (run) => runToBenchfmt(run).trimEnd(),
 };
 
-export function showCommand(core: Core, runId: string, options: { json?: boolean; format?: ShowFormat }): number {
-  const run = core.getRun(runId);
+export function showCommand(core: Core, runId: string, options: { json?: boolean; format?: ShowFormat; weights?: string }): number {
+  const run = core.getRun(runId, options.weights ? weightsOption(options.weights) : undefined);
   if (!run) {
     throw new UserError(`No run "${runId}"`, `it is not in ${core.dbFile}`, 'List the runs with `envbench history` and pass one of their IDs');
   }

@@ -8,6 +8,7 @@ import { runToBenchfmt } from '../../core/export/benchfmt';
 import { UserError } from '../../core/user-error';
 import { writeFileAtomic } from '../../core/write-file-atomic';
 import { formatProgress, ProgressLine } from '../format/progress-line';
+import { weightsOption } from '../format/ranking-table';
 import { formatRunSummary } from '../format/run-summary';
 
 export interface RunCommandOptions {
@@ -18,6 +19,7 @@ export interface RunCommandOptions {
   warmup: string;
   offline?: boolean;
   nixEntry?: NixEntry;
+  weights?: string;
   json?: string;
   bench?: string;
   timeout: string;
@@ -81,6 +83,7 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
         warmup: parseWhole('warmup', options.warmup),
         offline: options.offline ?? false,
         nixEntry: options.nixEntry,
+        weights: options.weights ? weightsOption(options.weights) : undefined,
         timeoutMs: timeoutSeconds * 1000,
       },
       {

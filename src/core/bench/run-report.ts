@@ -2,6 +2,8 @@ import type { ComparisonJson, ConsistencyJson, ResultJson, RunJson } from '../..
 import type { StoredRun } from '../history/run-store';
 import { findScenario } from '../scenarios/catalog';
 import { buildConsistency } from './environment-report';
+import type { ScoreWeights } from './ranking';
+import { DEFAULT_WEIGHTS, scoreRun } from './ranking';
 import { compareFamilyToBaseline, summarize } from '../stats';
 
 export const BASELINE_RUNTIME = 'native' as const;
@@ -10,7 +12,7 @@ export const BASELINE_RUNTIME = 'native' as const;
  * Turns a stored run into the run JSON: statistics over measured (non-warmup) samples of
  * wall time, outliers flagged (never removed), and every runtime compared with native.
  */
-export function buildRunJson(run: StoredRun): RunJson {
+export function buildRunJson(run: StoredRun, weights: ScoreWeights = DEFAULT_WEIGHTS): RunJson {
   const results: ResultJson[] = run.results.map((result) => {
     const measured = result.samples.filter((s) => !s.warmup);
     // A check's one measurement is shown as it is, not summarised.
@@ -32,7 +34,7 @@ export function buildRunJson(run: StoredRun): RunJson {
     };
   });
 
-  return {
+  const json: RunJson = {
     id: run.id,
     status: run.status,
     startedAt: run.startedAt,
@@ -46,6 +48,8 @@ export function buildRunJson(run: StoredRun): RunJson {
     maintenance: run.maintenance,
     ...withConsistency(run),
   };
+  const scoring = scoreRun(json, weights);
+  return scoring ? { ...json, scoring } : json;
 }
 
 /**

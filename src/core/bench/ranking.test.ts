@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import type { DimensionScore, RunJson, RuntimeId } from '../../shared/run';
+import type { StoredResult, StoredRun } from '../history/run-store';
+import { parseWeights, scoreRun } from './ranking';
+import { buildRunJson } from './run-report';
+
+const walls = (center: number, n = 10): number[] => Array.from({ length: n }, (_, i) => center + i * 0.5);
+let nextId = 1;
+function result(runtime: RuntimeId, scenario: string, samples: number[], verdict: StoredResult['verdict'] = null): StoredResult {
+  return {
+    id: nextId++,
+    runtime,
+    scenario,
+    status: 'completed',
+    reason: null,
+    verdict,
+    samples: samples.map((wallMs) => ({ wallMs, innerWallMs: wallMs, userMs: 1, sysMs: 1, maxRssKb: 1, readBytes: 0, writeBytes: 0, blockReadBytes: 0, blockWriteBytes: 0, exitCode: 0, warmup: false })),
+  };
+}
+
+function fixture(): StoredRun {
+  return {
+    id: 'r',
+    status: 'completed',
+    startedAt: '2026-11-26T10:00:00.000Z',
+    finishedAt: null,
+    error: null,
+    workspace: { path: '/m', module: 'example.com/m', goVersion: '1.22' },
+    machine: { cpuModel: 'c', cpuCount: 2, memoryBytes: 1, kernel: 'k', os: 'o', arch: 'x64', cgroupVersion: 'v1', dockerStorageDriver: null, tools: { go: null, docker: null, nix: null, devbox: null }, envbenchVersion: 't', envbenchCommit: null },
+    options: { runtimes: ['native', 'docker', 'nix'], scenarios: [], runs: 10, warmup: 0, offline: true, timeoutMs: 1 },
+    results: [
+      result('native', 'startup-warm', walls(50)),
+      result('docker', 'startup-warm', walls(400)),
+      // Not significantly different from native: a tie, never a win.
+      result('nix', 'startup-warm', walls(50.2)),
+      result('native', 'build-clean', walls(7000)),
+      result('docker', 'build-clean', walls(14000)),
+      result('nix', 'build-clean', walls(7000.1)),
+      result('native', 'offline-readiness', walls(100, 1), { value: 'ready', detail: null, method: 'netns' }),
+      result('docker', 'offline-readiness', walls(100, 1), { value: 'not-ready', detail: 'read-only file system', method: '--network none' }),
+      result('nix', 'offline-readiness', walls(100, 1), { value: 'ready', detail: null, method: 'netns' }),
+    ],
+    maintenance: [
+      { runtime: 'native', facts: { privileges: 'none', configLines: 0, 'consistency.env.GOVERSION': 'go1.26.8' } },
+      { runtime: 'docker', facts: { privileges: 'none (unprivileged container)', configLines: 8, imageSizeBytes: 1024 ** 3, baseImage: 'envbench/base:bookworm (local, offline-built)', 'consistency.env.GOVERSION': 'go1.21.5' } },
+      { runtime: 'nix', facts: { privileges: 'none (single-user Nix store)', configLines: 20, closureBytes: 512 * 1024 ** 2, lockPinsEveryInput: true, 'consistency.env.GOVERSION': 'go1.26.8' } },
+    ],
+  };
+}
+
+/** What a reader does with the JSON alone: the method of each dimension applied to its inputs. */
+function recompute(dimension: DimensionScore, best: number | null): number {
+  const points = dimension.inputs.map((i) => i.points);
+  const geo = Math.exp(points.reduce((s, p) => s + Math.log(p), 0) / points.length);
+  if (dimension.method.startsWith('geometric mean of ratios to the fastest')) return 100 * geo;
+  if (dimension.method.startsWith('geometric mean G of ratios to native')) return (100 * best!) / geo;
+  return (100 * points.reduce((s, p) => s + p, 0)) / points.length;
+}
+
+describe('scoreRun', () => {
+  it('can be recomputed from the run JSON alone: inputs, methods and weights', () => {
+    const run: RunJson = buildRunJson(fixture(), parseWeights('startup=1,performance=2,maintenance=1'));
+    const scoring = run.scoring!;
+    expect(scoring.weights).toEqual({ startup: 1, performance: 2, maintenance: 1 });
+    const perfGeo = (s: DimensionScore): number => Math.exp(s.inputs.reduce((a, i) => a + Math.log(i.points), 0) / s.inputs.length);
+    const bestPerf = Math.min(...Object.values(scoring.scores).map((s) => perfGeo(s!.performance!)));
+    for (const [runtime, scores] of Object.entries(scoring.scores)) {
+      let weighted = 0;
+      let total = 0;
+      for (const dimension of ['startup', 'performance', 'maintenance'] as const) {
+        const score = scores![dimension]!;
+        expect(score.score, `${runtime} ${dimension}`).toBeCloseTo(recompute(score, bestPerf), 1);
+        weighted += score.score * scoring.weights[dimension];
+        total += scoring.weights[dimension];
+      }
+      expect(scores!.overall, `${runtime} overall`).toBeCloseTo(weighted / total, 1);
+    }
+  });
+
+  it('scores what was measured: slower is lower, not significant is a tie, and maintenance criteria from facts', () => {
+    const { scores } = buildRunJson(fixture()).scoring!;
+    expect(scores.native!.startup!.score).toBe(100);
+    // nix's 0.2 ms difference in warm start is not significant: it ties with the fastest.
+    expect(scores.nix!.startup!.score).toBe(100);
+    expect(scores.nix!.startup!.inputs[0]!.rule).toMatch(/^not significantly slower than native/);
+    expect(scores.docker!.startup!.score).toBeLessThan(20);
+    expect(scores.docker!.performance!.score).toBeCloseTo(50, 0);
+    expect(scores.nix!.performance!.score).toBe(100);
+    const docker = Object.fromEntries(scores.docker!.maintenance!.inputs.map((i) => [i.name, i.points]));
+    expect(docker).toMatchObject({ 'offline readiness': 0, privileges: 1, 'Go satisfies go.mod': 0, 'lockfile pins every input': 0, 'disk footprint': 0.5 });
+    const nix = Object.fromEntries(scores.nix!.maintenance!.inputs.map((i) => [i.name, i.points]));
+    expect(nix).toMatchObject({ 'offline readiness': 1, 'lockfile pins every input': 1, 'Go satisfies go.mod': 1 });
+    expect(scores.nix!.overall).toBeGreaterThan(scores.docker!.overall);
+  });
+
+  it('rejects weights it cannot read, and all-zero weights', () => {
+    expect(() => parseWeights('speed=2')).toThrow(/not dimension=number/);
+    expect(() => parseWeights('startup=0,performance=0,maintenance=0')).toThrow(/above 0/);
+    expect(parseWeights('performance=3')).toEqual({ startup: 1, performance: 3, maintenance: 1 });
+  });
+
+  it('is absent for a run with nothing to score', () => {
+    const empty = { ...fixture(), results: [], maintenance: [] };
+    expect(scoreRun(buildRunJson(empty))).toBeNull();
+  });
+});

@@ -1,0 +1,175 @@
+import type { DimensionScore, FactValue, RunJson, RuntimeId, ScoreInput, ScoringJson } from '../../shared/run';
+import { compareVersions } from '../nix/nix-cli';
+import { findScenario } from '../scenarios/catalog';
+import { compareToBaseline } from '../stats';
+
+export interface ScoreWeights {
+  startup: number;
+  performance: number;
+  maintenance: number;
+}
+
+export const DEFAULT_WEIGHTS: ScoreWeights = { startup: 1, performance: 1, maintenance: 1 };
+/** Extra disk of this many bytes costs half the footprint points. */
+const FOOTPRINT_HALF_POINTS_BYTES = 1024 ** 3;
+/** This many lines of environment definition cost half the configuration points. */
+const CONFIG_HALF_POINTS_LINES = 50;
+
+const round = (x: number): number => Math.round(x * 10) / 10;
+const geometricMean = (values: readonly number[]): number => Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
+const measuredWalls = (run: RunJson, runtime: RuntimeId, scenario: string): number[] | null => {
+  const result = run.results.find((r) => r.runtime === runtime && r.scenario === scenario && r.status === 'completed' && r.stats);
+  return result ? result.samples.filter((s) => !s.warmup).map((s) => s.wallMs) : null;
+};
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/**
+ * Startup: for each startup scenario, the fastest runtime's median over this runtime's (1 for
+ * the fastest); a difference from the fastest that is not statistically significant counts as
+ * none. Score = 100 x geometric mean of those ratios.
+ */
+function startupScores(run: RunJson, runtimes: readonly RuntimeId[]): Map<RuntimeId, DimensionScore> {
+  const scores = new Map<RuntimeId, DimensionScore>();
+  const scenarios = [...new Set(run.results.map((r) => r.scenario))].filter((id) => findScenario(id)?.dimension === 'startup');
+  const inputs = new Map<RuntimeId, ScoreInput[]>(runtimes.map((r) => [r, []]));
+  for (const scenario of scenarios) {
+    const walls = runtimes.map((r) => [r, measuredWalls(run, r, scenario)] as const).filter((e): e is readonly [RuntimeId, number[]] => e[1] !== null);
+    if (walls.length === 0) continue;
+    const [best, bestWalls] = walls.reduce((a, b) => (median(b[1]) < median(a[1]) ? b : a));
+    for (const [runtime, values] of walls) {
+      const comparison = runtime === best ? null : compareToBaseline(values, bestWalls);
+      const ratio = comparison && comparison.significant ? median(bestWalls) / median(values) : 1;
+      inputs.get(runtime)!.push({
+        name: scenario,
+        value: round(median(values)),
+        unit: 'ms (median)',
+        points: ratio,
+        rule: runtime === best ? 'fastest' : comparison!.significant ? `fastest (${best}) median / this median` : `not significantly slower than ${best} (p=${comparison!.pValue.toFixed(3)}): counts as 1`,
+      });
+    }
+  }
+  for (const [runtime, list] of inputs) {
+    if (list.length > 0) scores.set(runtime, { score: round(100 * geometricMean(list.map((i) => i.points))), inputs: list, method: 'geometric mean of ratios to the fastest x 100' });
+  }
+  return scores;
+}
+
+/**
+ * Performance: for each performance scenario, this runtime's median over native's; a comparison
+ * that is not significant (Holm-corrected) counts as 1. The geometric mean of the ratios, G, is
+ * turned into a score relative to the best: 100 x G(best) / G(this).
+ */
+function performanceScores(run: RunJson, runtimes: readonly RuntimeId[]): Map<RuntimeId, DimensionScore> {
+  const scenarios = [...new Set(run.results.map((r) => r.scenario))].filter((id) => findScenario(id)?.dimension === 'performance');
+  const inputs = new Map<RuntimeId, ScoreInput[]>();
+  for (const runtime of runtimes) {
+    const list: ScoreInput[] = [];
+    for (const scenario of scenarios) {
+      const mine = measuredWalls(run, runtime, scenario);
+      if (!mine) continue;
+      if (runtime === 'native') {
+        list.push({ name: scenario, value: round(median(mine)), unit: 'ms (median)', points: 1, rule: 'baseline' });
+        continue;
+      }
+      const comparison = run.comparisons.find((c) => c.scenario === scenario && c.runtime === runtime);
+      if (!comparison) continue;
+      list.push({
+        name: scenario,
+        value: round(median(mine)),
+        unit: 'ms (median)',
+        points: comparison.significant ? comparison.ratio : 1,
+        rule: comparison.significant ? 'median / native median' : 'not significantly different from native: counts as 1',
+      });
+    }
+    if (list.length > 0) inputs.set(runtime, list);
+  }
+  const means = new Map([...inputs].map(([runtime, list]) => [runtime, geometricMean(list.map((i) => i.points))]));
+  const best = Math.min(...means.values());
+  return new Map(
+    [...inputs].map(([runtime, list]) => [runtime, { score: round((100 * best) / means.get(runtime)!), inputs: list, method: 'geometric mean G of ratios to native; 100 x G(best) / G(this)' }]),
+  );
+}
+
+function factOf(run: RunJson, runtime: RuntimeId, key: string): FactValue | undefined {
+  return run.maintenance.find((m) => m.runtime === runtime)?.facts[key];
+}
+
+function maintenanceInputs(run: RunJson, runtime: RuntimeId): ScoreInput[] {
+  const list: ScoreInput[] = [];
+  const add = (name: string, value: FactValue, points: number | null, rule: string): void => {
+    if (points !== null) list.push({ name, value, unit: '', points, rule });
+  };
+  // 1. Everything the environment is built from is pinned.
+  const pins = factOf(run, runtime, 'lockPinsEveryInput');
+  if (typeof pins === 'boolean') add('lockfile pins every input', pins, pins ? 1 : 0, 'pinned 1, not 0');
+  else if (runtime === 'native') add('lockfile pins every input', 'nothing pins the host', 0, 'the host itself is not pinned: 0');
+  else if (factOf(run, runtime, 'baseImage') !== undefined || factOf(run, runtime, 'outerImageRef') !== undefined) {
+    const base = String(factOf(run, runtime, 'baseImage') ?? '');
+    add('lockfile pins every input', base || 'tag', base.includes('@sha256:') ? 1 : 0, 'base image pinned by digest 1, by tag or locally built 0');
+  }
+  // 2. Rebuilds give the same bytes.
+  const repro = run.results.find((r) => r.runtime === runtime && r.scenario === 'reproducible-build')?.verdict;
+  if (repro) add('reproducible build', repro.value, repro.value === 'reproducible' ? 1 : 0, 'reproducible 1, not 0');
+  // 3. No privileges or capability fallbacks.
+  const privileges = factOf(run, runtime, 'privileges');
+  if (privileges !== undefined) add('privileges', privileges, /^none/.test(String(privileges)) ? 1 : 0, 'none needed 1, privileged or a capability fallback 0');
+  // 4. Disk the environment adds.
+  const bytes = [factOf(run, runtime, 'imageSizeBytes'), factOf(run, runtime, 'outerImageSizeBytes'), factOf(run, runtime, 'closureBytes')].find((v) => typeof v === 'number');
+  if (typeof bytes === 'number') add('disk footprint', bytes, 1 / (1 + bytes / FOOTPRINT_HALF_POINTS_BYTES), `1 / (1 + bytes / ${FOOTPRINT_HALF_POINTS_BYTES})`);
+  else if (runtime === 'native') add('disk footprint', 0, 1, 'adds nothing: 1');
+  // 5. Works with no network.
+  const offline = run.results.find((r) => r.runtime === runtime && r.scenario === 'offline-readiness')?.verdict;
+  if (offline) add('offline readiness', offline.value, offline.value === 'ready' ? 1 : 0, 'ready 1, not ready 0');
+  // 6. Lines of configuration to maintain.
+  const lines = factOf(run, runtime, 'configLines');
+  if (typeof lines === 'number') add('lines of configuration', lines, 1 / (1 + lines / CONFIG_HALF_POINTS_LINES), `1 / (1 + lines / ${CONFIG_HALF_POINTS_LINES})`);
+  // 7. Go matches what go.mod asks for.
+  const goVersion = factOf(run, runtime, 'consistency.env.GOVERSION');
+  const wanted = run.workspace.goVersion;
+  if (typeof goVersion === 'string' && wanted) {
+    const ok = compareVersions(goVersion.replace(/^go/, ''), wanted) >= 0;
+    add('Go satisfies go.mod', `${goVersion} (go.mod: ${wanted})`, ok ? 1 : 0, 'at least the go.mod version 1, older 0');
+  }
+  return list;
+}
+
+/**
+ * Scores 0-100 per runtime in three dimensions and overall, with every input that went into each
+ * score, so a reader can recompute them from the run JSON. See README "Ranking".
+ */
+export function scoreRun(run: RunJson, weights: ScoreWeights = DEFAULT_WEIGHTS): ScoringJson | null {
+  const runtimes = [...new Set(run.results.map((r) => r.runtime))];
+  const startup = startupScores(run, runtimes);
+  const performance = performanceScores(run, runtimes);
+  const scores: ScoringJson['scores'] = {};
+  for (const runtime of runtimes) {
+    const maintenanceList = maintenanceInputs(run, runtime);
+    const maintenance: DimensionScore | undefined =
+      maintenanceList.length > 0 ? { score: round((100 * maintenanceList.reduce((s, i) => s + i.points, 0)) / maintenanceList.length), inputs: maintenanceList, method: 'mean of the criteria measured x 100' } : undefined;
+    const dims = { startup: startup.get(runtime), performance: performance.get(runtime), maintenance };
+    const weighted = (Object.keys(dims) as (keyof ScoreWeights)[]).filter((d) => dims[d] && weights[d] > 0);
+    const totalWeight = weighted.reduce((s, d) => s + weights[d], 0);
+    if (weighted.length === 0) continue;
+    scores[runtime] = {
+      ...dims,
+      overall: round(weighted.reduce((s, d) => s + dims[d]!.score * weights[d], 0) / totalWeight),
+    };
+  }
+  return Object.keys(scores).length > 0 ? { weights, scores } : null;
+}
+
+/** `startup=1,performance=2,maintenance=1` -> weights; throws a readable message otherwise. */
+export function parseWeights(text: string): ScoreWeights {
+  const weights = { ...DEFAULT_WEIGHTS };
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const match = /^(startup|performance|maintenance)=(\d+(?:\.\d+)?)$/.exec(part);
+    if (!match) throw new Error(`"${part}" is not dimension=number (dimensions: startup, performance, maintenance)`);
+    weights[match[1] as keyof ScoreWeights] = Number(match[2]);
+  }
+  if (weights.startup + weights.performance + weights.maintenance <= 0) throw new Error('at least one weight must be above 0');
+  return weights;
+}
