@@ -112,4 +112,31 @@ describe.skipIf(!haveGo)('envbench run --runtimes native', () => {
     // The test binary (greet.test, a grandchild of go) died with its process group.
     expect(spawnSync('pgrep', ['-x', 'greet.test']).status).not.toBe(0);
   });
+
+  it('--runs auto stops each result once its median is known, or at the cap or the time budget, and says which', () => {
+    const dataDir = tempDataDir();
+    const module = writeGoModule(path.join(dataDir, 'module'));
+    const jsonFile = path.join(dataDir, 'run.json');
+    // build-clean takes seconds, so a 1 s budget ends it after the first measured round; vet's
+    // tenth-of-a-second samples converge, or reach the cap of 8 or the budget, whichever is first.
+    const result = envbench(['run', '--workspace', module, '--runtimes', 'native', '--scenarios', 'build-clean,vet', '--runs', 'auto', '--max-runs', '8', '--budget', '1', '--warmup', '0', '--json', jsonFile], dataDir);
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    const run = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as RunJson;
+    expect(run.options.adaptive).toEqual({ targetHalfWidth: 0.02, maxRuns: 8, budgetMs: 1000 });
+    const build = run.results.find((r) => r.scenario === 'build-clean')!;
+    expect(build.samples).toHaveLength(1);
+    expect(build.stopReason).toMatch(/^stopped at the time budget of 1 s for the scenario after 1 samples/);
+    const vet = run.results.find((r) => r.scenario === 'vet')!;
+    expect(vet.samples.length).toBeLessThanOrEqual(8);
+    expect(vet.stopReason).toMatch(/^(converged: .* after \d samples|stopped at the (cap of 8 samples|time budget of 1 s for the scenario) after \d samples)/);
+    expect(vet.stopReason).toContain(`after ${vet.samples.length} samples`);
+    expect(result.stdout).toMatch(/runs auto \(95% CI within 2% of the median, at most 8\)/);
+  });
+
+  it('refuses --runs that is neither a number nor auto, before measuring anything', () => {
+    const result = envbench(['run', '--runtimes', 'native', '--runs', 'many'], tempDataDir());
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/Invalid --runs "many".*whole number or 'auto'/);
+  });
 });
+

@@ -34,7 +34,9 @@ function program(): Command {
     .option('--workspace <dir>', 'Go module to measure (default: the embedded sample workspace)')
     .option('--runtimes <list>', `comma-separated: ${RUNTIME_IDS.join(',')} (default: every available one)`)
     .option('--scenarios <list>', `comma-separated: ${SCENARIOS.map((s) => s.id).join(',')} (default: all)`)
-    .option('--runs <n>', 'measured runs per scenario and runtime', String(DEFAULT_RUNS))
+    .option('--runs <n>', "measured runs per scenario and runtime, or 'auto': until the median's 95% CI half-width is within 2% of it", String(DEFAULT_RUNS))
+    .option('--max-runs <n>', 'with --runs auto: the most samples per scenario and runtime (default 30)')
+    .option('--budget <seconds>', 'with --runs auto: the most time per scenario, all runtimes together (default 600)')
     .option('--warmup <n>', 'unmeasured warmup runs before them', String(DEFAULT_WARMUP))
     .option('--offline', 'no network: module proxy off, no toolchain downloads')
     .addOption(

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import type { MeasuredVerdict, NixEntry, RunJson, RunProgress, RunSummary, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../shared/run';
+import type { AdaptiveSampling } from './bench/adaptive-stop';
+import { DEFAULT_ADAPTIVE } from './bench/adaptive-stop';
 import { buildRunJson } from './bench/run-report';
 import type { ScoreWeights } from './bench/ranking';
 import type { RunHooks } from './bench/run-scheduler';
@@ -34,7 +36,11 @@ export interface RunInput {
   runtimes?: RuntimeId[];
   /** Defaults to every scenario. */
   scenarios?: string[];
-  runs?: number;
+  /** A count, or 'auto': sample until the median is known within 2% (see AdaptiveSampling). */
+  runs?: number | 'auto';
+  /** With runs 'auto': the most samples per result (default 30) and seconds per scenario (default 600). */
+  maxRuns?: number;
+  budgetSeconds?: number;
   warmup?: number;
   offline?: boolean;
   /** nix only: `nix develop` on a flake or `nix-shell`; default: the workspace's own definition. */
@@ -67,7 +73,7 @@ export type { RunHooks, RunProgress };
 
 function checkCount(name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min || value > 10_000) {
-    throw new UserError(`Invalid ${name} ${JSON.stringify(value)}`, `it must be a whole number from ${min} to 10000`, `Pass for example ${name === 'runs' ? '--runs 10' : '--warmup 1'}`);
+    throw new UserError(`Invalid ${name} ${JSON.stringify(value)}`, `it must be a whole number from ${min} to 10000`, `Pass for example --${name} ${name === 'warmup' ? 1 : name === 'budget' ? 600 : 10}`);
   }
   return value;
 }
@@ -99,7 +105,15 @@ export function createCore(options: CoreOptions): Core {
 
     async run(input, hooks = {}) {
       const workspace = await inspectWorkspace(input.workspace ?? core.sampleWorkspace());
-      const runs = checkCount('runs', input.runs ?? DEFAULT_RUNS, 1);
+      const adaptive: AdaptiveSampling | undefined =
+        input.runs === 'auto'
+          ? {
+              ...DEFAULT_ADAPTIVE,
+              ...(input.maxRuns !== undefined ? { maxRuns: checkCount('max-runs', input.maxRuns, 6) } : {}),
+              ...(input.budgetSeconds !== undefined ? { budgetMs: checkCount('budget', input.budgetSeconds, 1) * 1000 } : {}),
+            }
+          : undefined;
+      const runs = adaptive ? adaptive.maxRuns : checkCount('runs', input.runs === 'auto' ? DEFAULT_RUNS : (input.runs ?? DEFAULT_RUNS), 1);
       const warmup = checkCount('warmup', input.warmup ?? DEFAULT_WARMUP, 0);
       const timeoutMs = input.timeoutMs ?? DEFAULT_SAMPLE_TIMEOUT_MS;
       if (!(timeoutMs > 0)) throw new UserError('Invalid timeout', 'it must be a positive number of seconds', 'Pass for example --timeout 600');
@@ -120,7 +134,7 @@ export function createCore(options: CoreOptions): Core {
       const machine = await machineFingerprint(options.envbench);
       const runId = await executeRun(
         { store: openStore(), runtimes, dataDir, resourcesDir: options.resourcesDir, machine, envbench: options.envbench },
-        { workspace, runtimes: runtimeIds, scenarios, runs, warmup, offline: input.offline ?? false, nixEntry: input.nixEntry, timeoutMs },
+        { workspace, runtimes: runtimeIds, scenarios, runs, adaptive, warmup, offline: input.offline ?? false, nixEntry: input.nixEntry, timeoutMs },
         hooks,
       );
       return core.getRun(runId, input.weights)!;

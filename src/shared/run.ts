@@ -87,8 +87,10 @@ export interface ResultJson {
   scenario: string;
   status: ResultStatus;
   reason?: string;
-  /** Check scenarios (offline-readiness) only. */
+  /** Check scenarios (offline-readiness, reproducible-build) only. */
   verdict?: VerdictJson;
+  /** With `--runs auto`: why sampling stopped (converged, the sample cap, the time budget). */
+  stopReason?: string;
   samples: Sample[];
   stats: SampleStats | null;
 }
@@ -141,7 +143,10 @@ export interface WorkspaceInfo {
 export interface RunOptionsJson {
   runtimes: RuntimeId[];
   scenarios: string[];
+  /** Measured runs per result; with `adaptive`, the most there may be. */
   runs: number;
+  /** `--runs auto`: sample until the median's 95% CI half-width is within targetHalfWidth of it. */
+  adaptive?: { targetHalfWidth: number; maxRuns: number; budgetMs: number };
   warmup: number;
   offline: boolean;
   timeoutMs: number;

@@ -16,6 +16,8 @@ export interface RunCommandOptions {
   runtimes?: string;
   scenarios?: string;
   runs: string;
+  maxRuns?: string;
+  budget?: string;
   warmup: string;
   offline?: boolean;
   nixEntry?: NixEntry;
@@ -27,7 +29,7 @@ export interface RunCommandOptions {
 
 function parseWhole(name: string, text: string): number {
   if (!/^\d+$/.test(text.trim())) {
-    throw new UserError(`Invalid --${name} "${text}"`, 'it must be a whole number', `Pass for example --${name} ${name === 'warmup' ? 1 : 10}`);
+    throw new UserError(`Invalid --${name} "${text}"`, `it must be a whole number${name === 'runs' ? " or 'auto'" : ''}`, `Pass for example --${name} ${name === 'warmup' ? 1 : name === 'budget' ? 600 : 10}`);
   }
   return Number(text);
 }
@@ -79,7 +81,9 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
         workspace: options.workspace,
         runtimes: options.runtimes ? parseRuntimeIds(options.runtimes) : undefined,
         scenarios: options.scenarios ? parseScenarioIds(options.scenarios) : undefined,
-        runs: parseWhole('runs', options.runs),
+        runs: options.runs.trim() === 'auto' ? 'auto' : parseWhole('runs', options.runs),
+        ...(options.maxRuns !== undefined ? { maxRuns: parseWhole('max-runs', options.maxRuns) } : {}),
+        ...(options.budget !== undefined ? { budgetSeconds: parseWhole('budget', options.budget) } : {}),
         warmup: parseWhole('warmup', options.warmup),
         offline: options.offline ?? false,
         nixEntry: options.nixEntry,

@@ -71,10 +71,11 @@ export function formatRunSummary(run: RunJson): string {
   const notes: string[] = correction ? [correction] : [];
   for (const result of run.results) {
     if (result.reason) notes.push(`${result.runtime} ${result.scenario} ${result.status}: ${result.reason}`);
+    if (result.stopReason) notes.push(`${result.runtime} ${result.scenario}: ${result.stopReason}`);
     for (const warning of result.stats?.warnings ?? []) notes.push(`${result.runtime} ${result.scenario}: ${warning}`);
   }
   for (const c of run.comparisons) if (c.warning) notes.push(`${c.runtime} vs ${c.baseline} ${c.scenario}: ${c.warning}`);
   const checkTable = [...formatChecks(run), ...formatRanking(run)];
-  const header = `Run ${run.id} · ${run.status} · ${run.workspace.module} (${run.workspace.path}) · ${run.options.runs} runs, ${run.options.warmup} warmup${run.options.offline ? ', offline' : ''}`;
+  const header = `Run ${run.id} · ${run.status} · ${run.workspace.module} (${run.workspace.path}) · ${run.options.adaptive ? `runs auto (95% CI within ${Math.round(run.options.adaptive.targetHalfWidth * 100)}% of the median, at most ${run.options.adaptive.maxRuns})` : `${run.options.runs} runs`}, ${run.options.warmup} warmup${run.options.offline ? ', offline' : ''}`;
   return [header, ...(rows.length ? ['', table] : []), ...checkTable, ...(notes.length ? ['', ...notes.map((n) => `- ${n}`)] : [])].join('\n');
 }

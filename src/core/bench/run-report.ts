@@ -29,6 +29,7 @@ export function buildRunJson(run: StoredRun, weights: ScoreWeights = DEFAULT_WEI
       status: result.status,
       ...(result.reason ? { reason: result.reason } : {}),
       ...(result.verdict ? { verdict: result.verdict } : {}),
+      ...(result.stopReason ? { stopReason: result.stopReason } : {}),
       samples,
       stats,
     };

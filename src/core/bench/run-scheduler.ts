@@ -8,6 +8,8 @@ import type { ExecOutcome, Runtime, RuntimeSession } from '../runtimes/runtime';
 import type { CheckScenario, Scenario } from '../scenarios/catalog';
 import type { CheckContext } from '../scenarios/check';
 import { describeError } from '../user-error';
+import type { AdaptiveSampling } from './adaptive-stop';
+import { capReason, convergedReason } from './adaptive-stop';
 import { createScratchCopy, editSourceFile, pickEditTarget } from './scratch-workspace';
 
 export const DEFAULT_RUNS = 10;
@@ -23,6 +25,8 @@ export interface RunRequest {
   offline: boolean;
   nixEntry?: NixEntry;
   timeoutMs: number;
+  /** `--runs auto`: `runs` is then the cap, and each result stops once its median is known closely enough. */
+  adaptive?: AdaptiveSampling;
 }
 
 export interface RunHooks {
@@ -48,6 +52,10 @@ interface ActiveResult {
   resultId: number;
   seq: number;
   failed: boolean;
+  /** Measured (non-warmup) wall times so far, for adaptive sampling. */
+  walls: number[];
+  /** Adaptive sampling ended this result early (converged, or the time budget). */
+  done: boolean;
 }
 
 /**
@@ -72,6 +80,7 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
       runtimes: request.runtimes,
       scenarios: request.scenarios.map((s) => s.id),
       runs: request.runs,
+      ...(request.adaptive ? { adaptive: request.adaptive } : {}),
       warmup: request.warmup,
       offline: request.offline,
       timeoutMs: request.timeoutMs,
@@ -159,14 +168,18 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
         resultId: resultIdOf(runtime, scenario.id),
         seq: 0,
         failed: false,
+        walls: [],
+        done: false,
       }));
+      const adaptive = scenario.kind === 'check' ? undefined : request.adaptive;
+      const scenarioStarted = performance.now();
 
       const check = scenario.kind === 'check';
       for (let round = 0; round < stepsOf(scenario) && !hooks.signal?.aborted; round++) {
         const warmup = !check && round < request.warmup;
         for (const entry of active) {
           if (hooks.signal?.aborted) break;
-          if (entry.failed) {
+          if (entry.failed || entry.done) {
             completedSteps++;
             continue;
           }
@@ -196,6 +209,24 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
             etaMs: eta(scenarioIndex, scenario.id),
           });
         }
+        if (adaptive && !warmup) {
+          const overBudget = performance.now() - scenarioStarted > adaptive.budgetMs;
+          for (const entry of active.filter((e) => !e.failed && !e.done)) {
+            const reason = convergedReason(entry.walls, adaptive.targetHalfWidth) ?? (overBudget ? capReason(entry.walls, 'budget', adaptive) : null);
+            if (reason) {
+              entry.done = true;
+              deps.store.setStopReason(entry.resultId, reason);
+            }
+          }
+          if (active.every((e) => e.failed || e.done)) {
+            // The steps this scenario will not take no longer count towards the ETA.
+            completedSteps += (stepsOf(scenario) - round - 1) * active.length;
+            break;
+          }
+        }
+      }
+      if (adaptive) {
+        for (const entry of active.filter((e) => !e.failed && !e.done)) deps.store.setStopReason(entry.resultId, capReason(entry.walls, 'samples', adaptive));
       }
       if (!hooks.signal?.aborted) {
         for (const entry of active) if (!entry.failed) deps.store.finishResult(entry.resultId, 'completed');
@@ -284,6 +315,7 @@ async function measureOne(
       const phases = Object.fromEntries(startup.phases.map((p) => [p.name, p.ms]));
       const wallMs = startup.phases.reduce((sum, p) => sum + p.ms, 0);
       store.addSample(entry.resultId, entry.seq++, toSample(startup.firstRun, warmup, { wallMs, phases }));
+      if (!warmup) entry.walls.push(wallMs);
       return null;
     }
     if (scenario.prepare?.kind === 'clean-build-cache') {
@@ -297,6 +329,7 @@ async function measureOne(
     const failure = sampleFailure(scenario.argv, outcome, request.timeoutMs);
     if (failure) return failure;
     store.addSample(entry.resultId, entry.seq++, toSample(outcome, warmup));
+    if (!warmup) entry.walls.push(outcome.wallMs);
     return null;
   } catch (error) {
     if (hooks.signal?.aborted) return 'cancelled';

@@ -119,12 +119,15 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
-    description: 'verdicts of check scenarios (offline readiness, reproducible builds)',
+    description: 'verdicts of check scenarios, adaptive sampling (--runs auto) and why it stopped',
     up(db) {
       db.exec(`
         ALTER TABLE results ADD COLUMN verdict TEXT;
         ALTER TABLE results ADD COLUMN verdict_detail TEXT;
         ALTER TABLE results ADD COLUMN verdict_method TEXT;
+        ALTER TABLE results ADD COLUMN stop_reason TEXT;
+        ALTER TABLE runs ADD COLUMN adaptive_target REAL;
+        ALTER TABLE runs ADD COLUMN adaptive_budget_ms INTEGER;
       `);
     },
   },

@@ -46,6 +46,7 @@ export interface StoredResult {
   status: ResultStatus;
   reason: string | null;
   verdict: VerdictJson | null;
+  stopReason?: string | null;
   samples: Omit<Sample, 'outlier'>[];
 }
 
@@ -63,6 +64,8 @@ interface RunRow {
   warmup: number;
   offline: number;
   timeout_ms: number;
+  adaptive_target: number | null;
+  adaptive_budget_ms: number | null;
   ws_path: string;
   ws_module: string;
   ws_go_version: string | null;
@@ -200,8 +203,8 @@ export class RunStore {
       this.db
         .prepare(
           `INSERT INTO runs (id, status, started_at, workspace_id, machine_id, envbench_version, envbench_commit,
-             runs, warmup, offline, timeout_ms, owner_pid, owner_started)
-           VALUES (?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             runs, warmup, offline, timeout_ms, owner_pid, owner_started, adaptive_target, adaptive_budget_ms)
+           VALUES (?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           input.id,
@@ -216,6 +219,8 @@ export class RunStore {
           input.options.timeoutMs,
           this.owner.pid,
           this.owner.started,
+          input.options.adaptive?.targetHalfWidth ?? null,
+          input.options.adaptive?.budgetMs ?? null,
         );
       const insertResult = this.db.prepare(
         `INSERT INTO results (run_id, position, runtime, scenario, status) VALUES (?, ?, ?, ?, 'running')`,
@@ -275,6 +280,10 @@ export class RunStore {
     this.db.transaction(() => {
       for (const [key, value] of Object.entries(facts)) upsert.run(runId, runtime, key, JSON.stringify(value));
     })();
+  }
+
+  setStopReason(resultId: number, reason: string): void {
+    this.db.prepare(`UPDATE results SET stop_reason = ? WHERE id = ?`).run(reason, resultId);
   }
 
   setVerdict(resultId: number, verdict: VerdictJson): void {
@@ -359,7 +368,7 @@ export class RunStore {
       .get(runId) as RunRow | undefined;
     if (!row) return null;
     const results = this.db
-      .prepare(`SELECT id, runtime, scenario, status, reason, verdict, verdict_detail, verdict_method FROM results WHERE run_id = ? ORDER BY position`)
+      .prepare(`SELECT id, runtime, scenario, status, reason, verdict, verdict_detail, verdict_method, stop_reason FROM results WHERE run_id = ? ORDER BY position`)
       .all(runId) as {
       id: number;
       runtime: RuntimeId;
@@ -369,6 +378,7 @@ export class RunStore {
       verdict: VerdictJson['value'] | null;
       verdict_detail: string | null;
       verdict_method: string | null;
+      stop_reason: string | null;
     }[];
     const samplesOf = this.db.prepare(
       `SELECT id, warmup, wall_ms, inner_wall_ms, user_ms, sys_ms, max_rss_kb, read_bytes, write_bytes,
@@ -409,7 +419,15 @@ export class RunStore {
         envbenchVersion: row.envbench_version,
         envbenchCommit: row.envbench_commit,
       },
-      options: { runtimes, scenarios, runs: row.runs, warmup: row.warmup, offline: row.offline === 1, timeoutMs: row.timeout_ms },
+      options: {
+        runtimes,
+        scenarios,
+        runs: row.runs,
+        ...(row.adaptive_target !== null ? { adaptive: { targetHalfWidth: row.adaptive_target, maxRuns: row.runs, budgetMs: row.adaptive_budget_ms ?? 0 } } : {}),
+        warmup: row.warmup,
+        offline: row.offline === 1,
+        timeoutMs: row.timeout_ms,
+      },
       results: results.map((result) => ({
         id: result.id,
         runtime: result.runtime,
@@ -417,6 +435,7 @@ export class RunStore {
         status: result.status,
         reason: result.reason,
         verdict: result.verdict ? { value: result.verdict, detail: result.verdict_detail, method: result.verdict_method ?? '' } : null,
+        stopReason: result.stop_reason,
         samples: (samplesOf.all(result.id) as SampleRow[]).map((row) => toSample(row, phasesOf.all(row.id) as { name: string; ms: number }[])),
       })),
       maintenance: [...maintenance].map(([runtime, entries]) => ({ runtime, facts: entries })),

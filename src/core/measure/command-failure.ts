@@ -14,7 +14,10 @@ export function sampleFailure(command: readonly string[], outcome: MeasuredOutco
   const shown = command.join(' ');
   if (outcome.cancelled) return 'cancelled';
   if (outcome.timedOut) return `\`${shown}\` timed out after ${Math.round(timeoutMs / 1000)} s and was killed with its process tree`;
-  if (outcome.report?.execError) return `\`${shown}\` could not start: ${outcome.report.execError}`;
+  if (outcome.report?.execError) {
+    const missing = /no such file/i.test(outcome.report.execError) ? ` (\`${command[0]}\` is not installed in this environment)` : '';
+    return `\`${shown}\` could not start: ${outcome.report.execError}${missing}`;
+  }
   if (!outcome.report) return `\`${shown}\` ended without a measurement (exit ${outcome.exitCode}): ${lastLines(outcome.stderr, 5) || 'no output'}`;
   if (outcome.exitCode !== 0) {
     return `\`${shown}\` exited with ${outcome.exitCode}: ${lastLines(outcome.stderr + '\n' + outcome.stdout, 6) || 'no output'}`;

@@ -115,6 +115,14 @@ export const SCENARIOS: readonly Scenario[] = [
     argv: ['go', 'vet', './...'],
   },
   {
+    id: 'gopls-load',
+    kind: 'command',
+    dimension: 'performance',
+    title: 'gopls workspace load',
+    counts: '`gopls stats -anon`: gopls loads the workspace as an editor would (its initial workspace load) and reports; time, peak RSS and bytes read of the whole process',
+    argv: ['gopls', 'stats', '-anon'],
+  },
+  {
     id: 'offline-readiness',
     kind: 'check',
     dimension: 'maintenance',
