@@ -26,6 +26,11 @@ describe.skipIf(!haveNix)('nix runtime, offline, with the real Nix', () => {
     const run = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as RunJson;
     for (const result of run.results.filter((r) => r.runtime === 'nix')) {
       expect(result.status).toBe('completed');
+      if (result.scenario.startsWith('startup-')) {
+        // The article's startup table: P50 and P95 per phase, P50 <= P95.
+        expect(result.phaseStats?.map((p) => p.name)).toEqual(['evaluate', 'realise', 'shell-ready', 'first-run']);
+        for (const phase of result.phaseStats!) expect(phase.p50Ms).toBeLessThanOrEqual(phase.p95Ms);
+      }
       for (const sample of result.samples) {
         if (result.scenario.startsWith('startup-')) expect(Object.keys(sample.phases ?? {})).toEqual(['evaluate', 'realise', 'shell-ready', 'first-run']);
         expect(sample.innerWallMs).toBeLessThanOrEqual(sample.wallMs);

@@ -4,7 +4,7 @@ import { findScenario } from '../scenarios/catalog';
 import { buildConsistency } from './environment-report';
 import type { ScoreWeights } from './ranking';
 import { DEFAULT_WEIGHTS, scoreRun } from './ranking';
-import { compareFamilyToBaseline, summarize } from '../stats';
+import { compareFamilyToBaseline, descriptiveStats, summarize } from '../stats';
 
 export const BASELINE_RUNTIME = 'native' as const;
 
@@ -30,6 +30,7 @@ export function buildRunJson(run: StoredRun, weights: ScoreWeights = DEFAULT_WEI
       ...(result.reason ? { reason: result.reason } : {}),
       ...(result.verdict ? { verdict: result.verdict } : {}),
       ...(result.stopReason ? { stopReason: result.stopReason } : {}),
+      ...phaseStatsOf(measured),
       samples,
       stats,
     };
@@ -90,4 +91,18 @@ function withConsistency(run: StoredRun): { consistency?: ConsistencyJson } {
   const runtimes = [...new Set(run.results.map((r) => r.runtime))];
   const consistency = buildConsistency(run.maintenance, run.workspace.goVersion, runtimes);
   return consistency ? { consistency } : {};
+}
+
+/** P50 and P95 of each startup phase (the article's startup table), for samples that have phases. */
+function phaseStatsOf(measured: readonly { phases?: Record<string, number> }[]): { phaseStats?: ResultJson['phaseStats'] } {
+  const withPhases = measured.filter((s) => s.phases && Object.keys(s.phases).length > 0);
+  if (withPhases.length === 0) return {};
+  const names = [...new Set(withPhases.flatMap((s) => Object.keys(s.phases!)))];
+  return {
+    phaseStats: names.map((name) => {
+      const values = withPhases.map((s) => s.phases![name]).filter((v): v is number => v !== undefined);
+      const d = descriptiveStats(values);
+      return { name, p50Ms: d.median, p95Ms: d.p95 };
+    }),
+  };
 }
