@@ -1,3 +1,5 @@
+import { goShellDerivation } from './offline-flake';
+
 /**
  * Nix definitions EnvBench writes when the workspace has none (besides the offline flake in
  * offline-flake.ts). They live in EnvBench's data directory, never in the user's repository.
@@ -45,17 +47,7 @@ export function offlineShellNix(options: { goroot: string; goHash: string; tools
 let
   go = builtins.path { path = ${nixPath(options.goroot)}; name = "go"; sha256 = "${options.goHash}"; };
 ${tools ? `  tools = builtins.path { path = ${nixPath(options.toolsDir!)}; name = "go-tools"; sha256 = "${options.toolsHash}"; };\n` : ''}in
-derivation {
-  name = "envbench-go-shell";
-  system = "${options.system}";
-  builder = "/bin/bash";
-  args = [ "-c" "echo > $out" ];
-  outputs = [ "out" ];
-  # The host's C toolchain stays on PATH: cgo and -race need gcc.
-  PATH = "\${go}/bin${tools ? ':${tools}' : ''}:/usr/local/bin:/usr/bin:/bin";
-  GOROOT = "\${go}";
-  GOTOOLCHAIN = "local";
-}
+${goShellDerivation(options.system, tools, '')}
 `;
 }
 

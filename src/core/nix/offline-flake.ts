@@ -12,17 +12,7 @@ export function offlineFlake(options: { goroot: string; toolsDir: string | null;
   description = "EnvBench offline Go development shell";
   inputs.go = { url = "path:${options.goroot}"; flake = false; };
 ${tools ? `  inputs.tools = { url = "path:${options.toolsDir}"; flake = false; };\n` : ''}  outputs = { self, go${tools ? ', tools' : ''} }: {
-    devShells.${options.system}.default = derivation {
-      name = "envbench-go-shell";
-      system = "${options.system}";
-      builder = "/bin/bash";
-      args = [ "-c" "echo > $out" ];
-      outputs = [ "out" ];
-      # The host's C toolchain stays on PATH: cgo and -race need gcc.
-      PATH = "\${go}/bin${tools ? ':${tools}' : ''}:/usr/local/bin:/usr/bin:/bin";
-      GOROOT = "\${go}";
-      GOTOOLCHAIN = "local";
-    };
+    devShells.${options.system}.default = ${goShellDerivation(options.system, tools, '    ')};
   };
 }
 `;
@@ -31,4 +21,23 @@ ${tools ? `  inputs.tools = { url = "path:${options.toolsDir}"; flake = false; }
 export function nixSystem(arch: string = process.arch, platform: string = process.platform): string {
   const cpu = arch === 'x64' ? 'x86_64' : arch === 'arm64' ? 'aarch64' : arch;
   return `${cpu}-${platform === 'darwin' ? 'darwin' : 'linux'}`;
+}
+
+/**
+ * The development shell both generated definitions use (the flake's devShell, the shell.nix):
+ * a plain derivation with a bash builder (which `nix develop` requires) whose PATH puts the Go
+ * toolchain (`go`) and, when present, gopls and dlv (`tools`) first. `indent` lines it up.
+ */
+export function goShellDerivation(system: string, tools: boolean, indent: string): string {
+  return `derivation {
+  name = "envbench-go-shell";
+  system = "${system}";
+  builder = "/bin/bash";
+  args = [ "-c" "echo > $out" ];
+  outputs = [ "out" ];
+  # The host's C toolchain stays on PATH: cgo and -race need gcc.
+  PATH = "\${go}/bin${tools ? ':${tools}' : ''}:/usr/local/bin:/usr/bin:/bin";
+  GOROOT = "\${go}";
+  GOTOOLCHAIN = "local";
+}`.replace(/\n/g, `\n${indent}`);
 }
