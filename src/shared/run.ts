@@ -91,7 +91,7 @@ export interface ResultJson {
   verdict?: VerdictJson;
   /** With `--runs auto`: why sampling stopped (converged, the sample cap, the time budget). */
   stopReason?: string;
-  /** Startup scenarios: each phase's P50 and P95 over the measured samples, in phase order. */
+  /** Scenarios with phases (startup, debug-breakpoint): each phase's P50 and P95 over the measured samples, in order. */
   phaseStats?: { name: string; p50Ms: number; p95Ms: number }[];
   samples: Sample[];
   stats: SampleStats | null;

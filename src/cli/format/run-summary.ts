@@ -3,7 +3,7 @@ import type { ResultJson, RunJson } from '../../shared/run';
 import { findScenario } from '../../core/scenarios/catalog';
 import { formatChecks } from './check-tables';
 import { formatRanking } from './ranking-table';
-import { formatStartupPhases } from './startup-table';
+import { formatPhases } from './phase-table';
 import { textTable } from './text-table';
 import { formatBytes, formatMs } from './units';
 
@@ -76,7 +76,7 @@ export function formatRunSummary(run: RunJson): string {
     for (const warning of result.stats?.warnings ?? []) notes.push(`${result.runtime} ${result.scenario}: ${warning}`);
   }
   for (const c of run.comparisons) if (c.warning) notes.push(`${c.runtime} vs ${c.baseline} ${c.scenario}: ${c.warning}`);
-  const checkTable = [...formatStartupPhases(run), ...formatChecks(run), ...formatRanking(run)];
+  const checkTable = [...formatPhases(run), ...formatChecks(run), ...formatRanking(run)];
   const header = `Run ${run.id} · ${run.status} · ${run.workspace.module} (${run.workspace.path}) · ${run.options.adaptive ? `runs auto (95% CI within ${Math.round(run.options.adaptive.targetHalfWidth * 100)}% of the median, at most ${run.options.adaptive.maxRuns})` : `${run.options.runs} runs`}, ${run.options.warmup} warmup${run.options.offline ? ', offline' : ''}`;
   return [header, ...(rows.length ? ['', table] : []), ...checkTable, ...(notes.length ? ['', ...notes.map((n) => `- ${n}`)] : [])].join('\n');
 }

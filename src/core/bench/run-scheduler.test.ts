@@ -79,4 +79,37 @@ describe('executeRun', () => {
     expect(progress[2]).toMatchObject({ phase: 'measure', sample: 1, of: 2 });
     store.close();
   });
+
+  it('samples a probe like a command: phases summed into the wall time, the tool\'s resources, facts kept even when it fails', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'envbench-sched-'));
+    const store = RunStore.open(path.join(dataDir, 'history.sqlite'));
+    const workspace = await inspectWorkspace(path.join(RESOURCES, 'sample-workspace'));
+    const machine = { cpuModel: 'x', cpuCount: 1, memoryBytes: 1, kernel: 'k', os: 'o', arch: 'x64', cgroupVersion: 'v2' as const, dockerStorageDriver: null, tools: { go: null, docker: null, nix: null, devbox: null }, envbenchVersion: 't', envbenchCommit: null };
+    const probe: Scenario = {
+      id: 'probe',
+      kind: 'probe',
+      dimension: 'performance',
+      title: 'probe',
+      counts: 'probe',
+      probe: async ({ session, cwd, execOptions }) => {
+        if (session.runtime === 'docker') return { failure: 'refused on purpose', facts: { ptrace: 'denied on purpose' } };
+        const measured = await session.exec({ argv: ['true'], cwd }, execOptions);
+        return { phases: [{ name: 'listening', ms: 2 }, { name: 'breakpoint', ms: 3 }], measured, facts: { ptrace: 'allowed' } };
+      },
+    };
+    const runId = await executeRun(
+      { store, runtimes: recordingRuntimes([]), dataDir, resourcesDir: RESOURCES, machine, envbench: { version: 't', commit: null } },
+      { workspace, runtimes: ['native', 'docker'], scenarios: [probe], runs: 2, warmup: 1, offline: true, timeoutMs: 10_000 },
+    );
+    const run = buildRunJson(store.getRun(runId)!);
+    const [native, docker] = run.results;
+    expect(native).toMatchObject({ status: 'completed', stats: { n: 2, medianMs: 5 } });
+    expect(native!.samples.map((s) => [s.warmup, s.wallMs, s.phases])).toEqual([true, false, false].map((w) => [w, 5, { listening: 2, breakpoint: 3 }]));
+    expect(native!.samples.every((s) => s.maxRssKb > 0)).toBe(true);
+    expect(docker).toMatchObject({ status: 'failed', reason: 'refused on purpose', samples: [] });
+    const facts = Object.fromEntries(run.maintenance.map((m) => [m.runtime, m.facts]));
+    expect(facts.native!['probe.ptrace']).toBe('allowed');
+    expect(facts.docker!['probe.ptrace']).toBe('denied on purpose');
+    store.close();
+  });
 });

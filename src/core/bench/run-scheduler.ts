@@ -5,8 +5,9 @@ import type { NewSample, RunStore } from '../history/run-store';
 import { newRunId, resultKey } from '../history/run-store';
 import { sampleFailure } from '../measure/command-failure';
 import type { ExecOutcome, Runtime, RuntimeSession } from '../runtimes/runtime';
-import type { CheckScenario, Scenario } from '../scenarios/catalog';
+import type { CheckScenario, ProbeScenario, Scenario } from '../scenarios/catalog';
 import type { CheckContext } from '../scenarios/check';
+import type { ProbeContext } from '../scenarios/probe';
 import { describeError } from '../user-error';
 import type { AdaptiveSampling } from './adaptive-stop';
 import { capReason, convergedReason } from './adaptive-stop';
@@ -287,6 +288,18 @@ async function measureCheck(
   return null;
 }
 
+/** One sample of a probe: its phases, and the resources of the tool it drove. Returns why it failed, 'cancelled', or null. */
+async function measureProbe(entry: ActiveResult, scenario: ProbeScenario, warmup: boolean, runId: string, context: Omit<ProbeContext, 'session'>, store: RunStore): Promise<string | null> {
+  const outcome = await scenario.probe({ ...context, session: entry.session });
+  if (outcome.facts) store.setFacts(runId, entry.runtime, Object.fromEntries(Object.entries(outcome.facts).map(([k, v]) => [`${scenario.id}.${k}`, v])));
+  if (outcome.failure) return outcome.failure;
+  const phases = outcome.phases ?? [];
+  const wallMs = phases.reduce((sum, p) => sum + p.ms, 0);
+  store.addSample(entry.resultId, entry.seq++, toSample(outcome.measured!, warmup, { wallMs, phases: Object.fromEntries(phases.map((p) => [p.name, p.ms])) }));
+  if (!warmup) entry.walls.push(wallMs);
+  return null;
+}
+
 /** Prepares and measures one sample; returns why it failed, 'cancelled', or null. */
 async function measureOne(
   entry: ActiveResult,
@@ -307,6 +320,7 @@ async function measureOne(
   };
   try {
     if (scenario.kind === 'check') return await measureCheck(entry, scenario, { workspace: request.workspace, cwd, runId, timeoutMs: request.timeoutMs, execOptions }, store);
+    if (scenario.kind === 'probe') return await measureProbe(entry, scenario, warmup, runId, { workspace: request.workspace, cwd, timeoutMs: request.timeoutMs, execOptions }, store);
     if (scenario.kind === 'startup') {
       const firstRun = firstRunCommand(request.workspace);
       const startup = await entry.session.startup(scenario.temperature, { ...execOptions, firstRun });

@@ -1,7 +1,9 @@
 import path from 'node:path';
+import { Duplex, PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import type { RuntimeId } from '../../shared/run';
-import type { CommandSpec, ExecOptions, ExecOutcome, IsolatedOutcome } from '../runtimes/runtime';
+import { delveArgv, launchDebugServer } from '../debug/debug-server';
+import type { CommandSpec, DebugServer, ExecOptions, ExecOutcome, IsolatedOutcome } from '../runtimes/runtime';
 import { CgroupSampler, locateContainerCgroup } from './cgroup-usage';
 import { execMeasured, HELPER_IN_CONTAINER } from './container-exec';
 import { isNotFound } from './engine-stream';
@@ -12,6 +14,12 @@ export const WORKSPACE_IN_CONTAINER = '/workspace';
 export const SCRATCH_IN_CONTAINER = '/scratch';
 export const MODCACHE_IN_CONTAINER = '/go/pkg/mod';
 export const GOCACHE_IN_CONTAINER = '/root/.cache/go-build';
+
+/**
+ * Joins stdin/stdout to a TCP port on the container's loopback. Constant: the port is its first
+ * argument, never spliced into the script.
+ */
+const TCP_RELAY = 'exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1; cat <&3 & exec cat >&3';
 
 /** Bind-mount sources as the engine that runs the Go container sees them. */
 export interface MountSources {
@@ -125,6 +133,40 @@ export class GoContainer {
   /** Runs a command in another container of the same engine (startup samples), measured the same way. */
   execIn(container: Docker.Container, argv: readonly string[], options: ExecOptions): Promise<ExecOutcome> {
     return execMeasured(this.config.docker, container, { argv, workdir: WORKSPACE_IN_CONTAINER, env: this.env() }, { ...options, hostPids: this.config.hostPids });
+  }
+
+  /** `dlv debug` headless in the running container; its API reached through an exec relay (the container may have no network). */
+  startDebugServer(mainPackage: string, cwd: string, options: ExecOptions): Promise<DebugServer> {
+    return launchDebugServer((opts) => this.exec({ argv: delveArgv('dlv', mainPackage), cwd }, opts), (port) => this.connectPort(port), options);
+  }
+
+  /**
+   * A byte stream to a port on the running container's loopback: a `docker exec` of a bash relay
+   * with stdin and stdout attached, so it works with `--network none` and in DinD's inner engine.
+   */
+  async connectPort(port: number): Promise<Duplex> {
+    const container = await this.running();
+    const exec = await container.exec({
+      Cmd: ['bash', '-c', TCP_RELAY, 'envbench-relay', String(port)],
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+    });
+    const socket = await exec.start({ hijack: true, stdin: true });
+    const fromPort = new PassThrough();
+    const relayErrors = new PassThrough();
+    let errorText = '';
+    relayErrors.on('data', (chunk: Buffer) => (errorText += chunk.toString()));
+    this.config.docker.modem.demuxStream(socket, fromPort, relayErrors);
+    socket.on('end', () => fromPort.end());
+    socket.on('close', () => fromPort.end());
+    const stream = Duplex.from({ readable: fromPort, writable: socket });
+    stream.on('close', () => socket.destroy());
+    // bash reports a refused connection on stderr and exits; surface it rather than a silent close.
+    socket.on('end', () => {
+      if (errorText.trim()) stream.destroy(new Error(`could not reach port ${port} in the container: ${errorText.trim()}`));
+    });
+    return stream;
   }
 
   /**

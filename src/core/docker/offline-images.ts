@@ -6,6 +6,7 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import tarFs from 'tar-fs';
 import tarStream from 'tar-stream';
+import { goToolIn } from '../machine/host-go-tool';
 import { probe } from '../machine/tool-version';
 import { UserError } from '../user-error';
 import { followProgress, isNotFound } from './engine-stream';
@@ -97,8 +98,7 @@ export async function hostGoToolchain(): Promise<GoToolchain> {
   const [goroot = '', version = '', gopath = ''] = env.stdout.trim().split('\n');
   const tools: GoToolchain['tools'] = [];
   for (const name of ['gopls', 'dlv']) {
-    const candidates = [...(process.env.PATH ?? '').split(path.delimiter), path.join(gopath.split(path.delimiter)[0] ?? '', 'bin')];
-    const found = candidates.map((dir) => path.join(dir, name)).find((p) => fs.existsSync(p));
+    const found = goToolIn(name, gopath);
     if (found) tools.push({ name, path: fs.realpathSync(found) });
   }
   return { goroot: fs.realpathSync(goroot), version, tools };

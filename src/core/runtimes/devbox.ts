@@ -6,6 +6,7 @@ import type { ParseError } from 'jsonc-parser';
 import type { FactValue, RuntimeHealth, WorkspaceInfo } from '../../shared/run';
 import { configLines } from '../config-lines';
 import { runtimeCacheDir, workspaceDataDir } from '../data-paths';
+import { connectLoopback, delveArgv, launchDebugServer } from '../debug/debug-server';
 import { hostGoToolchain } from '../docker/offline-images';
 import { directorySize } from '../machine/disk-usage';
 import { parseVersion, probe } from '../machine/tool-version';
@@ -16,8 +17,10 @@ import { nixSystem } from '../nix/offline-flake';
 import { UserError } from '../user-error';
 import { goEnvironment } from './go-environment';
 import { NETWORK_NAMESPACE_ISOLATION, namespaceFailure, withoutNetwork } from './no-network';
+import { readyThenFirstRun } from './startup-phases';
 import type {
   CommandSpec,
+  DebugServer,
   ExecOptions,
   ExecOutcome,
   Footprint,
@@ -599,6 +602,11 @@ class DevboxSession implements RuntimeSession {
     return this.run(this.config.program, args, env, command, options);
   }
 
+  /** dlv from the Devbox shell's PATH (its `delve` package), entered like every command; host network. Not yet run against a real Devbox. */
+  startDebugServer(mainPackage: string, cwd: string, options: ExecOptions): Promise<DebugServer> {
+    return launchDebugServer((opts) => this.exec({ argv: delveArgv('dlv', mainPackage), cwd }, opts), connectLoopback, options);
+  }
+
   /** The same entry inside a private network namespace: what the user gets on a plane. */
   async execWithoutNetwork(command: CommandSpec, options: ExecOptions): Promise<IsolatedOutcome> {
     const { args, env } = this.entry(command, options);
@@ -645,12 +653,7 @@ class DevboxSession implements RuntimeSession {
     const install = await this.devbox(['install', '--config', this.config.configDir], options.signal);
     if (install.code !== 0) throw new Error(`devbox install failed: ${devboxFailure(install.stderr, this.config.offline)}`);
     phases.push({ name: 'install', ms: performance.now() - started });
-    const ready = await this.exec({ argv: ['go', 'version'], cwd: this.workspaceDir }, options);
-    phases.push({ name: 'shell-ready', ms: ready.wallMs });
-    if (ready.exitCode !== 0) return { phases, firstRun: ready };
-    const firstRun = await this.exec({ argv: options.firstRun, cwd: this.workspaceDir }, options);
-    phases.push({ name: 'first-run', ms: firstRun.wallMs });
-    return { phases, firstRun };
+    return readyThenFirstRun(phases, 'shell-ready', (argv) => this.exec({ argv, cwd: this.workspaceDir }, options), options.firstRun);
   }
 
   shellCommand(): string[] {

@@ -18,10 +18,12 @@ import { GoContainer, MODCACHE_IN_CONTAINER, phaseTimer, SCRATCH_IN_CONTAINER, W
 import { LABEL_RUN, LABEL_RUNTIME, managedLabels, ownedLabels } from '../docker/labels';
 import { ensureBaseImage, imageExists } from '../docker/offline-images';
 import { measureHelperPath } from '../measure/measure-helper';
+import { readyThenFirstRun } from './startup-phases';
 import { describeError } from '../user-error';
 
 import type {
   CommandSpec,
+  DebugServer,
   ExecOptions,
   ExecOutcome,
   Footprint,
@@ -340,6 +342,11 @@ class DindSession implements RuntimeSession {
     return (await this.perfState()).go.exec(command, options);
   }
 
+  /** In the inner Go container, like every command scenario. */
+  async startDebugServer(mainPackage: string, cwd: string, options: ExecOptions): Promise<DebugServer> {
+    return (await this.perfState()).go.startDebugServer(mainPackage, cwd, options);
+  }
+
   /** A new inner container with `--network none` (the outer one has no network either). */
   async execWithoutNetwork(command: CommandSpec, options: ExecOptions): Promise<IsolatedOutcome> {
     const outcome = await (await this.perfState()).go.execWithoutNetwork(command, options);
@@ -367,12 +374,7 @@ class DindSession implements RuntimeSession {
       if (!cold) await go.ensureCacheVolume();
       const container = await timed('inner-create', () => daemon.inner.createContainer(go.spec('startup-container', !cold)));
       await timed('inner-start', () => container.start());
-      const ready = await go.execIn(container, ['go', 'version'], options);
-      phases.push({ name: 'exec-ready', ms: ready.wallMs });
-      if (ready.exitCode !== 0) return { phases, firstRun: ready };
-      const firstRun = await go.execIn(container, options.firstRun, options);
-      phases.push({ name: 'first-run', ms: firstRun.wallMs });
-      return { phases, firstRun };
+      return await readyThenFirstRun(phases, 'exec-ready', (argv) => go.execIn(container, argv, options), options.firstRun);
     } finally {
       await this.stopOuter(daemon);
     }

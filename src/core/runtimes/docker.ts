@@ -11,8 +11,10 @@ import { containerRuntimeHealth, createDockerClient, dockerEndpoint } from '../d
 import { GoContainer, phaseTimer, WORKSPACE_IN_CONTAINER } from '../docker/go-container';
 import { imageExists } from '../docker/offline-images';
 import { measureHelperPath } from '../measure/measure-helper';
+import { readyThenFirstRun } from './startup-phases';
 import type {
   CommandSpec,
+  DebugServer,
   ExecOptions,
   ExecOutcome,
   Footprint,
@@ -115,6 +117,10 @@ class DockerSession implements RuntimeSession {
     return this.go.execWithoutNetwork(command, options);
   }
 
+  startDebugServer(mainPackage: string, cwd: string, options: ExecOptions): Promise<DebugServer> {
+    return this.go.startDebugServer(mainPackage, cwd, options);
+  }
+
   async startup(temperature: StartupTemperature, options: StartupOptions): Promise<StartupOutcome> {
     const phases: { name: string; ms: number }[] = [];
     const timed = phaseTimer(phases);
@@ -127,12 +133,7 @@ class DockerSession implements RuntimeSession {
     const container = await timed('create', () => this.docker.createContainer(this.go.spec('startup-container', temperature === 'warm')));
     try {
       await timed('start', () => container.start());
-      const ready = await this.go.execIn(container, ['go', 'version'], options);
-      phases.push({ name: 'exec-ready', ms: ready.wallMs });
-      if (ready.exitCode !== 0) return { phases, firstRun: ready };
-      const firstRun = await this.go.execIn(container, options.firstRun, options);
-      phases.push({ name: 'first-run', ms: firstRun.wallMs });
-      return { phases, firstRun };
+      return await readyThenFirstRun(phases, 'exec-ready', (argv) => this.go.execIn(container, argv, options), options.firstRun);
     } finally {
       await container.remove({ force: true }).catch(() => {});
     }

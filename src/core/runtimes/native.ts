@@ -1,14 +1,18 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FactValue, RuntimeHealth } from '../../shared/run';
+import { connectLoopback, delveArgv, launchDebugServer } from '../debug/debug-server';
 import { directorySize } from '../machine/disk-usage';
+import { hostGoTool } from '../machine/host-go-tool';
 import { probe, parseVersion } from '../machine/tool-version';
 import { isMeasureHelperBuilt, measureHelperArgs, measureHelperPath } from '../measure/measure-helper';
 import { runMeasured } from '../measure/measured-process';
 import { goEnvironment } from './go-environment';
 import { NETWORK_NAMESPACE_ISOLATION, withoutNetwork } from './no-network';
+import { readyThenFirstRun } from './startup-phases';
 import type {
   CommandSpec,
+  DebugServer,
   ExecOptions,
   ExecOutcome,
   Footprint,
@@ -90,19 +94,16 @@ class NativeSession implements RuntimeSession {
     return { ...outcome, wallMs: innerWallMs, innerWallMs };
   }
 
+  /** dlv from PATH or `$(go env GOPATH)/bin`, where `go install` puts it. */
+  async startDebugServer(mainPackage: string, cwd: string, options: ExecOptions): Promise<DebugServer> {
+    const dlv = (await hostGoTool('dlv')) ?? 'dlv';
+    return launchDebugServer((opts) => this.exec({ argv: delveArgv(dlv, mainPackage), cwd }, opts), connectLoopback, options);
+  }
+
   /** The host has nothing to start: the phases are the toolchain answering and the first run (cold: empty build cache). */
   async startup(temperature: StartupTemperature, options: StartupOptions): Promise<StartupOutcome> {
     if (temperature === 'cold') await this.evictCaches();
-    const ready = await this.exec({ argv: ['go', 'version'], cwd: this.workspaceDir }, options);
-    if (ready.exitCode !== 0) return { phases: [{ name: 'exec-ready', ms: ready.wallMs }], firstRun: ready };
-    const firstRun = await this.exec({ argv: options.firstRun, cwd: this.workspaceDir }, options);
-    return {
-      phases: [
-        { name: 'exec-ready', ms: ready.wallMs },
-        { name: 'first-run', ms: firstRun.wallMs },
-      ],
-      firstRun,
-    };
+    return readyThenFirstRun([], 'exec-ready', (argv) => this.exec({ argv, cwd: this.workspaceDir }, options), options.firstRun);
   }
 
   async facts(): Promise<Record<string, FactValue>> {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { FactValue, NixEntry, RuntimeHealth, WorkspaceInfo } from '../../shared/run';
 import { configLines } from '../config-lines';
 import { runtimeCacheDir, workspaceDataDir, workspaceKey } from '../data-paths';
+import { connectLoopback, delveArgv, launchDebugServer } from '../debug/debug-server';
 import { hostModuleCache, modulesSource } from '../docker/dev-image';
 import { hostGoToolchain } from '../docker/offline-images';
 import { offlineShellNix, onlineFlake } from '../nix/generated-definitions';
@@ -15,8 +16,10 @@ import { nixSystem, offlineFlake } from '../nix/offline-flake';
 import { UserError } from '../user-error';
 import { goEnvironment } from './go-environment';
 import { NETWORK_NAMESPACE_ISOLATION, withoutNetwork } from './no-network';
+import { readyThenFirstRun } from './startup-phases';
 import type {
   CommandSpec,
+  DebugServer,
   ExecOptions,
   ExecOutcome,
   Footprint,
@@ -258,6 +261,11 @@ class NixSession implements RuntimeSession {
     return this.entered(command, options, (program, args) => ({ program, args }));
   }
 
+  /** dlv from the shell's PATH, entered like every command; the shell shares the host's network. */
+  startDebugServer(mainPackage: string, cwd: string, options: ExecOptions): Promise<DebugServer> {
+    return launchDebugServer((opts) => this.exec({ argv: delveArgv('dlv', mainPackage), cwd }, opts), connectLoopback, options);
+  }
+
   /** The same entry inside a private network namespace: what the user gets on a plane. */
   async execWithoutNetwork(command: CommandSpec, options: ExecOptions): Promise<IsolatedOutcome> {
     return { ...(await this.entered(command, options, withoutNetwork)), isolation: NETWORK_NAMESPACE_ISOLATION };
@@ -402,12 +410,7 @@ class NixSession implements RuntimeSession {
     started = performance.now();
     await this.realise(drvPath, options.signal);
     phases.push({ name: 'realise', ms: performance.now() - started });
-    const ready = await this.exec({ argv: ['go', 'version'], cwd: this.workspaceDir }, options);
-    phases.push({ name: 'shell-ready', ms: ready.wallMs });
-    if (ready.exitCode !== 0) return { phases, firstRun: ready };
-    const firstRun = await this.exec({ argv: options.firstRun, cwd: this.workspaceDir }, options);
-    phases.push({ name: 'first-run', ms: firstRun.wallMs });
-    return { phases, firstRun };
+    return readyThenFirstRun(phases, 'shell-ready', (argv) => this.exec({ argv, cwd: this.workspaceDir }, options), options.firstRun);
   }
 
   shellCommand(): string[] {

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { CgroupUsage, FactValue, NixEntry, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../../shared/run';
 import type { MeasuredOutcome } from '../measure/measured-process';
 
@@ -79,6 +80,19 @@ export interface StartupOutcome {
   firstRun: ExecOutcome;
 }
 
+/** Delve serving a program headless inside the environment (the debug-breakpoint scenario). */
+export interface DebugServer {
+  /** From starting `dlv debug` until it printed `API server listening at:` (it has built the program by then, and launches it next). */
+  readonly listeningMs: number;
+  /** A byte stream to Delve's JSON-RPC API, wherever the environment's network is. */
+  connect(): Promise<Duplex>;
+  /**
+   * Waits for dlv to end (after a Detach with Kill), stopping it and everything it started when it
+   * does not; dlv's measured outcome (the helper's report covers the build and the program too).
+   */
+  stop(): Promise<ExecOutcome>;
+}
+
 export interface FootprintItem {
   label: string;
   bytes: number;
@@ -106,6 +120,13 @@ export interface RuntimeSession {
    * Cold first drops what this environment cached (its image, its build cache; never the user's).
    */
   startup(temperature: StartupTemperature, options: StartupOptions): Promise<StartupOutcome>;
+  /**
+   * Starts `dlv debug --headless` on a main package (`./cmd/x`, relative to cwd) inside the
+   * environment, measured by the helper, and resolves once Delve listens. Rejects with dlv's
+   * measured outcome when it ends first (no dlv, a build error). Delve launches the program after
+   * it listens, so a refused ptrace shows in the outcome of stop().
+   */
+  startDebugServer(mainPackage: string, cwd: string, options: ExecOptions): Promise<DebugServer>;
   /** Argument vector that opens an interactive shell inside the environment (for terminals). */
   shellCommand(): string[];
   /** Maintenance facts recorded with the run: image size, privileges, generated config, ... */

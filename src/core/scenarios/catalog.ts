@@ -2,7 +2,9 @@ import type { Dimension } from '../../shared/run';
 import { UserError } from '../user-error';
 import type { CheckFn } from './check';
 import { consistency } from './consistency';
+import { debugBreakpoint } from './debug-breakpoint';
 import { offlineReadiness } from './offline-readiness';
+import type { ProbeFn } from './probe';
 import { reproducibleBuild } from './reproducible-build';
 
 /**
@@ -48,7 +50,16 @@ export interface CheckScenario extends ScenarioBase {
   check: CheckFn;
 }
 
-export type Scenario = StartupScenario | CommandScenario | CheckScenario;
+/**
+ * An interaction with a tool inside the environment, timed phase by phase (a debugger session,
+ * ...): sampled and compared like a command, but driven by a function in its own file here.
+ */
+export interface ProbeScenario extends ScenarioBase {
+  kind: 'probe';
+  probe: ProbeFn;
+}
+
+export type Scenario = StartupScenario | CommandScenario | CheckScenario | ProbeScenario;
 
 // `-o /dev/null` lets `go build ./...` compile and link main packages without writing binaries
 // into the user's tree.
@@ -121,6 +132,14 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'gopls workspace load',
     counts: '`gopls stats -anon`: gopls loads the workspace as an editor would (its initial workspace load) and reports; time, peak RSS and bytes read of the whole process',
     argv: ['gopls', 'stats', '-anon'],
+  },
+  {
+    id: 'debug-breakpoint',
+    kind: 'probe',
+    dimension: 'performance',
+    title: 'Debugger to first breakpoint',
+    counts: '`dlv debug --headless` of the main package until Delve listens (build and launch), then a breakpoint at main.main over its JSON-RPC API and `continue` until the program stops there; phases listening, attach, breakpoint',
+    probe: debugBreakpoint,
   },
   {
     id: 'offline-readiness',
