@@ -12,6 +12,8 @@ export interface ScoreWeights {
 export const DEFAULT_WEIGHTS: ScoreWeights = { startup: 1, performance: 1, maintenance: 1 };
 /** Extra disk of this many bytes costs half the footprint points. */
 const FOOTPRINT_HALF_POINTS_BYTES = 1024 ** 3;
+/** Differences of medians below this are too small to matter to anyone waiting: they count as none. */
+export const NEGLIGIBLE_MS = 1;
 /** This many lines of environment definition cost half the configuration points. */
 const CONFIG_HALF_POINTS_LINES = 50;
 
@@ -42,13 +44,21 @@ function startupScores(run: RunJson, runtimes: readonly RuntimeId[]): Map<Runtim
     const [best, bestWalls] = walls.reduce((a, b) => (median(b[1]) < median(a[1]) ? b : a));
     for (const [runtime, values] of walls) {
       const comparison = runtime === best ? null : compareToBaseline(values, bestWalls);
-      const ratio = comparison && comparison.significant ? median(bestWalls) / median(values) : 1;
+      const negligible = median(values) - median(bestWalls) < NEGLIGIBLE_MS;
+      const ratio = comparison && comparison.significant && !negligible ? median(bestWalls) / median(values) : 1;
       inputs.get(runtime)!.push({
         name: scenario,
         value: round(median(values)),
         unit: 'ms (median)',
         points: ratio,
-        rule: runtime === best ? 'fastest' : comparison!.significant ? `fastest (${best}) median / this median` : `not significantly slower than ${best} (p=${comparison!.pValue.toFixed(3)}): counts as 1`,
+        rule:
+          runtime === best
+            ? 'fastest'
+            : !comparison!.significant
+              ? `not significantly slower than ${best} (p=${comparison!.pValue.toFixed(3)}): counts as 1`
+              : negligible
+                ? `less than ${NEGLIGIBLE_MS} ms slower than ${best}: counts as 1`
+                : `fastest (${best}) median / this median`,
       });
     }
   }
@@ -76,13 +86,19 @@ function performanceScores(run: RunJson, runtimes: readonly RuntimeId[]): Map<Ru
         continue;
       }
       const comparison = run.comparisons.find((c) => c.scenario === scenario && c.runtime === runtime);
-      if (!comparison) continue;
+      const native = measuredWalls(run, 'native', scenario);
+      if (!comparison || !native) continue;
+      const negligible = Math.abs(median(mine) - median(native)) < NEGLIGIBLE_MS;
       list.push({
         name: scenario,
         value: round(median(mine)),
         unit: 'ms (median)',
-        points: comparison.significant ? comparison.ratio : 1,
-        rule: comparison.significant ? 'median / native median' : 'not significantly different from native: counts as 1',
+        points: comparison.significant && !negligible ? comparison.ratio : 1,
+        rule: !comparison.significant
+          ? 'not significantly different from native: counts as 1'
+          : negligible
+            ? `within ${NEGLIGIBLE_MS} ms of native: counts as 1`
+            : 'median / native median',
       });
     }
     if (list.length > 0) inputs.set(runtime, list);

@@ -97,7 +97,7 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
   let scratch: string | null = null;
   let anyFailed = false;
   try {
-    if (request.scenarios.some((s) => s.kind === 'command' && s.mutatesWorkspace)) {
+    if (request.scenarios.some((s) => (s.kind === 'command' || s.kind === 'probe') && s.mutatesWorkspace)) {
       scratch = await createScratchCopy(request.workspace, scratchDir(deps.dataDir, runId));
     }
     for (const runtime of request.runtimes) {
@@ -159,9 +159,9 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
       if (hooks.signal?.aborted) break;
       let cwd = request.workspace.path;
       let editTarget: string | null = null;
-      if (scenario.kind === 'command' && scenario.mutatesWorkspace && scratch) {
+      if ((scenario.kind === 'command' || scenario.kind === 'probe') && scenario.mutatesWorkspace && scratch) {
         cwd = scratch;
-        if (scenario.prepare?.kind === 'edit-source-file') editTarget = await pickEditTarget(scratch, request.workspace.mainPackages);
+        if (scenario.kind === 'command' && scenario.prepare?.kind === 'edit-source-file') editTarget = await pickEditTarget(scratch, request.workspace.mainPackages);
       }
       const active: ActiveResult[] = [...sessions].map(([runtime, session]) => ({
         runtime,

@@ -3,6 +3,7 @@ import { UserError } from '../user-error';
 import type { CheckFn } from './check';
 import { consistency } from './consistency';
 import { debugBreakpoint } from './debug-breakpoint';
+import { fileSync } from './file-sync';
 import { offlineReadiness } from './offline-readiness';
 import type { ProbeFn } from './probe';
 import { reproducibleBuild } from './reproducible-build';
@@ -57,6 +58,8 @@ export interface CheckScenario extends ScenarioBase {
 export interface ProbeScenario extends ScenarioBase {
   kind: 'probe';
   probe: ProbeFn;
+  /** Runs on a scratch copy of the workspace because the probe writes files. */
+  mutatesWorkspace?: boolean;
 }
 
 export type Scenario = StartupScenario | CommandScenario | CheckScenario | ProbeScenario;
@@ -140,6 +143,15 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'Debugger to first breakpoint',
     counts: '`dlv debug --headless` of the main package until Delve listens (build and launch), then a breakpoint at main.main over its JSON-RPC API and `continue` until the program stops there; phases listening, attach, breakpoint',
     probe: debugBreakpoint,
+  },
+  {
+    id: 'file-sync',
+    kind: 'probe',
+    dimension: 'performance',
+    title: 'File sync latency',
+    counts: 'from the host writing a new file into (a scratch copy of) the workspace until the environment, already polling, sees it',
+    probe: fileSync,
+    mutatesWorkspace: true,
   },
   {
     id: 'offline-readiness',
