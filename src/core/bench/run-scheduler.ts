@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import type { MachineFingerprint, NixEntry, RunProgress, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../../shared/run';
+import type { FactValue, MachineFingerprint, NixEntry, RunProgress, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../../shared/run';
 import { scratchDir } from '../data-paths';
 import type { NewSample, RunStore } from '../history/run-store';
 import { newRunId, resultKey } from '../history/run-store';
@@ -273,6 +273,11 @@ function toSample(outcome: ExecOutcome, warmup: boolean, overrides: Partial<NewS
   };
 }
 
+/** A scenario's facts under its own name (`consistency.env.GOVERSION`), beside the runtime's own facts. */
+function prefixedFacts(scenarioId: string, facts: Record<string, FactValue>): Record<string, FactValue> {
+  return Object.fromEntries(Object.entries(facts).map(([key, value]) => [`${scenarioId}.${key}`, value]));
+}
+
 /** A check, once: stores its sample, verdict and facts; returns why it failed, 'cancelled', or null. */
 async function measureCheck(
   entry: ActiveResult,
@@ -284,14 +289,14 @@ async function measureCheck(
   if (outcome.failure) return outcome.failure;
   if (outcome.sample?.report) store.addSample(entry.resultId, entry.seq++, toSample(outcome.sample, false));
   if (outcome.verdict) store.setVerdict(entry.resultId, outcome.verdict);
-  if (outcome.facts) store.setFacts(context.runId, entry.runtime, Object.fromEntries(Object.entries(outcome.facts).map(([k, v]) => [`${scenario.id}.${k}`, v])));
+  if (outcome.facts) store.setFacts(context.runId, entry.runtime, prefixedFacts(scenario.id, outcome.facts));
   return null;
 }
 
 /** One sample of a probe: its phases, and the resources of the tool it drove. Returns why it failed, 'cancelled', or null. */
 async function measureProbe(entry: ActiveResult, scenario: ProbeScenario, warmup: boolean, runId: string, context: Omit<ProbeContext, 'session'>, store: RunStore): Promise<string | null> {
   const outcome = await scenario.probe({ ...context, session: entry.session });
-  if (outcome.facts) store.setFacts(runId, entry.runtime, Object.fromEntries(Object.entries(outcome.facts).map(([k, v]) => [`${scenario.id}.${k}`, v])));
+  if (outcome.facts) store.setFacts(runId, entry.runtime, prefixedFacts(scenario.id, outcome.facts));
   if (outcome.failure) return outcome.failure;
   const phases = outcome.phases ?? [];
   const wallMs = phases.reduce((sum, p) => sum + p.ms, 0);

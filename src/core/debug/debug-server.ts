@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
+import { lastLines } from '../measure/command-failure';
 import type { DebugServer, ExecOptions, ExecOutcome } from '../runtimes/runtime';
 
 /** What `dlv --headless` prints on stdout once its API accepts connections. */
@@ -22,12 +23,8 @@ export function delveArgv(dlv: string, mainPackage: string): string[] {
 /** dlv ended before it listened: its measured outcome says why (no dlv, no ptrace permission, a build error, a timeout). */
 export class DebugServerEnded extends Error {
   constructor(readonly outcome: ExecOutcome) {
-    super(`dlv ended before listening (exit ${outcome.exitCode}): ${lastLines(outcome.stderr + '\n' + outcome.stdout) || 'no output'}`);
+    super(`dlv ended before listening (exit ${outcome.exitCode}): ${lastLines(outcome.stderr + '\n' + outcome.stdout, 5) || 'no output'}`);
   }
-}
-
-function lastLines(text: string): string {
-  return text.split('\n').map((l) => l.trim()).filter(Boolean).slice(-5).join(' | ');
 }
 
 function delay<T>(ms: number, value: T): Promise<T> {

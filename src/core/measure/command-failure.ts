@@ -1,6 +1,7 @@
 import type { MeasuredOutcome } from './measured-process';
 
-function lastLines(text: string, count: number): string {
+/** The last `count` non-empty lines of a command's output, joined with ' | '. */
+export function lastLines(text: string, count: number): string {
   return text
     .split('\n')
     .map((l) => l.trimEnd())

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
@@ -9,6 +8,8 @@ import { runtimeCacheDir, workspaceDataDir } from '../data-paths';
 import { connectLoopback, delveArgv, launchDebugServer } from '../debug/debug-server';
 import { hostGoToolchain } from '../docker/offline-images';
 import { directorySize } from '../machine/disk-usage';
+import type { ToolResult } from '../machine/run-tool';
+import { runTool } from '../machine/run-tool';
 import { parseVersion, probe } from '../machine/tool-version';
 import { isMeasureHelperBuilt, measureHelperArgs, measureHelperPath } from '../measure/measure-helper';
 import { runMeasured } from '../measure/measured-process';
@@ -353,25 +354,6 @@ function nixProblem(nix: { version: string | null; failure: string | null }): st
     return `Nix ${nix.version} is older than the ${MIN_DEVBOX_NIX_VERSION} Devbox needs: install a newer Nix (Debian trixie ships 2.26)`;
   }
   return null;
-}
-
-interface ToolResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a program with an argument vector (never a shell), collecting its output. */
-function runTool(program: string, args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string; signal?: AbortSignal }): Promise<ToolResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { env: options.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-64 * 1024)));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
 }
 
 /**

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,6 +8,8 @@ import { connectLoopback, delveArgv, launchDebugServer } from '../debug/debug-se
 import { hostModuleCache, modulesSource } from '../docker/dev-image';
 import { hostGoToolchain } from '../docker/offline-images';
 import { offlineShellNix, onlineFlake } from '../nix/generated-definitions';
+import type { ToolResult } from '../machine/run-tool';
+import { runTool } from '../machine/run-tool';
 import { isMeasureHelperBuilt, measureHelperArgs, measureHelperPath } from '../measure/measure-helper';
 import { runMeasured } from '../measure/measured-process';
 import { compareVersions, emptyRegistry, MIN_FLAKES_VERSION, nixCommonArgs, nixError, nixVersion } from '../nix/nix-cli';
@@ -32,23 +33,9 @@ import type {
   StartupTemperature,
 } from './runtime';
 
-interface NixResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs nix (or nix-store) with an argument vector (never a shell), collecting its output. */
-function runNix(args: string[], env: NodeJS.ProcessEnv, signal?: AbortSignal, program = 'nix'): Promise<NixResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { env, stdio: ['ignore', 'pipe', 'pipe'], signal });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-64 * 1024)));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
+/** Runs nix (or nix-store, nix-instantiate) with an argument vector, collecting its output. */
+function runNix(args: string[], env: NodeJS.ProcessEnv, signal?: AbortSignal, program = 'nix'): Promise<ToolResult> {
+  return runTool(program, args, { env, signal });
 }
 
 /** Nix flakes: `nix develop` on the workspace's flake.nix, or on one EnvBench generates. */
@@ -241,7 +228,7 @@ class NixSession implements RuntimeSession {
     this.profile = path.join(config.stateDir, this.definition.entry === 'flake' ? 'dev-profile' : 'dev-profile-shell');
   }
 
-  private nix(args: string[], signal: AbortSignal | undefined = this.config.signal): Promise<NixResult> {
+  private nix(args: string[], signal: AbortSignal | undefined = this.config.signal): Promise<ToolResult> {
     return runNix([...this.config.common, ...args], this.config.env, signal);
   }
 
@@ -250,7 +237,7 @@ class NixSession implements RuntimeSession {
     return this.definition.offline ? ['--option', 'substituters', ''] : [];
   }
 
-  private async must(what: string, run: Promise<NixResult>): Promise<NixResult> {
+  private async must(what: string, run: Promise<ToolResult>): Promise<ToolResult> {
     const result = await run;
     if (result.code !== 0) throw new Error(`${what} failed: ${nixError(result.stderr)}`);
     return result;
