@@ -79,7 +79,9 @@ describe.skipIf(!haveTools)('Go benchmark format export read by benchstat', () =
       expect(Math.abs(printed.seconds - ours.medianMs / 1000), `${name}: ${printed.seconds} s vs ${ours.medianMs} ms`).toBeLessThanOrEqual(printed.rounding + 1e-9);
     }
     // The other measurements come through with their units (ns tidied to sec, bytes binary).
-    for (const unit of ['B/peak-rss', 'B/read', 'cpu-sec/op']) expect(stdout).toMatch(new RegExp(`│\\s*${unit}\\s*│`));
+    for (const unit of ['B/peak-rss', 'B/read', 'cpu-sec/op', 'read-calls/op']) expect(stdout).toMatch(new RegExp(`│\\s*${unit}\\s*│`));
+    // Every native sample counted its read calls, so every result has their rate.
+    for (const result of run.results) expect(result.readCallsPerSecond).toBeGreaterThan(0);
   });
 
   it('benchstat pivots on the runtime key with -col /runtime', () => {

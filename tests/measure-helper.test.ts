@@ -52,6 +52,24 @@ describe('envbench-measure helper', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('counts read and write system calls of children, not its own', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'envbench-calls-'));
+    const input = path.join(dir, 'in.bin');
+    fs.writeFileSync(input, Buffer.alloc(200 * 4096, 7));
+    // dd: exactly 200 reads and 200 writes of its own, plus a few of the loader and libc.
+    const copy = await measure(['dd', `if=${input}`, `of=${path.join(dir, 'out.bin')}`, 'bs=4096', 'status=none']);
+    expect(copy.report!.readCalls).toBeGreaterThanOrEqual(200);
+    expect(copy.report!.readCalls).toBeLessThan(260);
+    expect(copy.report!.writeCalls).toBeGreaterThanOrEqual(200);
+    expect(copy.report!.writeCalls).toBeLessThan(260);
+    // A program that only writes: what is left is the kernel's (and, when dynamic, the loader's) reads of executables.
+    const quiet = await measure([helper, '--version']);
+    expect(quiet.report!.writeCalls).toBe(1);
+    const isStatic = /statically linked|static-pie/.test(spawnSync('file', [helper], { encoding: 'utf8' }).stdout ?? '');
+    expect(quiet.report!.readCalls).toBeLessThanOrEqual(isStatic ? 2 : 20);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('passes the exit code through and keeps stderr clean of its report', async () => {
     const outcome = await measure(['sh', '-c', 'echo oops >&2; exit 7']);
     expect(outcome.exitCode).toBe(7);

@@ -6,7 +6,9 @@
  *   - wall time: CLOCK_MONOTONIC from just before fork to wait4() returning (as hyperfine does);
  *   - CPU and peak RSS: getrusage(RUSAGE_CHILDREN) delta, which covers the whole tree because
  *     the helper is a child subreaper and reaps every descendant;
- *   - I/O: delta of /proc/self/io, into which the kernel folds the counters of reaped children.
+ *   - I/O: delta of /proc/self/io, into which the kernel folds the counters of reaped children:
+ *     bytes (rchar/wchar, read_bytes/write_bytes) and read/write-like system calls (syscr/syscw).
+ *     Opens are not counted: Linux keeps no open(2) counter short of tracing.
  *
  * Usage: envbench-measure [--timeout-ms N] [--] COMMAND [ARG...]
  * The command inherits stdin/stdout/stderr. The result is written as one JSON line to
@@ -31,26 +33,41 @@
 
 #define RESULT_MARKER "\x1e" "ENVBENCH-MEASURE "
 
-struct io_counters { uint64_t rchar, wchar, read_bytes, write_bytes; int ok; };
+struct io_counters { uint64_t rchar, wchar, syscr, syscw, read_bytes, write_bytes; int ok; };
 
 static volatile sig_atomic_t child_pgid = 0;
 static volatile sig_atomic_t timed_out = 0;
 static volatile sig_atomic_t cancelled = 0;
 
+/*
+ * The kernel counts a read(2) after producing its text, so of our own calls exactly one falls
+ * between the two snapshots: the single read(2) of the first one. It is taken off readCalls
+ * (the exec-error pipe is read after the second snapshot, so it is not in the window).
+ */
+#define SELF_READ_CALLS 1
+
 static void read_io(struct io_counters *io) {
   memset(io, 0, sizeof *io);
-  FILE *f = fopen("/proc/self/io", "r");
-  if (!f) return;
-  char key[64];
-  unsigned long long value;
-  while (fscanf(f, "%63[^:]: %llu\n", key, &value) == 2) {
+  int fd = open("/proc/self/io", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  char text[1024];
+  ssize_t n;
+  do { n = read(fd, text, sizeof text - 1); } while (n < 0 && errno == EINTR);
+  close(fd);
+  if (n <= 0) return;
+  text[n] = '\0';
+  for (char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+    char key[64];
+    unsigned long long value;
+    if (sscanf(line, "%63[^:]: %llu", key, &value) != 2) continue;
     if (!strcmp(key, "rchar")) io->rchar = value;
     else if (!strcmp(key, "wchar")) io->wchar = value;
+    else if (!strcmp(key, "syscr")) io->syscr = value;
+    else if (!strcmp(key, "syscw")) io->syscw = value;
     else if (!strcmp(key, "read_bytes")) io->read_bytes = value;
     else if (!strcmp(key, "write_bytes")) io->write_bytes = value;
   }
   io->ok = 1;
-  fclose(f);
 }
 
 static uint64_t now_ns(void) {
@@ -155,26 +172,31 @@ int main(int argc, char **argv) {
   kill(-pid, SIGKILL);
   while (waitpid(-1, NULL, 0) > 0 || errno == EINTR) {}
 
+  getrusage(RUSAGE_CHILDREN, &ru_after);
+  read_io(&io_after);
+
   int exec_errno = 0;
   ssize_t got;
   do { got = read(exec_pipe[0], &exec_errno, sizeof exec_errno); } while (got < 0 && errno == EINTR);
   if (got != (ssize_t)sizeof exec_errno) exec_errno = 0;
-
-  getrusage(RUSAGE_CHILDREN, &ru_after);
-  read_io(&io_after);
+  uint64_t read_calls = io_after.syscr - io_before.syscr;
+  read_calls = read_calls > SELF_READ_CALLS ? read_calls - SELF_READ_CALLS : 0;
 
   int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   /* One write(2) of less than PIPE_BUF, so the report never interleaves with or splits across reads. */
   char report[2048];
   int len = snprintf(report, sizeof report,
           "\n" RESULT_MARKER "{\"wallNs\":%llu,\"userMs\":%.3f,\"sysMs\":%.3f,\"maxRssKb\":%ld,"
-          "\"readBytes\":%llu,\"writeBytes\":%llu,\"blockReadBytes\":%llu,\"blockWriteBytes\":%llu,\"ioAvailable\":%s,"
+          "\"readBytes\":%llu,\"writeBytes\":%llu,\"blockReadBytes\":%llu,\"blockWriteBytes\":%llu,"
+          "\"readCalls\":%llu,\"writeCalls\":%llu,\"ioAvailable\":%s,"
           "\"exitCode\":%d,\"signal\":%d,\"timedOut\":%s,\"cancelled\":%s,\"execError\":",
           (unsigned long long)(end - start), tv_ms(ru_after.ru_utime) - tv_ms(ru_before.ru_utime),
           tv_ms(ru_after.ru_stime) - tv_ms(ru_before.ru_stime), ru_after.ru_maxrss,
           (unsigned long long)(io_after.rchar - io_before.rchar), (unsigned long long)(io_after.wchar - io_before.wchar),
           (unsigned long long)(io_after.read_bytes - io_before.read_bytes),
-          (unsigned long long)(io_after.write_bytes - io_before.write_bytes), io_before.ok && io_after.ok ? "true" : "false",
+          (unsigned long long)(io_after.write_bytes - io_before.write_bytes),
+          (unsigned long long)read_calls, (unsigned long long)(io_after.syscw - io_before.syscw),
+          io_before.ok && io_after.ok ? "true" : "false",
           exit_code, WIFSIGNALED(status) ? WTERMSIG(status) : 0, timed_out ? "true" : "false", cancelled ? "true" : "false");
   len += json_string(report + len, sizeof report - len - 4, exec_errno ? strerror(exec_errno) : NULL);
   len += snprintf(report + len, sizeof report - len, "}\n");

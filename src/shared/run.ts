@@ -28,6 +28,14 @@ export interface Sample {
   /** Bytes that reached the storage layer (/proc io read_bytes/write_bytes); 0 when served from page cache. */
   blockReadBytes: number;
   blockWriteBytes: number;
+  /**
+   * read(2)-like / write(2)-like system calls of the command tree (/proc io syscr/syscw; the
+   * kernel's own reads of executables at exec count too). Opens are not counted: Linux has no
+   * open(2) counter without tracing. Absent when the helper could not read them (no /proc io,
+   * or a helper binary older than these fields).
+   */
+  readCalls?: number;
+  writeCalls?: number;
   exitCode: number;
   /** True for warmup samples: stored for transparency, never used in statistics. */
   warmup: boolean;
@@ -93,6 +101,11 @@ export interface ResultJson {
   stopReason?: string;
   /** Scenarios with phases (startup, debug-breakpoint): each phase's P50 and P95 over the measured samples, in order. */
   phaseStats?: { name: string; p50Ms: number; p95Ms: number }[];
+  /**
+   * Median over the measured samples of readCalls / inner wall seconds (read(2)-like system
+   * calls per second of the command alone); absent when no measured sample has readCalls.
+   */
+  readCallsPerSecond?: number;
   samples: Sample[];
   stats: SampleStats | null;
 }

@@ -50,3 +50,23 @@ describe('correctionNote', () => {
     expect(formatRunSummary(run([comparison('vet', 'docker')]))).not.toContain('Holm');
   });
 });
+
+describe('formatRunSummary resource columns', () => {
+  const sample = { wallMs: 100, innerWallMs: 100, userMs: 1, sysMs: 1, maxRssKb: 1024, readBytes: 2048, writeBytes: 0, blockReadBytes: 0, blockWriteBytes: 0, exitCode: 0, warmup: false, outlier: false };
+  const stats = { n: 1, medianMs: 100, p95Ms: 100, minMs: 100, maxMs: 100, meanMs: 100, stddevMs: 0, ciLowMs: 100, ciHighMs: 100, ciLevel: 0, outliers: [], warnings: [] };
+
+  it('shows the median read calls per second compactly, and "-" where they were not counted', () => {
+    const text = formatRunSummary({
+      ...run([]),
+      results: [
+        { runtime: 'native', scenario: 'vet', status: 'completed', samples: [sample], stats, readCallsPerSecond: 12_345 },
+        { runtime: 'docker', scenario: 'vet', status: 'completed', samples: [sample], stats },
+      ],
+    });
+    const lines = text.split('\n');
+    const header = lines.find((l) => l.startsWith('SCENARIO'))!;
+    expect(header).toMatch(/PEAK RSS\s+READ\s+WRITTEN\s+READ CALLS\/S\s+VS NATIVE$/);
+    expect(lines.find((l) => l.includes('native'))).toMatch(/\s12\.3k\s+baseline$/);
+    expect(lines.find((l) => l.includes('docker'))).toMatch(/\s-\s+-$/);
+  });
+});

@@ -5,7 +5,7 @@ import { formatChecks } from './check-tables';
 import { formatRanking } from './ranking-table';
 import { formatPhases } from './phase-table';
 import { textTable } from './text-table';
-import { formatBytes, formatMs } from './units';
+import { formatBytes, formatCount, formatMs } from './units';
 
 function median(values: number[]): number {
   return values.length === 0 ? NaN : sampleMedian(values);
@@ -60,13 +60,14 @@ export function formatRunSummary(run: RunJson): string {
       stats ? formatBytes(resources.rss) : '-',
       stats ? formatBytes(resources.read) : '-',
       stats ? formatBytes(resources.write) : '-',
+      stats && result.readCallsPerSecond !== undefined ? formatCount(result.readCallsPerSecond) : '-',
       versus,
     ];
   });
   const table = textTable(
-    ['SCENARIO', 'RUNTIME', 'STATUS', 'N', 'MEDIAN', '95% CI', 'P95', 'CPU', 'PEAK RSS', 'READ', 'WRITTEN', 'VS NATIVE'],
+    ['SCENARIO', 'RUNTIME', 'STATUS', 'N', 'MEDIAN', '95% CI', 'P95', 'CPU', 'PEAK RSS', 'READ', 'WRITTEN', 'READ CALLS/S', 'VS NATIVE'],
     rows,
-    new Set([3, 4, 6, 7, 8, 9, 10]),
+    new Set([3, 4, 6, 7, 8, 9, 10, 11]),
   );
   const correction = correctionNote(run);
   const notes: string[] = correction ? [correction] : [];

@@ -77,3 +77,19 @@ describe('buildRunJson comparisons', () => {
     expect(json.comparisons).toEqual([]);
   });
 });
+
+describe('buildRunJson read calls per second', () => {
+  it('is the median over measured samples of read calls per inner second, and absent without counts', () => {
+    const result = stored('native', 'vet', [100, 100, 100, 100]);
+    // 10/0.1 s, 30/0.1 s, 50/0.2 s, warmup 1000/0.1 s: rates 100, 300, 250 -> median 250.
+    result.samples = [
+      { ...result.samples[0]!, readCalls: 10, innerWallMs: 100 },
+      { ...result.samples[1]!, readCalls: 30, innerWallMs: 100 },
+      { ...result.samples[2]!, readCalls: 50, innerWallMs: 200 },
+      { ...result.samples[3]!, readCalls: 1000, innerWallMs: 100, warmup: true },
+    ];
+    const json = buildRunJson(run([result, stored('docker', 'vet', BASE)]));
+    expect(json.results[0]?.readCallsPerSecond).toBe(250);
+    expect(json.results[1]).not.toHaveProperty('readCallsPerSecond');
+  });
+});

@@ -1,4 +1,4 @@
-import type { ComparisonJson, ConsistencyJson, ResultJson, RunJson } from '../../shared/run';
+import type { ComparisonJson, ConsistencyJson, ResultJson, RunJson, Sample } from '../../shared/run';
 import type { StoredRun } from '../history/run-store';
 import { findScenario } from '../scenarios/catalog';
 import { buildConsistency } from './environment-report';
@@ -31,6 +31,7 @@ export function buildRunJson(run: StoredRun, weights: ScoreWeights = DEFAULT_WEI
       ...(result.verdict ? { verdict: result.verdict } : {}),
       ...(result.stopReason ? { stopReason: result.stopReason } : {}),
       ...phaseStatsOf(measured),
+      ...readCallsPerSecondOf(measured),
       samples,
       stats,
     };
@@ -91,6 +92,12 @@ function withConsistency(run: StoredRun): { consistency?: ConsistencyJson } {
   const runtimes = [...new Set(run.results.map((r) => r.runtime))];
   const consistency = buildConsistency(run.maintenance, run.workspace.goVersion, runtimes);
   return consistency ? { consistency } : {};
+}
+
+/** Median read(2)-like calls per second of the command alone, over the samples that counted them. */
+function readCallsPerSecondOf(measured: readonly Pick<Sample, 'readCalls' | 'innerWallMs'>[]): { readCallsPerSecond?: number } {
+  const rates = measured.filter((s) => s.readCalls !== undefined && s.innerWallMs > 0).map((s) => s.readCalls! / (s.innerWallMs / 1000));
+  return rates.length > 0 ? { readCallsPerSecond: descriptiveStats(rates).median } : {};
 }
 
 /** P50 and P95 of each startup phase (the article's startup table), for samples that have phases. */

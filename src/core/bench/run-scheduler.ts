@@ -266,6 +266,9 @@ function toSample(outcome: ExecOutcome, warmup: boolean, overrides: Partial<NewS
     writeBytes: report.writeBytes,
     blockReadBytes: report.blockReadBytes,
     blockWriteBytes: report.blockWriteBytes,
+    // Without /proc io the helper prints zeros: absent, not a measured 0.
+    ...(report.ioAvailable && report.readCalls !== undefined ? { readCalls: report.readCalls } : {}),
+    ...(report.ioAvailable && report.writeCalls !== undefined ? { writeCalls: report.writeCalls } : {}),
     exitCode: outcome.exitCode,
     warmup,
     ...(outcome.cgroup ? { cgroup: outcome.cgroup } : {}),

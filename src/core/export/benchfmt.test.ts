@@ -47,7 +47,8 @@ const RUN: RunJson = {
   results: [
     result('native', 'build-clean', [sample(999, { warmup: true }), sample(1234.5678901), sample(1200)]),
     result('docker', 'build-clean', [sample(999, { warmup: true }), sample(1300.000_000_4, { maxRssKb: 1, readBytes: 0 }), sample(1310)]),
-    result('native', 'vet', [sample(80), sample(81)]),
+    // An older run or helper has no read calls: the unit is written only where a sample has them.
+    result('native', 'vet', [sample(80, { readCalls: 1234 }), sample(81, { readCalls: 0 })]),
     // Failed part-way: a partial sample that would bias the median, so it is left out.
     result('docker', 'vet', [sample(90)], { status: 'failed', reason: 'exit code 1' }),
     // A verdict, not timings.
@@ -84,8 +85,8 @@ describe('runToBenchfmt', () => {
         'BenchmarkBuildClean/runtime=native\t1\t1200000000 ns/op\t52428800 B/peak-rss\t4096 B/read\t120750000 cpu-ns/op',
         'BenchmarkBuildClean/runtime=docker\t1\t1300000000 ns/op\t1024 B/peak-rss\t0 B/read\t120750000 cpu-ns/op',
         'BenchmarkBuildClean/runtime=docker\t1\t1310000000 ns/op\t52428800 B/peak-rss\t4096 B/read\t120750000 cpu-ns/op',
-        'BenchmarkVet/runtime=native\t1\t80000000 ns/op\t52428800 B/peak-rss\t4096 B/read\t120750000 cpu-ns/op',
-        'BenchmarkVet/runtime=native\t1\t81000000 ns/op\t52428800 B/peak-rss\t4096 B/read\t120750000 cpu-ns/op',
+        'BenchmarkVet/runtime=native\t1\t80000000 ns/op\t52428800 B/peak-rss\t4096 B/read\t120750000 cpu-ns/op\t1234 read-calls/op',
+        'BenchmarkVet/runtime=native\t1\t81000000 ns/op\t52428800 B/peak-rss\t4096 B/read\t120750000 cpu-ns/op\t0 read-calls/op',
         '',
       ].join('\n'),
     );

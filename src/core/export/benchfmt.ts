@@ -6,12 +6,13 @@
 //   pkg: example.com/mod
 //   cpu: <model>
 //   envbench-run: <id>
-//   BenchmarkBuildClean/runtime=native  1  <wall> ns/op  <rss> B/peak-rss  <read> B/read  <cpu> cpu-ns/op
+//   BenchmarkBuildClean/runtime=native  1  <wall> ns/op  <rss> B/peak-rss  <read> B/read  <cpu> cpu-ns/op  <calls> read-calls/op
 //
 // One line per measured sample with an iteration count of 1: each sample is one run of the
 // command, so benchstat's median and confidence interval are taken over the same values as
 // EnvBench's. The runtime is a key=value sub-benchmark, so `benchstat -col /runtime` puts the
-// runtimes side by side and compares them with the first.
+// runtimes side by side and compares them with the first. read-calls/op (read(2)-like system
+// calls, /proc io syscr) is written only for samples that have it: older runs and helpers lack it.
 
 import type { MachineFingerprint, ResultJson, RunJson, Sample } from '../../shared/run';
 
@@ -53,6 +54,7 @@ function sampleLine(result: ResultJson, sample: Sample): string {
     `${sample.maxRssKb * 1024} B/peak-rss`,
     `${sample.readBytes} B/read`,
     `${ns(sample.userMs + sample.sysMs)} cpu-ns/op`,
+    ...(sample.readCalls !== undefined ? [`${sample.readCalls} read-calls/op`] : []),
   ].join('\t');
 }
 

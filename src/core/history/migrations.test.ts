@@ -23,6 +23,45 @@ describe('history schema', () => {
     db.close();
   });
 
+  it('keeps read/write call counts of a sample, and reads a sample without them (or from before version 4) as absent', () => {
+    const file = tempDb();
+    // A database at version 3 holding a sample, as an older EnvBench left it.
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.filter((m) => m.version <= 3));
+    old.exec(`
+      INSERT INTO machines (id, fingerprint_hash, cpu_model, cpu_count, memory_bytes, kernel, os, arch, cgroup_version, first_seen_at)
+        VALUES (1, 'h', 'c', 1, 1, 'k', 'o', 'x64', 'v2', 't');
+      INSERT INTO workspaces (id, path, module, last_used_at) VALUES (1, '/m', 'example.com/m', 't');
+      INSERT INTO runs (id, status, started_at, workspace_id, machine_id, envbench_version, runs, warmup, offline, timeout_ms)
+        VALUES ('old', 'completed', 't', 1, 1, 'v', 1, 0, 0, 1);
+      INSERT INTO results (id, run_id, position, runtime, scenario, status) VALUES (1, 'old', 0, 'native', 'vet', 'completed');
+      INSERT INTO samples (result_id, seq, warmup, wall_ms, inner_wall_ms, user_ms, sys_ms, max_rss_kb, read_bytes, write_bytes,
+        block_read_bytes, block_write_bytes, exit_code, measured_at) VALUES (1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 't');
+    `);
+    old.close();
+
+    const store = RunStore.open(file);
+    const base = { wallMs: 10, innerWallMs: 9, userMs: 1, sysMs: 1, maxRssKb: 1, readBytes: 1, writeBytes: 1, blockReadBytes: 0, blockWriteBytes: 0, exitCode: 0, warmup: false };
+    const ids = store.createRun({
+      id: 'new',
+      workspace: { path: '/m', module: 'example.com/m', goVersion: null, toolchain: null, packages: 1, testFiles: 0, mainPackages: [], definitions: [] },
+      machine: { cpuModel: 'c', cpuCount: 1, memoryBytes: 1, kernel: 'k', os: 'o', arch: 'x64', cgroupVersion: 'v2', dockerStorageDriver: null, tools: { go: null, docker: null, nix: null, devbox: null }, envbenchVersion: 'v', envbenchCommit: null },
+      envbench: { version: 'v', commit: null },
+      options: { runtimes: ['native'], scenarios: ['vet'], runs: 2, warmup: 0, offline: false, timeoutMs: 1 },
+    });
+    const resultId = [...ids.values()][0]!;
+    store.addSample(resultId, 0, { ...base, readCalls: 1234, writeCalls: 0 });
+    store.addSample(resultId, 1, base);
+    const [counted, missing] = store.getRun('new')!.results[0]!.samples;
+    expect(counted).toMatchObject({ readCalls: 1234, writeCalls: 0 });
+    expect(missing).not.toHaveProperty('readCalls');
+    expect(missing).not.toHaveProperty('writeCalls');
+    const [older] = store.getRun('old')!.results[0]!.samples;
+    expect(older).not.toHaveProperty('readCalls');
+    expect(older).not.toHaveProperty('writeCalls');
+    store.close();
+  });
+
   it('rolls a failing migration back entirely, version included', () => {
     const db = new Database(tempDb());
     const broken = [...MIGRATIONS, { version: SCHEMA_VERSION + 1, description: 'broken', up: (d: Database.Database) => d.exec('CREATE TABLE half (x); SELECT * FROM nowhere;') }];

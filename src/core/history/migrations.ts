@@ -131,6 +131,16 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'read/write-like system calls per sample (/proc io syscr/syscw); null when not measured',
+    up(db) {
+      db.exec(`
+        ALTER TABLE samples ADD COLUMN read_calls INTEGER;
+        ALTER TABLE samples ADD COLUMN write_calls INTEGER;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -243,8 +243,9 @@ export class RunStore {
         .prepare(
           `INSERT INTO samples (result_id, seq, warmup, wall_ms, inner_wall_ms, user_ms, sys_ms, max_rss_kb,
              read_bytes, write_bytes, block_read_bytes, block_write_bytes, exit_code, measured_at,
-             cgroup_cpu_ms, cgroup_memory_peak_bytes, cgroup_io_read_bytes, cgroup_io_write_bytes)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             cgroup_cpu_ms, cgroup_memory_peak_bytes, cgroup_io_read_bytes, cgroup_io_write_bytes,
+             read_calls, write_calls)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           resultId,
@@ -265,6 +266,8 @@ export class RunStore {
           sample.cgroup?.memoryPeakBytes ?? null,
           sample.cgroup?.ioReadBytes ?? null,
           sample.cgroup?.ioWriteBytes ?? null,
+          sample.readCalls === undefined ? null : Math.round(sample.readCalls),
+          sample.writeCalls === undefined ? null : Math.round(sample.writeCalls),
         );
       const insertPhase = this.db.prepare(`INSERT INTO sample_phases (sample_id, position, name, ms) VALUES (?, ?, ?, ?)`);
       Object.entries(sample.phases ?? {}).forEach(([name, ms], position) => insertPhase.run(info.lastInsertRowid, position, name, ms));
@@ -383,7 +386,7 @@ export class RunStore {
     const samplesOf = this.db.prepare(
       `SELECT id, warmup, wall_ms, inner_wall_ms, user_ms, sys_ms, max_rss_kb, read_bytes, write_bytes,
          block_read_bytes, block_write_bytes, exit_code, cgroup_cpu_ms, cgroup_memory_peak_bytes,
-         cgroup_io_read_bytes, cgroup_io_write_bytes FROM samples WHERE result_id = ? ORDER BY seq`,
+         cgroup_io_read_bytes, cgroup_io_write_bytes, read_calls, write_calls FROM samples WHERE result_id = ? ORDER BY seq`,
     );
     const phasesOf = this.db.prepare(`SELECT name, ms FROM sample_phases WHERE sample_id = ? ORDER BY position`);
     const facts = this.db.prepare(`SELECT runtime, key, value FROM runtime_facts WHERE run_id = ? ORDER BY rowid`).all(runId) as {
@@ -464,6 +467,8 @@ interface SampleRow {
   cgroup_memory_peak_bytes: number | null;
   cgroup_io_read_bytes: number | null;
   cgroup_io_write_bytes: number | null;
+  read_calls: number | null;
+  write_calls: number | null;
 }
 
 function toSample(row: SampleRow, phases: { name: string; ms: number }[]): NewSample {
@@ -477,6 +482,8 @@ function toSample(row: SampleRow, phases: { name: string; ms: number }[]): NewSa
     writeBytes: row.write_bytes,
     blockReadBytes: row.block_read_bytes,
     blockWriteBytes: row.block_write_bytes,
+    ...(row.read_calls !== null ? { readCalls: row.read_calls } : {}),
+    ...(row.write_calls !== null ? { writeCalls: row.write_calls } : {}),
     exitCode: row.exit_code,
     warmup: row.warmup === 1,
     ...(phases.length > 0 ? { phases: Object.fromEntries(phases.map((p) => [p.name, p.ms])) } : {}),

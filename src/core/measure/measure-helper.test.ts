@@ -18,6 +18,15 @@ describe('extractHelperReport', () => {
     expect(extractHelperReport('boom\n')).toEqual({ report: null, stderr: 'boom\n' });
   });
 
+  it('reads the read/write call counts, and accepts an older helper that does not print them', () => {
+    const withCalls = report.replace('"ioAvailable"', '"readCalls":12,"writeCalls":3,"ioAvailable"');
+    expect(extractHelperReport(`\x1eENVBENCH-MEASURE ${withCalls}\n`).report).toMatchObject({ readCalls: 12, writeCalls: 3 });
+    const older = extractHelperReport(`\x1eENVBENCH-MEASURE ${report}\n`).report;
+    expect(older?.wallNs).toBe(1500000);
+    expect(older?.readCalls).toBeUndefined();
+    expect(older?.writeCalls).toBeUndefined();
+  });
+
   it('ignores a malformed report', () => {
     expect(extractHelperReport('\x1eENVBENCH-MEASURE {"wallNs":\n').report).toBeNull();
   });

@@ -35,6 +35,10 @@ const helperReportSchema = z.object({
   writeBytes: z.number(),
   blockReadBytes: z.number(),
   blockWriteBytes: z.number(),
+  // Read/write-like system calls (/proc io syscr/syscw). Optional: a helper binary built before
+  // they existed (inside a cached image, say) does not print them.
+  readCalls: z.number().optional(),
+  writeCalls: z.number().optional(),
   ioAvailable: z.boolean(),
   exitCode: z.number(),
   signal: z.number(),
