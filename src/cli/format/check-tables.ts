@@ -51,8 +51,34 @@ function reproducibleBuilds(run: RunJson, results: ResultJson[]): string[] {
   return ['', 'Reproducible builds (go build -trimpath, twice per environment; SHA-256):', textTable(['RUNTIME', 'REBUILDS', 'VS NATIVE', 'SHA-256', 'WHY'], rows)];
 }
 
-/** The tables of check scenarios (verdicts and matrices, no statistics), after the main table. */
+/** The module-cache table: each mode's P50 for two builds at once, and whether the six binaries agree. */
+function modcacheIsolation(run: RunJson, results: ResultJson[]): string[] {
+  if (results.length === 0) return [];
+  const rows = results.map((r) => {
+    const facts = run.maintenance.find((m) => m.runtime === r.runtime)?.facts ?? {};
+    const phase = (name: string): string => {
+      const p50 = r.phaseStats?.find((p) => p.name === name)?.p50Ms;
+      return p50 === undefined ? '-' : formatMs(p50);
+    };
+    const identical = facts['modcache-isolation.identical'];
+    const verdict = r.status !== 'completed' ? r.status : identical === true ? 'identical' : identical === false ? 'DIFFER' : '-';
+    const why = r.status !== 'completed' ? (r.reason ?? '') : String(facts['modcache-isolation.difference'] ?? '');
+    return [r.runtime, phase('shared-cache'), phase('own-cache'), phase('vendored'), verdict, why];
+  });
+  return [
+    '',
+    'Module cache isolation (two builds at once; P50):',
+    textTable(['RUNTIME', 'SHARED CACHE', 'OWN CACHE', 'VENDORED', 'BINARIES', 'DIFFERENCE'], rows, new Set([1, 2, 3])),
+  ];
+}
+
+/** The tables of check scenarios and probe findings (verdicts and matrices), after the main table. */
 export function formatChecks(run: RunJson): string[] {
   const of = (scenario: string): ResultJson[] => run.results.filter((r) => r.scenario === scenario);
-  return [...offlineReadiness(of('offline-readiness')), ...consistencyMatrix(run), ...reproducibleBuilds(run, of('reproducible-build'))];
+  return [
+    ...offlineReadiness(of('offline-readiness')),
+    ...consistencyMatrix(run),
+    ...reproducibleBuilds(run, of('reproducible-build')),
+    ...modcacheIsolation(run, of('modcache-isolation')),
+  ];
 }

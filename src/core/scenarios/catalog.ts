@@ -4,6 +4,8 @@ import type { CheckFn } from './check';
 import { consistency } from './consistency';
 import { debugBreakpoint } from './debug-breakpoint';
 import { fileSync } from './file-sync';
+import { modcacheIsolation } from './modcache-isolation';
+import { mountBuild } from './mount-build';
 import { offlineReadiness } from './offline-readiness';
 import type { ProbeFn } from './probe';
 import { reproducibleBuild } from './reproducible-build';
@@ -152,6 +154,22 @@ export const SCENARIOS: readonly Scenario[] = [
     counts: 'from the host writing a new file into (a scratch copy of) the workspace until the environment, already polling, sees it',
     probe: fileSync,
     mutatesWorkspace: true,
+  },
+  {
+    id: 'mount-build',
+    kind: 'probe',
+    dimension: 'performance',
+    title: 'Build on the mount vs a copy',
+    counts: 'the file-sync build: `go build ./...` (warm build cache) on the workspace as the environment mounts it, then on a copy inside the environment\'s own filesystem; phases mounted, copy',
+    probe: mountBuild,
+  },
+  {
+    id: 'modcache-isolation',
+    kind: 'probe',
+    dimension: 'performance',
+    title: 'Module cache isolation',
+    counts: 'two `go build -trimpath` of the first main package at once, three ways: sharing the environment\'s module cache, each with an empty module cache of its own (filled from the shared one as a local proxy), and vendored; phases shared-cache, own-cache, vendored, and whether all six binaries are identical',
+    probe: modcacheIsolation,
   },
   {
     id: 'offline-readiness',
