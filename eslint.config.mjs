@@ -72,7 +72,8 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { paths: [electron, ...noNode] }],
       '@typescript-eslint/no-restricted-imports': ['error', {
         patterns: [
-          { group: ['**/shared/**'], allowTypeImports: true, message: 'renderer takes only types from shared.' },
+          // shared/format holds pure formatting (units, machine keys) the renderer may run as is.
+          { regex: '(^|/)shared/(?!format/)', allowTypeImports: true, message: 'renderer takes only types from shared (and shared/format).' },
           { group: ['**/core/**', '**/cli/**', '**/main/**', '**/preload/**'], message: 'renderer talks to core through the IPC contract only.' },
         ],
       }],

@@ -26,6 +26,7 @@ describe('layering lint rules', () => {
 
   it.each([
     ['renderer type imports from shared', 'src/renderer/src/x.ts', "import type { RunJson } from '../../shared/run';\nexport type X = RunJson;\n"],
+    ['renderer value imports from shared/format', 'src/renderer/src/x.ts', "import { formatMs } from '../../shared/format/units';\nexport const x = formatMs;\n"],
     ['core imports shared and Node', 'src/core/x.ts', "import fs from 'node:fs';\nimport { RUNTIME_IDS } from '../shared/run';\nexport const x = [fs, RUNTIME_IDS];\n"],
     ['main imports electron and core', 'src/main/x.ts', "import { app } from 'electron';\nimport { createCore } from '../core/create-core';\nexport const x = [app, createCore];\n"],
   ])('allows %s', async (_name, file, code) => {

@@ -170,6 +170,8 @@ export interface RunOptionsJson {
 /** One setting across environments; `differs` lists the runtimes whose value drifts from native's. */
 export interface ConsistencyRow {
   key: string;
+  /** How the key is shown: "GOFLAGS", "C compiler", "Delve". */
+  label: string;
   values: Partial<Record<RuntimeId, string>>;
   differs: RuntimeId[];
   /** Each difference in a sentence ("go.mod asks for 1.22, docker has go1.21.5"). */
@@ -280,4 +282,28 @@ export interface RunProgress {
   totalSteps: number;
   etaMs: number | null;
   lastWallMs?: number;
+}
+
+/** Two runs side by side (before/after, or two machines): each scenario × runtime both measured. */
+export interface RunComparisonJson {
+  before: { id: string; startedAt: string; module: string };
+  after: { id: string; startedAt: string; module: string };
+  /** Fingerprint fields that differ ('cpuModel', 'tools.go', ...): empty on the same machine. */
+  machineDifferences: string[];
+  rows: {
+    scenario: string;
+    runtime: RuntimeId;
+    beforeMedianMs: number;
+    afterMedianMs: number;
+    /** after / before */
+    ratio: number;
+    pValue: number;
+    /** Holm-corrected over every row of this comparison. */
+    pValueAdjusted: number;
+    significant: boolean;
+    warning?: string;
+  }[];
+  /** Scenario × runtime measured in only one of the two runs, or without samples in one. */
+  unmatched: { scenario: string; runtime: RuntimeId; in: 'before' | 'after' }[];
+  correction: 'holm';
 }

@@ -30,12 +30,12 @@ export function tempDataDir(prefix = 'envbench-test-'): string {
   return dir;
 }
 
-export function envbench(args: string[], dataDir: string, options: { cwd?: string } = {}): CliResult {
+export function envbench(args: string[], dataDir: string, options: { cwd?: string; timeout?: number } = {}): CliResult {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? ROOT,
     encoding: 'utf8',
     env: { ...process.env, ENVBENCH_DATA_DIR: dataDir },
-    timeout: 15 * 60_000,
+    timeout: options.timeout ?? 15 * 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

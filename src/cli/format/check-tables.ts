@@ -1,7 +1,6 @@
 import type { ResultJson, RunJson } from '../../shared/run';
-import { settingLabel } from '../../core/bench/environment-report';
 import { textTable } from './text-table';
-import { formatMs } from './units';
+import { formatMs } from '../../shared/format/units';
 
 const VERDICT_WORDS: Record<string, string> = { ready: 'ready', 'not-ready': 'not ready', reproducible: 'reproducible', 'not-reproducible': 'NOT reproducible' };
 
@@ -27,7 +26,7 @@ function consistencyMatrix(run: RunJson): string[] {
   if (!matrix || matrix.rows.length === 0) return [];
   const runtimes = run.results.filter((r) => r.scenario === 'consistency' && r.status === 'completed').map((r) => r.runtime);
   const rows = matrix.rows.map((row) => [
-    row.key === 'env.GOVERSION' ? 'GOVERSION' : settingLabel(row.key),
+    row.label,
     ...runtimes.map((rt) => `${row.values[rt] === undefined ? '-' : row.values[rt] || '(unset)'}${row.differs.includes(rt) ? ' *' : ''}`),
   ]);
   const explanations = matrix.rows.flatMap((row) => row.explanations).filter((e) => !/expected to differ/.test(e));

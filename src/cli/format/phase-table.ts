@@ -1,6 +1,6 @@
 import type { RunJson } from '../../shared/run';
 import { textTable } from './text-table';
-import { formatMs } from './units';
+import { formatMs } from '../../shared/format/units';
 
 /**
  * The phase table: each phase's P50 and P95 per runtime and scenario (startup-cold, startup-warm,

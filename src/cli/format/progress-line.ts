@@ -1,5 +1,5 @@
 import type { RunProgress } from '../../shared/run';
-import { formatMs } from './units';
+import { formatMs } from '../../shared/format/units';
 
 export function formatProgress(p: RunProgress): string {
   const eta = p.etaMs === null ? '' : ` · ETA ${formatMs(p.etaMs)}`;

@@ -5,7 +5,7 @@ import { formatChecks } from './check-tables';
 import { formatRanking } from './ranking-table';
 import { formatPhases } from './phase-table';
 import { textTable } from './text-table';
-import { formatBytes, formatCount, formatMs } from './units';
+import { formatBytes, formatCount, formatMs } from '../../shared/format/units';
 
 function median(values: number[]): number {
   return values.length === 0 ? NaN : sampleMedian(values);
@@ -34,6 +34,24 @@ export function correctionNote(run: RunJson): string | null {
   const smallest = Math.min(...sizes);
   const count = smallest === largest ? String(largest) : `${smallest} to ${largest}`;
   return `p-values Holm-corrected across ${count} comparisons per scenario`;
+}
+
+/**
+ * Why results have no figures, one line each; a runtime that could not run at all fails every
+ * scenario for one reason, which is said once with the scenarios it cost.
+ */
+function reasonNotes(results: readonly ResultJson[]): string[] {
+  const groups = new Map<string, ResultJson[]>();
+  for (const result of results) {
+    if (!result.reason) continue;
+    const key = JSON.stringify([result.runtime, result.status, result.reason]);
+    groups.set(key, [...(groups.get(key) ?? []), result]);
+  }
+  return [...groups.values()].flatMap((group) => {
+    const first = group[0]!;
+    if (group.length < 3) return group.map((r) => `${r.runtime} ${r.scenario} ${r.status}: ${r.reason}`);
+    return [`${first.runtime}: ${group.length} scenarios ${first.status} (${group.map((r) => r.scenario).join(', ')}): ${first.reason}`];
+  });
 }
 
 function isCheck(result: ResultJson): boolean {
@@ -71,8 +89,8 @@ export function formatRunSummary(run: RunJson): string {
   );
   const correction = correctionNote(run);
   const notes: string[] = correction ? [correction] : [];
+  notes.push(...reasonNotes(run.results));
   for (const result of run.results) {
-    if (result.reason) notes.push(`${result.runtime} ${result.scenario} ${result.status}: ${result.reason}`);
     if (result.stopReason) notes.push(`${result.runtime} ${result.scenario}: ${result.stopReason}`);
     for (const warning of result.stats?.warnings ?? []) notes.push(`${result.runtime} ${result.scenario}: ${warning}`);
   }

@@ -72,7 +72,7 @@ export function buildConsistency(maintenance: readonly RuntimeFacts[], goModVers
       if (baseline !== undefined && value !== baseline && !PATH_KEYS.has(key)) differs.push(runtime);
       explanations.push(...explain(key, runtime, value, baseline, goModVersion));
     }
-    return { key, values, differs, explanations: [...new Set(explanations)] };
+    return { key, label: key === 'env.GOVERSION' ? 'GOVERSION' : settingLabel(key), values, differs, explanations: [...new Set(explanations)] };
   });
 
   const crossBuilds: CrossBuildJson[] = [];
