@@ -34,7 +34,7 @@ describe.skipIf(!haveChromium)('the first window in Chromium, against the real c
     const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await installBridge(page, createIpcService(core, { version: '0.0.0-test', commit: null, dataDir: core.dataDir, dbFile: core.dbFile, sampleWorkspace: core.sampleWorkspace() }));
+    await installBridge(page, createIpcService(core, { version: '0.0.0-test', commit: null, dataDir: core.dataDir, dbFile: core.dbFile, sampleWorkspace: core.sampleWorkspace(), shell: 'browser' }));
     await page.goto(server.url);
 
     const cards = page.locator('.cards li');

@@ -1,6 +1,6 @@
 // `npm run setup`: install, fetch Electron's binary if this machine can, build everything.
 // Succeeds where Electron cannot be downloaded (offline, air-gapped): it says so in one line and
-// `npm start` then runs EnvBench headless.
+// `npm start` then serves the app to a browser (`envbench serve`).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -42,15 +42,17 @@ if (!desktop && !process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) {
   desktop = electronBinary(root);
   if (!desktop) {
     const why = fetched.error?.code === 'ETIMEDOUT' ? 'the download timed out' : (fetched.stderr || '').split('\n').find((l) => l.trim()) || 'the download failed';
-    console.log(`EnvBench: the desktop window is unavailable: Electron's binary could not be downloaded (${why.trim().slice(0, 160)}); \`npm start\` runs EnvBench headless instead.`);
+    console.log(`EnvBench: the desktop window is unavailable: Electron's binary could not be downloaded (${why.trim().slice(0, 160)}); \`npm start\` serves the app to a browser instead.`);
   }
 } else if (!desktop) {
-  console.log('EnvBench: the desktop window is unavailable: ELECTRON_SKIP_BINARY_DOWNLOAD is set, so Electron\'s binary was not downloaded; `npm start` runs EnvBench headless instead.');
+  console.log('EnvBench: the desktop window is unavailable: ELECTRON_SKIP_BINARY_DOWNLOAD is set, so Electron\'s binary was not downloaded; `npm start` serves the app to a browser instead.');
 }
 
 if (desktop) {
   // better-sqlite3 is compiled per ABI: keep Node's build in node_modules for the CLI and tests,
   // and build a second copy for Electron's ABI that the main process loads via `nativeBinding`.
+  // node-pty needs no second copy: it is a Node-API addon (node-addon-api), whose ABI is the same
+  // in Node and Electron, so the build `npm install` made loads in both.
   console.log('\n== Building better-sqlite3 for Electron');
   const version = electronVersion(root);
   const abi = spawnSync(desktop, ['-e', 'process.stdout.write(process.versions.modules)'], {
@@ -71,4 +73,4 @@ if (desktop) {
 }
 
 step('Building the CLI and the app', npm, ['run', 'build']);
-console.log(`\nEnvBench is set up. \`npm start\` ${desktop ? 'opens the desktop app' : 'runs EnvBench headless (no desktop window here)'}; \`npm test\` runs the tests.`);
+console.log(`\nEnvBench is set up. \`npm start\` ${desktop ? 'opens the desktop app' : 'serves the app to a browser (no desktop window here)'}; \`npm test\` runs the tests.`);

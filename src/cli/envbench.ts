@@ -8,6 +8,7 @@ import { cleanCommand } from './commands/clean';
 import { doctorCommand } from './commands/doctor';
 import { historyCommand, SHOW_FORMATS, showCommand, type ShowFormat } from './commands/history';
 import { runCommand } from './commands/run';
+import { serveCommand, type ServeOptions } from './commands/serve';
 
 /** Exit codes: 0 success, 1 a measurement failed, 2 bad input, 130 cancelled. */
 const EXIT_BAD_INPUT = 2;
@@ -97,6 +98,24 @@ function program(): Command {
     .description('remove every Docker container, volume, network and image EnvBench made (by label), and nothing else')
     .action(async () => {
       process.exitCode = await cleanCommand(cliCore());
+    });
+
+  cli
+    .command('serve')
+    .description('serve the app to a browser over local HTTP + WebSocket, with a fresh token, until Ctrl-C')
+    .option('--port <n>', 'port to listen on (default 0: any free one, printed)')
+    .option('--host <addr>', 'address to listen on (default 127.0.0.1; any other needs --allow-remote)')
+    .option('--allow-remote', 'allow an address other machines can reach: whoever reaches it with the URL controls EnvBench')
+    .option('--open', 'open the URL in the desktop browser (xdg-open)')
+    .option('--no-open', 'do not open a browser (default)')
+    .addOption(dbOption())
+    .action(async (options: ServeOptions & { db?: string }) => {
+      const core = cliCore({ db: options.db });
+      try {
+        process.exitCode = await serveCommand(core, options);
+      } finally {
+        core.dispose();
+      }
     });
 
   // Every command first removes containers left behind by an EnvBench process that died.

@@ -62,6 +62,8 @@ export interface Core {
   listRuns(): RunSummary[];
   /** The run JSON; scores use these weights (default: equal). */
   getRun(id: string, weights?: ScoreWeights): RunJson | null;
+  /** Removes a run and everything measured in it from the history; false when there is no such run. */
+  deleteRun(id: string): boolean;
   /** Removes containers left by EnvBench processes that died; returns what it removed. */
   reapOrphans(): Promise<string[]>;
   /** Removes every Docker object EnvBench made (by label), and nothing else. */
@@ -145,6 +147,7 @@ export function createCore(options: CoreOptions): Core {
       const stored = openStore().getRun(id);
       return stored ? buildRunJson(stored, weights) : null;
     },
+    deleteRun: (id) => openStore().deleteRun(id),
     reapOrphans: () => reapOrphanContainers(createDockerClient()),
     async cleanDocker() {
       const endpoint = dockerEndpoint();

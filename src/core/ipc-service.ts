@@ -1,33 +1,109 @@
-import type { AppInfo, InvokeChannel, IpcInvokeMap, IpcReply } from '../shared/ipc/contract';
-import { ipcInvokeArgs } from '../shared/ipc/contract';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AppInfo, EventChannel, InvokeChannel, IpcInvokeMap, IpcReply, TrendPoint } from '../shared/ipc/contract';
+import { INVOKE_CHANNELS, ipcInvokeArgs } from '../shared/ipc/contract';
+import { machineKey } from '../shared/format/machine-key';
+import { compareRuns } from './bench/run-comparison';
 import type { Core } from './create-core';
-import { describeError } from './user-error';
+import { SCENARIOS } from './scenarios/catalog';
+import { describeError, UserError } from './user-error';
+import type { Disposable, EventListener } from './workbench/event-hub';
+import { EventHub } from './workbench/event-hub';
+import { RecentWorkspaces } from './workbench/recent-workspaces';
+import { RunManager } from './workbench/run-manager';
+import { previewDefinitions, writeDefinition } from './workbench/definition-previews';
+import { createTerminalManager } from './workbench/terminal-manager';
 
 type Handlers = { [C in InvokeChannel]: (...args: IpcInvokeMap[C]['args']) => Promise<IpcInvokeMap[C]['result']> | IpcInvokeMap[C]['result'] };
 
 /**
  * The IPC contract served by the core, independent of the transport: Electron's ipcMain uses it,
- * and so does any local bridge that serves the renderer in a plain browser. Arguments are
- * validated with the contract's zod schemas; errors come back as data with their real message.
+ * and so does `envbench serve` for the renderer in a plain browser. Arguments are validated with
+ * the contract's zod schemas; errors come back as data with their real message; events (progress,
+ * logs, terminal output) go to every subscriber.
  */
 export interface IpcService {
   readonly channels: readonly InvokeChannel[];
   handle(channel: string, rawArgs: unknown[]): Promise<IpcReply<unknown>>;
+  subscribe(listener: EventListener): Disposable;
+  /** Cancels runs and closes terminals this service started. */
+  dispose(): Promise<void>;
 }
 
-export function createIpcService(core: Core, appInfo: AppInfo): IpcService {
+export interface IpcServiceOptions {
+  /** The native folder dialog (Electron); absent in a browser, where the user types a path. */
+  pickFolder?: () => Promise<string | null>;
+}
+
+/** The most recent runs a trend looks at: enough for a trend, few enough to answer at once. */
+const TREND_RUNS = 100;
+
+export function createIpcService(core: Core, appInfo: AppInfo, options: IpcServiceOptions = {}): IpcService {
+  const hub = new EventHub();
+  const runs = new RunManager(core, hub);
+  const terminals = createTerminalManager(core, hub);
+  const recent = new RecentWorkspaces(core.dataDir);
+
   const handlers: Handlers = {
     'app:info': () => appInfo,
     'runtime:list': () => core.doctor(),
-    'history:query': ({ limit }) => core.listRuns().slice(0, limit ?? 200),
+    'scenario:list': () => SCENARIOS.map(({ id, dimension, kind, title, counts }) => ({ id, dimension, kind, title, counts })),
+    async 'workspace:inspect'({ path: dir }) {
+      const info = await core.inspectWorkspace(dir);
+      recent.remember(info.path);
+      return info;
+    },
+    'workspace:recent': () => {
+      const fromHistory = core.listRuns().map((r) => r.workspacePath);
+      return [...new Set([...recent.list(), ...fromHistory])].filter((p) => fs.existsSync(p)).slice(0, 10);
+    },
+    async 'workspace:pick'() {
+      if (!options.pickFolder) throw new UserError('No folder dialog here', 'the renderer runs in a browser, which cannot open the desktop\'s folder dialog', 'Type the folder\'s path instead');
+      return options.pickFolder();
+    },
+    'definitions:preview': async ({ workspace, runtimes }) => previewDefinitions(await core.inspectWorkspace(workspace), runtimes),
+    'definitions:write': async ({ workspace, runtime, file }) => writeDefinition(await core.inspectWorkspace(workspace), runtime, file),
+    'run:start': (request) => runs.start(request),
+    'run:cancel': ({ runId }) => runs.cancel(runId),
+    'run:active': () => runs.list(),
     'run:get': ({ id }) => core.getRun(id),
+    'run:delete': ({ id }) => {
+      if (runs.list().some((r) => r.runId === id)) throw new UserError(`Run ${id} is still measuring`, 'a run is deleted only once it has ended', 'Cancel it first');
+      return { deleted: core.deleteRun(id) };
+    },
+    'run:compare': ({ before, after }) => {
+      const [a, b] = [core.getRun(before), core.getRun(after)];
+      const missing = [!a && before, !b && after].filter(Boolean);
+      if (missing.length > 0) throw new UserError(`No run ${missing.join(' or ')}`, 'the history has no run with that id', 'Pick runs from the history list');
+      return compareRuns(a!, b!);
+    },
+    'history:query': ({ limit, offset }) => core.listRuns().slice(offset ?? 0, (offset ?? 0) + (limit ?? 200)),
+    'history:trend': ({ scenario, runtime, workspace }) => {
+      const points: TrendPoint[] = [];
+      const candidates = core
+        .listRuns()
+        .filter((r) => r.scenarios.includes(scenario) && r.runtimes.includes(runtime) && (!workspace || path.resolve(r.workspacePath) === path.resolve(workspace)))
+        .slice(0, TREND_RUNS);
+      for (const summary of candidates) {
+        const run = core.getRun(summary.id);
+        const stats = run?.results.find((r) => r.scenario === scenario && r.runtime === runtime)?.stats;
+        if (run && stats) points.push({ runId: run.id, startedAt: run.startedAt, medianMs: stats.medianMs, ciLowMs: stats.ciLowMs, ciHighMs: stats.ciHighMs, machine: machineKey(run.machine) });
+      }
+      return points.reverse();
+    },
+    'terminal:open': (request) => terminals.open(request),
+    'terminal:write': ({ id, data }) => terminals.write(id, data),
+    'terminal:resize': ({ id, cols, rows }) => terminals.resize(id, cols, rows),
+    'terminal:ack': ({ id, chars }) => terminals.ack(id, chars),
+    'terminal:close': ({ id }) => terminals.close(id),
+    'terminal:list': () => terminals.list(),
   };
-  const channels = Object.keys(handlers) as InvokeChannel[];
+
   return {
-    channels,
+    channels: INVOKE_CHANNELS,
     async handle(channel, rawArgs) {
       try {
-        if (!(channels as string[]).includes(channel)) throw new Error(`unknown IPC channel ${JSON.stringify(channel)}`);
+        if (!(INVOKE_CHANNELS as string[]).includes(channel)) throw new Error(`unknown IPC channel ${JSON.stringify(channel)}`);
         const known = channel as InvokeChannel;
         const parsed = ipcInvokeArgs[known].safeParse(rawArgs);
         if (!parsed.success) throw new Error(`invalid arguments for ${known}: ${parsed.error.message}`);
@@ -37,5 +113,11 @@ export function createIpcService(core: Core, appInfo: AppInfo): IpcService {
         return { ok: false, error: { name: error instanceof Error ? error.name : 'Error', message: describeError(error) } };
       }
     },
+    subscribe: (listener) => hub.subscribe(listener),
+    async dispose() {
+      await Promise.all([runs.dispose(), terminals.dispose()]);
+    },
   };
 }
+
+export type { EventChannel };

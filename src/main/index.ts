@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, shell } from 'electron';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, dialog, shell } from 'electron';
 import { createCore } from '../core/create-core';
 import { createIpcService } from '../core/ipc-service';
 import type { AppInfo } from '../shared/ipc/contract';
 import { registerIpcHandlers } from './ipc-handlers';
+import { isAppUrl, opensExternally, secureWebPreferences } from './window-security';
 
 declare const __ENVBENCH_COMMIT__: string | undefined;
 const ENVBENCH_COMMIT = typeof __ENVBENCH_COMMIT__ === 'string' && __ENVBENCH_COMMIT__ ? __ENVBENCH_COMMIT__ : null;
@@ -23,6 +25,8 @@ function sqliteBindingForElectron(): string | undefined {
   return fs.existsSync(candidate) ? candidate : undefined;
 }
 
+const ALLOWED_PERMISSIONS = new Set(['clipboard-read', 'clipboard-sanitized-write']);
+
 async function createWindow(): Promise<void> {
   const core = createCore({
     resourcesDir: resourcesDir(),
@@ -37,6 +41,7 @@ async function createWindow(): Promise<void> {
     dataDir: core.dataDir,
     dbFile: core.dbFile,
     sampleWorkspace: core.sampleWorkspace(),
+    shell: 'electron',
   };
 
   const window = new BrowserWindow({
@@ -44,32 +49,41 @@ async function createWindow(): Promise<void> {
     height: 800,
     title: 'EnvBench',
     show: false,
-    webPreferences: {
-      preload: path.join(__dirname, '../preload/index.js'),
-      contextIsolation: true,
-      nodeIntegration: false,
-      sandbox: true,
-    },
+    webPreferences: secureWebPreferences(path.join(__dirname, '../preload/index.js')),
   });
   const rendererUrl = process.env.ELECTRON_RENDERER_URL;
-  const isTrusted = (url: string): boolean => (rendererUrl ? url.startsWith(rendererUrl) : url.startsWith('file://'));
-  const ipc = registerIpcHandlers(createIpcService(core, appInfo), (event) => isTrusted(event.senderFrame?.url ?? ''));
+  const rendererDir = path.join(__dirname, '../renderer');
+  const isTrusted = (url: string): boolean => isAppUrl(url, { devServerUrl: rendererUrl, rendererDirUrl: pathToFileURL(rendererDir).href });
+  const service = createIpcService(core, appInfo, {
+    async pickFolder() {
+      const picked = await dialog.showOpenDialog(window, { title: 'Open a Go module', properties: ['openDirectory'] });
+      return picked.canceled ? null : (picked.filePaths[0] ?? null);
+    },
+  });
+  const ipc = registerIpcHandlers(service, (event) => isTrusted(event.senderFrame?.url ?? ''), window.webContents);
 
+  // No new windows, ever: a link the user clicked opens in their browser when it is http(s).
   window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    if (opensExternally(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   window.webContents.on('will-navigate', (event, url) => {
     if (!isTrusted(url)) event.preventDefault();
   });
+  window.webContents.on('will-redirect', (event, url) => {
+    if (!isTrusted(url)) event.preventDefault();
+  });
+  // Only the clipboard, for the terminals' copy and paste; no camera, notifications, ...
+  window.webContents.session.setPermissionRequestHandler((_contents, permission, callback) => callback(ALLOWED_PERMISSIONS.has(permission)));
   window.once('ready-to-show', () => window.show());
   window.on('closed', () => {
     ipc.dispose();
-    core.dispose();
+    // Runs are cancelled (their containers removed) and terminals closed before the history closes.
+    void service.dispose().finally(() => core.dispose());
   });
 
   if (rendererUrl) await window.loadURL(rendererUrl);
-  else await window.loadFile(path.join(__dirname, '../renderer/index.html'));
+  else await window.loadFile(path.join(rendererDir, 'index.html'));
 }
 
 app.whenReady().then(createWindow, (error: unknown) => {
@@ -78,3 +92,4 @@ app.whenReady().then(createWindow, (error: unknown) => {
 });
 
 app.on('window-all-closed', () => app.quit());
+app.on('web-contents-created', (_event, contents) => contents.on('will-attach-webview', (event) => event.preventDefault()));

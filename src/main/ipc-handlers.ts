@@ -1,4 +1,4 @@
-import type { IpcMainInvokeEvent } from 'electron';
+import type { IpcMainInvokeEvent, WebContents } from 'electron';
 import { ipcMain } from 'electron';
 import type { IpcService } from '../core/ipc-service';
 
@@ -6,8 +6,11 @@ export interface Disposable {
   dispose(): void;
 }
 
-/** Serves the core's IPC service over ipcMain, only to our own window's frames (isTrustedSender). */
-export function registerIpcHandlers(service: IpcService, isTrustedSender: (event: IpcMainInvokeEvent) => boolean): Disposable {
+/**
+ * Serves the core's IPC service over ipcMain, only to our own window's frames (isTrustedSender),
+ * and forwards the core's events (progress, logs, terminal output) to that window.
+ */
+export function registerIpcHandlers(service: IpcService, isTrustedSender: (event: IpcMainInvokeEvent) => boolean, window: WebContents): Disposable {
   for (const channel of service.channels) {
     ipcMain.handle(channel, (event, ...rawArgs: unknown[]) => {
       if (!isTrustedSender(event)) {
@@ -16,5 +19,13 @@ export function registerIpcHandlers(service: IpcService, isTrustedSender: (event
       return service.handle(channel, rawArgs);
     });
   }
-  return { dispose: () => service.channels.forEach((channel) => ipcMain.removeHandler(channel)) };
+  const events = service.subscribe((channel, payload) => {
+    if (!window.isDestroyed()) window.send(channel, payload);
+  });
+  return {
+    dispose: () => {
+      events.dispose();
+      service.channels.forEach((channel) => ipcMain.removeHandler(channel));
+    },
+  };
 }

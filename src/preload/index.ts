@@ -5,10 +5,28 @@ import type { EnvbenchApi, EventChannel, InvokeChannel, IpcReply } from '../shar
 const INVOKE_CHANNELS: Record<InvokeChannel, true> = {
   'app:info': true,
   'runtime:list': true,
-  'history:query': true,
+  'scenario:list': true,
+  'workspace:inspect': true,
+  'workspace:recent': true,
+  'workspace:pick': true,
+  'definitions:preview': true,
+  'definitions:write': true,
+  'run:start': true,
+  'run:cancel': true,
+  'run:active': true,
   'run:get': true,
+  'run:delete': true,
+  'run:compare': true,
+  'history:query': true,
+  'history:trend': true,
+  'terminal:open': true,
+  'terminal:write': true,
+  'terminal:resize': true,
+  'terminal:ack': true,
+  'terminal:close': true,
+  'terminal:list': true,
 };
-const EVENT_CHANNELS: Record<EventChannel, true> = { 'bench:progress': true };
+const EVENT_CHANNELS: Record<EventChannel, true> = { 'bench:progress': true, 'bench:log': true, 'bench:state': true, 'terminal:data': true, 'terminal:exit': true };
 
 const api: EnvbenchApi = {
   async invoke(channel, ...args) {

@@ -35,7 +35,6 @@ function recordingRuntimes(order: string[]): Runtime[] {
           return session.exec(command, options);
         },
         startup: (temperature, options) => session.startup(temperature, options),
-        shellCommand: () => session.shellCommand(),
         facts: () => session.facts(),
         evictCaches: () => session.evictCaches(),
         footprint: () => session.footprint(),

@@ -30,10 +30,13 @@ import type {
   PrepareContext,
   Runtime,
   RuntimeSession,
+  ShellCommand,
+  ShellOptions,
   StartupOptions,
   StartupOutcome,
   StartupTemperature,
 } from './runtime';
+import { addedEnvironment, commandLine, terminalPrepareContext } from './runtime';
 
 /**
  * The Devbox binary is `devbox` from PATH, unless the environment variable ENVBENCH_DEVBOX names
@@ -431,7 +434,21 @@ export class DevboxRuntime implements Runtime {
     return devboxJsonProblem(text, file);
   }
 
-  async prepare(context: PrepareContext): Promise<RuntimeSession> {
+  prepare(context: PrepareContext): Promise<RuntimeSession> {
+    return this.session(context);
+  }
+
+  /**
+   * `devbox shell` on the devbox.json the measurements use (installed first, as for a run), with
+   * the runtime's environment, in the workspace folder. Not yet run against a real Devbox.
+   */
+  async shellCommand(workspace: WorkspaceInfo, options: ShellOptions): Promise<ShellCommand> {
+    const session = await this.session(terminalPrepareContext(workspace, options, this.resourcesDir));
+    const { argv, env } = session.interactiveShell();
+    return { file: argv[0]!, args: argv.slice(1), cwd: workspace.path, env, title: 'Devbox: devbox shell', display: commandLine(argv) };
+  }
+
+  private async session(context: PrepareContext): Promise<DevboxSession> {
     const log = context.log ?? (() => {});
     const binary = devboxBinary();
     if (binary.problem) throw new UserError('Cannot run Devbox', binary.problem, '`envbench doctor` checks it');
@@ -638,8 +655,11 @@ class DevboxSession implements RuntimeSession {
     return readyThenFirstRun(phases, 'shell-ready', (argv) => this.exec({ argv, cwd: this.workspaceDir }, options), options.firstRun);
   }
 
-  shellCommand(): string[] {
-    return [this.config.program, 'shell', '--config', this.config.configDir];
+
+  /** `devbox shell --config DIR`, and what EnvBench adds to its own environment for every entry. */
+  interactiveShell(): { argv: string[]; env: Record<string, string> } {
+    const env = addedEnvironment(this.config.env);
+    return { argv: [this.config.program, 'shell', '--config', this.config.configDir], env };
   }
 
   private profileTarget(): string | null {

@@ -20,6 +20,7 @@ import { ensureBaseImage, imageExists } from '../docker/offline-images';
 import { measureHelperPath } from '../measure/measure-helper';
 import { readyThenFirstRun } from './startup-phases';
 import { describeError } from '../user-error';
+import { dockerCliEnv, dockerExecShell, requireDockerCli, terminalContainerName } from './docker';
 
 import type {
   CommandSpec,
@@ -31,10 +32,13 @@ import type {
   PrepareContext,
   Runtime,
   RuntimeSession,
+  ShellCommand,
+  ShellOptions,
   StartupOptions,
   StartupOutcome,
   StartupTemperature,
 } from './runtime';
+import { commandLine, terminalPrepareContext } from './runtime';
 
 const INNER_SOCKET_DIR = '/envbench-inner';
 const INNER_READY_TIMEOUT_MS = 90_000;
@@ -98,6 +102,8 @@ export class DindRuntime implements Runtime {
   readonly displayName = 'Docker-in-Docker';
   private readonly endpoint: DockerEndpoint;
   private readonly docker: Docker;
+  /** Outer containers serving terminals, by data volume, shared by the terminals of a workspace. */
+  private readonly terminalDaemons: TerminalDaemons = { shared: new Map(), stopping: new Map() };
 
   constructor(
     private readonly resourcesDir: string,
@@ -112,6 +118,36 @@ export class DindRuntime implements Runtime {
   }
 
   async prepare(context: PrepareContext): Promise<RuntimeSession> {
+    const session = await this.session(context);
+    await session.warmUp();
+    return session;
+  }
+
+  /**
+   * bash in an inner Go container, as measured (same image, mounts and build cache volume), run
+   * from the host with `docker -H <inner socket> exec -it`: the inner daemon's socket is
+   * bind-mounted to a host directory, as EnvBench itself reaches it. The outer container runs on
+   * a data volume of its own for terminals, so a terminal never shares a dockerd data root with a
+   * run; it is shared by the terminals of a workspace and stops with the last of them.
+   */
+  async shellCommand(workspace: WorkspaceInfo, options: ShellOptions): Promise<ShellCommand> {
+    await requireDockerCli(this.displayName);
+    const session = await this.session(terminalPrepareContext(workspace, options, this.resourcesDir));
+    const shell = await session.startShellContainer(terminalContainerName(options.terminalId), this.terminalDaemons);
+    const args = dockerExecShell(shell.name, ['-H', `unix://${shell.socket}`]);
+    return {
+      file: 'docker',
+      args,
+      cwd: workspace.path,
+      env: dockerCliEnv(this.endpoint),
+      title: `Docker-in-Docker: ${session.innerImageRef}`,
+      display: commandLine(['docker', ...args]),
+      dispose: () => shell.remove(),
+    };
+  }
+
+  /** Everything prepare() does but warming up the data volume. */
+  private async session(context: PrepareContext): Promise<DindSession> {
     const log = context.log ?? (() => {});
     const devPlan = await planDevImage(this.docker, context.workspace, context.offline, log);
     if (!(await imageExists(this.docker, devPlan.ref))) await devPlan.ensure();
@@ -124,7 +160,7 @@ export class DindRuntime implements Runtime {
     if (privileges.fallbackReason) {
       log(`dind: the host refused --privileged (${privileges.fallbackReason}); using all capabilities but ${privileges.dropped.join(', ') || 'none'} with seccomp and AppArmor unconfined`);
     }
-    const session = new DindSession(this.docker, {
+    return new DindSession(this.docker, {
       devPlan,
       outer,
       privileges,
@@ -136,9 +172,16 @@ export class DindRuntime implements Runtime {
       runId: context.runId,
       log,
     });
-    await session.warmUp();
-    return session;
   }
+}
+
+/**
+ * Outer containers serving terminals by data volume, with how many terminals use each; and the
+ * ones being stopped, which a new one on the same volume waits for (one dockerd per data root).
+ */
+interface TerminalDaemons {
+  shared: Map<string, { daemon: Promise<OuterDaemon>; users: number }>;
+  stopping: Map<string, Promise<void>>;
 }
 
 interface DindConfig {
@@ -167,6 +210,8 @@ class DindSession implements RuntimeSession {
   readonly runtime = 'dind' as const;
   readonly workspaceDir: string;
   private readonly warmVolume: string;
+  /** The outer container's data volume for terminals: never a run's, so two daemons never share it. */
+  private readonly terminalVolume: string;
   private storageDriver: 'overlay2' | 'vfs' = 'overlay2';
   private perf: { daemon: OuterDaemon; go: GoContainer } | null = null;
 
@@ -176,6 +221,7 @@ class DindSession implements RuntimeSession {
   ) {
     this.workspaceDir = config.workspace.path;
     this.warmVolume = `envbench-dind-data-${workspaceKey(config.workspace.path)}`;
+    this.terminalVolume = `envbench-dind-terminal-data-${workspaceKey(config.workspace.path)}`;
   }
 
   private outerSpec(volume: string, socketDir: string): Docker.ContainerCreateOptions {
@@ -307,7 +353,12 @@ class DindSession implements RuntimeSession {
    * inner daemon. Also settles the inner storage driver (overlay2, else vfs).
    */
   async warmUp(): Promise<void> {
-    let daemon = await this.startOuter(this.warmVolume, false);
+    await this.stopOuter(await this.startWarmDaemon(this.warmVolume));
+  }
+
+  /** An outer container on a persistent data volume, its inner daemon answering with the Go image loaded. */
+  private async startWarmDaemon(volume: string): Promise<OuterDaemon> {
+    let daemon = await this.startOuter(volume, false);
     try {
       try {
         await this.waitForInner(daemon);
@@ -315,14 +366,80 @@ class DindSession implements RuntimeSession {
         this.config.log(`dind: inner dockerd failed with overlay2 (${describeError(error)}); retrying with vfs, which is much slower`);
         await this.stopOuter(daemon);
         this.storageDriver = 'vfs';
-        daemon = await this.startOuter(this.warmVolume, false);
+        daemon = await this.startOuter(volume, false);
         await this.waitForInner(daemon);
       }
       if (!(await imageExists(daemon.inner, this.config.devPlan.ref))) await this.loadDevImage(daemon);
       await this.goContainer(daemon).ensureCacheVolume();
-    } finally {
+      return daemon;
+    } catch (error) {
       await this.stopOuter(daemon);
+      throw error;
     }
+  }
+
+  get innerImageRef(): string {
+    return this.config.devPlan.ref;
+  }
+
+  /**
+   * A named inner Go container for a terminal, started, in the outer container the workspace's
+   * terminals share (started on first use). remove() removes the inner container (the inner
+   * daemon's state lives on, in the volume) and stops the outer one when no terminal is left.
+   */
+  async startShellContainer(name: string, daemons: TerminalDaemons): Promise<{ name: string; socket: string; remove(): Promise<void> }> {
+    const volume = this.terminalVolume;
+    let entry = daemons.shared.get(volume);
+    if (!entry) {
+      const previous = daemons.stopping.get(volume) ?? Promise.resolve();
+      const starting = { daemon: previous.then(() => this.startTerminalDaemon(volume)), users: 0 };
+      // A daemon that failed to start is forgotten, so the next terminal tries again.
+      starting.daemon.catch(() => daemons.shared.get(volume) === starting && daemons.shared.delete(volume));
+      daemons.shared.set(volume, starting);
+      entry = starting;
+    }
+    const shared = entry;
+    shared.users++;
+    let daemon: OuterDaemon;
+    try {
+      daemon = await shared.daemon;
+    } catch (error) {
+      shared.users--;
+      throw error;
+    }
+    const release = async (): Promise<void> => {
+      if (--shared.users > 0) return;
+      if (daemons.shared.get(volume) === shared) daemons.shared.delete(volume);
+      const stopped = this.stopOuter(daemon).catch(() => {});
+      daemons.stopping.set(volume, stopped);
+      await stopped;
+      if (daemons.stopping.get(volume) === stopped) daemons.stopping.delete(volume);
+    };
+    let container: Docker.Container | null = null;
+    const remove = async (): Promise<void> => {
+      await container?.remove({ force: true, v: true }).catch(() => {});
+      await release();
+    };
+    try {
+      container = await daemon.inner.createContainer({ ...this.goContainer(daemon).spec('perf-container', true), name });
+      await container.start();
+    } catch (error) {
+      await remove();
+      throw error;
+    }
+    return { name, socket: path.join(daemon.socketDir, 'docker.sock'), remove };
+  }
+
+  /**
+   * The terminals' outer container. Inner containers of terminals that ended with the process
+   * (a crash, kill -9) are still recorded in its data volume: none can be in use yet, so they go.
+   */
+  private async startTerminalDaemon(volume: string): Promise<OuterDaemon> {
+    const daemon = await this.startWarmDaemon(volume);
+    for (const stale of await daemon.inner.listContainers({ all: true }).catch(() => [])) {
+      await daemon.inner.getContainer(stale.Id).remove({ force: true, v: true }).catch(() => {});
+    }
+    return daemon;
   }
 
   private async perfState(): Promise<{ daemon: OuterDaemon; go: GoContainer }> {
@@ -367,15 +484,20 @@ class DindSession implements RuntimeSession {
     }
     const volume = cold ? `envbench-dind-cold-${crypto.randomBytes(4).toString('hex')}` : this.warmVolume;
     const daemon = await timed('outer-start', () => this.startOuter(volume, cold));
+    let container: Awaited<ReturnType<Docker['createContainer']>> | null = null;
     try {
       await timed('inner-daemon', () => this.waitForInner(daemon));
       if (cold) await timed('inner-image-load', () => this.loadDevImage(daemon));
       const go = this.goContainer(daemon);
       if (!cold) await go.ensureCacheVolume();
-      const container = await timed('inner-create', () => daemon.inner.createContainer(go.spec('startup-container', !cold)));
-      await timed('inner-start', () => container.start());
-      return await readyThenFirstRun(phases, 'exec-ready', (argv) => go.execIn(container, argv, options), options.firstRun);
+      const created = await timed('inner-create', () => daemon.inner.createContainer(go.spec('startup-container', !cold)));
+      container = created;
+      await timed('inner-start', () => created.start());
+      return await readyThenFirstRun(phases, 'exec-ready', (argv) => go.execIn(created, argv, options), options.firstRun);
     } finally {
+      // The inner container first: the warm volume keeps the inner daemon's data, and with it any
+      // container left there.
+      await container?.remove({ force: true }).catch(() => {});
       await this.stopOuter(daemon);
     }
   }
@@ -383,13 +505,11 @@ class DindSession implements RuntimeSession {
   private async stopPerf(): Promise<void> {
     const perf = this.perf;
     this.perf = null;
-    if (perf) await this.stopOuter(perf.daemon);
+    if (!perf) return;
+    await perf.go.dispose().catch(() => {});
+    await this.stopOuter(perf.daemon);
   }
 
-  shellCommand(): string[] {
-    const outer = this.perf?.daemon.container.id ?? '<outer container>';
-    return ['docker', 'exec', '-it', outer, 'docker', '-H', `unix://${INNER_SOCKET_DIR}/docker.sock`, 'run', '--rm', '-it', '-v', `${WORKSPACE_IN_CONTAINER}:${WORKSPACE_IN_CONTAINER}:ro`, '-w', WORKSPACE_IN_CONTAINER, this.config.devPlan.ref, 'bash'];
-  }
 
   async evictCaches(): Promise<void> {
     await this.stopPerf();

@@ -10,7 +10,9 @@ import type { DockerEndpoint } from '../docker/docker-client';
 import { containerRuntimeHealth, createDockerClient, dockerEndpoint } from '../docker/docker-client';
 import { GoContainer, phaseTimer, WORKSPACE_IN_CONTAINER } from '../docker/go-container';
 import { imageExists } from '../docker/offline-images';
+import { probe } from '../machine/tool-version';
 import { measureHelperPath } from '../measure/measure-helper';
+import { UserError } from '../user-error';
 import { readyThenFirstRun } from './startup-phases';
 import type {
   CommandSpec,
@@ -22,10 +24,44 @@ import type {
   PrepareContext,
   Runtime,
   RuntimeSession,
+  ShellCommand,
+  ShellOptions,
   StartupOptions,
   StartupOutcome,
   StartupTemperature,
 } from './runtime';
+import { commandLine, terminalPrepareContext } from './runtime';
+
+/**
+ * Terminals run the docker CLI in a pty (`docker exec -it`): EnvBench itself speaks the Engine
+ * API, so the CLI is needed for terminals only.
+ */
+export async function requireDockerCli(runtimeName: string): Promise<void> {
+  const cli = await probe('docker', ['--version']);
+  if (cli.ok) return;
+  throw new UserError(
+    `Cannot open a ${runtimeName} terminal`,
+    cli.failure === 'ENOENT'
+      ? 'the docker CLI is not on PATH: the terminal runs `docker exec -it` in a pseudo-terminal (measurements use the Engine API and do not need it)'
+      : `\`docker --version\` failed (${cli.failure})`,
+    'Install the Docker CLI (apt-get install docker.io, or docker-ce-cli from Docker\'s repository) and open the terminal again',
+  );
+}
+
+/** The docker CLI's environment: the engine EnvBench uses, whatever the CLI's current context. */
+export function dockerCliEnv(endpoint: DockerEndpoint): Record<string, string> {
+  return endpoint.socketPath && !process.env.DOCKER_HOST ? { DOCKER_HOST: `unix://${endpoint.socketPath}` } : {};
+}
+
+/** A container's name for a terminal: short enough to read in `docker ps`, unique by the terminal's id. */
+export function terminalContainerName(terminalId: string): string {
+  return `envbench-terminal-${terminalId.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}`;
+}
+
+/** `docker [-H ...] exec -it` of bash in a running container, at the workspace. */
+export function dockerExecShell(container: string, host: string[] = []): string[] {
+  return [...host, 'exec', '-it', '-e', 'TERM=xterm-256color', '-w', WORKSPACE_IN_CONTAINER, container, 'bash'];
+}
 
 /** A Go toolchain in a container, workspace bind-mounted, commands run through `docker exec`. */
 export class DockerRuntime implements Runtime {
@@ -46,7 +82,32 @@ export class DockerRuntime implements Runtime {
     return containerRuntimeHealth(this.id, this.docker, this.endpoint, this.resourcesDir);
   }
 
-  async prepare(context: PrepareContext): Promise<RuntimeSession> {
+  prepare(context: PrepareContext): Promise<RuntimeSession> {
+    return this.session(context);
+  }
+
+  /**
+   * bash in a new container of the runtime's dev image (the one its measurements use: same
+   * mounts, build cache volume and network), through `docker exec -it`. The container is the
+   * terminal's own, removed when the terminal ends.
+   */
+  async shellCommand(workspace: WorkspaceInfo, options: ShellOptions): Promise<ShellCommand> {
+    await requireDockerCli(this.displayName);
+    const session = await this.session(terminalPrepareContext(workspace, options, this.resourcesDir));
+    const container = await session.startShellContainer(terminalContainerName(options.terminalId));
+    const args = dockerExecShell(container.name);
+    return {
+      file: 'docker',
+      args,
+      cwd: workspace.path,
+      env: dockerCliEnv(this.endpoint),
+      title: `Docker: ${session.imageRef}`,
+      display: commandLine(['docker', ...args]),
+      dispose: () => container.remove(),
+    };
+  }
+
+  private async session(context: PrepareContext): Promise<DockerSession> {
     const log = context.log ?? (() => {});
     const plan = await planDevImage(this.docker, context.workspace, context.offline, log);
     if (!(await imageExists(this.docker, plan.ref))) {
@@ -109,6 +170,26 @@ class DockerSession implements RuntimeSession {
     });
   }
 
+  get imageRef(): string {
+    return this.config.plan.ref;
+  }
+
+  /** A container of the same spec as the measured one, named, started, for a terminal. */
+  async startShellContainer(name: string): Promise<{ name: string; remove(): Promise<void> }> {
+    await this.go.ensureCacheVolume();
+    const container = await this.docker.createContainer({ ...this.go.spec('perf-container', true), name });
+    const remove = async (): Promise<void> => {
+      await container.remove({ force: true, v: true }).catch(() => {});
+    };
+    try {
+      await container.start();
+    } catch (error) {
+      await remove();
+      throw error;
+    }
+    return { name, remove };
+  }
+
   exec(command: CommandSpec, options: ExecOptions): Promise<ExecOutcome> {
     return this.go.exec(command, options);
   }
@@ -139,9 +220,6 @@ class DockerSession implements RuntimeSession {
     }
   }
 
-  shellCommand(): string[] {
-    return ['docker', 'exec', '-it', '-w', WORKSPACE_IN_CONTAINER, this.go.id ?? '<container>', 'bash'];
-  }
 
   evictCaches(): Promise<void> {
     return this.go.evictBuildCache();

@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { FactValue, RuntimeHealth } from '../../shared/run';
+import type { FactValue, RuntimeHealth, WorkspaceInfo } from '../../shared/run';
 import { connectLoopback, delveArgv, launchDebugServer } from '../debug/debug-server';
 import { directorySize } from '../machine/disk-usage';
 import { hostGoTool } from '../machine/host-go-tool';
@@ -20,10 +21,19 @@ import type {
   PrepareContext,
   Runtime,
   RuntimeSession,
+  ShellCommand,
+  ShellOptions,
   StartupOptions,
   StartupOutcome,
   StartupTemperature,
 } from './runtime';
+import { commandLine } from './runtime';
+
+/** The user's shell ($SHELL when it exists), else bash from PATH; interactive, not a login shell. */
+function hostShell(env: NodeJS.ProcessEnv = process.env): string[] {
+  const shell = env.SHELL && path.isAbsolute(env.SHELL) && existsSync(env.SHELL) ? env.SHELL : 'bash';
+  return [shell, '-i'];
+}
 
 /** The bare host: the baseline every other environment is compared with. */
 export class NativeRuntime implements Runtime {
@@ -57,6 +67,14 @@ export class NativeRuntime implements Runtime {
     const goEnv = goEnvironment(context.dataDir, this.id, context.offline);
     await fs.mkdir(goEnv.GOCACHE!, { recursive: true });
     return new NativeSession(this.resourcesDir, context.workspace.path, goEnv);
+  }
+
+  /** The user's own shell in the workspace folder, with the runtime's Go settings (its GOCACHE). */
+  async shellCommand(workspace: WorkspaceInfo, options: ShellOptions): Promise<ShellCommand> {
+    const goEnv = goEnvironment(options.dataDir, this.id, options.offline ?? false);
+    await fs.mkdir(goEnv.GOCACHE!, { recursive: true });
+    const [file, ...args] = hostShell();
+    return { file: file!, args, cwd: workspace.path, env: goEnv, title: `Host: ${path.basename(file!)}`, display: commandLine([file!, ...args]) };
   }
 }
 
@@ -116,9 +134,6 @@ class NativeSession implements RuntimeSession {
     };
   }
 
-  shellCommand(): string[] {
-    return [process.env.SHELL || '/bin/bash', '-l'];
-  }
 
   async evictCaches(): Promise<void> {
     const cache = this.goEnv.GOCACHE!;

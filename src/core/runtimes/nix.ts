@@ -28,10 +28,13 @@ import type {
   PrepareContext,
   Runtime,
   RuntimeSession,
+  ShellCommand,
+  ShellOptions,
   StartupOptions,
   StartupOutcome,
   StartupTemperature,
 } from './runtime';
+import { addedEnvironment, commandLine, terminalPrepareContext } from './runtime';
 
 /** Runs nix (or nix-store, nix-instantiate) with an argument vector, collecting its output. */
 function runNix(args: string[], env: NodeJS.ProcessEnv, signal?: AbortSignal, program = 'nix'): Promise<ToolResult> {
@@ -63,7 +66,22 @@ export class NixRuntime implements Runtime {
     return { id: this.id, available: true, version, reason: null };
   }
 
-  async prepare(context: PrepareContext): Promise<RuntimeSession> {
+  prepare(context: PrepareContext): Promise<RuntimeSession> {
+    return this.session(context);
+  }
+
+  /**
+   * `nix develop` on the flake the measurements use (or `nix-shell` on their shell.nix), with the
+   * same options (offline: no substituters, an empty flake registry) and environment (the
+   * runtime's GOCACHE and evaluation cache), in the workspace folder.
+   */
+  async shellCommand(workspace: WorkspaceInfo, options: ShellOptions): Promise<ShellCommand> {
+    const session = await this.session(terminalPrepareContext(workspace, options, this.resourcesDir));
+    const { argv, env, title } = session.interactiveShell();
+    return { file: argv[0]!, args: argv.slice(1), cwd: workspace.path, env, title, display: commandLine(argv) };
+  }
+
+  private async session(context: PrepareContext): Promise<NixSession> {
     const log = context.log ?? (() => {});
     const own = runtimeCacheDir(context.dataDir, this.id);
     const stateDir = path.join(own, workspaceKey(context.workspace.path));
@@ -400,10 +418,18 @@ class NixSession implements RuntimeSession {
     return readyThenFirstRun(phases, 'shell-ready', (argv) => this.exec({ argv, cwd: this.workspaceDir }, options), options.firstRun);
   }
 
-  shellCommand(): string[] {
-    return this.definition.entry === 'flake'
-      ? ['nix', ...this.config.common, 'develop', this.definition.flakeRef!]
-      : ['nix-shell', ...this.classicArgs(), this.definition.file];
+
+  /**
+   * The entry a person would type, and what EnvBench adds to its own environment for every entry.
+   * nix-shell runs a fixed `--command` that exports PATH (a plain derivation leaves it unexported,
+   * so programs started from the shell would not find Go) and returns to the interactive shell.
+   */
+  interactiveShell(): { argv: string[]; env: Record<string, string>; title: string } {
+    const env = addedEnvironment(this.config.env);
+    if (this.definition.entry === 'flake') {
+      return { argv: ['nix', 'develop', this.definition.flakeRef!, ...this.config.common], env, title: 'Nix: nix develop' };
+    }
+    return { argv: ['nix-shell', ...this.classicArgs(), this.definition.file, '--command', 'export PATH; return'], env, title: 'Nix: nix-shell' };
   }
 
   async footprint(): Promise<Footprint> {

@@ -21,6 +21,73 @@ export interface Runtime {
   checkWorkspace?(workspace: WorkspaceInfo): string | null;
   /** Makes the environment ready for a workspace (build an image, write a flake, ...). */
   prepare(context: PrepareContext): Promise<RuntimeSession>;
+  /**
+   * An interactive shell inside the environment for a terminal: the same definition the runtime
+   * measures (its image, flake, devbox.json), made ready first (a container started, a flake
+   * locked). The caller runs it in a pty and calls dispose() once it has exited.
+   */
+  shellCommand?(workspace: WorkspaceInfo, options: ShellOptions): Promise<ShellCommand>;
+}
+
+export interface ShellOptions {
+  /** EnvBench's data directory (generated definitions, the runtime's own caches). */
+  dataDir: string;
+  /** The terminal's id: names and labels what the shell creates (a container), so clean-up finds it. */
+  terminalId: string;
+  /** As `envbench run --offline`; default false, like a run. */
+  offline?: boolean;
+  /** nix only: as for a run; default: the workspace's own definition decides. */
+  nixEntry?: NixEntry;
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+}
+
+/** A program to run in a pty: an argument vector, never a shell string. */
+export interface ShellCommand {
+  file: string;
+  args: string[];
+  /** Host directory the program starts in (the workspace). */
+  cwd: string;
+  /** Added to EnvBench's own environment (DOCKER_HOST, the runtime's GOCACHE, ...). */
+  env?: Record<string, string>;
+  /** For the terminal's tab, e.g. "Docker: envbench/go-dev:1.22". */
+  title: string;
+  /** The command as the user would type it in a shell (without the `env` additions). */
+  display: string;
+  /** Removes what opening the shell created (a container); called once, after the program exited. */
+  dispose?(): Promise<void>;
+}
+
+/** The run label of the containers a terminal creates (the reaper and `envbench clean` find them by label). */
+export function terminalRunId(terminalId: string): string {
+  return `terminal-${terminalId}`;
+}
+
+/** The context a terminal prepares its environment with: a run's, under the terminal's own run label. */
+export function terminalPrepareContext(workspace: WorkspaceInfo, options: ShellOptions, resourcesDir: string): PrepareContext {
+  return {
+    workspace,
+    dataDir: options.dataDir,
+    resourcesDir,
+    offline: options.offline ?? false,
+    nixEntry: options.nixEntry,
+    runId: terminalRunId(options.terminalId),
+    scratchPath: null,
+    signal: options.signal,
+    log: options.log,
+  };
+}
+
+/** What an entry's environment adds to or changes in EnvBench's own (for ShellCommand.env). */
+export function addedEnvironment(env: NodeJS.ProcessEnv, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const added: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined && base[key] !== value) added[key] = value;
+  return added;
+}
+
+/** An argument vector as a POSIX shell user would type it: for display only, never executed. */
+export function commandLine(argv: readonly string[]): string {
+  return argv.map((arg) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
 export interface PrepareContext {
@@ -127,8 +194,6 @@ export interface RuntimeSession {
    * it listens, so a refused ptrace shows in the outcome of stop().
    */
   startDebugServer(mainPackage: string, cwd: string, options: ExecOptions): Promise<DebugServer>;
-  /** Argument vector that opens an interactive shell inside the environment (for terminals). */
-  shellCommand(): string[];
   /** Maintenance facts recorded with the run: image size, privileges, generated config, ... */
   facts(): Promise<Record<string, FactValue>>;
   /** Drops the caches this environment owns so the next start is cold. Never the user's own caches. */

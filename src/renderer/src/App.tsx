@@ -1,71 +1,99 @@
-import { useEffect, useState } from 'react';
-import type { AppInfo } from '../../shared/ipc/contract';
-import type { RunSummary, RuntimeHealth } from '../../shared/run';
+import { useCallback, useEffect, useState } from 'react';
+import type { AppInfo, ScenarioInfo } from '../../shared/ipc/contract';
+import type { RuntimeHealth, WorkspaceInfo } from '../../shared/run';
+import { api, errorMessage } from './api';
+import { HistoryView } from './views/HistoryView';
+import { ResultsView } from './views/ResultsView';
+import { RunView } from './views/RunView';
+import { RuntimesView } from './views/RuntimesView';
+import { TerminalsView } from './views/TerminalsView';
+import { WorkspaceView } from './views/WorkspaceView';
 
-/** The first window: runtime health and recent runs. The full workbench comes with the desktop-app issue. */
+const VIEWS = [
+  { id: 'workspace', label: 'Workspace' },
+  { id: 'runtimes', label: 'Runtimes' },
+  { id: 'run', label: 'Run' },
+  { id: 'results', label: 'Results' },
+  { id: 'history', label: 'History' },
+  { id: 'terminals', label: 'Terminals' },
+] as const;
+type ViewId = (typeof VIEWS)[number]['id'];
+
+/** The workbench: one window, a view per task, state kept here so switching views loses nothing. */
 export function App(): React.JSX.Element {
+  const [view, setView] = useState<ViewId>('workspace');
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [runtimes, setRuntimes] = useState<RuntimeHealth[] | null>(null);
-  const [runs, setRuns] = useState<RunSummary[] | null>(null);
+  const [scenarios, setScenarios] = useState<ScenarioInfo[]>([]);
+  const [workspace, setWorkspace] = useState<WorkspaceInfo | null>(null);
+  const [openRunId, setOpenRunId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    let live = true;
-    const api = window.envbench;
-    Promise.all([api.invoke('app:info'), api.invoke('runtime:list'), api.invoke('history:query', { limit: 20 })])
-      .then(([appInfo, health, history]) => {
-        if (!live) return;
-        setInfo(appInfo);
-        setRuntimes(health);
-        setRuns(history);
-      })
-      .catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)));
-    return () => {
-      live = false;
-    };
+  const refreshRuntimes = useCallback(() => {
+    setRuntimes(null);
+    api.invoke('runtime:list').then(setRuntimes, (e: unknown) => setError(errorMessage(e)));
   }, []);
 
+  useEffect(() => {
+    Promise.all([api.invoke('app:info'), api.invoke('scenario:list'), api.invoke('workspace:recent')])
+      .then(async ([appInfo, scenarioList, recent]) => {
+        setInfo(appInfo);
+        setScenarios(scenarioList);
+        // First start: the embedded sample; later, the workspace used last.
+        const first = recent[0] ?? appInfo.sampleWorkspace;
+        setWorkspace(await api.invoke('workspace:inspect', { path: first }).catch(() => api.invoke('workspace:inspect', { path: appInfo.sampleWorkspace })));
+      })
+      .catch((e: unknown) => setError(errorMessage(e)));
+    refreshRuntimes();
+  }, [refreshRuntimes]);
+
+  const openRun = (runId: string): void => {
+    setOpenRunId(runId);
+    setView('results');
+  };
+
   return (
-    <main>
-      <header>
+    <div className="app">
+      <nav className="sidebar" aria-label="Views">
         <h1>EnvBench</h1>
-        {info && <p className="muted">v{info.version} · history in {info.dbFile}</p>}
-      </header>
-      {error && <p role="alert" className="error">{error}</p>}
-      <section aria-labelledby="runtimes-title">
-        <h2 id="runtimes-title">Runtimes</h2>
-        {!runtimes ? (
-          <p className="muted">Detecting runtimes…</p>
-        ) : (
-          <ul className="cards">
-            {runtimes.map((r) => (
-              <li key={r.id} className={r.available ? 'card ok' : 'card unavailable'}>
-                <strong>{r.id}</strong> <span>{r.available ? 'available' : 'unavailable'}</span>
-                {r.version && <span className="muted"> · {r.version}</span>}
-                {r.reason && <p className="muted">{r.reason}</p>}
-              </li>
-            ))}
-          </ul>
+        {workspace && (
+          <p className="muted small" data-testid="current-workspace" title={workspace.path}>
+            {workspace.module}
+          </p>
         )}
-      </section>
-      <section aria-labelledby="history-title">
-        <h2 id="history-title">Recent runs</h2>
-        {runs && runs.length === 0 && <p className="muted">No runs yet. Start one with <code>npm run envbench -- run</code>.</p>}
-        {runs && runs.length > 0 && (
-          <table>
-            <thead>
-              <tr><th>Run</th><th>Started</th><th>Status</th><th>Workspace</th><th>Runtimes</th></tr>
-            </thead>
-            <tbody>
-              {runs.map((r) => (
-                <tr key={r.id}>
-                  <td>{r.id}</td><td>{new Date(r.startedAt).toLocaleString()}</td><td>{r.status}</td><td>{r.module}</td><td>{r.runtimes.join(', ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <ul>
+          {VIEWS.map((v) => (
+            <li key={v.id}>
+              <button type="button" className={view === v.id ? 'active' : ''} aria-current={view === v.id ? 'page' : undefined} onClick={() => setView(v.id)}>
+                {v.label}
+              </button>
+            </li>
+          ))}
+        </ul>
+        {info && (
+          <p className="muted small footer">
+            v{info.version}
+            {info.commit ? ` · ${info.commit.slice(0, 7)}` : ''}
+            <br />
+            history: {info.dbFile}
+          </p>
         )}
-      </section>
-    </main>
+      </nav>
+      <main>
+        {error && <p role="alert" className="error">{error}</p>}
+        {view === 'workspace' && info && <WorkspaceView info={info} workspace={workspace} onChange={setWorkspace} />}
+        {view === 'runtimes' && <RuntimesView runtimes={runtimes} onRefresh={refreshRuntimes} />}
+        {/* Kept mounted so a live run's progress and log survive switching views. */}
+        <div hidden={view !== 'run'}>
+          <RunView workspace={workspace} runtimes={runtimes} scenarios={scenarios} onOpenRun={openRun} />
+        </div>
+        {view === 'results' && <ResultsView runId={openRunId} />}
+        {view === 'history' && <HistoryView onOpenRun={openRun} />}
+        {/* Kept mounted so terminal sessions survive switching views. */}
+        <div hidden={view !== 'terminals'}>
+          <TerminalsView workspace={workspace} runtimes={runtimes} visible={view === 'terminals'} />
+        </div>
+      </main>
+    </div>
   );
 }

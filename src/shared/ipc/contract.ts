@@ -1,8 +1,9 @@
 // The one IPC contract between the renderer and the core. Channels are 'domain:verb'.
-// The main process validates every argument list with these zod schemas before calling the core;
-// the preload and the renderer import only the types.
+// The main process (and `envbench serve`) validate every argument list with these zod schemas
+// before calling the core; the preload and the renderer import only the types.
 import { z } from 'zod';
-import type { RunJson, RunProgress, RunSummary, RuntimeHealth } from '../run';
+import type { RunComparisonJson, RunJson, RunProgress, RunSummary, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../run';
+import { RUNTIME_IDS } from '../run';
 
 export interface AppInfo {
   version: string;
@@ -10,35 +11,163 @@ export interface AppInfo {
   dataDir: string;
   dbFile: string;
   sampleWorkspace: string;
+  /** 'electron' in the desktop app; 'browser' when `envbench serve` serves the renderer. */
+  shell: 'electron' | 'browser';
 }
 
-/** Renderer -> main requests: argument tuple and result. */
+/** A scenario as the run form shows it. */
+export interface ScenarioInfo {
+  id: string;
+  dimension: 'startup' | 'performance' | 'maintenance';
+  kind: 'startup' | 'command' | 'check' | 'probe';
+  title: string;
+  counts: string;
+}
+
+/** What the run form sends: the same choices as `envbench run`. */
+export interface RunRequest {
+  workspace: string;
+  runtimes: RuntimeId[];
+  scenarios: string[];
+  runs: number | 'auto';
+  warmup: number;
+  offline: boolean;
+}
+
+/** A run this process is measuring now. */
+export interface ActiveRun {
+  runId: string;
+  request: RunRequest;
+  startedAt: string;
+  progress: RunProgress | null;
+  cancelling: boolean;
+}
+
+/** A generated environment definition EnvBench would use, shown before anything is written. */
+export interface DefinitionPreview {
+  runtime: RuntimeId;
+  /** File name relative to the workspace root (Dockerfile.dev, flake.nix, shell.nix, devbox.json). */
+  file: string;
+  content: string;
+  /** True when the workspace already has this file (writing is then refused). */
+  exists: boolean;
+}
+
+/** One point of a scenario × runtime over time. */
+export interface TrendPoint {
+  runId: string;
+  startedAt: string;
+  medianMs: number;
+  ciLowMs: number;
+  ciHighMs: number;
+  machine: string;
+}
+
+export interface TerminalInfo {
+  id: string;
+  runtime: RuntimeId;
+  title: string;
+  /** The command the terminal runs, as the user would type it. */
+  command: string;
+}
+
+/** A line of a run's live log: what EnvBench is doing, and the current command's output. */
+export interface RunLogLine {
+  runId: string;
+  runtime: RuntimeId | null;
+  stream: 'log' | 'stdout' | 'stderr';
+  text: string;
+}
+
+/** Renderer -> core requests: argument tuple and result. */
 export interface IpcInvokeMap {
   'app:info': { args: []; result: AppInfo };
   'runtime:list': { args: []; result: RuntimeHealth[] };
-  'history:query': { args: [{ limit?: number }]; result: RunSummary[] };
+  'scenario:list': { args: []; result: ScenarioInfo[] };
+  'workspace:inspect': { args: [{ path: string }]; result: WorkspaceInfo };
+  'workspace:recent': { args: []; result: string[] };
+  /** Electron only: the native folder dialog; null when the user cancels. */
+  'workspace:pick': { args: []; result: string | null };
+  'definitions:preview': { args: [{ workspace: string; runtimes: RuntimeId[] }]; result: DefinitionPreview[] };
+  'definitions:write': { args: [{ workspace: string; runtime: RuntimeId; file: string }]; result: { path: string } };
+  'run:start': { args: [RunRequest]; result: { runId: string } };
+  'run:cancel': { args: [{ runId: string }]; result: { cancelled: boolean } };
+  'run:active': { args: []; result: ActiveRun[] };
   'run:get': { args: [{ id: string }]; result: RunJson | null };
+  'run:delete': { args: [{ id: string }]; result: { deleted: boolean } };
+  'run:compare': { args: [{ before: string; after: string }]; result: RunComparisonJson };
+  'history:query': { args: [{ limit?: number; offset?: number }]; result: RunSummary[] };
+  'history:trend': { args: [{ scenario: string; runtime: RuntimeId; workspace?: string }]; result: TrendPoint[] };
+  'terminal:open': { args: [{ runtime: RuntimeId; workspace: string; cols: number; rows: number }]; result: TerminalInfo };
+  'terminal:write': { args: [{ id: string; data: string }]; result: void };
+  'terminal:resize': { args: [{ id: string; cols: number; rows: number }]; result: void };
+  /** Flow control: the renderer has drawn this many characters of the terminal's output. */
+  'terminal:ack': { args: [{ id: string; chars: number }]; result: void };
+  'terminal:close': { args: [{ id: string }]; result: void };
+  'terminal:list': { args: []; result: TerminalInfo[] };
 }
 
-/** Main -> renderer events. */
+/** Core -> renderer events. */
 export interface IpcEventMap {
   'bench:progress': RunProgress;
+  'bench:log': RunLogLine;
+  /** A run started, finished, failed or was cancelled: the renderer refreshes what it shows. */
+  'bench:state': { runId: string; status: 'running' | 'completed' | 'failed' | 'cancelled'; error?: string };
+  'terminal:data': { id: string; data: string };
+  'terminal:exit': { id: string; exitCode: number; signal?: number };
 }
 
 export type InvokeChannel = keyof IpcInvokeMap;
 export type EventChannel = keyof IpcEventMap;
 
+const runtimeId = z.enum(RUNTIME_IDS);
+const folder = z.string().min(1).max(4096);
+const terminalId = z.string().min(1).max(100);
+const size = { cols: z.number().int().min(2).max(1000), rows: z.number().int().min(2).max(1000) };
+
 export const ipcInvokeArgs = {
   'app:info': z.tuple([]),
   'runtime:list': z.tuple([]),
-  'history:query': z.tuple([z.object({ limit: z.number().int().min(1).max(10_000).optional() }).strict()]),
+  'scenario:list': z.tuple([]),
+  'workspace:inspect': z.tuple([z.object({ path: folder }).strict()]),
+  'workspace:recent': z.tuple([]),
+  'workspace:pick': z.tuple([]),
+  'definitions:preview': z.tuple([z.object({ workspace: folder, runtimes: z.array(runtimeId).max(RUNTIME_IDS.length) }).strict()]),
+  'definitions:write': z.tuple([z.object({ workspace: folder, runtime: runtimeId, file: z.string().min(1).max(200) }).strict()]),
+  'run:start': z.tuple([
+    z
+      .object({
+        workspace: folder,
+        runtimes: z.array(runtimeId).min(1).max(RUNTIME_IDS.length),
+        scenarios: z.array(z.string().min(1).max(100)).min(1).max(100),
+        runs: z.union([z.number().int().min(1).max(10_000), z.literal('auto')]),
+        warmup: z.number().int().min(0).max(10_000),
+        offline: z.boolean(),
+      })
+      .strict(),
+  ]),
+  'run:cancel': z.tuple([z.object({ runId: z.string().min(1).max(200) }).strict()]),
+  'run:active': z.tuple([]),
   'run:get': z.tuple([z.object({ id: z.string().min(1).max(200) }).strict()]),
+  'run:delete': z.tuple([z.object({ id: z.string().min(1).max(200) }).strict()]),
+  'run:compare': z.tuple([z.object({ before: z.string().min(1).max(200), after: z.string().min(1).max(200) }).strict()]),
+  'history:query': z.tuple([z.object({ limit: z.number().int().min(1).max(100_000).optional(), offset: z.number().int().min(0).optional() }).strict()]),
+  'history:trend': z.tuple([z.object({ scenario: z.string().min(1).max(100), runtime: runtimeId, workspace: folder.optional() }).strict()]),
+  'terminal:open': z.tuple([z.object({ runtime: runtimeId, workspace: folder, ...size }).strict()]),
+  'terminal:write': z.tuple([z.object({ id: terminalId, data: z.string().max(1_000_000) }).strict()]),
+  'terminal:resize': z.tuple([z.object({ id: terminalId, ...size }).strict()]),
+  'terminal:ack': z.tuple([z.object({ id: terminalId, chars: z.number().int().min(0) }).strict()]),
+  'terminal:close': z.tuple([z.object({ id: terminalId }).strict()]),
+  'terminal:list': z.tuple([]),
 } satisfies { [K in InvokeChannel]: z.ZodType<IpcInvokeMap[K]['args']> };
 
-/** Errors cross the boundary as data and are re-thrown in the preload with their real message. */
+export const INVOKE_CHANNELS = Object.keys(ipcInvokeArgs) as InvokeChannel[];
+export const EVENT_CHANNELS: readonly EventChannel[] = ['bench:progress', 'bench:log', 'bench:state', 'terminal:data', 'terminal:exit'];
+
+/** Errors cross the boundary as data and are re-thrown on the renderer's side with their real message. */
 export type IpcReply<T> = { ok: true; value: T } | { ok: false; error: { name: string; message: string } };
 
-/** What the preload exposes on window.envbench. */
+/** What the preload (or the browser bridge) exposes on window.envbench. */
 export interface EnvbenchApi {
   invoke<C extends InvokeChannel>(channel: C, ...args: IpcInvokeMap[C]['args']): Promise<IpcInvokeMap[C]['result']>;
   on<C extends EventChannel>(channel: C, listener: (payload: IpcEventMap[C]) => void): () => void;

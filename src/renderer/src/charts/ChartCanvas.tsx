@@ -1,0 +1,40 @@
+import { BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, RadarController, RadialLinearScale, ScatterController, Title, Tooltip } from 'chart.js';
+import type { ChartConfiguration } from 'chart.js';
+import { BarWithErrorBar, BarWithErrorBarsController } from 'chartjs-chart-error-bars';
+import { useEffect, useRef } from 'react';
+
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, ScatterController, RadarController, RadialLinearScale, Filler, Legend, Title, Tooltip, BarWithErrorBarsController, BarWithErrorBar);
+
+/** Patterns as well as colours, so a chart still reads printed in black and white. */
+export const RUNTIME_COLOURS: Record<string, string> = { native: '#1b5e20', docker: '#0d47a1', dind: '#6a1b9a', nix: '#e65100', devbox: '#00838f' };
+
+export function runtimeColour(runtime: string): string {
+  return RUNTIME_COLOURS[runtime] ?? '#455a64';
+}
+
+/**
+ * One chart.js chart on a canvas, drawn without animation; `data-chart-ready` turns "true" once it
+ * has been drawn (tests and the PDF report wait for it, never for a fixed delay).
+ */
+export function ChartCanvas({ config, label, height = 320 }: { config: ChartConfiguration; label: string; height?: number }): React.JSX.Element {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const element = canvas.current;
+    if (!element) return;
+    element.dataset.chartReady = 'false';
+    const chart = new Chart(element, {
+      ...config,
+      options: { ...config.options, animation: false, responsive: true, maintainAspectRatio: false },
+      plugins: [
+        ...(config.plugins ?? []),
+        { id: 'envbench-ready', afterRender: () => void (element.dataset.chartReady = 'true') },
+      ],
+    } as ChartConfiguration);
+    return () => chart.destroy();
+  }, [config]);
+  return (
+    <div className="chart" style={{ height }}>
+      <canvas ref={canvas} role="img" aria-label={label} />
+    </div>
+  );
+}

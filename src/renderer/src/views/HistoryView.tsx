@@ -1,0 +1,168 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { ChartConfiguration } from 'chart.js';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { TrendPoint } from '../../../shared/ipc/contract';
+import type { RunComparisonJson, RunSummary, RuntimeId } from '../../../shared/run';
+import { formatMs } from '../../../shared/format/units';
+import { api, errorMessage, useApiEvent } from '../api';
+import { ChartCanvas } from '../charts/ChartCanvas';
+
+const ROW_HEIGHT = 34;
+
+/** Every run (virtualised: ten thousand stay responsive): open, compare two, delete; trends over time. */
+export function HistoryView({ onOpenRun }: { onOpenRun: (runId: string) => void }): React.JSX.Element {
+  const [runs, setRuns] = useState<RunSummary[] | null>(null);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [comparison, setComparison] = useState<RunComparisonJson | null>(null);
+
+  const load = (): void => {
+    api.invoke('history:query', { limit: 100_000 }).then(setRuns, (e: unknown) => setError(errorMessage(e)));
+  };
+  useEffect(load, []);
+  useApiEvent('bench:state', load);
+
+  const toggle = (id: string): void => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id].slice(-2)));
+  const remove = async (id: string): Promise<void> => {
+    if (!window.confirm(`Delete run ${id} and everything measured in it?`)) return;
+    try {
+      await api.invoke('run:delete', { id });
+      setSelected((s) => s.filter((x) => x !== id));
+      load();
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+  const compare = async (): Promise<void> => {
+    const [a, b] = [...selected].sort((x, y) => (runs!.find((r) => r.id === x)!.startedAt < runs!.find((r) => r.id === y)!.startedAt ? -1 : 1));
+    try {
+      setComparison(await api.invoke('run:compare', { before: a!, after: b! }));
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+
+  return (
+    <section aria-labelledby="history-title">
+      <div className="row spread">
+        <h2 id="history-title">History</h2>
+        <button type="button" disabled={selected.length !== 2} onClick={() => void compare()}>
+          Compare the two selected
+        </button>
+      </div>
+      {error && <p role="alert" className="error">{error}</p>}
+      {runs && runs.length === 0 && <p className="muted">No runs yet: start one in Run, or with `envbench run`.</p>}
+      {runs && runs.length > 0 && <RunList runs={runs} selected={selected} onToggle={toggle} onOpen={onOpenRun} onDelete={(id) => void remove(id)} />}
+      {comparison && <Comparison comparison={comparison} />}
+      {runs && runs.length > 0 && <Trend initialScenario={runs[0]!.scenarios.find((s) => !['consistency', 'offline-readiness', 'reproducible-build'].includes(s)) ?? 'build-clean'} initialRuntime={runs[0]!.runtimes[0] ?? 'native'} />}
+    </section>
+  );
+}
+
+function RunList({ runs, selected, onToggle, onOpen, onDelete }: { runs: RunSummary[]; selected: string[]; onToggle: (id: string) => void; onOpen: (id: string) => void; onDelete: (id: string) => void }): React.JSX.Element {
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: runs.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
+  return (
+    <div className="history-list" ref={scroller} role="table" aria-label="Runs" aria-rowcount={runs.length} data-testid="history-list">
+      <div className="history-row header" role="row">
+        <span role="columnheader" />
+        <span role="columnheader">Run</span>
+        <span role="columnheader">Date</span>
+        <span role="columnheader">Status</span>
+        <span role="columnheader">Workspace</span>
+        <span role="columnheader">Runtimes</span>
+        <span role="columnheader" />
+      </div>
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const run = runs[item.index]!;
+          return (
+            <div key={run.id} role="row" className="history-row" data-run-id={run.id} style={{ position: 'absolute', top: 0, transform: `translateY(${item.start}px)`, height: ROW_HEIGHT, width: '100%' }}>
+              <span role="cell"><input type="checkbox" checked={selected.includes(run.id)} onChange={() => onToggle(run.id)} aria-label={`Select ${run.id} to compare`} /></span>
+              <span role="cell"><button type="button" className="link" onClick={() => onOpen(run.id)}>{run.id}</button></span>
+              <span role="cell">{new Date(run.startedAt).toLocaleString()}</span>
+              <span role="cell" className={`status ${run.status}`}>{run.status}</span>
+              <span role="cell" title={run.workspacePath}>{run.module}</span>
+              <span role="cell">{run.runtimes.join(', ')}</span>
+              <span role="cell"><button type="button" className="link danger" onClick={() => onDelete(run.id)} aria-label={`Delete ${run.id}`}>Delete</button></span>
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+function Comparison({ comparison }: { comparison: RunComparisonJson }): React.JSX.Element {
+  return (
+    <div data-testid="comparison">
+      <h3>
+        {comparison.before.id} → {comparison.after.id}
+      </h3>
+      {comparison.machineDifferences.length > 0 ? (
+        <p role="alert" className="warning">
+          Different machines ({comparison.machineDifferences.join(', ')}): the differences below compare the machines as much as the environments.
+        </p>
+      ) : (
+        <p className="muted">Same machine fingerprint.</p>
+      )}
+      <table>
+        <thead><tr><th>Scenario</th><th>Runtime</th><th>Before</th><th>After</th><th>After / before</th><th>Verdict</th></tr></thead>
+        <tbody>
+          {comparison.rows.map((row) => (
+            <tr key={`${row.scenario}/${row.runtime}`}>
+              <td>{row.scenario}</td><td>{row.runtime}</td><td>{formatMs(row.beforeMedianMs)}</td><td>{formatMs(row.afterMedianMs)}</td><td>{row.ratio.toFixed(2)}×</td>
+              <td>{row.significant ? `significant (p=${row.pValueAdjusted.toFixed(3)}, Holm)` : row.warning ? 'no verdict: too few samples' : `not significant (p=${row.pValueAdjusted.toFixed(3)}, Holm)`}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {comparison.unmatched.length > 0 && <p className="muted">Only in one run: {comparison.unmatched.map((u) => `${u.runtime} ${u.scenario} (${u.in})`).join(', ')}</p>}
+    </div>
+  );
+}
+
+function Trend({ initialScenario, initialRuntime }: { initialScenario: string; initialRuntime: RuntimeId }): React.JSX.Element {
+  const [scenario, setScenario] = useState(initialScenario);
+  const [runtime, setRuntime] = useState<RuntimeId>(initialRuntime);
+  const [scenarios, setScenarios] = useState<string[]>([]);
+  const [points, setPoints] = useState<TrendPoint[] | null>(null);
+  useEffect(() => {
+    api.invoke('scenario:list').then((list) => setScenarios(list.filter((s) => s.kind !== 'check').map((s) => s.id)), () => {});
+  }, []);
+  useEffect(() => {
+    api.invoke('history:trend', { scenario, runtime }).then(setPoints, () => setPoints([]));
+  }, [scenario, runtime]);
+  const config = useMemo((): ChartConfiguration | null => {
+    if (!points || points.length === 0) return null;
+    const labels = points.map((p) => new Date(p.startedAt).toLocaleString());
+    return {
+      type: 'line',
+      data: {
+        labels,
+        datasets: [
+          { label: 'median', data: points.map((p) => p.medianMs), borderColor: '#0d47a1', pointRadius: 3 },
+          { label: '95% CI high', data: points.map((p) => p.ciHighMs), borderColor: '#90a4ae', borderDash: [4, 2], pointRadius: 0, fill: '+1' },
+          { label: '95% CI low', data: points.map((p) => p.ciLowMs), borderColor: '#90a4ae', borderDash: [4, 2], pointRadius: 0 },
+        ],
+      },
+      options: { plugins: { title: { display: true, text: `${scenario} on ${runtime} over time` } }, scales: { y: { title: { display: true, text: 'milliseconds' } } } },
+    };
+  }, [points, scenario, runtime]);
+  const machines = new Set(points?.map((p) => p.machine));
+  return (
+    <div className="trend">
+      <h3>Trend</h3>
+      <div className="row">
+        <select value={scenario} onChange={(e) => setScenario(e.target.value)} aria-label="Trend scenario">
+          {scenarios.map((s) => <option key={s}>{s}</option>)}
+        </select>
+        <select value={runtime} onChange={(e) => setRuntime(e.target.value as RuntimeId)} aria-label="Trend runtime">
+          {(['native', 'docker', 'dind', 'nix', 'devbox'] as const).map((r) => <option key={r}>{r}</option>)}
+        </select>
+      </div>
+      {machines.size > 1 && <p className="warning">These runs come from {machines.size} different machines.</p>}
+      {config ? <ChartCanvas config={config} label={`Trend of ${scenario} on ${runtime}`} height={240} /> : <p className="muted">No run measured {scenario} on {runtime} yet.</p>}
+    </div>
+  );
+}

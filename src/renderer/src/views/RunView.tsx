@@ -1,0 +1,238 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { DefinitionPreview, RunLogLine, RunRequest, ScenarioInfo } from '../../../shared/ipc/contract';
+import type { RunProgress, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../../../shared/run';
+import { formatMs } from '../../../shared/format/units';
+import { api, errorMessage, useApiEvent } from '../api';
+
+const DIMENSIONS = ['startup', 'performance', 'maintenance'] as const;
+const LOG_LINES = 400;
+
+interface LiveRun {
+  runId: string;
+  request: RunRequest;
+  status: 'running' | 'completed' | 'failed' | 'cancelled';
+  error?: string;
+  cancelling: boolean;
+  progress: RunProgress | null;
+  cells: Record<string, RunProgress>;
+  log: RunLogLine[];
+}
+
+/** Configures a run (the choices of `envbench run`), starts it, and shows it live until it ends. */
+export function RunView({ workspace, runtimes, scenarios, onOpenRun }: { workspace: WorkspaceInfo | null; runtimes: RuntimeHealth[] | null; scenarios: ScenarioInfo[]; onOpenRun: (runId: string) => void }): React.JSX.Element {
+  const available = useMemo(() => (runtimes ?? []).filter((r) => r.available).map((r) => r.id), [runtimes]);
+  const [chosenRuntimes, setChosenRuntimes] = useState<RuntimeId[] | null>(null);
+  const [chosenScenarios, setChosenScenarios] = useState<string[] | null>(null);
+  const [runs, setRuns] = useState(10);
+  const [auto, setAuto] = useState(false);
+  const [warmup, setWarmup] = useState(1);
+  const [offline, setOffline] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [live, setLive] = useState<LiveRun | null>(null);
+  const [previews, setPreviews] = useState<DefinitionPreview[] | null>(null);
+
+  const selectedRuntimes = chosenRuntimes ?? available;
+  const selectedScenarios = chosenScenarios ?? scenarios.map((s) => s.id);
+
+  // A run started elsewhere (another window, before a reload) shows here too.
+  useEffect(() => {
+    api.invoke('run:active').then((active) => {
+      const first = active[0];
+      if (first) setLive((current) => current ?? { runId: first.runId, request: first.request, status: 'running', cancelling: first.cancelling, progress: first.progress, cells: {}, log: [] });
+    }, () => {});
+  }, []);
+
+  const runtimeKey = selectedRuntimes.join(',');
+  useEffect(() => {
+    if (!workspace) return;
+    const forRuntimes = runtimeKey ? (runtimeKey.split(',') as RuntimeId[]) : [];
+    api.invoke('definitions:preview', { workspace: workspace.path, runtimes: forRuntimes }).then(setPreviews, () => setPreviews([]));
+  }, [workspace, runtimeKey]);
+
+  useApiEvent('bench:progress', (progress) => {
+    setLive((current) => (current && current.runId === progress.runId ? { ...current, progress, cells: { ...current.cells, [`${progress.runtime}/${progress.scenario}`]: progress } } : current));
+  });
+  useApiEvent('bench:log', (line) => {
+    setLive((current) => (current && current.runId === line.runId ? { ...current, log: [...current.log, line].slice(-LOG_LINES) } : current));
+  });
+  useApiEvent('bench:state', (state) => {
+    setLive((current) => (current && current.runId === state.runId ? { ...current, status: state.status, error: state.error } : current));
+  });
+
+  const toggle = <T,>(list: T[], item: T): T[] => (list.includes(item) ? list.filter((x) => x !== item) : [...list, item]);
+
+  const start = async (): Promise<void> => {
+    if (!workspace) return;
+    setError(null);
+    const request: RunRequest = { workspace: workspace.path, runtimes: selectedRuntimes, scenarios: selectedScenarios, runs: auto ? 'auto' : runs, warmup, offline };
+    try {
+      const { runId } = await api.invoke('run:start', request);
+      setLive({ runId, request, status: 'running', cancelling: false, progress: null, cells: {}, log: [] });
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+  const cancel = async (): Promise<void> => {
+    if (!live) return;
+    setLive({ ...live, cancelling: true });
+    try {
+      await api.invoke('run:cancel', { runId: live.runId });
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+
+  const running = live?.status === 'running';
+  return (
+    <section aria-labelledby="run-title">
+      <h2 id="run-title">Run</h2>
+      {!workspace && <p className="muted">Pick a workspace first.</p>}
+      <form
+        className="run-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void start();
+        }}
+      >
+        <fieldset>
+          <legend>Runtimes</legend>
+          {(runtimes ?? []).map((r) => (
+            <label key={r.id} title={r.reason ?? undefined} className={r.available ? '' : 'muted'}>
+              <input type="checkbox" name="runtime" value={r.id} checked={selectedRuntimes.includes(r.id)} disabled={!r.available || running} onChange={() => setChosenRuntimes(toggle(selectedRuntimes, r.id))} />
+              {r.id}
+              {!r.available && ' (unavailable)'}
+            </label>
+          ))}
+        </fieldset>
+        {DIMENSIONS.map((dimension) => {
+          const inDimension = scenarios.filter((s) => s.dimension === dimension);
+          const allOn = inDimension.every((s) => selectedScenarios.includes(s.id));
+          return (
+            <fieldset key={dimension}>
+              <legend>
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={allOn}
+                    disabled={running}
+                    onChange={() => setChosenScenarios(allOn ? selectedScenarios.filter((id) => !inDimension.some((s) => s.id === id)) : [...new Set([...selectedScenarios, ...inDimension.map((s) => s.id)])])}
+                  />
+                  {dimension}
+                </label>
+              </legend>
+              {inDimension.map((s) => (
+                <label key={s.id} title={s.counts}>
+                  <input type="checkbox" name="scenario" value={s.id} checked={selectedScenarios.includes(s.id)} disabled={running} onChange={() => setChosenScenarios(toggle(selectedScenarios, s.id))} />
+                  {s.id}
+                </label>
+              ))}
+            </fieldset>
+          );
+        })}
+        <fieldset>
+          <legend>Samples</legend>
+          <label>
+            Runs <input type="number" min={1} max={10000} value={runs} disabled={auto || running} onChange={(e) => setRuns(Number(e.target.value))} aria-label="Runs" />
+          </label>
+          <label>
+            <input type="checkbox" checked={auto} disabled={running} onChange={() => setAuto(!auto)} /> auto (until the median is known within 2%)
+          </label>
+          <label>
+            Warmup <input type="number" min={0} max={10000} value={warmup} disabled={running} onChange={(e) => setWarmup(Number(e.target.value))} aria-label="Warmup" />
+          </label>
+          <label>
+            <input type="checkbox" checked={offline} disabled={running} onChange={() => setOffline(!offline)} /> offline (GOPROXY=off, no network fetches)
+          </label>
+        </fieldset>
+        <div className="row">
+          <button type="submit" className="primary" disabled={!workspace || running || selectedRuntimes.length === 0 || selectedScenarios.length === 0}>
+            Start run
+          </button>
+          {running && (
+            <button type="button" className="danger" onClick={() => void cancel()} disabled={live.cancelling}>
+              {live.cancelling ? 'Cancelling…' : 'Cancel'}
+            </button>
+          )}
+        </div>
+      </form>
+      {error && <p role="alert" className="error">{error}</p>}
+      {live && <LiveProgress live={live} onOpenRun={onOpenRun} />}
+      {previews && previews.length > 0 && <DefinitionPreviews previews={previews} workspace={workspace} />}
+    </section>
+  );
+}
+
+function LiveProgress({ live, onOpenRun }: { live: LiveRun; onOpenRun: (runId: string) => void }): React.JSX.Element {
+  const p = live.progress;
+  const percent = p && p.totalSteps > 0 ? Math.round((100 * p.completedSteps) / p.totalSteps) : 0;
+  return (
+    <div className="live" data-testid="live-run" data-status={live.status}>
+      <h3>
+        Run {live.runId} · <span className={`status ${live.status}`}>{live.cancelling && live.status === 'running' ? 'cancelling' : live.status}</span>
+      </h3>
+      <progress max={100} value={live.status === 'completed' ? 100 : percent} aria-label="Run progress" />
+      <p className="muted">
+        {p ? `${p.completedSteps} of ${p.totalSteps} steps · now ${p.runtime} ${p.scenario} ${p.phase} ${p.sample}/${p.of}${p.etaMs !== null ? ` · about ${formatMs(p.etaMs)} left` : ''}` : 'Preparing the environments…'}
+      </p>
+      {live.error && <p role="alert" className="error">{live.error}</p>}
+      <table className="grid">
+        <thead>
+          <tr>
+            <th>Scenario</th>
+            {live.request.runtimes.map((r) => <th key={r}>{r}</th>)}
+          </tr>
+        </thead>
+        <tbody>
+          {live.request.scenarios.map((s) => (
+            <tr key={s}>
+              <td>{s}</td>
+              {live.request.runtimes.map((r) => {
+                const cell = live.cells[`${r}/${s}`];
+                const current = p?.runtime === r && p.scenario === s && live.status === 'running';
+                return <td key={r} className={current ? 'current' : ''}>{cell ? `${cell.phase === 'warmup' ? 'warmup ' : ''}${cell.sample}/${cell.of}` : '·'}</td>;
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <pre className="log" aria-label="Live log" data-testid="live-log">
+        {live.log.length === 0 ? 'No output yet: EnvBench shows what it does and what the current command prints here.' : live.log.map((l) => `${l.runtime ? `[${l.runtime}] ` : ''}${l.text}`).join('').slice(-20_000)}
+      </pre>
+      {live.status !== 'running' && (
+        <button type="button" className="primary" onClick={() => onOpenRun(live.runId)}>
+          Open results
+        </button>
+      )}
+    </div>
+  );
+}
+
+function DefinitionPreviews({ previews, workspace }: { previews: DefinitionPreview[]; workspace: WorkspaceInfo | null }): React.JSX.Element {
+  const [message, setMessage] = useState<string | null>(null);
+  const write = async (preview: DefinitionPreview): Promise<void> => {
+    if (!workspace) return;
+    try {
+      const written = await api.invoke('definitions:write', { workspace: workspace.path, runtime: preview.runtime, file: preview.file });
+      setMessage(`Wrote ${written.path}`);
+    } catch (e) {
+      setMessage(errorMessage(e));
+    }
+  };
+  return (
+    <details className="previews">
+      <summary>Generated environment files ({previews.length})</summary>
+      {message && <p role="status">{message}</p>}
+      {previews.map((p) => (
+        <div key={`${p.runtime}/${p.file}`}>
+          <h4>
+            {p.runtime}: {p.file} {p.exists && <span className="tag">the workspace has its own</span>}
+          </h4>
+          <pre className="code">{p.content}</pre>
+          <button type="button" disabled={p.exists} onClick={() => void write(p)}>
+            Write to workspace
+          </button>
+        </div>
+      ))}
+    </details>
+  );
+}

@@ -1,0 +1,169 @@
+import { FitAddon } from '@xterm/addon-fit';
+import { Terminal } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
+import { useEffect, useRef, useState } from 'react';
+import type { TerminalInfo } from '../../../shared/ipc/contract';
+import type { RuntimeHealth, RuntimeId, WorkspaceInfo } from '../../../shared/run';
+import { api, errorMessage, useApiEvent } from '../api';
+
+/**
+ * Output that arrives before a terminal's pane is drawn (the first prompt) waits here, so nothing
+ * is lost between `terminal:open` answering and the pane subscribing.
+ */
+const pending = new Map<string, string[]>();
+const sinks = new Map<string, (data: string) => void>();
+api.on('terminal:data', ({ id, data }) => {
+  const sink = sinks.get(id);
+  if (sink) sink(data);
+  else pending.set(id, [...(pending.get(id) ?? []), data]);
+});
+
+/**
+ * Real terminals inside each environment. Sessions live as long as this view is mounted (the app
+ * keeps it mounted while other views show). Broadcast types the same input into every terminal
+ * that has it switched on, shown side by side.
+ */
+export function TerminalsView({ workspace, runtimes, visible }: { workspace: WorkspaceInfo | null; runtimes: RuntimeHealth[] | null; visible: boolean }): React.JSX.Element {
+  const [terminals, setTerminals] = useState<(TerminalInfo & { exited?: number })[]>([]);
+  const [active, setActive] = useState<string | null>(null);
+  const [broadcast, setBroadcast] = useState<string[]>([]);
+  const [runtime, setRuntime] = useState<RuntimeId>('native');
+  const [error, setError] = useState<string | null>(null);
+  const [opening, setOpening] = useState(false);
+
+  useApiEvent('terminal:exit', ({ id, exitCode }) => setTerminals((list) => list.map((t) => (t.id === id ? { ...t, exited: exitCode } : t))));
+
+  const open = async (): Promise<void> => {
+    if (!workspace) return;
+    setOpening(true);
+    setError(null);
+    try {
+      const info = await api.invoke('terminal:open', { runtime, workspace: workspace.path, cols: 100, rows: 30 });
+      setTerminals((list) => [...list, info]);
+      setActive(info.id);
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setOpening(false);
+    }
+  };
+  const close = (id: string): void => {
+    void api.invoke('terminal:close', { id }).catch(() => {});
+    setTerminals((list) => list.filter((t) => t.id !== id));
+    setBroadcast((list) => list.filter((x) => x !== id));
+    sinks.delete(id);
+    pending.delete(id);
+    if (active === id) setActive(null);
+  };
+  const input = (from: string, data: string): void => {
+    const targets = broadcast.includes(from) ? broadcast : [from];
+    for (const id of targets) void api.invoke('terminal:write', { id, data }).catch(() => {});
+  };
+
+  const broadcasting = broadcast.length > 1;
+  const shown = broadcasting ? terminals.filter((t) => broadcast.includes(t.id)) : terminals.filter((t) => t.id === (active ?? terminals[0]?.id));
+  return (
+    <section aria-labelledby="terminals-title">
+      <div className="row spread">
+        <h2 id="terminals-title">Terminals</h2>
+        <div className="row">
+          <select value={runtime} onChange={(e) => setRuntime(e.target.value as RuntimeId)} aria-label="Terminal runtime">
+            {(runtimes ?? []).map((r) => (
+              <option key={r.id} value={r.id} disabled={!r.available}>
+                {r.id}
+                {r.available ? '' : ' (unavailable)'}
+              </option>
+            ))}
+          </select>
+          <button type="button" onClick={() => void open()} disabled={!workspace || opening}>
+            {opening ? 'Opening…' : 'New terminal'}
+          </button>
+        </div>
+      </div>
+      {error && <p role="alert" className="error">{error}</p>}
+      <div className="tabs" role="tablist">
+        {terminals.map((t) => (
+          <div key={t.id} className={`tab ${shown.some((s) => s.id === t.id) ? 'active' : ''}`}>
+            <button type="button" role="tab" aria-selected={t.id === active} onClick={() => setActive(t.id)} title={t.command}>
+              {t.title}
+              {t.exited !== undefined ? ` (exited ${t.exited})` : ''}
+            </button>
+            <label title="Type into every terminal with broadcast on">
+              <input type="checkbox" checked={broadcast.includes(t.id)} onChange={() => setBroadcast((list) => (list.includes(t.id) ? list.filter((x) => x !== t.id) : [...list, t.id]))} /> broadcast
+            </label>
+            <button type="button" className="link" onClick={() => close(t.id)} aria-label={`Close ${t.title}`}>
+              ×
+            </button>
+          </div>
+        ))}
+      </div>
+      {terminals.length === 0 && <p className="muted">Open a shell inside an environment: the host, the Docker container, DinD, nix develop or devbox shell.</p>}
+      <div className={broadcasting ? 'terminal-grid' : ''}>
+        {terminals.map((t) => (
+          <TerminalPane key={t.id} info={t} visible={visible && shown.some((s) => s.id === t.id)} onInput={input} />
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function TerminalPane({ info, visible, onInput }: { info: TerminalInfo; visible: boolean; onInput: (id: string, data: string) => void }): React.JSX.Element {
+  const host = useRef<HTMLDivElement>(null);
+  const fitRef = useRef<FitAddon | null>(null);
+  const termRef = useRef<Terminal | null>(null);
+  const inputRef = useRef(onInput);
+  inputRef.current = onInput;
+
+  useEffect(() => {
+    const element = host.current;
+    if (!element) return;
+    const term = new Terminal({ scrollback: 10_000, fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace', fontSize: 13, cursorBlink: true });
+    const fit = new FitAddon();
+    term.loadAddon(fit);
+    term.open(element);
+    termRef.current = term;
+    fitRef.current = fit;
+    // Flow control: acknowledge output once xterm.js has drawn it, so a flood pauses the pty instead of the window.
+    const write = (data: string): void => term.write(data, () => void api.invoke('terminal:ack', { id: info.id, chars: data.length }).catch(() => {}));
+    for (const chunk of pending.get(info.id) ?? []) write(chunk);
+    pending.delete(info.id);
+    sinks.set(info.id, write);
+    term.onData((data) => inputRef.current(info.id, data));
+    // Copy and paste with Ctrl+Shift+C / Ctrl+Shift+V (Ctrl+C stays the shell's interrupt).
+    term.attachCustomKeyEventHandler((event) => {
+      if (event.type !== 'keydown' || !event.ctrlKey || !event.shiftKey) return true;
+      if (event.code === 'KeyC') {
+        void navigator.clipboard.writeText(term.getSelection()).catch(() => {});
+        return false;
+      }
+      if (event.code === 'KeyV') {
+        void navigator.clipboard.readText().then((text) => term.paste(text), () => {});
+        return false;
+      }
+      return true;
+    });
+    return () => {
+      sinks.delete(info.id);
+      term.dispose();
+    };
+  }, [info.id]);
+
+  useEffect(() => {
+    const element = host.current;
+    if (!visible || !element) return;
+    const refit = (): void => {
+      const fit = fitRef.current;
+      const term = termRef.current;
+      if (!fit || !term || element.clientWidth === 0) return;
+      fit.fit();
+      void api.invoke('terminal:resize', { id: info.id, cols: term.cols, rows: term.rows }).catch(() => {});
+    };
+    refit();
+    termRef.current?.focus();
+    const observer = new ResizeObserver(refit);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [visible, info.id]);
+
+  return <div className="terminal-pane" ref={host} data-terminal-id={info.id} data-runtime={info.runtime} hidden={!visible} />;
+}

@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunJson } from '../src/shared/run';
+import { envbench, ROOT, tempDataDir } from './support/envbench-cli';
+import type { Served } from './support/envbench-serve';
+import { serve, stopServers } from './support/envbench-serve';
+import { launchChromium } from './support/renderer-bridge';
+import { hasTool } from './support/require-runtime';
+
+const haveChromium = hasTool(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version']) && hasTool('go', ['version']);
+const SCREENSHOTS = path.join(ROOT, 'out', 'screenshots');
+
+async function shot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Leaves only `runtime` ticked and only `scenarios` ticked, then sets the sample counts. */
+async function configureRun(page: Page, scenarios: string[], runs: number): Promise<void> {
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  for (const box of await page.locator('input[name=runtime]').all()) {
+    const want = (await box.getAttribute('value')) === 'native';
+    if ((await box.isChecked()) !== want && (await box.isEnabled())) await box.click();
+  }
+  for (const box of await page.locator('input[name=scenario]').all()) {
+    const want = scenarios.includes((await box.getAttribute('value')) ?? '');
+    if ((await box.isChecked()) !== want) await box.click();
+  }
+  await page.getByLabel('Runs', { exact: true }).fill(String(runs));
+  await page.getByLabel('Warmup', { exact: true }).fill('0');
+}
+
+describe.skipIf(!haveChromium)('the app in Chromium against `envbench serve` and the real core', () => {
+  let dataDir: string;
+  let server: Served;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    dataDir = tempDataDir();
+    server = await serve([], dataDir);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(server.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    stopServers();
+  });
+
+  it('preselects the embedded sample workspace and shows every runtime doctor reports, with its reason', async () => {
+    await expect.poll(() => page.getByTestId('workspace-facts').innerText(), { timeout: 30_000 }).toMatch(/example\.com\/envbench\/sample[\s\S]*embedded sample/);
+    await shot(page, 'app-workspace');
+    await page.getByRole('button', { name: 'Runtimes' }).click();
+    await page.locator('.cards li').first().waitFor();
+    const runtimes = JSON.parse(envbench(['doctor', '--json'], dataDir).stdout) as { id: string; available: boolean; reason: string | null }[];
+    const cards = await page.locator('.cards li').allInnerTexts();
+    expect(cards).toHaveLength(runtimes.length);
+    runtimes.forEach((r, i) => {
+      expect(cards[i]).toMatch(new RegExp(`^${r.id}\\s+${r.available ? 'available' : 'unavailable'}`));
+      if (r.reason) expect(cards[i]).toContain(r.reason);
+    });
+    await shot(page, 'app-runtimes');
+  });
+
+  let runId = '';
+  it('runs native with 3 samples, live to the end, and shows the bars of the result', async () => {
+    await configureRun(page, ['vet', 'build-incremental'], 3);
+    await page.getByRole('button', { name: 'Start run' }).click();
+    const live = page.getByTestId('live-run');
+    await live.waitFor();
+    runId = ((await live.locator('h3').innerText()).match(/Run (\S+)/) ?? [])[1] ?? '';
+    expect(runId).toMatch(/^\d{8}-\d{6}-[0-9a-f]{4}$/);
+    await expect.poll(() => live.getAttribute('data-status'), { timeout: 5 * 60_000, interval: 500 }).toBe('completed');
+    expect(await page.locator('progress').getAttribute('value')).toBe('100');
+    await shot(page, 'app-run-finished');
+
+    await page.getByRole('button', { name: 'Open results' }).click();
+    await page.getByTestId('results').waitFor();
+    const charts = page.locator('[data-testid=results] canvas');
+    await expect.poll(() => charts.evaluateAll((cs) => cs.length > 0 && cs.every((c) => (c as unknown as { dataset: Record<string, string> }).dataset.chartReady === 'true'))).toBe(true);
+    expect(await page.getByRole('img', { name: 'Performance: median with 95% CI' }).count()).toBe(1);
+    await shot(page, 'app-results');
+
+    // The table view shows the same medians the CLI reads from the same history.
+    const cli = envbench(['show', runId, '--format', 'json'], dataDir);
+    expect(cli.status, cli.stderr).toBe(0);
+    const run = JSON.parse(cli.stdout) as RunJson;
+    expect(run.status).toBe('completed');
+    await page.getByLabel('table view').check();
+    const table = await page.getByTestId('numbers-table').innerText();
+    for (const result of run.results) {
+      expect(result.samples.filter((s) => !s.warmup)).toHaveLength(3);
+      expect(table).toMatch(new RegExp(`${result.scenario}\\s+native\\s+completed\\s+3`));
+    }
+    await page.getByLabel('table view').uncheck();
+  });
+
+  it('lists the run in the history and opens it again', async () => {
+    await page.getByRole('button', { name: 'History' }).click();
+    const row = page.locator(`[data-testid=history-list] [data-run-id="${runId}"]`);
+    await row.waitFor();
+    expect(await row.innerText()).toMatch(/completed[\s\S]*example\.com\/envbench\/sample[\s\S]*native/);
+    await shot(page, 'app-history');
+    await row.getByRole('button', { name: runId, exact: true }).click();
+    await expect.poll(() => page.getByTestId('results').getAttribute('data-run-id')).toBe(runId);
+  });
+
+  it('opens a terminal on the host and reads `go version` from it', async () => {
+    await page.getByRole('button', { name: 'Terminals' }).click();
+    await page.getByLabel('Terminal runtime').selectOption('native');
+    await page.getByRole('button', { name: 'New terminal' }).click();
+    const terminal = page.locator('.terminal-pane:not([hidden])');
+    await terminal.waitFor({ timeout: 30_000 });
+    await terminal.click();
+    await page.keyboard.type('go version\n');
+    await expect.poll(() => terminal.locator('.xterm-rows').innerText(), { timeout: 30_000 }).toMatch(/go version go1\.\d+/);
+    await shot(page, 'app-terminal');
+  });
+
+  it('cancels a second run midway and shows it cancelled', async () => {
+    await configureRun(page, ['vet'], 200);
+    await page.getByRole('button', { name: 'Start run' }).click();
+    const live = page.getByTestId('live-run');
+    await expect.poll(() => live.locator('h3').innerText()).not.toContain(runId);
+    const secondId = ((await live.locator('h3').innerText()).match(/Run (\S+)/) ?? [])[1] ?? '';
+    // Midway: a few samples measured, most to go.
+    await expect.poll(() => page.locator('table.grid td').last().innerText(), { timeout: 120_000 }).toMatch(/^([3-9]|\d\d)\/200$/);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => live.getAttribute('data-status'), { timeout: 60_000, interval: 300 }).toBe('cancelled');
+    await shot(page, 'app-run-cancelled');
+    const cli = JSON.parse(envbench(['show', secondId, '--format', 'json'], dataDir).stdout) as RunJson;
+    expect(cli.status).toBe('cancelled');
+    expect(cli.results[0]!.samples.length).toBeLessThan(200);
+    expect(errors).toEqual([]);
+  });
+});
