@@ -121,6 +121,19 @@ describe.skipIf(!haveChromium)('the app in Chromium against `envbench serve` and
     await page.keyboard.type('go version\n');
     await expect.poll(() => terminal.locator('.xterm-rows').innerText(), { timeout: 30_000 }).toMatch(/go version go1\.\d+/);
     await shot(page, 'app-terminal');
+
+    // Broadcast: a second terminal, both ticked, one keystroke stream reaches both, side by side.
+    await page.getByRole('button', { name: 'New terminal' }).click();
+    await expect.poll(() => page.locator('.tab').count()).toBe(2);
+    for (const box of await page.locator('.tab input[type=checkbox]').all()) await box.check();
+    const panes = page.locator('.terminal-pane:not([hidden])');
+    await expect.poll(() => panes.count()).toBe(2);
+    await panes.first().click();
+    await page.keyboard.type('echo broad$((6*7))cast\n');
+    for (const pane of await panes.all()) {
+      await expect.poll(() => pane.locator('.xterm-rows').innerText(), { timeout: 30_000 }).toContain('broad42cast');
+    }
+    await shot(page, 'app-terminal-broadcast');
   });
 
   it('cancels a second run midway and shows it cancelled', async () => {
@@ -137,6 +150,15 @@ describe.skipIf(!haveChromium)('the app in Chromium against `envbench serve` and
     const cli = JSON.parse(envbench(['show', secondId, '--format', 'json'], dataDir).stdout) as RunJson;
     expect(cli.status).toBe('cancelled');
     expect(cli.results[0]!.samples.length).toBeLessThan(200);
+
+    // The two runs side by side: same machine, vet on native in both.
+    await page.getByRole('button', { name: 'History' }).click();
+    for (const id of [runId, secondId]) await page.getByLabel(`Select ${id} to compare`).check();
+    await page.getByRole('button', { name: 'Compare the two selected' }).click();
+    const comparison = page.getByTestId('comparison');
+    await comparison.waitFor();
+    expect(await comparison.innerText()).toMatch(new RegExp(`${runId} → ${secondId}[\\s\\S]*Same machine fingerprint[\\s\\S]*vet\\s+native`));
+    await shot(page, 'app-compare');
     expect(errors).toEqual([]);
   });
 });

@@ -49,8 +49,9 @@ await build({
   // Prefer ES module builds: some packages' UMD builds (jsonc-parser) hide requires from the bundler.
   mainFields: ['module', 'main'],
   sourcemap: 'linked',
-  // Native addons (and dockerode, whose ssh2 has optional ones) load from node_modules at run time.
-  external: ['better-sqlite3', 'node-pty', 'electron', 'dockerode'],
+  // Native addons (and dockerode, whose ssh2 has optional ones) load from node_modules at run time;
+  // so does playwright-core (the app section of `npm run bench`), which finds its own files by path.
+  external: ['better-sqlite3', 'node-pty', 'electron', 'dockerode', 'playwright-core'],
   define: {
     __ENVBENCH_VERSION__: JSON.stringify(pkg.version),
     __ENVBENCH_COMMIT__: JSON.stringify(gitCommit()),

@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: measures EnvBench's own harness against hyperfine on this machine, in one
  * interleaved run (a block of hyperfine runs, then a block of EnvBench samples, repeated), the
- * cost of entering each environment, and an A/A check of the verdicts (native against itself),
- * and prints the figures. A benchmark, not a test: it prints and exits 0 unless it cannot run.
+ * cost of entering each environment, an A/A check of the verdicts (native against itself), and
+ * the app in Chromium, and prints the figures. A benchmark, not a test: it prints and exits 0
+ * unless it cannot run. ENVBENCH_BENCH_ONLY=app measures the app section alone.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,9 +13,12 @@ import { z } from 'zod';
 import { median } from 'simple-statistics';
 import type { RuntimeSession } from '../core/runtimes/runtime';
 import { createDockerClient } from '../core/docker/docker-client';
+import { describeError } from '../core/user-error';
 import { measureAaCheck } from './bench-aa-check';
+import { measureAppBench } from './bench-app';
 import { cliCore } from './cli-core';
 import { formatAaCheck, type AaCheckReport } from './format/aa-check-report';
+import { formatAppBench, type AppBenchReport } from './format/app-bench-report';
 import { textTable } from './format/text-table';
 
 interface BenchCase {
@@ -108,7 +112,23 @@ async function entryCosts(core: ReturnType<typeof cliCore>, workspace: Awaited<R
   return rows;
 }
 
+/** The app section never stops the others from printing: a failure becomes its one line. */
+async function appSection(): Promise<string> {
+  const report: AppBenchReport = await measureAppBench().catch((error: unknown): AppBenchReport => ({ measured: false, reason: `failed: ${describeError(error)}` }));
+  process.stderr.write('\r\x1b[2K');
+  return formatAppBench(report);
+}
+
 async function main(): Promise<void> {
+  const only = process.env.ENVBENCH_BENCH_ONLY || undefined;
+  if (only !== undefined && only !== 'app') {
+    process.stderr.write(`bench: ENVBENCH_BENCH_ONLY=${only} names no section: the one that can run alone is \`app\`; unset it to run them all\n`);
+    process.exit(2);
+  }
+  if (only === 'app') {
+    process.stdout.write((await appSection()) + '\n');
+    return;
+  }
   try {
     execFileSync('hyperfine', ['--version'], { stdio: 'ignore' });
   } catch {
@@ -158,6 +178,7 @@ async function main(): Promise<void> {
   process.stdout.write('\nFixed cost of entering each environment (wall = as the user waits; inner = measured inside)\n\n');
   process.stdout.write(textTable(['ENTRY', 'N', 'WALL MEDIAN', 'INNER MEDIAN', 'ENTRY COST'], entryRows) + '\n');
   process.stdout.write('\n' + formatAaCheck(aa) + '\n');
+  process.stdout.write('\n' + (await appSection()) + '\n');
 }
 
 void main();

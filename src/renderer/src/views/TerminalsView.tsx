@@ -19,6 +19,31 @@ api.on('terminal:data', ({ id, data }) => {
 });
 
 /**
+ * Keystrokes in order: one write in flight per terminal, what is typed meanwhile goes in the next
+ * one. (Concurrent requests may arrive out of order over HTTP; a pasted line must not be shuffled.)
+ */
+const outgoing = new Map<string, { pending: string; sending: boolean }>();
+function sendInput(id: string, data: string): void {
+  const queue = outgoing.get(id) ?? { pending: '', sending: false };
+  queue.pending += data;
+  outgoing.set(id, queue);
+  if (!queue.sending) void flushInput(id, queue);
+}
+async function flushInput(id: string, queue: { pending: string; sending: boolean }): Promise<void> {
+  queue.sending = true;
+  while (queue.pending) {
+    const chunk = queue.pending;
+    queue.pending = '';
+    try {
+      await api.invoke('terminal:write', { id, data: chunk });
+    } catch {
+      queue.pending = ''; // the terminal has ended: its exit is shown on the tab
+    }
+  }
+  queue.sending = false;
+}
+
+/**
  * Real terminals inside each environment. Sessions live as long as this view is mounted (the app
  * keeps it mounted while other views show). Broadcast types the same input into every terminal
  * that has it switched on, shown side by side.
@@ -53,11 +78,12 @@ export function TerminalsView({ workspace, runtimes, visible }: { workspace: Wor
     setBroadcast((list) => list.filter((x) => x !== id));
     sinks.delete(id);
     pending.delete(id);
+    outgoing.delete(id);
     if (active === id) setActive(null);
   };
   const input = (from: string, data: string): void => {
     const targets = broadcast.includes(from) ? broadcast : [from];
-    for (const id of targets) void api.invoke('terminal:write', { id, data }).catch(() => {});
+    for (const id of targets) sendInput(id, data);
   };
 
   const broadcasting = broadcast.length > 1;
