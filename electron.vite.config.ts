@@ -26,6 +26,7 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
     plugins: [react()],
-    build: { rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } } },
+    // index.html is the app; report.html the printed report (PDF), one template for app and CLI.
+    build: { rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html'), report: resolve(__dirname, 'src/renderer/report.html') } } },
   },
 });

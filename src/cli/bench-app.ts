@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserType, Page } from 'playwright-core';
+import { median } from 'simple-statistics';
 import { startBridge } from '../core/bridge/bridge-server';
 import type { Core } from '../core/create-core';
 import { createCore } from '../core/create-core';
@@ -26,7 +27,6 @@ import type { AppBenchReport, AppFigure } from './format/app-bench-report';
 const APP = { loads: 5, resultOpens: 5, historyOpens: 3, floods: 3, floodBytes: 100_000_000, historyRuns: 10_000, samples: 30, seed: 7 };
 const VIEWPORT = { width: 1280, height: 900 };
 const RUNTIMES: RuntimeId[] = ['native', 'docker', 'dind', 'nix', 'devbox'];
-const HISTORY_ROW = '[data-testid=history-list] [data-run-id]';
 
 // ---- The synthetic history -------------------------------------------------------------------
 
@@ -240,13 +240,14 @@ function installPageProbe(): void {
     true,
   );
 
-  const stalls = { on: false, last: null as number | null, longest: 0, frames: 0, tasks: [] as number[], observer: null as InstanceType<PageGlobals['PerformanceObserver']> | null };
-  const frame = (time: number): void => {
-    if (!stalls.on) return;
+  // `generation` ends a stopped loop even if a new one starts before its last frame arrives.
+  const stalls = { generation: 0, last: null as number | null, longest: 0, frames: 0, tasks: [] as number[], observer: null as InstanceType<PageGlobals['PerformanceObserver']> | null };
+  const frameLoop = (generation: number) => (time: number): void => {
+    if (stalls.generation !== generation) return;
     if (stalls.last !== null) stalls.longest = Math.max(stalls.longest, time - stalls.last);
     stalls.last = time;
     stalls.frames++;
-    w.requestAnimationFrame(frame);
+    w.requestAnimationFrame(frameLoop(generation));
   };
   const nextFrame = (): Promise<void> => new Promise((resolve) => w.requestAnimationFrame(() => resolve()));
 
@@ -261,13 +262,13 @@ function installPageProbe(): void {
       return wait.done ? Promise.resolve(wait.done) : new Promise((resolve) => (wait.resolve = resolve));
     },
     startStalls() {
-      Object.assign(stalls, { on: true, last: null, longest: 0, frames: 0, tasks: [] });
+      Object.assign(stalls, { generation: stalls.generation + 1, last: null, longest: 0, frames: 0, tasks: [] });
       stalls.observer = new w.PerformanceObserver((list) => stalls.tasks.push(...list.getEntries().map((e) => e.duration)));
       stalls.observer.observe({ type: 'longtask' });
-      w.requestAnimationFrame(frame);
+      w.requestAnimationFrame(frameLoop(stalls.generation));
     },
     stopStalls() {
-      stalls.on = false;
+      stalls.generation++;
       stalls.tasks.push(...(stalls.observer?.takeRecords() ?? []).map((e) => e.duration));
       stalls.observer?.disconnect();
       return { longestFrameGapMs: stalls.longest, frames: stalls.frames, longTasks: stalls.tasks.length, longestTaskMs: Math.max(0, ...stalls.tasks) };
@@ -308,6 +309,15 @@ const stopStalls = (page: Page): Promise<Stalls> => page.evaluate(() => (globalT
 const nav = (page: Page, view: string) => page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: view, exact: true });
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+function isExecutableFile(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
 function elapsed<T>(work: () => T): { value: T; ms: number } {
   const started = performance.now();
   const value = work();
@@ -322,6 +332,19 @@ interface Served {
   service: IpcService;
   bigRun: string;
   errors: string[];
+  /** Every terminal:ack the page sent: when (performance.now() here) and how many characters. */
+  acks: { at: number; chars: number }[];
+}
+
+/** The service the bridge serves, noting each terminal acknowledgement (the flow control's round trips). */
+function notingAcks(service: IpcService, acks: Served['acks']): IpcService {
+  return {
+    ...service,
+    handle(channel, args) {
+      if (channel === 'terminal:ack') acks.push({ at: performance.now(), chars: (args as [{ chars?: number }])[0]?.chars ?? 0 });
+      return service.handle(channel, args);
+    },
+  };
 }
 
 async function openPage(served: Served): Promise<Page> {
@@ -440,12 +463,14 @@ async function measureHistory(served: Served, page: Page, notes: string[]): Prom
 }
 
 /** Figure 4: `yes | head -c 100000000` in a native terminal, with the page's responsiveness during the flood. */
-async function measureTerminal(page: Page): Promise<AppFigure[]> {
+async function measureTerminal(served: Served, page: Page, notes: string[]): Promise<AppFigure[]> {
   const throughput: number[] = [];
   const gaps: number[] = [];
   const tasks: number[] = [];
   const switches: number[] = [];
   const roundTrips: number[] = [];
+  const ackChars: number[] = [];
+  const ackGaps: number[] = [];
   let taskCount = 0;
   await nav(page, 'Terminals').click();
   await page.getByLabel('Terminal runtime').selectOption('native');
@@ -469,6 +494,7 @@ async function measureTerminal(page: Page): Promise<AppFigure[]> {
     }
     const handle = await arm(page, 'terminal-text', `${marker}-42`, 'enter');
     await startStalls(page);
+    const firstAck = served.acks.length;
     await page.keyboard.press('Enter');
     let flooding = true;
     const pinger = (async () => {
@@ -495,6 +521,9 @@ async function measureTerminal(page: Page): Promise<AppFigure[]> {
     flooding = false;
     const [longestRoundTrip, switchMs] = await Promise.all([pinger, switcher]);
     const stalls = await stopStalls(page);
+    const acks = served.acks.slice(firstAck);
+    ackChars.push(...acks.map((a) => a.chars));
+    ackGaps.push(...acks.slice(1).map((a, j) => a.at - acks[j]!.at));
     throughput.push(APP.floodBytes / 1e6 / (flood.ms / 1000));
     gaps.push(stalls.longestFrameGapMs);
     tasks.push(stalls.longestTaskMs);
@@ -504,6 +533,13 @@ async function measureTerminal(page: Page): Promise<AppFigure[]> {
     await sleep(500);
   }
   const mb = APP.floodBytes / 1e6;
+  notes.push(
+    `Terminal: a native shell (node-pty in this process, as in \`envbench serve\`); ${mb} MB of "y\\n" reach xterm.js as ${(1.5 * mb).toFixed(0)} M characters (the pty adds \\r). ` +
+      (ackGaps.length === 0
+        ? 'No terminal:ack was seen during the floods.'
+        : `Flow control during the floods: ${ackChars.length} terminal:ack calls, a median of ${Math.round(median(ackChars))} characters each, ` +
+          `one every ${median(ackGaps).toFixed(1)} ms (median; longest ${Math.max(...ackGaps).toFixed(0)} ms).`),
+  );
   return [
     { label: `terminal: ${mb} MB of yes in xterm.js`, unit: 'MB/s', values: throughput, how: `${mb} MB / (Enter -> the echo after it shown)` },
     { label: 'terminal: flood, frame gap', unit: 'ms', values: gaps, how: 'longest gap between animation frames, Enter to done' },
@@ -519,7 +555,7 @@ async function measureTerminal(page: Page): Promise<AppFigure[]> {
  */
 export async function measureAppBench(): Promise<AppBenchReport> {
   const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!fs.existsSync(executablePath)) return { measured: false, reason: `no Chromium at ${executablePath}: install chromium, or set CHROMIUM_PATH` };
+  if (!isExecutableFile(executablePath)) return { measured: false, reason: `no Chromium at ${executablePath}: install chromium, or set CHROMIUM_PATH` };
   const rendererDir = builtRendererDir();
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) return { measured: false, reason: `the renderer is not built (${path.join(rendererDir, 'index.html')} is missing): run \`npm run build\`` };
   let chromium: BrowserType;
@@ -528,9 +564,16 @@ export async function measureAppBench(): Promise<AppBenchReport> {
   } catch (error) {
     return { measured: false, reason: `playwright-core cannot be loaded (${describeError(error)}): run \`npm install\`` };
   }
+  const loadAtStart = os.loadavg()[0] ?? 0;
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  } catch (error) {
+    return { measured: false, reason: `Chromium (${executablePath}) did not start: ${describeError(error).split('\n')[0]}` };
+  }
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'envbench-bench-app-'));
-  const cleanups: (() => Promise<void> | void)[] = [() => fs.rmSync(dataDir, { recursive: true, force: true })];
+  const cleanups: (() => Promise<void> | void)[] = [() => browser.close(), () => fs.rmSync(dataDir, { recursive: true, force: true })];
   try {
     const core = createCore({ resourcesDir: resourcesDir(), dataDir, envbench: ENVBENCH_BUILD });
     cleanups.unshift(() => core.dispose());
@@ -539,24 +582,17 @@ export async function measureAppBench(): Promise<AppBenchReport> {
     const appInfo: AppInfo = { version: ENVBENCH_BUILD.version, commit: ENVBENCH_BUILD.commit, dataDir, dbFile: core.dbFile, sampleWorkspace: core.sampleWorkspace(), shell: 'browser' };
     const service = createIpcService(hostOnly(core), appInfo);
     cleanups.unshift(() => service.dispose());
-    const bridge = await startBridge({ service, rendererDir, host: '127.0.0.1', port: 0, allowRemote: false });
+    const acks: Served['acks'] = [];
+    const bridge = await startBridge({ service: notingAcks(service, acks), rendererDir, host: '127.0.0.1', port: 0, allowRemote: false });
     cleanups.unshift(() => bridge.close());
-    let browser: Browser;
-    try {
-      browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-    } catch (error) {
-      return { measured: false, reason: `Chromium (${executablePath}) did not start: ${describeError(error).split('\n')[0]}` };
-    }
-    cleanups.unshift(() => browser.close());
 
-    const served: Served = { browser, url: bridge.url, service, bigRun: seeded.value, errors: [] };
+    const served: Served = { browser, url: bridge.url, service, bigRun: seeded.value, errors: [], acks };
     const notes: string[] = [];
     const figures = await measureLoads(served);
     const page = await openPage(served);
     figures.push(...(await measureResults(served, page)));
     figures.push(...(await measureHistory(served, page, notes)));
-    figures.push(...(await measureTerminal(page)));
-    notes.push('Terminal: a native shell (node-pty in this process, as in `envbench serve`); 100 MB of "y\\n" reach xterm.js as 150 M characters (the pty adds \\r).');
+    figures.push(...(await measureTerminal(served, page, notes)));
     if (served.errors.length > 0) notes.push(`Errors in the page: ${[...new Set(served.errors)].join('; ')}`);
     process.stderr.write('\r\x1b[2K');
     return {
@@ -564,6 +600,7 @@ export async function measureAppBench(): Promise<AppBenchReport> {
       browser: `Chromium ${browser.version()}`,
       viewport: VIEWPORT,
       history: { runs: APP.historyRuns + 1, bigRun: seeded.value, seedMs: seeded.ms },
+      load: { start: loadAtStart, end: os.loadavg()[0] ?? 0, cpus: os.cpus().length },
       figures,
       notes,
     };

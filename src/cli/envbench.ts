@@ -1,11 +1,14 @@
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_RUNS, DEFAULT_SAMPLE_TIMEOUT_MS, DEFAULT_WARMUP } from '../core/bench/run-scheduler';
 import { describeError, isUserError } from '../core/user-error';
-import { NIX_ENTRIES, RUNTIME_IDS } from '../shared/run';
+import { EXPORT_FORMATS, NIX_ENTRIES, RUNTIME_IDS } from '../shared/run';
+import { EXPORTERS } from '../core/export/exporters';
 import { SCENARIOS } from '../core/scenarios/catalog';
 import { cliCore, ENVBENCH_BUILD } from './cli-core';
 import { cleanCommand } from './commands/clean';
 import { doctorCommand } from './commands/doctor';
+import { exportCommand, type ExportCommandOptions } from './commands/export';
+import { importHyperfineCommand, type ImportHyperfineOptions } from './commands/import';
 import { historyCommand, SHOW_FORMATS, showCommand, type ShowFormat } from './commands/history';
 import { runCommand } from './commands/run';
 import { serveCommand, type ServeOptions } from './commands/serve';
@@ -48,6 +51,7 @@ function program(): Command {
     .option('--timeout <seconds>', 'per-sample limit; the whole process tree is killed past it', String(DEFAULT_SAMPLE_TIMEOUT_MS / 1000))
     .option('--json <file>', 'also write the run JSON to this file')
     .option('--bench <file>', 'also write the samples in Go benchmark format (for benchstat) to this file')
+    .option('--pdf <file>', 'also write the PDF report to this file (printed by the system Chromium)')
     .option('--weights <list>', 'weights of the ranking, e.g. startup=1,performance=2,maintenance=1 (default: equal)')
     .addOption(dbOption())
     .action(async (options: Parameters<typeof runCommand>[1] & { db?: string }) => {
@@ -93,6 +97,46 @@ function program(): Command {
         core.dispose();
       }
     });
+  cli
+    .command('export')
+    .description('write one run as a report or data file, whole or not at all')
+    .argument('<run-id>', 'as listed by `envbench history`')
+    .requiredOption('--format <format>', EXPORT_FORMATS.join(', '))
+    .requiredOption('--out <file>', "file to write (written whole or not at all); '-' for standard output (not pdf)")
+    .option('--weights <list>', 'weights of the ranking, e.g. startup=1,performance=2,maintenance=1 (default: equal)')
+    .option('--compare <run-id>', 'pdf: a comparison report, this run against an earlier one (before/after, or two machines)')
+    .option('--chromium <path>', 'pdf: the Chromium or Chrome to print with (default: $CHROMIUM_PATH or the system Chromium)')
+    .addOption(dbOption())
+    .addHelpText('after', `\nFormats:\n${EXPORTERS.map((e) => `  ${e.format.padEnd(12)} ${e.description}`).join('\n')}`)
+    .action(async (runId: string, options: ExportCommandOptions & { db?: string }) => {
+      const core = cliCore({ db: options.db });
+      try {
+        process.exitCode = await exportCommand(core, runId, options, { envbench: ENVBENCH_BUILD });
+      } finally {
+        core.dispose();
+      }
+    });
+
+  cli
+    .command('import')
+    .description('bring results measured by other tools into the history')
+    .command('hyperfine')
+    .description("one benchmark of hyperfine's --export-json file as a run in the history (wall times only); prints the run id")
+    .argument('<file>', 'the file hyperfine wrote with --export-json')
+    .requiredOption('--runtime <id>', `the environment hyperfine measured: ${RUNTIME_IDS.join(', ')}`)
+    .requiredOption('--scenario <id>', `the timed scenario whose command it ran: ${SCENARIOS.filter((s) => s.kind !== 'check').map((s) => s.id).join(', ')}`)
+    .option('--command-index <n>', 'which benchmark of the file, from 1 (needed when hyperfine measured several commands)')
+    .option('--workspace <dir>', 'the Go module hyperfine ran in (default: the current folder when it has a go.mod)')
+    .addOption(dbOption())
+    .action(async (file: string, options: ImportHyperfineOptions & { db?: string }) => {
+      const core = cliCore({ db: options.db });
+      try {
+        process.exitCode = await importHyperfineCommand(core, file, options);
+      } finally {
+        core.dispose();
+      }
+    });
+
   cli
     .command('clean')
     .description('remove every Docker container, volume, network and image EnvBench made (by label), and nothing else')

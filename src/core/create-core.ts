@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { MeasuredVerdict, NixEntry, RunJson, RunProgress, RunSummary, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../shared/run';
 import type { AdaptiveSampling } from './bench/adaptive-stop';
@@ -10,6 +11,7 @@ import { defaultDataDir, historyFile } from './data-paths';
 import { checkEngine, createDockerClient, dockerEndpoint } from './docker/docker-client';
 import { reapOrphanContainers, removeAllManaged } from './docker/docker-cleanup';
 import { RunStore } from './history/run-store';
+import { checkImportTarget, commandMismatch, pickResult, PLACEHOLDER_MODULE, placeholderWorkspace, readHyperfineFile, storeHyperfineRun } from './import/hyperfine';
 import { machineFingerprint } from './machine/fingerprint';
 import { createRuntimes } from './runtimes/registry';
 import type { Runtime } from './runtimes/runtime';
@@ -50,7 +52,22 @@ export interface RunInput {
   timeoutMs?: number;
 }
 
+/** `envbench import hyperfine`: one benchmark of a hyperfine --export-json file as a run. */
+export interface HyperfineImportInput {
+  file: string;
+  runtime: string;
+  /** A timed scenario of the catalogue. */
+  scenario: string;
+  /** 1-based; needed when the file holds several benchmarks. */
+  commandIndex?: number;
+  /** The Go module hyperfine ran in; default: `cwd` when it has a go.mod, else a placeholder workspace. */
+  workspace?: string;
+  cwd?: string;
+}
+
 export interface Core {
+  /** EnvBench's own version and commit (reports name them). */
+  readonly envbench: { version: string; commit: string | null };
   readonly dataDir: string;
   readonly dbFile: string;
   readonly runtimes: readonly Runtime[];
@@ -59,11 +76,14 @@ export interface Core {
   inspectWorkspace(dir: string): Promise<WorkspaceInfo>;
   /** Validates everything before anything is written, then measures; resolves with the finished run. */
   run(input: RunInput, hooks?: RunHooks): Promise<RunJson>;
-  listRuns(): RunSummary[];
+  /** Newest first: the 200 newest unless told otherwise. */
+  listRuns(page?: { limit?: number; offset?: number }): RunSummary[];
   /** The run JSON; scores use these weights (default: equal). */
   getRun(id: string, weights?: ScoreWeights): RunJson | null;
   /** Removes a run and everything measured in it from the history; false when there is no such run. */
   deleteRun(id: string): boolean;
+  /** Validates everything, then stores the import as a finished run; `notes` are things to tell the user. */
+  importHyperfine(input: HyperfineImportInput): Promise<{ run: RunJson; notes: string[] }>;
   /** Removes containers left by EnvBench processes that died; returns what it removed. */
   reapOrphans(): Promise<string[]>;
   /** Removes every Docker object EnvBench made (by label), and nothing else. */
@@ -89,6 +109,7 @@ export function createCore(options: CoreOptions): Core {
   const openStore = (): RunStore => (store ??= RunStore.open(dbFile, { nativeBinding: options.sqliteNativeBinding }));
 
   const core: Core = {
+    envbench: options.envbench,
     dataDir,
     dbFile,
     runtimes,
@@ -142,12 +163,27 @@ export function createCore(options: CoreOptions): Core {
       return core.getRun(runId, input.weights)!;
     },
 
-    listRuns: () => openStore().listRuns(),
+    listRuns: (page = {}) => openStore().listRuns(page.limit, page.offset),
     getRun(id, weights) {
       const stored = openStore().getRun(id);
       return stored ? buildRunJson(stored, weights) : null;
     },
     deleteRun: (id) => openStore().deleteRun(id),
+    async importHyperfine(input) {
+      const { runtime, scenario } = checkImportTarget(input.runtime, input.scenario);
+      const { result, index } = pickResult(readHyperfineFile(input.file), input.file, input.commandIndex);
+      const cwd = input.cwd ?? process.cwd();
+      const workspace = input.workspace
+        ? await inspectWorkspace(input.workspace)
+        : fs.existsSync(path.join(cwd, 'go.mod'))
+          ? await inspectWorkspace(cwd).catch(() => placeholderWorkspace(input.file))
+          : placeholderWorkspace(input.file);
+      const machine = await machineFingerprint(options.envbench);
+      const runId = storeHyperfineRun(openStore(), { file: input.file, runtime, scenario, result, index, workspace, machine, envbench: options.envbench });
+      const notes = [commandMismatch(scenario, result.command)].filter((n) => n !== null);
+      if (workspace.module === PLACEHOLDER_MODULE) notes.push(`filed under the workspace "${PLACEHOLDER_MODULE}": no --workspace was given and ${cwd} is not a usable Go module; pass --workspace DIR to attach it to the module hyperfine ran in`);
+      return { run: core.getRun(runId)!, notes };
+    },
     reapOrphans: () => reapOrphanContainers(createDockerClient()),
     async cleanDocker() {
       const endpoint = dockerEndpoint();

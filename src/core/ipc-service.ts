@@ -3,8 +3,12 @@ import path from 'node:path';
 import type { AppInfo, EventChannel, InvokeChannel, IpcInvokeMap, IpcReply, TrendPoint } from '../shared/ipc/contract';
 import { INVOKE_CHANNELS, ipcInvokeArgs } from '../shared/ipc/contract';
 import { machineKey } from '../shared/format/machine-key';
+import type { ReportData } from '../shared/report';
 import { compareRuns } from './bench/run-comparison';
+import type { ExportContext } from './export/exporter';
+import { reportData } from './report/report-data';
 import type { Core } from './create-core';
+import { exportRun } from './export/exporters';
 import { SCENARIOS } from './scenarios/catalog';
 import { describeError, UserError } from './user-error';
 import type { Disposable, EventListener } from './workbench/event-hub';
@@ -33,6 +37,8 @@ export interface IpcService {
 export interface IpcServiceOptions {
   /** The native folder dialog (Electron); absent in a browser, where the user types a path. */
   pickFolder?: () => Promise<string | null>;
+  /** How the PDF report is printed: the app's printToPDF, or Chromium on the built report page. */
+  report?: { rendererDir?: string; printPdf?: (data: ReportData) => Promise<Uint8Array> };
 }
 
 /** The most recent runs a trend looks at: enough for a trend, few enough to answer at once. */
@@ -77,7 +83,20 @@ export function createIpcService(core: Core, appInfo: AppInfo, options: IpcServi
       if (missing.length > 0) throw new UserError(`No run ${missing.join(' or ')}`, 'the history has no run with that id', 'Pick runs from the history list');
       return compareRuns(a!, b!);
     },
-    'history:query': ({ limit, offset }) => core.listRuns().slice(offset ?? 0, (offset ?? 0) + (limit ?? 200)),
+    'run:export': async ({ id, format, path: file, compareWith }) => {
+      if (!path.isAbsolute(file)) throw new UserError(`Cannot write ${file}`, 'the path is relative, and the app has no current folder to resolve it against', 'Choose the file with the save dialog, or type an absolute path');
+      const run = core.getRun(id);
+      if (!run) throw new UserError(`No run ${id}`, 'the history has no run with that id', 'Pick a run from the history list');
+      if (compareWith && format !== 'pdf') throw new UserError('Only a PDF compares two runs', `the ${format} export is of one run`, 'Choose PDF, or export each run on its own');
+      const context: ExportContext = { envbench: { version: appInfo.version, commit: appInfo.commit } };
+      if (format === 'pdf') {
+        const { definitions, comparison } = await reportData(core, run.id, { compareWith });
+        context.report = { definitions, comparison };
+        context.pdf = { rendererDir: options.report?.rendererDir, print: options.report?.printPdf };
+      }
+      return exportRun(run, format, file, context);
+    },
+    'history:query': ({ limit, offset }) => core.listRuns({ limit, offset }),
     'history:trend': ({ scenario, runtime, workspace }) => {
       const points: TrendPoint[] = [];
       const candidates = core

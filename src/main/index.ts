@@ -6,6 +6,7 @@ import { createCore } from '../core/create-core';
 import { createIpcService } from '../core/ipc-service';
 import type { AppInfo } from '../shared/ipc/contract';
 import { registerIpcHandlers } from './ipc-handlers';
+import { printReportPdf } from './report-window';
 import { isAppUrl, opensExternally, secureWebPreferences } from './window-security';
 
 declare const __ENVBENCH_COMMIT__: string | undefined;
@@ -55,6 +56,7 @@ async function createWindow(): Promise<void> {
   const rendererDir = path.join(__dirname, '../renderer');
   const isTrusted = (url: string): boolean => isAppUrl(url, { devServerUrl: rendererUrl, rendererDirUrl: pathToFileURL(rendererDir).href });
   const service = createIpcService(core, appInfo, {
+    report: { printPdf: (data) => printReportPdf(data, path.join(__dirname, '../renderer')) },
     async pickFolder() {
       const picked = await dialog.showOpenDialog(window, { title: 'Open a Go module', properties: ['openDirectory'] });
       return picked.canceled ? null : (picked.filePaths[0] ?? null);

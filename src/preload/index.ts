@@ -17,6 +17,7 @@ const INVOKE_CHANNELS: Record<InvokeChannel, true> = {
   'run:get': true,
   'run:delete': true,
   'run:compare': true,
+  'run:export': true,
   'history:query': true,
   'history:trend': true,
   'terminal:open': true,

@@ -9,6 +9,14 @@ export type NixEntry = (typeof NIX_ENTRIES)[number];
 
 export type Dimension = 'startup' | 'performance' | 'maintenance';
 
+/**
+ * What `envbench export` and the app's Export button write (src/core/export/exporters.ts):
+ * a PDF report, a Markdown report, one CSV row per sample (`csv`) or per result (`csv-summary`),
+ * the run JSON, and Go benchmark format for benchstat.
+ */
+export const EXPORT_FORMATS = ['pdf', 'md', 'csv', 'csv-summary', 'json', 'benchfmt'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
 export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 export type ResultStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 

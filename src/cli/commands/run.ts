@@ -10,6 +10,11 @@ import { writeFileAtomic } from '../../core/write-file-atomic';
 import { formatProgress, ProgressLine } from '../format/progress-line';
 import { weightsOption } from '../format/ranking-table';
 import { formatRunSummary } from '../format/run-summary';
+import { exportRunWith } from '../../core/export/exporters';
+import { pdfExporter } from '../../core/export/pdf';
+import { findChromium } from '../../core/report/pdf-report';
+import { reportData } from '../../core/report/report-data';
+import { builtRendererDir } from './serve';
 
 export interface RunCommandOptions {
   workspace?: string;
@@ -24,6 +29,7 @@ export interface RunCommandOptions {
   weights?: string;
   json?: string;
   bench?: string;
+  pdf?: string;
   timeout: string;
 }
 
@@ -34,7 +40,7 @@ function parseWhole(name: string, text: string): number {
   return Number(text);
 }
 
-/** Fails before measuring anything if an output file (--json, --bench) could not be written afterwards. */
+/** Fails before measuring anything if an output file (--json, --bench, --pdf) could not be written afterwards. */
 function checkOutputPath(file: string): string {
   const resolved = path.resolve(file);
   const dir = path.dirname(resolved);
@@ -56,6 +62,12 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
   if (jsonFile && jsonFile === benchFile) {
     throw new UserError(`--json and --bench both name ${jsonFile}`, 'one would overwrite the other', 'Give them different files, for example run.json and run.bench');
   }
+  const pdfFile = options.pdf ? checkOutputPath(options.pdf) : null;
+  if (pdfFile && (pdfFile === jsonFile || pdfFile === benchFile)) {
+    throw new UserError(`--pdf names ${pdfFile} as another output does`, 'one would overwrite the other', 'Give each output its own file, for example run.pdf');
+  }
+  // The browser that prints the PDF must be there before anything is measured.
+  if (pdfFile) findChromium();
   const timeoutSeconds = Number(options.timeout);
   if (!(timeoutSeconds > 0)) throw new UserError(`Invalid --timeout "${options.timeout}"`, 'it must be a positive number of seconds', 'Pass for example --timeout 600');
 
@@ -102,7 +114,11 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
     process.stdout.write(formatRunSummary(run) + '\n');
     if (jsonFile) writeFileAtomic(jsonFile, JSON.stringify(run, null, 2) + '\n');
     if (benchFile) writeFileAtomic(benchFile, runToBenchfmt(run));
-    const files = [core.dbFile, jsonFile, benchFile].filter((f) => f !== null);
+    if (pdfFile) {
+      const { definitions } = await reportData(core, run.id);
+      await exportRunWith(pdfExporter, run, pdfFile, { envbench: core.envbench, report: { definitions }, pdf: { rendererDir: builtRendererDir() } });
+    }
+    const files = [core.dbFile, jsonFile, benchFile, pdfFile].filter((f) => f !== null);
     process.stdout.write(`\nSaved as run ${run.id} in ${[files.slice(0, -1).join(', '), files.at(-1)].filter(Boolean).join(' and ')}.\n`);
     if (run.status === 'completed') return 0;
     const failed = run.results.filter((r) => r.status !== 'completed');

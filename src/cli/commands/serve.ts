@@ -85,7 +85,7 @@ export async function serveCommand(core: Core, options: ServeOptions): Promise<n
     sampleWorkspace: core.sampleWorkspace(),
     shell: 'browser',
   };
-  const service = createIpcService(core, appInfo);
+  const service = createIpcService(core, appInfo, { report: { rendererDir } });
   const stopped = untilStopped();
   let bridge;
   try {

@@ -20,6 +20,8 @@ export type AppBenchReport =
       viewport: { width: number; height: number };
       /** The synthetic history the figures were measured against. */
       history: { runs: number; bigRun: string; seedMs: number };
+      /** One-minute load average when the section started and ended, and the CPU count, to tell a busy machine. */
+      load: { start: number; end: number; cpus: number };
       figures: AppFigure[];
       /** Findings worth reading next to the table (a capped list, page errors...). */
       notes: string[];
@@ -29,6 +31,14 @@ function formatValue(value: number, unit: AppFigureUnit): string {
   if (unit === 'count') return String(Math.round(value));
   if (unit === 'MB/s') return `${value.toFixed(1)} MB/s`;
   return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ms`;
+}
+
+function loadLine(load: { start: number; end: number; cpus: number }): string {
+  const line = `Load average ${load.start.toFixed(1)} at the start, ${load.end.toFixed(1)} at the end, on ${load.cpus} CPUs`;
+  // The page, the core and the shell are separate processes: each hop waits for a CPU on a busy machine.
+  return Math.max(load.start, load.end) > load.cpus
+    ? `${line}: BUSY (more runnable tasks than CPUs), so times are longer and throughput lower than on a quiet machine.`
+    : `${line}.`;
 }
 
 /** The app section of `npm run bench`: one line when it could not run, else the table and its notes. */
@@ -52,6 +62,7 @@ export function formatAppBench(report: AppBenchReport): string {
     `one of them 5 runtimes x 12 scenarios x 30 samples (${report.history.bigRun}). In-page times are performance.now() from the`,
     'triggering event (click or Enter: its timeStamp, so input queued behind a busy main thread counts) to the state named.',
     'Frame gap: the longest time between two requestAnimationFrame callbacks (16.7 ms at 60 Hz when idle).',
+    loadLine(report.load),
     '',
     textTable(['FIGURE', 'N', 'MEDIAN', 'MIN', 'MAX', 'HOW'], rows, new Set([1, 2, 3, 4])),
     ...(report.notes.length > 0 ? ['', ...report.notes.map((note) => `- ${note}`)] : []),

@@ -328,16 +328,17 @@ export class RunStore {
     })();
   }
 
-  listRuns(limit = 200): RunSummary[] {
+  /** Newest first; `offset` skips that many (the app's history pages through ten thousand runs). */
+  listRuns(limit = 200, offset = 0): RunSummary[] {
     const rows = this.db
       .prepare(
         `SELECT r.id, r.status, r.started_at, r.finished_at, w.path, w.module,
            (SELECT group_concat(runtime, ',') FROM (SELECT DISTINCT runtime FROM results WHERE run_id = r.id ORDER BY position)) AS runtimes,
            (SELECT group_concat(scenario, ',') FROM (SELECT DISTINCT scenario FROM results WHERE run_id = r.id ORDER BY position)) AS scenarios
          FROM runs r JOIN workspaces w ON w.id = r.workspace_id
-         ORDER BY r.started_at DESC, r.id DESC LIMIT ?`,
+         ORDER BY r.started_at DESC, r.id DESC LIMIT ? OFFSET ?`,
       )
-      .all(limit) as {
+      .all(limit, offset) as {
       id: string;
       status: RunStatus;
       started_at: string;

@@ -2,8 +2,8 @@
 // The main process (and `envbench serve`) validate every argument list with these zod schemas
 // before calling the core; the preload and the renderer import only the types.
 import { z } from 'zod';
-import type { RunComparisonJson, RunJson, RunProgress, RunSummary, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../run';
-import { RUNTIME_IDS } from '../run';
+import type { ExportFormat, RunComparisonJson, RunJson, RunProgress, RunSummary, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../run';
+import { EXPORT_FORMATS, RUNTIME_IDS } from '../run';
 
 export interface AppInfo {
   version: string;
@@ -96,6 +96,9 @@ export interface IpcInvokeMap {
   'run:get': { args: [{ id: string }]; result: RunJson | null };
   'run:delete': { args: [{ id: string }]; result: { deleted: boolean } };
   'run:compare': { args: [{ before: string; after: string }]; result: RunComparisonJson };
+  /** Writes the run in `format` to `path` (absolute), whole or not at all, with the same exporters as `envbench export`. */
+  /** `compareWith`: pdf only, a comparison report against that earlier run. */
+  'run:export': { args: [{ id: string; format: ExportFormat; path: string; compareWith?: string }]; result: { path: string; bytes: number } };
   'history:query': { args: [{ limit?: number; offset?: number }]; result: RunSummary[] };
   'history:trend': { args: [{ scenario: string; runtime: RuntimeId; workspace?: string }]; result: TrendPoint[] };
   'terminal:open': { args: [{ runtime: RuntimeId; workspace: string; cols: number; rows: number }]; result: TerminalInfo };
@@ -151,6 +154,7 @@ export const ipcInvokeArgs = {
   'run:get': z.tuple([z.object({ id: z.string().min(1).max(200) }).strict()]),
   'run:delete': z.tuple([z.object({ id: z.string().min(1).max(200) }).strict()]),
   'run:compare': z.tuple([z.object({ before: z.string().min(1).max(200), after: z.string().min(1).max(200) }).strict()]),
+  'run:export': z.tuple([z.object({ id: z.string().min(1).max(200), format: z.enum(EXPORT_FORMATS), path: z.string().min(1).max(4096), compareWith: z.string().min(1).max(200).optional() }).strict()]),
   'history:query': z.tuple([z.object({ limit: z.number().int().min(1).max(100_000).optional(), offset: z.number().int().min(0).optional() }).strict()]),
   'history:trend': z.tuple([z.object({ scenario: z.string().min(1).max(100), runtime: runtimeId, workspace: folder.optional() }).strict()]),
   'terminal:open': z.tuple([z.object({ runtime: runtimeId, workspace: folder, ...size }).strict()]),

@@ -5,13 +5,6 @@ import { useEffect, useRef } from 'react';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, ScatterController, RadarController, RadialLinearScale, Filler, Legend, Title, Tooltip, BarWithErrorBarsController, BarWithErrorBar);
 
-/** Patterns as well as colours, so a chart still reads printed in black and white. */
-export const RUNTIME_COLOURS: Record<string, string> = { native: '#1b5e20', docker: '#0d47a1', dind: '#6a1b9a', nix: '#e65100', devbox: '#00838f' };
-
-export function runtimeColour(runtime: string): string {
-  return RUNTIME_COLOURS[runtime] ?? '#455a64';
-}
-
 /**
  * One chart.js chart on a canvas, drawn without animation; `data-chart-ready` turns "true" once it
  * has been drawn (tests and the PDF report wait for it, never for a fixed delay).

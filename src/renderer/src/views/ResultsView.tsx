@@ -1,23 +1,11 @@
-import type { ChartConfiguration } from 'chart.js';
 import { useEffect, useMemo, useState } from 'react';
-import type { ResultJson, RunJson, RuntimeId } from '../../../shared/run';
+import type { ResultJson, RunJson } from '../../../shared/run';
 import { formatBytes, formatCount, formatMs } from '../../../shared/format/units';
 import { api, errorMessage } from '../api';
-import { ChartCanvas, runtimeColour } from '../charts/ChartCanvas';
+import { ChartCanvas } from '../charts/ChartCanvas';
+import { ConsistencyMatrix } from '../components/ConsistencyMatrix';
+import { mediansChart, phasesChart, rankedScores, rankLabel, scoresRadar, stripChart, versusNative } from '../charts/run-charts';
 
-const PHASE_PATTERNS = ['#90a4ae', '#546e7a', '#cfd8dc', '#37474f', '#b0bec5', '#263238'];
-
-function measured(result: ResultJson): number[] {
-  return result.samples.filter((s) => !s.warmup).map((s) => s.wallMs);
-}
-
-function verdictOf(run: RunJson, result: ResultJson): string {
-  const c = run.comparisons.find((x) => x.scenario === result.scenario && x.runtime === result.runtime);
-  if (!c) return result.runtime === 'native' ? 'baseline' : '—';
-  const ratio = `${c.ratio.toFixed(2)}×`;
-  if (c.significant) return `${ratio} (p=${c.pValueAdjusted.toFixed(3)})`;
-  return /too few samples/.test(c.warning ?? '') ? `${ratio} (no verdict: too few samples)` : `${ratio} (not significant, p=${c.pValueAdjusted.toFixed(3)})`;
-}
 
 /** One run: ranking, medians with 95% CI, startup phases, distributions, checks, consistency, and the table. */
 export function ResultsView({ runId }: { runId: string | null }): React.JSX.Element {
@@ -55,6 +43,7 @@ export function ResultsView({ runId }: { runId: string | null }): React.JSX.Elem
         {run.options.adaptive ? `runs auto (at most ${run.options.adaptive.maxRuns})` : `${run.options.runs} runs`}, {run.options.warmup} warmup{run.options.offline ? ', offline' : ''} · {run.machine.cpuModel}, {run.machine.cpuCount} CPUs
       </p>
       {run.error && <p role="alert" className="error">{run.error}</p>}
+      <ExportForm run={run} />
       <Failures run={run} />
       {tableView ? (
         <NumbersTable run={run} />
@@ -97,104 +86,20 @@ function Failures({ run }: { run: RunJson }): React.JSX.Element | null {
 }
 
 function MediansChart({ run, results, title, logScale }: { run: RunJson; results: ResultJson[]; title: string; logScale: boolean }): React.JSX.Element | null {
-  const config = useMemo((): ChartConfiguration | null => {
-    if (results.length === 0) return null;
-    const scenarios = [...new Set(results.map((r) => r.scenario))];
-    const runtimes = [...new Set(results.map((r) => r.runtime))];
-    return {
-      type: 'barWithErrorBars',
-      data: {
-        labels: scenarios,
-        datasets: runtimes.map((runtime, i) => ({
-          label: runtime,
-          backgroundColor: runtimeColour(runtime),
-          borderColor: '#000',
-          borderWidth: 1,
-          borderDash: i % 2 ? [4, 2] : [],
-          data: scenarios.map((scenario) => {
-            const s = results.find((r) => r.scenario === scenario && r.runtime === runtime)?.stats;
-            return s ? { y: s.medianMs, yMin: s.ciLowMs, yMax: s.ciHighMs } : { y: NaN, yMin: NaN, yMax: NaN };
-          }),
-        })),
-      },
-      options: {
-        plugins: {
-          title: { display: true, text: title },
-          tooltip: {
-            callbacks: {
-              label: (item: { dataIndex: number; datasetIndex: number }) => {
-                const result = results.find((r) => r.scenario === scenarios[item.dataIndex] && r.runtime === runtimes[item.datasetIndex]);
-                return result?.stats ? `${result.runtime}: ${formatMs(result.stats.medianMs)} [${formatMs(result.stats.ciLowMs)} – ${formatMs(result.stats.ciHighMs)}] · ${verdictOf(run, result)}` : '';
-              },
-            },
-          },
-        },
-        scales: { y: { type: logScale ? 'logarithmic' : 'linear', title: { display: true, text: 'milliseconds' } } },
-      },
-    } as unknown as ChartConfiguration;
-  }, [run, results, title, logScale]);
-  if (!config) return null;
-  return <ChartCanvas config={config} label={title} />;
+  const config = useMemo(() => mediansChart(run, results, title, logScale), [run, results, title, logScale]);
+  return config ? <ChartCanvas config={config} label={title} /> : null;
 }
 
 function PhaseBars({ run }: { run: RunJson }): React.JSX.Element | null {
-  const config = useMemo((): ChartConfiguration | null => {
-    const withPhases = run.results.filter((r) => r.phaseStats && r.phaseStats.length > 0 && r.scenario.startsWith('startup-'));
-    if (withPhases.length === 0) return null;
-    const labels = withPhases.map((r) => `${r.runtime} ${r.scenario.replace('startup-', '')}`);
-    const phases = [...new Set(withPhases.flatMap((r) => r.phaseStats!.map((p) => p.name)))];
-    return {
-      type: 'bar',
-      data: {
-        labels,
-        datasets: phases.map((phase, i) => ({
-          label: phase,
-          backgroundColor: PHASE_PATTERNS[i % PHASE_PATTERNS.length],
-          borderColor: '#000',
-          borderWidth: 1,
-          data: withPhases.map((r) => r.phaseStats!.find((p) => p.name === phase)?.p50Ms ?? 0),
-        })),
-      },
-      options: {
-        indexAxis: 'y',
-        plugins: { title: { display: true, text: 'Startup phases (P50, stacked)' } },
-        scales: { x: { stacked: true, title: { display: true, text: 'milliseconds' } }, y: { stacked: true } },
-      },
-    };
-  }, [run]);
-  if (!config) return null;
-  return <ChartCanvas config={config} label="Startup phases" height={Math.max(200, 40 * (config.data.labels?.length ?? 1))} />;
+  const config = useMemo(() => phasesChart(run), [run]);
+  return config ? <ChartCanvas config={config} label="Startup phases" height={Math.max(200, 40 * (config.data.labels?.length ?? 1))} /> : null;
 }
 
 function Distributions({ run, logScale }: { run: RunJson; logScale: boolean }): React.JSX.Element | null {
   const scenarios = [...new Set(run.results.filter((r) => r.stats).map((r) => r.scenario))];
   const [scenario, setScenario] = useState<string | null>(null);
   const chosen = scenario && scenarios.includes(scenario) ? scenario : scenarios[0];
-  const config = useMemo((): ChartConfiguration | null => {
-    const results = run.results.filter((r) => r.scenario === chosen && r.stats);
-    if (results.length === 0) return null;
-    const runtimes = results.map((r) => r.runtime);
-    return {
-      type: 'scatter',
-      data: {
-        datasets: results.map((r, i) => ({
-          label: r.runtime,
-          backgroundColor: runtimeColour(r.runtime),
-          pointStyle: (['circle', 'triangle', 'rect', 'crossRot', 'star'] as const)[i % 5],
-          radius: 4,
-          // Deterministic jitter, so the same run always draws the same picture.
-          data: measured(r).map((ms, j) => ({ x: i + (((j * 37) % 21) - 10) / 40, y: ms })),
-        })),
-      },
-      options: {
-        plugins: { title: { display: true, text: `Samples of ${chosen} (each dot one measured run)` } },
-        scales: {
-          x: { min: -0.5, max: runtimes.length - 0.5, ticks: { stepSize: 1, callback: (v) => runtimes[Number(v)] ?? '' } },
-          y: { type: logScale ? 'logarithmic' : 'linear', title: { display: true, text: 'milliseconds' } },
-        },
-      },
-    };
-  }, [run, chosen, logScale]);
+  const config = useMemo(() => (chosen ? stripChart(run, chosen, logScale) : null), [run, chosen, logScale]);
   if (!config) return null;
   return (
     <div>
@@ -210,26 +115,9 @@ function Distributions({ run, logScale }: { run: RunJson; logScale: boolean }): 
 }
 
 function Ranking({ run }: { run: RunJson }): React.JSX.Element | null {
+  const entries = useMemo(() => rankedScores(run), [run]);
+  const config = useMemo(() => scoresRadar(entries), [entries]);
   const scoring = run.scoring;
-  const entries = useMemo(() => (scoring ? (Object.entries(scoring.scores) as [RuntimeId, NonNullable<(typeof scoring.scores)[RuntimeId]>][]).sort((a, b) => b[1].overall - a[1].overall) : []), [scoring]);
-  const config = useMemo((): ChartConfiguration | null => {
-    if (entries.length === 0) return null;
-    return {
-      type: 'radar',
-      data: {
-        labels: ['startup', 'performance', 'maintenance'],
-        datasets: entries.map(([runtime, s], i) => ({
-          label: runtime,
-          borderColor: runtimeColour(runtime),
-          backgroundColor: 'transparent',
-          borderDash: i % 2 ? [6, 3] : [],
-          pointStyle: (['circle', 'triangle', 'rect', 'crossRot', 'star'] as const)[i % 5],
-          data: [s.startup?.score ?? NaN, s.performance?.score ?? NaN, s.maintenance?.score ?? NaN],
-        })),
-      },
-      options: { scales: { r: { min: 0, max: 100 } }, plugins: { title: { display: true, text: 'Dimension scores (0–100)' } } },
-    };
-  }, [entries]);
   if (!scoring || !config) return null;
   const cell = (n: number | undefined): string => (n === undefined ? '—' : n.toFixed(1));
   return (
@@ -242,16 +130,12 @@ function Ranking({ run }: { run: RunJson }): React.JSX.Element | null {
           <tr><th>Rank</th><th>Runtime</th><th>Startup</th><th>Performance</th><th>Maintenance</th><th>Overall</th></tr>
         </thead>
         <tbody>
-          {entries.map(([runtime, s]) => {
-            const rank = entries.findIndex(([, o]) => o.overall === s.overall) + 1;
-            const tied = entries.filter(([, o]) => o.overall === s.overall).length > 1;
-            return (
-              <tr key={runtime}>
-                <td title={tied ? 'tied: the differences are not significant' : undefined}>{tied ? `=${rank} (tie)` : rank}</td>
-                <td>{runtime}</td><td>{cell(s.startup?.score)}</td><td>{cell(s.performance?.score)}</td><td>{cell(s.maintenance?.score)}</td><td><strong>{cell(s.overall)}</strong></td>
-              </tr>
-            );
-          })}
+          {entries.map(([runtime, s]) => (
+            <tr key={runtime}>
+              <td>{rankLabel(entries, s.overall)}</td>
+              <td>{runtime}</td><td>{cell(s.startup?.score)}</td><td>{cell(s.performance?.score)}</td><td>{cell(s.maintenance?.score)}</td><td><strong>{cell(s.overall)}</strong></td>
+            </tr>
+          ))}
         </tbody>
       </table>
       <ChartCanvas config={config} label="Dimension scores" height={280} />
@@ -283,7 +167,7 @@ function NumbersTable({ run }: { run: RunJson }): React.JSX.Element {
               <td>{m.length ? formatBytes(mid(m.map((s) => s.maxRssKb * 1024))) : '—'}</td>
               <td>{m.length ? formatBytes(mid(m.map((s) => s.readBytes))) : '—'}</td>
               <td>{r.readCallsPerSecond !== undefined ? formatCount(r.readCallsPerSecond) : '—'}</td>
-              <td>{r.stats ? verdictOf(run, r) : '—'}</td>
+              <td>{r.stats ? versusNative(run, r) : '—'}</td>
             </tr>
           );
         })}
@@ -315,29 +199,61 @@ function Checks({ run }: { run: RunJson }): React.JSX.Element | null {
 function Consistency({ run }: { run: RunJson }): React.JSX.Element | null {
   const matrix = run.consistency;
   if (!matrix || matrix.rows.length === 0) return null;
-  const runtimes = [...new Set(matrix.rows.flatMap((row) => Object.keys(row.values)))] as RuntimeId[];
+  return <ConsistencyMatrix matrix={matrix} caption="Environment consistency (highlighted: differs from native)" testId="consistency" />;
+}
+
+const EXPORT_CHOICES = [
+  { format: 'pdf', extension: 'pdf', label: 'PDF report' },
+  { format: 'md', extension: 'md', label: 'Markdown (PR comment)' },
+  { format: 'csv', extension: 'csv', label: 'CSV, one row per sample' },
+  { format: 'csv-summary', extension: 'summary.csv', label: 'CSV summary' },
+  { format: 'json', extension: 'json', label: 'Run JSON' },
+  { format: 'benchfmt', extension: 'bench', label: 'Go benchmark format (benchstat)' },
+] as const;
+
+/** Export… : the same exporters as `envbench export`, written whole or not at all on the core's machine. */
+function ExportForm({ run }: { run: RunJson }): React.JSX.Element {
+  const [format, setFormat] = useState<(typeof EXPORT_CHOICES)[number]['format']>('pdf');
+  const [file, setFile] = useState('');
+  const [compareWith, setCompareWith] = useState('');
+  const [dataDir, setDataDir] = useState<string | null>(null);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    api.invoke('app:info').then((info) => setDataDir(info.dataDir), () => {});
+  }, []);
+  const choice = EXPORT_CHOICES.find((c) => c.format === format)!;
+  const target = file || (dataDir ? `${dataDir}/${run.id}.${choice.extension}` : '');
+  const submit = async (): Promise<void> => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      const written = await api.invoke('run:export', { id: run.id, format, path: target, ...(format === 'pdf' && compareWith.trim() ? { compareWith: compareWith.trim() } : {}) });
+      setMessage({ ok: true, text: `Wrote ${written.path} (${written.bytes} bytes)` });
+    } catch (e) {
+      setMessage({ ok: false, text: errorMessage(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
-    <div>
-      <table data-testid="consistency" className="matrix">
-        <caption>Environment consistency (highlighted: differs from native)</caption>
-        <thead><tr><th>Setting</th>{runtimes.map((r) => <th key={r}>{r}</th>)}</tr></thead>
-        <tbody>
-          {matrix.rows.map((row) => (
-            <tr key={row.key}>
-              <td>{row.label}</td>
-              {runtimes.map((r) => (
-                <td key={r} className={row.differs.includes(r) ? 'differs' : ''} title={row.differs.includes(r) ? 'differs from native' : undefined}>
-                  {row.values[r] === undefined ? '—' : row.values[r] || '(unset)'}
-                  {row.differs.includes(r) ? ' *' : ''}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <ul className="explanations">
-        {matrix.rows.flatMap((row) => row.explanations).map((e) => <li key={e}>{e}</li>)}
-      </ul>
-    </div>
+    <details className="export" data-testid="export">
+      <summary>Export…</summary>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <select value={format} onChange={(e) => setFormat(e.target.value as typeof format)} aria-label="Export format">
+          {EXPORT_CHOICES.map((c) => <option key={c.format} value={c.format}>{c.label}</option>)}
+        </select>
+        <input value={target} onChange={(e) => setFile(e.target.value)} size={60} aria-label="Export to file" />
+        {format === 'pdf' && <input value={compareWith} onChange={(e) => setCompareWith(e.target.value)} placeholder="compare with run… (optional)" aria-label="Compare with run" size={24} />}
+        <button type="submit" disabled={busy || !target}>{busy ? 'Exporting…' : 'Export'}</button>
+      </form>
+      {message && <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'muted' : 'error'}>{message.text}</p>}
+    </details>
   );
 }

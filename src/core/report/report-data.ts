@@ -1,0 +1,34 @@
+import type { ReportData } from '../../shared/report';
+import { compareRuns } from '../bench/run-comparison';
+import type { Core } from '../create-core';
+import { UserError } from '../user-error';
+import { previewDefinitions } from '../workbench/definition-previews';
+
+function mustGetRun(core: Core, id: string): NonNullable<ReturnType<Core['getRun']>> {
+  const run = core.getRun(id);
+  if (!run) throw new UserError(`No run ${id}`, 'the history has no run with that id', 'List the runs with `envbench history`');
+  return run;
+}
+
+/**
+ * What the printed report shows for a run (and, for a comparison report, the earlier run it is set
+ * against): the run JSON, the comparison, and the definitions its runtimes use, read from the
+ * workspace when it is still there.
+ */
+export async function reportData(core: Core, runId: string, options: { compareWith?: string } = {}): Promise<ReportData> {
+  const run = mustGetRun(core, runId);
+  const before = options.compareWith ? mustGetRun(core, options.compareWith) : null;
+  let definitions: ReportData['definitions'] = [];
+  try {
+    definitions = previewDefinitions(await core.inspectWorkspace(run.workspace.path), run.options.runtimes);
+  } catch {
+    // The workspace moved or is gone: the appendix says there is nothing to show.
+  }
+  return {
+    run,
+    ...(before ? { comparison: { before, result: compareRuns(before, run) } } : {}),
+    definitions,
+    envbench: core.envbench,
+    generatedAt: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,182 @@
+import type { ChartConfiguration } from 'chart.js';
+import type { ResultJson, RunJson, RuntimeId, RuntimeScores } from '../../../shared/run';
+import { formatMs } from '../../../shared/format/units';
+
+// Chart configurations of a run, shared by the Results view and the printed report. Each runtime
+// has a colour AND a pattern (and each line a dash), so the charts read in black and white.
+
+const RUNTIME_ORDER: RuntimeId[] = ['native', 'docker', 'dind', 'nix', 'devbox'];
+const COLOURS: Record<RuntimeId, string> = { native: '#1b5e20', docker: '#0d47a1', dind: '#6a1b9a', nix: '#e65100', devbox: '#00838f' };
+const PHASE_GREYS = ['#cfd8dc', '#90a4ae', '#607d8b', '#37474f', '#b0bec5', '#263238', '#eceff1', '#455a64'];
+export const POINT_STYLES = ['circle', 'triangle', 'rect', 'crossRot', 'star'] as const;
+
+export function runtimeColour(runtime: string): string {
+  return COLOURS[runtime as RuntimeId] ?? '#455a64';
+}
+
+/** A fill that tells runtimes apart without colour: solid, diagonal, dots, cross-hatch, horizontal. */
+export function runtimeFill(runtime: string): string | CanvasPattern {
+  const index = Math.max(0, RUNTIME_ORDER.indexOf(runtime as RuntimeId));
+  const colour = runtimeColour(runtime);
+  if (index === 0 || typeof document === 'undefined') return colour;
+  const tile = document.createElement('canvas');
+  tile.width = tile.height = 8;
+  const g = tile.getContext('2d');
+  if (!g) return colour;
+  g.fillStyle = '#ffffff';
+  g.fillRect(0, 0, 8, 8);
+  g.strokeStyle = colour;
+  g.fillStyle = colour;
+  g.lineWidth = 2;
+  g.beginPath();
+  if (index === 1) {
+    g.moveTo(0, 8);
+    g.lineTo(8, 0);
+  } else if (index === 2) {
+    g.arc(4, 4, 2, 0, Math.PI * 2);
+    g.fill();
+  } else if (index === 3) {
+    g.moveTo(0, 0);
+    g.lineTo(8, 8);
+    g.moveTo(8, 0);
+    g.lineTo(0, 8);
+  } else {
+    g.moveTo(0, 4);
+    g.lineTo(8, 4);
+  }
+  g.stroke();
+  return g.createPattern(tile, 'repeat') ?? colour;
+}
+
+export function measuredWalls(result: ResultJson): number[] {
+  return result.samples.filter((s) => !s.warmup).map((s) => s.wallMs);
+}
+
+/** "1.23× (p=0.004)", "(not significant …)", "baseline": the comparison with native, in words. */
+export function versusNative(run: RunJson, result: ResultJson): string {
+  const c = run.comparisons.find((x) => x.scenario === result.scenario && x.runtime === result.runtime);
+  if (!c) return result.runtime === 'native' ? 'baseline' : '—';
+  const ratio = `${c.ratio.toFixed(2)}×`;
+  if (c.significant) return `${ratio} (p=${c.pValueAdjusted.toFixed(3)})`;
+  return /too few samples/.test(c.warning ?? '') ? `${ratio} (no verdict: too few samples)` : `${ratio} (not significant, p=${c.pValueAdjusted.toFixed(3)})`;
+}
+
+/** Bars of the median with the 95% CI as error bars, scenarios on the axis, one dataset per runtime. */
+export function mediansChart(run: RunJson, results: ResultJson[], title: string, logScale: boolean): ChartConfiguration | null {
+  if (results.length === 0) return null;
+  const scenarios = [...new Set(results.map((r) => r.scenario))];
+  const runtimes = [...new Set(results.map((r) => r.runtime))];
+  return {
+    type: 'barWithErrorBars',
+    data: {
+      labels: scenarios,
+      datasets: runtimes.map((runtime) => ({
+        label: runtime,
+        backgroundColor: runtimeFill(runtime),
+        borderColor: '#000',
+        borderWidth: 1,
+        data: scenarios.map((scenario) => {
+          const s = results.find((r) => r.scenario === scenario && r.runtime === runtime)?.stats;
+          return s ? { y: s.medianMs, yMin: s.ciLowMs, yMax: s.ciHighMs } : { y: NaN, yMin: NaN, yMax: NaN };
+        }),
+      })),
+    },
+    options: {
+      plugins: {
+        title: { display: true, text: title },
+        tooltip: {
+          callbacks: {
+            label: (item: { dataIndex: number; datasetIndex: number }) => {
+              const result = results.find((r) => r.scenario === scenarios[item.dataIndex] && r.runtime === runtimes[item.datasetIndex]);
+              return result?.stats ? `${result.runtime}: ${formatMs(result.stats.medianMs)} [${formatMs(result.stats.ciLowMs)} – ${formatMs(result.stats.ciHighMs)}] · ${versusNative(run, result)}` : '';
+            },
+          },
+        },
+      },
+      scales: { y: { type: logScale ? 'logarithmic' : 'linear', title: { display: true, text: 'milliseconds' } } },
+    },
+  } as unknown as ChartConfiguration;
+}
+
+/** Startup phases (P50) stacked, one bar per runtime and temperature. */
+export function phasesChart(run: RunJson): ChartConfiguration | null {
+  const withPhases = run.results.filter((r) => r.phaseStats && r.phaseStats.length > 0 && r.scenario.startsWith('startup-'));
+  if (withPhases.length === 0) return null;
+  const phases = [...new Set(withPhases.flatMap((r) => r.phaseStats!.map((p) => p.name)))];
+  return {
+    type: 'bar',
+    data: {
+      labels: withPhases.map((r) => `${r.runtime} ${r.scenario.replace('startup-', '')}`),
+      datasets: phases.map((phase, i) => ({
+        label: phase,
+        backgroundColor: PHASE_GREYS[i % PHASE_GREYS.length],
+        borderColor: '#000',
+        borderWidth: 1,
+        data: withPhases.map((r) => r.phaseStats!.find((p) => p.name === phase)?.p50Ms ?? 0),
+      })),
+    },
+    options: {
+      indexAxis: 'y',
+      plugins: { title: { display: true, text: 'Startup phases (P50, stacked)' } },
+      scales: { x: { stacked: true, title: { display: true, text: 'milliseconds' } }, y: { stacked: true } },
+    },
+  };
+}
+
+/** Every measured sample of one scenario, one column per runtime (deterministic jitter). */
+export function stripChart(run: RunJson, scenario: string, logScale: boolean): ChartConfiguration | null {
+  const results = run.results.filter((r) => r.scenario === scenario && r.stats);
+  if (results.length === 0) return null;
+  const runtimes = results.map((r) => r.runtime);
+  return {
+    type: 'scatter',
+    data: {
+      datasets: results.map((r, i) => ({
+        label: r.runtime,
+        backgroundColor: runtimeColour(r.runtime),
+        pointStyle: POINT_STYLES[i % POINT_STYLES.length],
+        radius: 4,
+        data: measuredWalls(r).map((ms, j) => ({ x: i + (((j * 37) % 21) - 10) / 40, y: ms })),
+      })),
+    },
+    options: {
+      plugins: { title: { display: true, text: `Samples of ${scenario} (each dot one measured run)` } },
+      scales: {
+        x: { min: -0.5, max: runtimes.length - 0.5, ticks: { stepSize: 1, callback: (v) => runtimes[Number(v)] ?? '' } },
+        y: { type: logScale ? 'logarithmic' : 'linear', title: { display: true, text: 'milliseconds' } },
+      },
+    },
+  };
+}
+
+/** The ranking's entries, best first. */
+export function rankedScores(run: RunJson): [RuntimeId, RuntimeScores][] {
+  const scores = run.scoring?.scores ?? {};
+  return (Object.entries(scores) as [RuntimeId, RuntimeScores][]).sort((a, b) => b[1].overall - a[1].overall);
+}
+
+/** "=2 (tie)" when another runtime has the same overall score, else "2". */
+export function rankLabel(entries: [RuntimeId, RuntimeScores][], overall: number): string {
+  const rank = entries.findIndex(([, o]) => o.overall === overall) + 1;
+  return entries.filter(([, o]) => o.overall === overall).length > 1 ? `=${rank} (tie)` : String(rank);
+}
+
+/** The three dimension scores per runtime on a radar, a dash and a point style per runtime. */
+export function scoresRadar(entries: [RuntimeId, RuntimeScores][]): ChartConfiguration | null {
+  if (entries.length === 0) return null;
+  return {
+    type: 'radar',
+    data: {
+      labels: ['startup', 'performance', 'maintenance'],
+      datasets: entries.map(([runtime, s], i) => ({
+        label: runtime,
+        borderColor: runtimeColour(runtime),
+        backgroundColor: 'transparent',
+        borderDash: [[], [6, 3], [2, 2], [8, 2, 2, 2], [1, 4]][i % 5],
+        pointStyle: POINT_STYLES[i % POINT_STYLES.length],
+        data: [s.startup?.score ?? NaN, s.performance?.score ?? NaN, s.maintenance?.score ?? NaN],
+      })),
+    },
+    options: { scales: { r: { min: 0, max: 100 } }, plugins: { title: { display: true, text: 'Dimension scores (0–100)' } } },
+  };
+}
