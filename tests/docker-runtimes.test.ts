@@ -28,6 +28,8 @@ describe.skipIf(!haveDocker)('docker and dind runtimes, offline, against the rea
     const result = envbench(
       ['run', '--offline', '--workspace', module, '--runtimes', 'native,docker,dind', '--scenarios', 'startup-cold,startup-warm,build-clean,test', '--runs', '2', '--warmup', '1', '--json', jsonFile],
       dataDir,
+      // As long as the hook may take: on a busy machine this run alone can pass 15 minutes.
+      { timeout: 29 * 60_000 },
     );
     if (result.status !== 0) throw new Error(`envbench run failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
     run = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as RunJson;
@@ -112,7 +114,9 @@ describe.skipIf(!haveDocker)('crash clean-up', () => {
     const dataDir = tempDataDir();
     const child = envbenchAsync(['run', '--offline', '--runtimes', 'dind', '--scenarios', 'startup-cold', '--runs', '3', '--warmup', '0'], dataDir);
     const exited = new Promise((resolve) => child.on('exit', resolve));
-    await waitFor(() => managedContainers('dind').length > 0, 300_000, 'a DinD container to start');
+    // Containers of this run, not ones another test may still be removing.
+    const earlier = new Set(managedContainers('dind'));
+    await waitFor(() => managedContainers('dind').some((id) => !earlier.has(id)), 300_000, 'a DinD container to start');
     child.kill('SIGKILL');
     await exited;
     expect(managedContainers('dind').length).toBeGreaterThan(0);

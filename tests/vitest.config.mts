@@ -8,6 +8,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'tests/**/*.test.ts', 'tests/components/**/*.test.tsx'],
     globalSetup: ['tests/global-setup.ts'],
+    setupFiles: ['tests/per-file-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
     // Measurements share 2 cores: run test files one at a time so timings stay sane.

@@ -19,10 +19,15 @@ const created: string[] = [];
 
 /**
  * A fresh data directory per test, so history never leaks between tests or into the user's own.
- * It lives under the test run's own parent directory (tests/global-setup.ts), which teardown
- * removes; also removed when the test process exits normally. A Nix GC root left inside one would
- * keep store paths alive and make another test's cold start impossible.
+ * Removed when its test file ends (tests/per-file-setup.ts), and in any case with the test run's
+ * own parent directory (tests/global-setup.ts). A Nix GC root left inside one would keep store
+ * paths alive and make a later test file's cold start impossible.
  */
+/** Removes the data directories this test file made (its cores are disposed by then). */
+export function removeTempDataDirs(): void {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
 export function tempDataDir(prefix = 'envbench-test-'): string {
   const dir = fs.mkdtempSync(path.join(process.env.ENVBENCH_TEST_TMP ?? os.tmpdir(), prefix));
   if (created.length === 0) process.once('exit', () => created.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
