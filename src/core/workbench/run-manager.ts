@@ -17,6 +17,8 @@ interface Measuring extends ActiveRun {
  */
 export class RunManager {
   private readonly active = new Map<string, Measuring>();
+  /** Between run:start and the run existing in the history: a second start must wait for it too. */
+  private starting = false;
 
   constructor(
     private readonly core: Core,
@@ -26,9 +28,10 @@ export class RunManager {
   /** Resolves once the run exists in the history (its id), or rejects with why it cannot start. */
   start(request: RunRequest): Promise<{ runId: string }> {
     const busy = [...this.active.values()][0];
-    if (busy) {
-      return Promise.reject(new UserError(`Run ${busy.runId} is still measuring`, 'runs share this machine\'s cores, so EnvBench measures one at a time', 'Wait for it to finish or cancel it, then start again'));
+    if (busy || this.starting) {
+      return Promise.reject(new UserError(`Run ${busy ? busy.runId : 'another run'} is still measuring`, 'runs share this machine\'s cores, so EnvBench measures one at a time', 'Wait for it to finish or cancel it, then start again'));
     }
+    this.starting = true;
     const controller = new AbortController();
     return new Promise((resolve, reject) => {
       let runId: string | null = null;
@@ -42,6 +45,7 @@ export class RunManager {
             signal: controller.signal,
             onStarted: (id) => {
               runId = id;
+              this.starting = false;
               this.active.set(id, { runId: id, request, startedAt: new Date().toISOString(), progress: null, cancelling: false, controller, finished });
               this.hub.emit('bench:state', { runId: id, status: 'running' });
               resolve({ runId: id });
@@ -61,7 +65,10 @@ export class RunManager {
           },
           (error: unknown) => {
             if (runId) this.hub.emit('bench:state', { runId, status: 'failed', error: describeError(error) });
-            else reject(error);
+            else {
+              this.starting = false;
+              reject(error);
+            }
           },
         )
         .finally(() => {
