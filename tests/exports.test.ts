@@ -22,6 +22,16 @@ const haveHyperfine = haveGo && hasTool('hyperfine', ['--version']);
 
 const FAILING_TEST = 'deliberate failure | for the report `x`';
 
+/** Bad input: exit 2, one line on stderr saying what (matching `message`), nothing on stdout. */
+function expectOneLineRefusal(result: { status: number | null; stdout: string; stderr: string }, message: RegExp): void {
+  expect(result.status).toBe(2);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^envbench: /);
+  expect(lines[0]).toMatch(message);
+  expect(result.stdout).toBe('');
+}
+
 /** The CSV as one object per record, keyed by the header row. */
 function parseCsv(text: string): Record<string, string>[] {
   const rows = parseCsvRecords(text);
@@ -238,12 +248,7 @@ describe.skipIf(!haveGo)('envbench export', () => {
       fs.writeFileSync(path.join(outDir, 'plain.txt'), 'x');
       const before = listing(outDir);
       const result = envbench(args(), dataDir);
-      expect(result.status).toBe(2);
-      const lines = result.stderr.trim().split('\n');
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^envbench: /);
-      expect(lines[0]).toMatch(message);
-      expect(result.stdout).toBe('');
+      expectOneLineRefusal(result, message);
       expect(listing(outDir)).toEqual(before);
     });
 
@@ -363,12 +368,7 @@ describe.skipIf(!haveHyperfine)('envbench import hyperfine', () => {
         else options.push(rest[i]!, rest[i + 1]!);
       }
       const result = envbench(['import', 'hyperfine', file!, ...options], dataDir);
-      expect(result.status).toBe(2);
-      const lines = result.stderr.trim().split('\n');
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^envbench: /);
-      expect(lines[0]).toMatch(message);
-      expect(result.stdout).toBe('');
+      expectOneLineRefusal(result, message);
       expect(history()).toEqual(before);
     });
   });

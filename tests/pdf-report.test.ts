@@ -30,7 +30,7 @@ describe.skipIf(!havePoppler)('the PDF report, printed by Chromium from the repo
     core = createCore({ resourcesDir: RESOURCES, dataDir: tempDataDir(), envbench: { version: '0.0.0-test', commit: '0123456789abcdef' } });
     // devbox is not installed here: its results fail with a reason, which the report must show.
     run = await core.run({ runtimes: ['native', 'devbox'], scenarios: ['startup-warm', 'vet', 'offline-readiness', 'consistency'], runs: 6, warmup: 0 });
-    const pdf = await renderReportPdf(await reportData(core, run.id), { rendererDir: path.join(ROOT, 'out', 'renderer') });
+    const pdf = await renderReportPdf(await reportData(core, run), { rendererDir: path.join(ROOT, 'out', 'renderer') });
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     file = path.join(ARTIFACTS, 'report-native.pdf');
     fs.writeFileSync(file, pdf);

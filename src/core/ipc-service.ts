@@ -90,7 +90,7 @@ export function createIpcService(core: Core, appInfo: AppInfo, options: IpcServi
       if (compareWith && format !== 'pdf') throw new UserError('Only a PDF compares two runs', `the ${format} export is of one run`, 'Choose PDF, or export each run on its own');
       const context: ExportContext = { envbench: { version: appInfo.version, commit: appInfo.commit } };
       if (format === 'pdf') {
-        const { definitions, comparison } = await reportData(core, run.id, { compareWith });
+        const { definitions, comparison } = await reportData(core, run, { compareWith });
         context.report = { definitions, comparison };
         context.pdf = { rendererDir: options.report?.rendererDir, print: options.report?.printPdf };
       }

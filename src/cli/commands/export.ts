@@ -35,7 +35,7 @@ export async function exportCommand(core: Core, runId: string, options: ExportCo
     throw new UserError(`--compare works with --format pdf only`, `the ${exporter.format} export is of one run`, 'Export each run on its own, or use --format pdf --compare RUN_ID');
   }
   if (exporter.format === 'pdf') {
-    const { definitions, comparison } = await reportData(core, run.id, { compareWith: options.compare });
+    const { definitions, comparison } = await reportData(core, run, { compareWith: options.compare });
     context = { ...context, report: { definitions, comparison }, pdf: { ...context.pdf, rendererDir: builtRendererDir(), chromiumPath: options.chromium } };
   }
   if (toStdout) {

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Core } from '../../core/create-core';
 import type { NixEntry } from '../../shared/run';
 import { parseRuntimeIds } from '../../core/runtimes/registry';
@@ -11,6 +9,7 @@ import { formatProgress, ProgressLine } from '../format/progress-line';
 import { weightsOption } from '../format/ranking-table';
 import { formatRunSummary } from '../format/run-summary';
 import { exportRunWith } from '../../core/export/exporters';
+import { checkExportPath } from '../../core/export/write-export';
 import { pdfExporter } from '../../core/export/pdf';
 import { findChromium } from '../../core/report/pdf-report';
 import { reportData } from '../../core/report/report-data';
@@ -40,29 +39,14 @@ function parseWhole(name: string, text: string): number {
   return Number(text);
 }
 
-/** Fails before measuring anything if an output file (--json, --bench, --pdf) could not be written afterwards. */
-function checkOutputPath(file: string): string {
-  const resolved = path.resolve(file);
-  const dir = path.dirname(resolved);
-  if (!fs.existsSync(dir)) throw new UserError(`Cannot write ${file}`, `the folder ${dir} does not exist`, 'Create it first or choose another path');
-  try {
-    fs.accessSync(dir, fs.constants.W_OK);
-  } catch {
-    throw new UserError(`Cannot write ${file}`, `the folder ${dir} is not writable`, 'Choose a path in a folder you can write to');
-  }
-  if (fs.existsSync(resolved) && fs.statSync(resolved).isDirectory()) {
-    throw new UserError(`Cannot write ${file}`, 'it is a folder', 'Give a file name, for example run.json');
-  }
-  return resolved;
-}
-
 export async function runCommand(core: Core, options: RunCommandOptions): Promise<number> {
-  const jsonFile = options.json ? checkOutputPath(options.json) : null;
-  const benchFile = options.bench ? checkOutputPath(options.bench) : null;
+  // Output files are checked before anything is measured, as `envbench export` checks them.
+  const jsonFile = options.json ? checkExportPath(options.json) : null;
+  const benchFile = options.bench ? checkExportPath(options.bench) : null;
   if (jsonFile && jsonFile === benchFile) {
     throw new UserError(`--json and --bench both name ${jsonFile}`, 'one would overwrite the other', 'Give them different files, for example run.json and run.bench');
   }
-  const pdfFile = options.pdf ? checkOutputPath(options.pdf) : null;
+  const pdfFile = options.pdf ? checkExportPath(options.pdf) : null;
   if (pdfFile && (pdfFile === jsonFile || pdfFile === benchFile)) {
     throw new UserError(`--pdf names ${pdfFile} as another output does`, 'one would overwrite the other', 'Give each output its own file, for example run.pdf');
   }
@@ -115,7 +99,7 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
     if (jsonFile) writeFileAtomic(jsonFile, JSON.stringify(run, null, 2) + '\n');
     if (benchFile) writeFileAtomic(benchFile, runToBenchfmt(run));
     if (pdfFile) {
-      const { definitions } = await reportData(core, run.id);
+      const { definitions } = await reportData(core, run);
       await exportRunWith(pdfExporter, run, pdfFile, { envbench: core.envbench, report: { definitions }, pdf: { rendererDir: builtRendererDir() } });
     }
     const files = [core.dbFile, jsonFile, benchFile, pdfFile].filter((f) => f !== null);

@@ -1,3 +1,4 @@
+import { median } from 'simple-statistics';
 import { machineDifferences } from '../../shared/format/machine-key';
 import type { RunComparisonJson, RunJson } from '../../shared/run';
 import { compareFamilyToBaseline } from '../stats/baseline-family';
@@ -34,11 +35,6 @@ export function compareRuns(before: RunJson, after: RunJson): RunComparisonJson 
   const comparisons = pairs.map((pair) => compareFamilyToBaseline([pair.b], pair.a)[0]!);
   const raw = comparisons.map((c) => c.pValue);
   const family = holmAdjust(raw);
-  const median = (values: number[]): number => {
-    const sorted = [...values].sort((x, y) => x - y);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  };
   return {
     before: { id: before.id, startedAt: before.startedAt, module: before.workspace.module },
     after: { id: after.id, startedAt: after.startedAt, module: after.workspace.module },

@@ -1,4 +1,5 @@
 import type { ReportData } from '../../shared/report';
+import type { RunJson } from '../../shared/run';
 import { compareRuns } from '../bench/run-comparison';
 import type { Core } from '../create-core';
 import { UserError } from '../user-error';
@@ -11,12 +12,11 @@ function mustGetRun(core: Core, id: string): NonNullable<ReturnType<Core['getRun
 }
 
 /**
- * What the printed report shows for a run (and, for a comparison report, the earlier run it is set
- * against): the run JSON, the comparison, and the definitions its runtimes use, read from the
- * workspace when it is still there.
+ * What the printed report shows for a run the caller has already read (and, for a comparison
+ * report, the earlier run it is set against): the run JSON, the comparison, and the definitions its
+ * runtimes use, read from the workspace when it is still there.
  */
-export async function reportData(core: Core, runId: string, options: { compareWith?: string } = {}): Promise<ReportData> {
-  const run = mustGetRun(core, runId);
+export async function reportData(core: Core, run: RunJson, options: { compareWith?: string } = {}): Promise<ReportData> {
   const before = options.compareWith ? mustGetRun(core, options.compareWith) : null;
   let definitions: ReportData['definitions'] = [];
   try {

@@ -48,6 +48,14 @@ export function runtimeFill(runtime: string): string | CanvasPattern {
   return g.createPattern(tile, 'repeat') ?? colour;
 }
 
+/** The median of a list (NaN when empty), for the resource columns of the views and the report. */
+export function medianOf(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 export function measuredWalls(result: ResultJson): number[] {
   return result.samples.filter((s) => !s.warmup).map((s) => s.wallMs);
 }

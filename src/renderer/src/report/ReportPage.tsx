@@ -5,16 +5,9 @@ import type { FactValue, ResultJson, RunJson, RuntimeId } from '../../../shared/
 import { formatBytes, formatCount, formatMs } from '../../../shared/format/units';
 import { ChartCanvas } from '../charts/ChartCanvas';
 import { ConsistencyMatrix } from '../components/ConsistencyMatrix';
-import { mediansChart, phasesChart, rankedScores, rankLabel, scoresRadar, versusNative } from '../charts/run-charts';
+import { medianOf, mediansChart, phasesChart, rankedScores, rankLabel, scoresRadar, versusNative } from '../charts/run-charts';
 
 const CHECKS = new Set(['offline-readiness', 'consistency', 'reproducible-build']);
-
-function median(values: number[]): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 function runtimesOf(run: RunJson): RuntimeId[] {
   return run.options.runtimes;
@@ -215,10 +208,10 @@ function ResourcesSection({ results }: { results: ResultJson[] }): React.JSX.Ele
             return (
               <tr key={`${r.runtime}/${r.scenario}`}>
                 <td>{r.scenario}</td><td>{r.runtime}</td>
-                <td className="num">{formatMs(median(samples.map((s) => s.userMs + s.sysMs)))}</td>
-                <td className="num">{formatBytes(median(samples.map((s) => s.maxRssKb * 1024)))}</td>
-                <td className="num">{formatBytes(median(samples.map((s) => s.readBytes)))}</td>
-                <td className="num">{formatBytes(median(samples.map((s) => s.writeBytes)))}</td>
+                <td className="num">{formatMs(medianOf(samples.map((s) => s.userMs + s.sysMs)))}</td>
+                <td className="num">{formatBytes(medianOf(samples.map((s) => s.maxRssKb * 1024)))}</td>
+                <td className="num">{formatBytes(medianOf(samples.map((s) => s.readBytes)))}</td>
+                <td className="num">{formatBytes(medianOf(samples.map((s) => s.writeBytes)))}</td>
                 <td className="num">{r.readCallsPerSecond !== undefined ? formatCount(r.readCallsPerSecond) : '—'}</td>
               </tr>
             );

@@ -4,7 +4,7 @@ import { formatBytes, formatCount, formatMs } from '../../../shared/format/units
 import { api, errorMessage } from '../api';
 import { ChartCanvas } from '../charts/ChartCanvas';
 import { ConsistencyMatrix } from '../components/ConsistencyMatrix';
-import { mediansChart, phasesChart, rankedScores, rankLabel, scoresRadar, stripChart, versusNative } from '../charts/run-charts';
+import { medianOf, mediansChart, phasesChart, rankedScores, rankLabel, scoresRadar, stripChart, versusNative } from '../charts/run-charts';
 
 
 /** One run: ranking, medians with 95% CI, startup phases, distributions, checks, consistency, and the table. */
@@ -152,10 +152,6 @@ function NumbersTable({ run }: { run: RunJson }): React.JSX.Element {
       <tbody>
         {run.results.map((r) => {
           const m = r.samples.filter((s) => !s.warmup);
-          const mid = (values: number[]): number => {
-            const sorted = [...values].sort((a, b) => a - b);
-            return sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
-          };
           return (
             <tr key={`${r.runtime}/${r.scenario}`}>
               <td>{r.scenario}</td><td>{r.runtime}</td><td className={`status ${r.status}`}>{r.verdict ? r.verdict.value : r.status}</td>
@@ -163,9 +159,9 @@ function NumbersTable({ run }: { run: RunJson }): React.JSX.Element {
               <td>{r.stats ? formatMs(r.stats.medianMs) : '—'}</td>
               <td>{r.stats ? `${formatMs(r.stats.ciLowMs)} – ${formatMs(r.stats.ciHighMs)}` : '—'}</td>
               <td>{r.stats ? formatMs(r.stats.p95Ms) : '—'}</td>
-              <td>{m.length ? formatMs(mid(m.map((s) => s.userMs + s.sysMs))) : '—'}</td>
-              <td>{m.length ? formatBytes(mid(m.map((s) => s.maxRssKb * 1024))) : '—'}</td>
-              <td>{m.length ? formatBytes(mid(m.map((s) => s.readBytes))) : '—'}</td>
+              <td>{m.length ? formatMs(medianOf(m.map((s) => s.userMs + s.sysMs))) : '—'}</td>
+              <td>{m.length ? formatBytes(medianOf(m.map((s) => s.maxRssKb * 1024))) : '—'}</td>
+              <td>{m.length ? formatBytes(medianOf(m.map((s) => s.readBytes))) : '—'}</td>
               <td>{r.readCallsPerSecond !== undefined ? formatCount(r.readCallsPerSecond) : '—'}</td>
               <td>{r.stats ? versusNative(run, r) : '—'}</td>
             </tr>
