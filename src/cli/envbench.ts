@@ -165,7 +165,8 @@ function program(): Command {
   // Every command first removes containers left behind by an EnvBench process that died.
   cli.hook('preAction', async () => {
     const reaped = await cliCore().reapOrphans();
-    if (reaped.length > 0) process.stderr.write(`envbench: removed ${reaped.length} containers left by an EnvBench process that died: ${reaped.join('; ')}\n`);
+    if (reaped.removed.length > 0) process.stderr.write(`envbench: removed ${reaped.removed.length} containers left by an EnvBench process that died: ${reaped.removed.join('; ')}\n`);
+    for (const left of reaped.left) process.stderr.write(`envbench: left ${left}\n`);
   });
   return cli;
 }

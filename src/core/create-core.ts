@@ -9,6 +9,7 @@ import type { RunHooks } from './bench/run-scheduler';
 import { DEFAULT_RUNS, DEFAULT_SAMPLE_TIMEOUT_MS, DEFAULT_WARMUP, executeRun } from './bench/run-scheduler';
 import { defaultDataDir, historyFile } from './data-paths';
 import { checkEngine, createDockerClient, dockerEndpoint } from './docker/docker-client';
+import type { CleanupReport } from './docker/docker-cleanup';
 import { reapOrphanContainers, removeAllManaged } from './docker/docker-cleanup';
 import { RunStore } from './history/run-store';
 import { checkImportTarget, commandMismatch, pickResult, PLACEHOLDER_MODULE, placeholderWorkspace, readHyperfineFile, storeHyperfineRun } from './import/hyperfine';
@@ -84,10 +85,10 @@ export interface Core {
   deleteRun(id: string): boolean;
   /** Validates everything, then stores the import as a finished run; `notes` are things to tell the user. */
   importHyperfine(input: HyperfineImportInput): Promise<{ run: RunJson; notes: string[] }>;
-  /** Removes containers left by EnvBench processes that died; returns what it removed. */
-  reapOrphans(): Promise<string[]>;
+  /** Removes containers left by EnvBench processes that died; says what it removed and what it could not check. */
+  reapOrphans(): Promise<CleanupReport>;
   /** Removes every Docker object EnvBench made (by label), and nothing else. */
-  cleanDocker(): Promise<string[]>;
+  cleanDocker(): Promise<CleanupReport>;
   dispose(): void;
 }
 

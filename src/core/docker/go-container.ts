@@ -8,7 +8,7 @@ import { CgroupSampler, locateContainerCgroup } from './cgroup-usage';
 import { execMeasured, HELPER_IN_CONTAINER } from './container-exec';
 import { isNotFound } from './engine-stream';
 import type { ObjectKind } from './labels';
-import { LABEL_RUN, LABEL_RUNTIME, managedLabels, ownedLabels } from './labels';
+import { LABEL_RUN, LABEL_RUNTIME, managedLabels, ownedContainer } from './labels';
 
 export const WORKSPACE_IN_CONTAINER = '/workspace';
 export const SCRATCH_IN_CONTAINER = '/scratch';
@@ -20,6 +20,14 @@ export const GOCACHE_IN_CONTAINER = '/root/.cache/go-build';
  * argument, never spliced into the script.
  */
 const TCP_RELAY = 'exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1; cat <&3 & exec cat >&3';
+
+/**
+ * A bind mount in the Engine API's structured form. `Binds` strings ("src:dst:ro") cannot hold a
+ * path with a colon ("invalid volume specification"); a Mount takes any path as it is.
+ */
+export function bindMount(source: string, target: string, readOnly = true): Docker.MountSettings {
+  return { Type: 'bind', Source: source, Target: target, ReadOnly: readOnly };
+}
 
 /** Bind-mount sources as the engine that runs the Go container sees them. */
 export interface MountSources {
@@ -80,21 +88,21 @@ export class GoContainer {
     return mapped;
   }
 
-  spec(kind: ObjectKind, warmCache: boolean, network: 'none' | 'default' = 'default'): Docker.ContainerCreateOptions {
+  /** The container's options; `name` for a terminal's container, otherwise a random one. */
+  spec(kind: ObjectKind, warmCache: boolean, network: 'none' | 'default' = 'default', name?: string): Docker.ContainerCreateOptions {
     const { mounts } = this.config;
-    const binds = [`${mounts.workspace}:${WORKSPACE_IN_CONTAINER}:ro`, `${mounts.helper}:${HELPER_IN_CONTAINER}:ro`];
-    if (mounts.scratch) binds.push(`${mounts.scratch}:${SCRATCH_IN_CONTAINER}:ro`);
-    if (mounts.modCache) binds.push(`${mounts.modCache}:${MODCACHE_IN_CONTAINER}:ro`);
+    const binds = [bindMount(mounts.workspace, WORKSPACE_IN_CONTAINER), bindMount(mounts.helper, HELPER_IN_CONTAINER)];
+    if (mounts.scratch) binds.push(bindMount(mounts.scratch, SCRATCH_IN_CONTAINER));
+    if (mounts.modCache) binds.push(bindMount(mounts.modCache, MODCACHE_IN_CONTAINER));
     return {
+      ...ownedContainer(kind, { [LABEL_RUN]: this.config.runId, [LABEL_RUNTIME]: this.config.runtime }, name),
       Image: this.config.image,
       Cmd: ['sleep', 'infinity'],
       WorkingDir: WORKSPACE_IN_CONTAINER,
       Env: this.env(),
-      Labels: ownedLabels(kind, { [LABEL_RUN]: this.config.runId, [LABEL_RUNTIME]: this.config.runtime }),
       HostConfig: {
-        Binds: binds,
         // A cold start gets an empty build cache; everything else shares the runtime's own volume.
-        Mounts: warmCache ? [{ Type: 'volume', Source: this.config.cacheVolume, Target: GOCACHE_IN_CONTAINER }] : [],
+        Mounts: [...binds, ...(warmCache ? [{ Type: 'volume' as const, Source: this.config.cacheVolume, Target: GOCACHE_IN_CONTAINER }] : [])],
         Init: true,
         NetworkMode: network === 'none' || this.config.offline ? 'none' : 'bridge',
       },

@@ -14,8 +14,8 @@ import { buildDindImage, planOfflineDindImage, withheldCapabilities } from '../d
 import type { DockerEndpoint } from '../docker/docker-client';
 import { containerRuntimeHealth, createDockerClient, dockerEndpoint } from '../docker/docker-client';
 import { followProgress, isNotFound } from '../docker/engine-stream';
-import { GoContainer, MODCACHE_IN_CONTAINER, phaseTimer, SCRATCH_IN_CONTAINER, WORKSPACE_IN_CONTAINER } from '../docker/go-container';
-import { LABEL_RUN, LABEL_RUNTIME, managedLabels, ownedLabels } from '../docker/labels';
+import { bindMount, GoContainer, MODCACHE_IN_CONTAINER, phaseTimer, SCRATCH_IN_CONTAINER, WORKSPACE_IN_CONTAINER } from '../docker/go-container';
+import { LABEL_RUN, LABEL_RUNTIME, managedLabels, ownedContainer, ownedLabels } from '../docker/labels';
 import { ensureBaseImage, imageExists } from '../docker/offline-images';
 import { measureHelperPath } from '../measure/measure-helper';
 import { readyThenFirstRun } from './startup-phases';
@@ -81,9 +81,9 @@ async function planOuterImage(docker: Docker, devPlan: ImagePlan, offline: boole
 /** Tries --privileged once; where the host refuses it, falls back to explicit capabilities. */
 async function choosePrivileges(docker: Docker, image: string): Promise<PrivilegeMode> {
   const probe = await docker.createContainer({
+    ...ownedContainer('dind-container', { [LABEL_RUNTIME]: 'dind' }),
     Image: image,
     Cmd: ['true'],
-    Labels: ownedLabels('dind-container', { [LABEL_RUNTIME]: 'dind' }),
     HostConfig: { Privileged: true, NetworkMode: 'none' },
   });
   try {
@@ -227,14 +227,15 @@ class DindSession implements RuntimeSession {
   private outerSpec(volume: string, socketDir: string): Docker.ContainerCreateOptions {
     const { privileges } = this.config;
     const binds = [
-      `${socketDir}:${INNER_SOCKET_DIR}`,
-      `${this.config.workspace.path}:${WORKSPACE_IN_CONTAINER}:ro`,
-      `${this.config.helper}:${HELPER_IN_CONTAINER}:ro`,
+      bindMount(socketDir, INNER_SOCKET_DIR, false),
+      bindMount(this.config.workspace.path, WORKSPACE_IN_CONTAINER),
+      bindMount(this.config.helper, HELPER_IN_CONTAINER),
     ];
-    if (this.config.scratchPath) binds.push(`${this.config.scratchPath}:${SCRATCH_IN_CONTAINER}:ro`);
-    if (this.config.modCache) binds.push(`${this.config.modCache}:${MODCACHE_IN_CONTAINER}:ro`);
-    if (!privileges.privileged) binds.push('/sys/fs/cgroup:/sys/fs/cgroup:rw');
+    if (this.config.scratchPath) binds.push(bindMount(this.config.scratchPath, SCRATCH_IN_CONTAINER));
+    if (this.config.modCache) binds.push(bindMount(this.config.modCache, MODCACHE_IN_CONTAINER));
+    if (!privileges.privileged) binds.push(bindMount('/sys/fs/cgroup', '/sys/fs/cgroup', false));
     return {
+      ...ownedContainer('dind-container', { [LABEL_RUN]: this.config.runId, [LABEL_RUNTIME]: 'dind' }),
       Image: this.config.outer.ref,
       Cmd: [
         'dockerd',
@@ -245,10 +246,8 @@ class DindSession implements RuntimeSession {
         '--exec-opt',
         'native.cgroupdriver=cgroupfs',
       ],
-      Labels: ownedLabels('dind-container', { [LABEL_RUN]: this.config.runId, [LABEL_RUNTIME]: 'dind' }),
       HostConfig: {
-        Binds: binds,
-        Mounts: [{ Type: 'volume', Source: volume, Target: '/var/lib/docker' }],
+        Mounts: [...binds, { Type: 'volume', Source: volume, Target: '/var/lib/docker' }],
         Tmpfs: { '/run': 'exec' },
         NetworkMode: 'none',
         ...(privileges.privileged
@@ -421,7 +420,7 @@ class DindSession implements RuntimeSession {
       await release();
     };
     try {
-      container = await daemon.inner.createContainer({ ...this.goContainer(daemon).spec('perf-container', true), name });
+      container = await daemon.inner.createContainer(this.goContainer(daemon).spec('perf-container', true, 'default', name));
       await container.start();
     } catch (error) {
       await remove();

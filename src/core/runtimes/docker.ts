@@ -177,7 +177,7 @@ class DockerSession implements RuntimeSession {
   /** A container of the same spec as the measured one, named, started, for a terminal. */
   async startShellContainer(name: string): Promise<{ name: string; remove(): Promise<void> }> {
     await this.go.ensureCacheVolume();
-    const container = await this.docker.createContainer({ ...this.go.spec('perf-container', true), name });
+    const container = await this.docker.createContainer(this.go.spec('perf-container', true, 'default', name));
     const remove = async (): Promise<void> => {
       await container.remove({ force: true, v: true }).catch(() => {});
     };
