@@ -47,7 +47,7 @@ describe.skipIf(!haveNix)('nix runtime, offline, with the real Nix', () => {
     dataDir = tempDataDir();
     const workspace = await inspectWorkspace(writeGoModule(path.join(dataDir, 'module')));
     const runtime = new NixRuntime(RESOURCES);
-    const session = (await runtime.prepare({ workspace, dataDir, resourcesDir: RESOURCES, offline: true, runId: 't', scratchPath: null })) as unknown as {
+    const session = (await runtime.prepare({ workspace, dataDir, cacheDir: dataDir, resourcesDir: RESOURCES, offline: true, runId: 't', scratchPath: null })) as unknown as {
       facts(): Promise<unknown>;
       storePaths(): Promise<string[]>;
       presentPaths(paths: readonly string[]): Promise<string[]>;
@@ -91,7 +91,7 @@ describe.skipIf(!haveNix)('nix runtime, offline, with the real Nix', () => {
 
     // The same store-level proof as for flakes, through the session.
     const workspace = await inspectWorkspace(module);
-    const session = (await new NixRuntime(RESOURCES).prepare({ workspace, dataDir, resourcesDir: RESOURCES, offline: true, nixEntry: 'shell', runId: 't', scratchPath: null })) as unknown as {
+    const session = (await new NixRuntime(RESOURCES).prepare({ workspace, dataDir, cacheDir: dataDir, resourcesDir: RESOURCES, offline: true, nixEntry: 'shell', runId: 't', scratchPath: null })) as unknown as {
       facts(): Promise<unknown>;
       storePaths(): Promise<string[]>;
       presentPaths(paths: readonly string[]): Promise<string[]>;
@@ -173,7 +173,7 @@ describe.skipIf(!haveNix)('nix runtime, offline, with the real Nix', () => {
     dataDir = tempDataDir();
     const module = writeGoModule(path.join(dataDir, 'module'));
     const workspace = await inspectWorkspace(module);
-    const session = (await new NixRuntime(RESOURCES).prepare({ workspace, dataDir, resourcesDir: RESOURCES, offline: true, runId: 't', scratchPath: null })) as unknown as {
+    const session = (await new NixRuntime(RESOURCES).prepare({ workspace, dataDir, cacheDir: dataDir, resourcesDir: RESOURCES, offline: true, runId: 't', scratchPath: null })) as unknown as {
       facts(): Promise<unknown>;
       storePaths(): Promise<string[]>;
     };

@@ -76,7 +76,7 @@ async function entryCosts(core: ReturnType<typeof cliCore>, workspace: Awaited<R
       continue;
     }
     process.stderr.write(`\rpreparing ${runtime.id}...   `);
-    const session = await runtime.prepare({ workspace, dataDir, resourcesDir: '', offline: true, runId: 'bench', scratchPath: null });
+    const session = await runtime.prepare({ workspace, dataDir, cacheDir: dataDir, resourcesDir: '', offline: true, runId: 'bench', scratchPath: null });
     try {
       const walls: number[] = [];
       const inner: number[] = [];
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
   }
   const workspace = await core.inspectWorkspace(core.sampleWorkspace());
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'envbench-bench-'));
-  const session = await native.prepare({ workspace, dataDir: scratch, resourcesDir: '', offline: true, runId: 'bench', scratchPath: null });
+  const session = await native.prepare({ workspace, dataDir: scratch, cacheDir: scratch, resourcesDir: '', offline: true, runId: 'bench', scratchPath: null });
   const rows: string[][] = [];
   let aa: AaCheckReport;
   try {

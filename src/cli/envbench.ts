@@ -1,11 +1,12 @@
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_RUNS, DEFAULT_SAMPLE_TIMEOUT_MS, DEFAULT_WARMUP } from '../core/bench/run-scheduler';
 import { describeError, isUserError } from '../core/user-error';
+import { escapeControlCharactersInText } from '../shared/format/control-characters';
 import { EXPORT_FORMATS, NIX_ENTRIES, RUNTIME_IDS } from '../shared/run';
 import { EXPORTERS } from '../core/export/exporters';
 import { SCENARIOS } from '../core/scenarios/catalog';
 import { cliCore, ENVBENCH_BUILD } from './cli-core';
-import { cleanCommand } from './commands/clean';
+import { cleanCachesCommand, cleanCommand } from './commands/clean';
 import { doctorCommand } from './commands/doctor';
 import { exportCommand, type ExportCommandOptions } from './commands/export';
 import { importHyperfineCommand, type ImportHyperfineOptions } from './commands/import';
@@ -140,8 +141,9 @@ function program(): Command {
   cli
     .command('clean')
     .description('remove every Docker container, volume, network and image EnvBench made (by label), and nothing else')
-    .action(async () => {
-      process.exitCode = await cleanCommand(cliCore());
+    .option('--caches', "instead: remove only EnvBench's caches (build caches, scratch copies, gopls/dlv copies in $ENVBENCH_CACHE_DIR or ~/.cache/envbench), not Docker objects nor the history; says how much it freed")
+    .action(async (options: { caches?: boolean }) => {
+      process.exitCode = options.caches ? await cleanCachesCommand(cliCore()) : await cleanCommand(cliCore());
     });
 
   cli
@@ -179,7 +181,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
       return;
     }
-    process.stderr.write(`envbench: ${describeError(error)}\n`);
+    process.stderr.write(`envbench: ${escapeControlCharactersInText(describeError(error))}\n`);
     process.exitCode = isUserError(error) ? EXIT_BAD_INPUT : 1;
   }
 }

@@ -7,7 +7,9 @@ import { buildRunJson } from './bench/run-report';
 import type { ScoreWeights } from './bench/ranking';
 import type { RunHooks } from './bench/run-scheduler';
 import { DEFAULT_RUNS, DEFAULT_SAMPLE_TIMEOUT_MS, DEFAULT_WARMUP, executeRun } from './bench/run-scheduler';
-import { defaultDataDir, historyFile } from './data-paths';
+import type { CacheCleanup } from './clean-caches';
+import { cleanCaches } from './clean-caches';
+import { defaultCacheDir, defaultDataDir, historyFile } from './data-paths';
 import { checkEngine, createDockerClient, dockerEndpoint } from './docker/docker-client';
 import type { CleanupReport } from './docker/docker-cleanup';
 import { reapOrphanContainers, removeAllManaged } from './docker/docker-cleanup';
@@ -25,6 +27,8 @@ export interface CoreOptions {
   resourcesDir: string;
   /** Defaults to $ENVBENCH_DATA_DIR or the platform's user-data directory. */
   dataDir?: string;
+  /** Defaults to $ENVBENCH_CACHE_DIR or the platform's cache directory (defaultCacheDir). */
+  cacheDir?: string;
   /** Defaults to history.sqlite in dataDir. */
   dbFile?: string;
   /** better-sqlite3 addon for this process's ABI (the Electron main process passes its own). */
@@ -70,6 +74,8 @@ export interface Core {
   /** EnvBench's own version and commit (reports name them). */
   readonly envbench: { version: string; commit: string | null };
   readonly dataDir: string;
+  /** Build caches, scratch copies and tool copies: what `envbench clean --caches` removes. */
+  readonly cacheDir: string;
   readonly dbFile: string;
   readonly runtimes: readonly Runtime[];
   sampleWorkspace(): string;
@@ -89,6 +95,8 @@ export interface Core {
   reapOrphans(): Promise<CleanupReport>;
   /** Removes every Docker object EnvBench made (by label), and nothing else. */
   cleanDocker(): Promise<CleanupReport>;
+  /** Removes EnvBench's caches (never the history or generated definitions); says what and how many bytes. */
+  cleanCaches(): Promise<CacheCleanup>;
   dispose(): void;
 }
 
@@ -104,6 +112,7 @@ function checkCount(name: string, value: number, min: number): number {
 /** The composition root: the CLI, the Electron main process and the tests all build the core here. */
 export function createCore(options: CoreOptions): Core {
   const dataDir = options.dataDir ?? defaultDataDir();
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
   const dbFile = options.dbFile ? path.resolve(options.dbFile) : historyFile(dataDir);
   const runtimes = createRuntimes(options.resourcesDir);
   let store: RunStore | null = null;
@@ -112,6 +121,7 @@ export function createCore(options: CoreOptions): Core {
   const core: Core = {
     envbench: options.envbench,
     dataDir,
+    cacheDir,
     dbFile,
     runtimes,
     sampleWorkspace: () => path.join(options.resourcesDir, 'sample-workspace'),
@@ -157,7 +167,7 @@ export function createCore(options: CoreOptions): Core {
       }
       const machine = await machineFingerprint(options.envbench);
       const runId = await executeRun(
-        { store: openStore(), runtimes, dataDir, resourcesDir: options.resourcesDir, machine, envbench: options.envbench },
+        { store: openStore(), runtimes, dataDir, cacheDir, resourcesDir: options.resourcesDir, machine, envbench: options.envbench },
         { workspace, runtimes: runtimeIds, scenarios, runs, adaptive, warmup, offline: input.offline ?? false, nixEntry: input.nixEntry, timeoutMs },
         hooks,
       );
@@ -186,6 +196,7 @@ export function createCore(options: CoreOptions): Core {
       return { run: core.getRun(runId)!, notes };
     },
     reapOrphans: () => reapOrphanContainers(createDockerClient()),
+    cleanCaches: () => cleanCaches(cacheDir, dataDir),
     async cleanDocker() {
       const endpoint = dockerEndpoint();
       const docker = createDockerClient(endpoint);

@@ -35,11 +35,11 @@ export function tempDataDir(prefix = 'envbench-test-'): string {
   return dir;
 }
 
-export function envbench(args: string[], dataDir: string, options: { cwd?: string; timeout?: number } = {}): CliResult {
+export function envbench(args: string[], dataDir: string, options: { cwd?: string; timeout?: number; env?: NodeJS.ProcessEnv } = {}): CliResult {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? ROOT,
     encoding: 'utf8',
-    env: { ...process.env, ENVBENCH_DATA_DIR: dataDir },
+    env: { ...process.env, ENVBENCH_DATA_DIR: dataDir, ...options.env },
     timeout: options.timeout ?? 15 * 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

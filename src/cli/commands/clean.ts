@@ -1,9 +1,18 @@
 import type { Core } from '../../core/create-core';
+import { formatBytes } from '../../shared/format/units';
 
 export async function cleanCommand(core: Core): Promise<number> {
   const { removed, left } = await core.cleanDocker();
   if (removed.length === 0) process.stdout.write('Nothing to remove: Docker holds no object made by EnvBench.\n');
   else process.stdout.write(`Removed ${removed.length} Docker objects made by EnvBench:\n${removed.map((r) => `  ${r}`).join('\n')}\n`);
   for (const line of left) process.stdout.write(`left: ${line}\n`);
+  return 0;
+}
+
+/** `envbench clean --caches`: EnvBench's caches only; the history, definitions and Docker objects stay. */
+export async function cleanCachesCommand(core: Core): Promise<number> {
+  const { removed, freedBytes } = await core.cleanCaches();
+  if (removed.length === 0) process.stdout.write(`Nothing to remove: no EnvBench caches in ${core.cacheDir}.\n`);
+  else process.stdout.write(`Freed ${formatBytes(freedBytes)} (${freedBytes} bytes) of EnvBench caches:\n${removed.map((r) => `  ${r.path} (${formatBytes(r.bytes)})`).join('\n')}\n`);
   return 0;
 }

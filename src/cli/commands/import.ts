@@ -1,5 +1,6 @@
 import type { Core } from '../../core/create-core';
 import { UserError } from '../../core/user-error';
+import { escapeControlCharactersInText } from '../../shared/format/control-characters';
 
 export interface ImportHyperfineOptions {
   runtime: string;
@@ -23,7 +24,7 @@ export async function importHyperfineCommand(core: Core, file: string, options: 
   process.stderr.write(
     `envbench: imported ${result.samples.length} runs of ${JSON.stringify(String(run.maintenance[0]?.facts['import.command'] ?? ''))} as ${result.runtime} ${result.scenario} (only wall times) into ${core.dbFile}: run ${run.id} (${run.status}); see it with \`envbench show ${run.id}\`\n`,
   );
-  for (const note of notes) process.stderr.write(`envbench: note: ${note}\n`);
-  if (result.reason) process.stderr.write(`envbench: ${result.reason}\n`);
+  for (const note of notes) process.stderr.write(`envbench: note: ${escapeControlCharactersInText(note)}\n`);
+  if (result.reason) process.stderr.write(`envbench: ${escapeControlCharactersInText(result.reason)}\n`);
   return 0;
 }

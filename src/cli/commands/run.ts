@@ -4,12 +4,11 @@ import { parseRuntimeIds } from '../../core/runtimes/registry';
 import { parseScenarioIds } from '../../core/scenarios/catalog';
 import { runToBenchfmt } from '../../core/export/benchfmt';
 import { UserError } from '../../core/user-error';
-import { writeFileAtomic } from '../../core/write-file-atomic';
 import { formatProgress, ProgressLine } from '../format/progress-line';
 import { weightsOption } from '../format/ranking-table';
 import { formatRunSummary } from '../format/run-summary';
 import { exportRunWith } from '../../core/export/exporters';
-import { checkExportPath } from '../../core/export/write-export';
+import { checkExportPath, writeExport } from '../../core/export/write-export';
 import { pdfExporter } from '../../core/export/pdf';
 import { findChromium } from '../../core/report/pdf-report';
 import { reportData } from '../../core/report/report-data';
@@ -96,8 +95,8 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
     );
     progress.clear();
     process.stdout.write(formatRunSummary(run) + '\n');
-    if (jsonFile) writeFileAtomic(jsonFile, JSON.stringify(run, null, 2) + '\n');
-    if (benchFile) writeFileAtomic(benchFile, runToBenchfmt(run));
+    if (jsonFile) writeExport(jsonFile, JSON.stringify(run, null, 2) + '\n');
+    if (benchFile) writeExport(benchFile, runToBenchfmt(run));
     if (pdfFile) {
       const { definitions } = await reportData(core, run);
       await exportRunWith(pdfExporter, run, pdfFile, { envbench: core.envbench, report: { definitions }, pdf: { rendererDir: builtRendererDir() } });

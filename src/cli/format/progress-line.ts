@@ -1,5 +1,6 @@
 import type { RunProgress } from '../../shared/run';
 import { formatMs } from '../../shared/format/units';
+import { escapeControlCharacters } from '../../shared/format/control-characters';
 
 export function formatProgress(p: RunProgress): string {
   const eta = p.etaMs === null ? '' : ` · ETA ${formatMs(p.etaMs)}`;
@@ -14,7 +15,7 @@ export class ProgressLine {
   update(text: string): void {
     if (!this.stream.isTTY) return;
     const width = Math.max(20, (this.stream.columns ?? 100) - 1);
-    this.stream.write(`\r\x1b[2K${text.slice(0, width)}`);
+    this.stream.write(`\r\x1b[2K${escapeControlCharacters(text).slice(0, width)}`);
     this.shown = true;
   }
 

@@ -6,6 +6,7 @@ import { formatRanking } from './ranking-table';
 import { formatPhases } from './phase-table';
 import { textTable } from './text-table';
 import { formatBytes, formatCount, formatMs } from '../../shared/format/units';
+import { escapeControlCharactersInText } from '../../shared/format/control-characters';
 
 function median(values: number[]): number {
   return values.length === 0 ? NaN : sampleMedian(values);
@@ -97,5 +98,6 @@ export function formatRunSummary(run: RunJson): string {
   for (const c of run.comparisons) if (c.warning) notes.push(`${c.runtime} vs ${c.baseline} ${c.scenario}: ${c.warning}`);
   const checkTable = [...formatPhases(run), ...formatChecks(run), ...formatRanking(run)];
   const header = `Run ${run.id} · ${run.status} · ${run.workspace.module} (${run.workspace.path}) · ${run.options.adaptive ? `runs auto (95% CI within ${Math.round(run.options.adaptive.targetHalfWidth * 100)}% of the median, at most ${run.options.adaptive.maxRuns})` : `${run.options.runs} runs`}, ${run.options.warmup} warmup${run.options.offline ? ', offline' : ''}`;
-  return [header, ...(rows.length ? ['', table] : []), ...checkTable, ...(notes.length ? ['', ...notes.map((n) => `- ${n}`)] : [])].join('\n');
+  // The workspace's path and module and the tools' reasons are shown, never obeyed by the terminal.
+  return escapeControlCharactersInText([header, ...(rows.length ? ['', table] : []), ...checkTable, ...(notes.length ? ['', ...notes.map((n) => `- ${n}`)] : [])].join('\n'));
 }

@@ -56,7 +56,7 @@ describe('executeRun', () => {
     const workspace = await inspectWorkspace(path.join(RESOURCES, 'sample-workspace'));
     const machine = { cpuModel: 'x', cpuCount: 1, memoryBytes: 1, kernel: 'k', os: 'o', arch: 'x64', cgroupVersion: 'v2' as const, dockerStorageDriver: null, tools: { go: null, docker: null, nix: null, devbox: null }, envbenchVersion: 't', envbenchCommit: null };
     const runId = await executeRun(
-      { store, runtimes: recordingRuntimes(order), dataDir, resourcesDir: RESOURCES, machine, envbench: { version: 't', commit: null } },
+      { store, runtimes: recordingRuntimes(order), dataDir, cacheDir: dataDir, resourcesDir: RESOURCES, machine, envbench: { version: 't', commit: null } },
       { workspace, runtimes: ['native', 'docker'], scenarios: [scenario('true', ['true']), scenario('echo', ['echo', 'hi'])], runs: 2, warmup: 1, offline: true, timeoutMs: 10_000 },
       { onProgress: (p) => progress.push(p) },
     );
@@ -97,7 +97,7 @@ describe('executeRun', () => {
       },
     };
     const runId = await executeRun(
-      { store, runtimes: recordingRuntimes([]), dataDir, resourcesDir: RESOURCES, machine, envbench: { version: 't', commit: null } },
+      { store, runtimes: recordingRuntimes([]), dataDir, cacheDir: dataDir, resourcesDir: RESOURCES, machine, envbench: { version: 't', commit: null } },
       { workspace, runtimes: ['native', 'docker'], scenarios: [probe], runs: 2, warmup: 1, offline: true, timeoutMs: 10_000 },
     );
     const run = buildRunJson(store.getRun(runId)!);

@@ -45,6 +45,7 @@ export interface SchedulerDeps {
   resourcesDir: string;
   machine: MachineFingerprint;
   envbench: { version: string; commit: string | null };
+  cacheDir: string;
 }
 
 interface ActiveResult {
@@ -98,7 +99,7 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
   let anyFailed = false;
   try {
     if (request.scenarios.some((s) => (s.kind === 'command' || s.kind === 'probe') && s.mutatesWorkspace)) {
-      scratch = await createScratchCopy(request.workspace, scratchDir(deps.dataDir, runId));
+      scratch = await createScratchCopy(request.workspace, scratchDir(deps.cacheDir, runId));
     }
     for (const runtime of request.runtimes) {
       const health = healths.get(runtime)!;
@@ -121,6 +122,7 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
           resourcesDir: deps.resourcesDir,
           offline: request.offline,
           nixEntry: request.nixEntry,
+          cacheDir: deps.cacheDir,
           runId,
           scratchPath: scratch,
           signal: hooks.signal,

@@ -14,6 +14,7 @@
 // runtimes side by side and compares them with the first. read-calls/op (read(2)-like system
 // calls, /proc io syscr) is written only for samples that have it: older runs and helpers lack it.
 
+import { escapeControlCharacters } from '../../shared/format/control-characters';
 import type { MachineFingerprint, ResultJson, RunJson, Sample } from '../../shared/run';
 
 /** Node's process.arch -> Go's GOARCH, where they differ (Go's names are what benchstat users read). */
@@ -28,9 +29,13 @@ export function benchmarkName(scenario: string): string {
     .join('');
 }
 
-/** A configuration value may hold anything but a newline; the format has no escaping. */
+/**
+ * A configuration value may hold anything but a newline; the format has no escaping. Whitespace
+ * runs become one space, and other control characters (an ESC sequence in a module path) visible
+ * escapes, so the line stays one valid configuration line.
+ */
 function configValue(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return escapeControlCharacters(text.replace(/\s+/g, ' ').trim());
 }
 
 function header(run: RunJson): string[] {

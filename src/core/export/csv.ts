@@ -5,6 +5,7 @@
 // numbers exactly. An empty field is a value the run JSON does not have (absent or null).
 
 import type { ResultJson, RunJson, Sample } from '../../shared/run';
+import { escapeControlCharactersInText } from '../../shared/format/control-characters';
 import type { Exporter } from './exporter';
 
 type Field = string | number | boolean | null | undefined;
@@ -14,7 +15,8 @@ const NEEDS_QUOTES = /[",\r\n]/;
 export function csvField(value: Field): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  const text = String(value);
+  // Control characters (ESC sequences from a folder name) would act on a terminal that shows the file.
+  const text = escapeControlCharactersInText(String(value));
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

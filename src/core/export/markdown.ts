@@ -5,6 +5,7 @@
 // the run JSON; the JSON and CSV exports keep every digit.
 
 import type { ComparisonJson, ResultJson, RunJson, RuntimeId } from '../../shared/run';
+import { escapeControlCharactersInText } from '../../shared/format/control-characters';
 import { formatBytes } from '../../shared/format/units';
 import { findScenario } from '../scenarios/catalog';
 import type { ExportContext, Exporter } from './exporter';
@@ -320,11 +321,12 @@ function methodology(context: ExportContext): string[] {
 
 export function runToMarkdown(run: RunJson, context: ExportContext): string {
   const sections = [title(run), [optionsLine(run), '', machineLine(run)], ranking(run), results(run), phases(run), checks(run), failures(run), notes(run), methodology(context)];
-  return (
+  // Names and reasons come from the workspace and its tools: their control characters are shown, not obeyed.
+  return escapeControlCharactersInText(
     sections
       .filter((s) => s.length > 0)
       .map((s) => s.join('\n').replace(/\n+$/, ''))
-      .join('\n\n') + '\n'
+      .join('\n\n') + '\n',
   );
 }
 

@@ -1,16 +1,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../user-error';
-import { writeFileAtomic } from '../write-file-atomic';
+import { NotRegularFileError, nonRegularKind, writeFileAtomic } from '../write-file-atomic';
 
 function cannotWrite(file: string, why: string, fix: string): UserError {
   return new UserError(`Cannot write ${file}`, why, fix);
 }
 
+/** EnvBench replaces only regular files: a device, FIFO or symlink at the target is someone's, not a report. */
+function refuseNonRegular(file: string, kind: string): UserError {
+  return cannotWrite(
+    file,
+    `it is ${kind}, and EnvBench writes only to regular files or new paths (it would replace ${kind === 'a symbolic link' ? 'the link itself, not its target' : 'it with a regular file'})`,
+    'Choose a new file name, or the path of a regular file',
+  );
+}
+
 /**
  * Checks that `file` can be written, before anything is rendered (a PDF takes seconds): its
  * folder exists, is a folder and is writable, and the file itself is not a folder. Returns the
- * absolute path. (As root, "writable" always holds; a failed write is still caught in writeExport.)
+ * absolute path. Only a regular file or a new path is accepted (see writeFileAtomic). (As root, "writable" always holds; a failed write is still caught in writeExport.)
  */
 export function checkExportPath(file: string): string {
   if (file.trim() === '') throw cannotWrite('""', 'no file was named', 'Pass a file name, for example --out report.md');
@@ -31,9 +40,9 @@ export function checkExportPath(file: string): string {
   } catch {
     throw cannotWrite(file, `the folder ${dir} is not writable`, 'Choose a path in a folder you can write to');
   }
-  if (fs.existsSync(resolved) && fs.statSync(resolved).isDirectory()) {
-    throw cannotWrite(file, 'it is a folder', `Give a file name inside it, for example ${path.join(file, 'report.md')}`);
-  }
+  const kind = nonRegularKind(resolved);
+  if (kind === 'a folder') throw cannotWrite(file, 'it is a folder', `Give a file name inside it, for example ${path.join(file, 'report.md')}`);
+  if (kind) throw refuseNonRegular(file, kind);
   return resolved;
 }
 
@@ -47,6 +56,7 @@ export function writeExport(file: string, content: string | Uint8Array): { path:
   try {
     writeFileAtomic(target, content);
   } catch (error) {
+    if (error instanceof NotRegularFileError) throw refuseNonRegular(file, error.kind);
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     const why: Record<string, string> = {
       EACCES: 'permission denied',

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { UserError } from '../user-error';
 
 /**
  * Schema migrations, keyed by PRAGMA user_version. Append only: never edit a released
@@ -149,9 +150,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   const current = db.pragma('user_version', { simple: true }) as number;
   const latest = migrations[migrations.length - 1]?.version ?? 0;
   if (current > latest) {
-    throw new Error(
-      `The history database has schema version ${current}, newer than this EnvBench understands (${latest}). Update EnvBench, or point --db at another file.`,
-    );
+    throw new UserError('Cannot use the history database', `it has schema version ${current}, newer than this EnvBench understands (${latest})`, 'Update EnvBench, or point --db at another file');
   }
   for (const migration of migrations) {
     if (migration.version <= current) continue;

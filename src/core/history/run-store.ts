@@ -1,7 +1,5 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type {
   FactValue,
   MachineFingerprint,
@@ -17,6 +15,7 @@ import type {
   WorkspaceInfo,
 } from '../../shared/run';
 import { migrate } from './migrations';
+import { openHistoryDatabase, translate } from './open-database';
 import type { ProcessIdentity } from './process-identity';
 import { currentProcessIdentity, isProcessAlive } from './process-identity';
 
@@ -107,22 +106,16 @@ export class RunStore {
   }
 
   static open(file: string, options: OpenStoreOptions = {}): RunStore {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+    const db = openHistoryDatabase(file, options.nativeBinding);
     try {
-      db.pragma('journal_mode = WAL');
-      // NORMAL in WAL mode keeps every committed transaction across a process crash (not a power cut).
-      db.pragma('synchronous = NORMAL');
-      db.pragma('foreign_keys = ON');
-      db.pragma('busy_timeout = 5000');
       migrate(db);
+      const store = new RunStore(db);
+      store.markInterruptedRuns();
+      return store;
     } catch (error) {
       db.close();
-      throw error;
+      throw translate(file, error);
     }
-    const store = new RunStore(db);
-    store.markInterruptedRuns();
-    return store;
   }
 
   close(): void {

@@ -7,6 +7,7 @@ import { configLines } from '../config-lines';
 import { runtimeCacheDir, workspaceDataDir } from '../data-paths';
 import { connectLoopback, delveArgv, launchDebugServer } from '../debug/debug-server';
 import { hostGoToolchain } from '../docker/offline-images';
+import { sharedToolsDir } from '../machine/shared-tools';
 import { directorySize } from '../machine/disk-usage';
 import type { ToolResult } from '../machine/run-tool';
 import { runTool } from '../machine/run-tool';
@@ -452,8 +453,8 @@ export class DevboxRuntime implements Runtime {
     const log = context.log ?? (() => {});
     const binary = devboxBinary();
     if (binary.problem) throw new UserError('Cannot run Devbox', binary.problem, '`envbench doctor` checks it');
-    const own = runtimeCacheDir(context.dataDir, this.id);
-    const goEnv = goEnvironment(context.dataDir, this.id, context.offline);
+    const own = runtimeCacheDir(context.cacheDir, this.id);
+    const goEnv = goEnvironment(context.cacheDir, this.id, context.offline);
     fs.mkdirSync(goEnv.GOCACHE!, { recursive: true });
     // XDG_CACHE_HOME stays the user's: Devbox's official launcher keeps the real binary there, so
     // another cache directory would make it download Devbox again (or fail offline).
@@ -517,13 +518,8 @@ export class DevboxRuntime implements Runtime {
     if (context.offline) {
       const toolchain = await hostGoToolchain();
       offlineFlakeDir = path.join(dataDir, 'devbox-flake');
-      let toolsDir: string | null = null;
-      if (toolchain.tools.length > 0) {
-        toolsDir = path.join(dataDir, 'devbox-tools');
-        fs.mkdirSync(toolsDir, { recursive: true });
-        for (const tool of toolchain.tools) fs.copyFileSync(tool.path, path.join(toolsDir, tool.name));
-        tools = toolchain.tools.map((t) => t.name);
-      }
+      const toolsDir = sharedToolsDir(context.cacheDir, toolchain.tools);
+      tools = toolchain.tools.map((t) => t.name);
       const flake = offlinePackagesFlake({ goroot: toolchain.goroot, toolsDir, tools, system: nixSystem(), goVersion: toolchain.version });
       writeIfChanged(path.join(offlineFlakeDir, 'flake.nix'), flake, [path.join(offlineFlakeDir, 'flake.lock')]);
     }

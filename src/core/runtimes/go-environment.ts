@@ -6,9 +6,9 @@ import { runtimeCacheDir } from '../data-paths';
  * state: a build cache owned by the runtime (so `build-clean` can empty it), and, offline, no
  * network at all (module proxy off, no automatic toolchain download).
  */
-export function goEnvironment(dataDir: string, runtime: string, offline: boolean): Record<string, string> {
+export function goEnvironment(cacheDir: string, runtime: string, offline: boolean): Record<string, string> {
   const env: Record<string, string> = {
-    GOCACHE: path.join(runtimeCacheDir(dataDir, runtime), 'gocache'),
+    GOCACHE: path.join(runtimeCacheDir(cacheDir, runtime), 'gocache'),
   };
   if (offline) {
     env.GOPROXY = 'off';

@@ -64,14 +64,14 @@ export class NativeRuntime implements Runtime {
   }
 
   async prepare(context: PrepareContext): Promise<RuntimeSession> {
-    const goEnv = goEnvironment(context.dataDir, this.id, context.offline);
+    const goEnv = goEnvironment(context.cacheDir, this.id, context.offline);
     await fs.mkdir(goEnv.GOCACHE!, { recursive: true });
     return new NativeSession(this.resourcesDir, context.workspace.path, goEnv);
   }
 
   /** The user's own shell in the workspace folder, with the runtime's Go settings (its GOCACHE). */
   async shellCommand(workspace: WorkspaceInfo, options: ShellOptions): Promise<ShellCommand> {
-    const goEnv = goEnvironment(options.dataDir, this.id, options.offline ?? false);
+    const goEnv = goEnvironment(options.cacheDir, this.id, options.offline ?? false);
     await fs.mkdir(goEnv.GOCACHE!, { recursive: true });
     const [file, ...args] = hostShell();
     return { file: file!, args, cwd: workspace.path, env: goEnv, title: `Host: ${path.basename(file!)}`, display: commandLine([file!, ...args]) };

@@ -7,6 +7,7 @@ import { runtimeCacheDir, workspaceDataDir, workspaceKey } from '../data-paths';
 import { connectLoopback, delveArgv, launchDebugServer } from '../debug/debug-server';
 import { hostModuleCache, modulesSource } from '../docker/dev-image';
 import { hostGoToolchain } from '../docker/offline-images';
+import { sharedToolsDir } from '../machine/shared-tools';
 import { offlineShellNix, onlineFlake } from '../nix/generated-definitions';
 import type { ToolResult } from '../machine/run-tool';
 import { runTool } from '../machine/run-tool';
@@ -83,12 +84,12 @@ export class NixRuntime implements Runtime {
 
   private async session(context: PrepareContext): Promise<NixSession> {
     const log = context.log ?? (() => {});
-    const own = runtimeCacheDir(context.dataDir, this.id);
+    const own = runtimeCacheDir(context.cacheDir, this.id);
     const stateDir = path.join(own, workspaceKey(context.workspace.path));
     fs.mkdirSync(stateDir, { recursive: true });
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      ...goEnvironment(context.dataDir, this.id, context.offline),
+      ...goEnvironment(context.cacheDir, this.id, context.offline),
       // Nix's evaluation cache lives under XDG_CACHE_HOME: EnvBench's own, so a cold start can drop it.
       XDG_CACHE_HOME: path.join(own, 'xdg-cache'),
     };
@@ -104,7 +105,7 @@ export class NixRuntime implements Runtime {
       stateDir,
       helper: measureHelperPath(this.resourcesDir),
       nixVersion: version,
-      goCache: goEnvironment(context.dataDir, this.id, context.offline).GOCACHE!,
+      goCache: goEnvironment(context.cacheDir, this.id, context.offline).GOCACHE!,
       modCache: await hostModuleCache(),
       signal: context.signal,
     });
@@ -137,7 +138,7 @@ export class NixRuntime implements Runtime {
     }
     const toolchain = await hostGoToolchain();
     const dir = path.join(dataDir, 'nix');
-    const text = offlineFlake({ goroot: toolchain.goroot, toolsDir: copyTools(dataDir, toolchain.tools), system: nixSystem(), goVersion: toolchain.version });
+    const text = offlineFlake({ goroot: toolchain.goroot, toolsDir: sharedToolsDir(context.cacheDir, toolchain.tools), system: nixSystem(), goVersion: toolchain.version });
     const file = writeIfChanged(path.join(dir, 'flake.nix'), text, path.join(dir, 'flake.lock'));
     log(`nix: generated ${file} (offline: the host's Go toolchain as a path: input, no nixpkgs)`);
     // The offline flake needs nothing from the network, so its calls are always offline.
@@ -154,7 +155,7 @@ export class NixRuntime implements Runtime {
     }
     const dataDir = workspaceDataDir(context.dataDir, context.workspace.path);
     const toolchain = await hostGoToolchain();
-    const toolsDir = copyTools(dataDir, toolchain.tools);
+    const toolsDir = sharedToolsDir(context.cacheDir, toolchain.tools);
     const narHash = async (dir: string): Promise<string> => {
       const result = await runNix([...nixCommonArgs(registry, true), 'hash', 'path', dir], env, context.signal);
       if (result.code !== 0) throw new Error(`\`nix hash path ${dir}\` failed: ${nixError(result.stderr)}`);
@@ -188,15 +189,6 @@ function writeIfChanged(file: string, text: string, lockFile: string | null): st
     if (lockFile) fs.rmSync(lockFile, { force: true });
   }
   return file;
-}
-
-/** gopls and dlv copied into one directory (a path input must be a directory), or null without them. */
-function copyTools(dataDir: string, tools: { name: string; path: string }[]): string | null {
-  if (tools.length === 0) return null;
-  const dir = path.join(dataDir, 'nix-tools');
-  fs.mkdirSync(dir, { recursive: true });
-  for (const tool of tools) fs.copyFileSync(tool.path, path.join(dir, tool.name));
-  return dir;
 }
 
 interface NixDefinition {

@@ -30,8 +30,10 @@ export interface Runtime {
 }
 
 export interface ShellOptions {
-  /** EnvBench's data directory (generated definitions, the runtime's own caches). */
+  /** EnvBench's data directory (generated definitions). */
   dataDir: string;
+  /** EnvBench's cache directory (the runtime's own caches, under runtimeCacheDir()). */
+  cacheDir: string;
   /** The terminal's id: names and labels what the shell creates (a container), so clean-up finds it. */
   terminalId: string;
   /** As `envbench run --offline`; default false, like a run. */
@@ -68,6 +70,7 @@ export function terminalPrepareContext(workspace: WorkspaceInfo, options: ShellO
   return {
     workspace,
     dataDir: options.dataDir,
+    cacheDir: options.cacheDir,
     resourcesDir,
     offline: options.offline ?? false,
     nixEntry: options.nixEntry,
@@ -92,8 +95,10 @@ export function commandLine(argv: readonly string[]): string {
 
 export interface PrepareContext {
   workspace: WorkspaceInfo;
-  /** EnvBench's data directory; runtimes keep their own caches under runtimeCacheDir(). */
+  /** EnvBench's data directory: generated definitions (workspaceDataDir()). */
   dataDir: string;
+  /** EnvBench's cache directory; runtimes keep their own caches under runtimeCacheDir(). */
+  cacheDir: string;
   resourcesDir: string;
   offline: boolean;
   /** nix only: the entry mode the user picked; otherwise the workspace's own definition decides. */

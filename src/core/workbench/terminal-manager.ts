@@ -88,7 +88,7 @@ export class PtyTerminalManager implements TerminalManager {
     if (!runtime.shellCommand) throw new UserError(what, `the ${runtime.id} runtime has no interactive shell`, 'Use another runtime');
 
     const id = crypto.randomUUID();
-    const command = await runtime.shellCommand(workspace, { dataDir: this.core.dataDir, terminalId: id, signal });
+    const command = await runtime.shellCommand(workspace, { dataDir: this.core.dataDir, cacheDir: this.core.cacheDir, terminalId: id, signal });
     if (this.disposed) {
       await command.dispose?.().catch(() => {});
       throw new Error(`the ${runtime.id} terminal was closed while it opened: EnvBench is shutting its terminals down`);

@@ -51,6 +51,8 @@ export interface DefinitionPreview {
   content: string;
   /** True when the workspace already has this file (writing is then refused). */
   exists: boolean;
+  /** Why the workspace's own file is not shown (it points outside the workspace, or is too large); `content` says the same. */
+  notShown?: string;
 }
 
 /** One point of a scenario × runtime over time. */
