@@ -7,6 +7,8 @@ import type { CgroupSampler } from './cgroup-usage';
 /** Where the measure helper is bind-mounted in every container EnvBench starts. */
 export const HELPER_IN_CONTAINER = '/opt/envbench/bin/envbench-measure';
 const OUTPUT_TAIL = 64 * 1024;
+/** How often a running exec is checked for having ended without the helper's report. */
+const EXIT_POLL_MS = 2_000;
 
 function tail(text: string): string {
   return text.length > OUTPUT_TAIL ? text.slice(-OUTPUT_TAIL) : text;
@@ -29,14 +31,30 @@ export async function execMeasured(
 ): Promise<ExecOutcome> {
   options.cgroup?.start();
   const started = process.hrtime.bigint();
+  // The exec's stdin is EnvBench's lifeline: the engine closes it when this process's connection
+  // drops (a kill -9 included), and the helper then kills the command (--watch-stdin). The engine
+  // keeps the exec's stream open until stdin ends, so it is ended once the helper has reported,
+  // or once the exec is seen to have ended without a report.
   const exec = await container.exec({
-    Cmd: [HELPER_IN_CONTAINER, ...measureHelperArgs(command.argv, options.timeoutMs)],
+    Cmd: [HELPER_IN_CONTAINER, ...measureHelperArgs(command.argv, options.timeoutMs, { watchStdin: true })],
     WorkingDir: command.workdir,
     Env: command.env,
+    AttachStdin: true,
     AttachStdout: true,
     AttachStderr: true,
   });
-  const stream = await exec.start({ hijack: true, stdin: false });
+  const stream = await exec.start({ hijack: true, stdin: true });
+  const endStdin = (): void => {
+    if (!stream.writableEnded) stream.end();
+  };
+  const exitWatch = setInterval(() => {
+    exec.inspect().then(
+      (info) => {
+        if (!info.Running) endStdin();
+      },
+      () => endStdin(),
+    );
+  }, EXIT_POLL_MS);
   let stdout = '';
   let stderr = '';
   const out = new PassThrough();
@@ -51,6 +69,8 @@ export async function execMeasured(
     stderr = tail(stderr + chunk);
     const text = withoutHelperReport(chunk);
     if (text) options.onOutput?.('stderr', text);
+    // The report is the helper's last word, written whole in one write once the command is gone.
+    if (extractHelperReport(stderr).report) endStdin();
   });
   docker.modem.demuxStream(stream, out, err);
 
@@ -82,6 +102,7 @@ export async function execMeasured(
       stream.on('error', reject);
     });
   } finally {
+    clearInterval(exitWatch);
     options.signal?.removeEventListener('abort', onAbort);
   }
   const info = await exec.inspect();

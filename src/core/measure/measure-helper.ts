@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { currentProcessIdentity } from '../history/process-identity';
 
 /**
  * The static C helper (resources/measure/envbench-measure.c) that runs a command and reports
@@ -22,9 +23,35 @@ export function isMeasureHelperBuilt(resourcesDir: string): boolean {
   }
 }
 
-export function measureHelperArgs(command: readonly string[], timeoutMs: number): string[] {
-  return ['--timeout-ms', String(Math.max(0, Math.round(timeoutMs))), '--', ...command];
+/**
+ * The helper's arguments. `watchStdin`: the helper's stdin is a pipe EnvBench holds open and never
+ * writes to (a container's `docker exec`): when it closes, EnvBench is gone and the command is killed.
+ */
+export function measureHelperArgs(command: readonly string[], timeoutMs: number, options: { watchStdin?: boolean } = {}): string[] {
+  return ['--timeout-ms', String(Math.max(0, Math.round(timeoutMs))), ...(options.watchStdin ? ['--watch-stdin'] : []), '--', ...command];
 }
+
+/** The environment variable through which the helper learns which process is EnvBench. */
+export const MEASURE_OWNER_ENV = 'ENVBENCH_MEASURE_OWNER';
+
+/**
+ * This process as the helper identifies it: "pid:starttime:pidns". Put in the environment of every
+ * host-side measured spawn, it lets the helper kill the command once EnvBench is gone (a `kill -9`
+ * included), even when `nix develop` or `devbox run` stands between the two. The helper ignores it
+ * in another PID namespace. Null where /proc cannot tell.
+ */
+export function measureOwnerToken(): string | null {
+  if (ownerToken === undefined) {
+    const { pid, started } = currentProcessIdentity();
+    try {
+      ownerToken = started ? `${pid}:${started}:${fs.statSync('/proc/self/ns/pid').ino}` : null;
+    } catch {
+      ownerToken = null;
+    }
+  }
+  return ownerToken;
+}
+let ownerToken: string | null | undefined;
 
 const helperReportSchema = z.object({
   wallNs: z.number(),

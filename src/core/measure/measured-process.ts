@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { HelperReport } from './measure-helper';
-import { extractHelperReport, withoutHelperReport } from './measure-helper';
+import { extractHelperReport, MEASURE_OWNER_ENV, measureOwnerToken, withoutHelperReport } from './measure-helper';
 
 /** Keep only the end of long outputs: enough to explain a failure, bounded for huge logs. */
 const OUTPUT_TAIL_BYTES = 64 * 1024;
@@ -61,9 +61,11 @@ export function runMeasured(request: MeasuredSpawn): Promise<MeasuredOutcome> {
     const timers: NodeJS.Timeout[] = [];
 
     const started = process.hrtime.bigint();
+    const owner = measureOwnerToken();
     const child = spawn(request.program, request.args, {
       cwd: request.cwd,
-      env: request.env,
+      // The helper kills the command as soon as this process is gone, even after a kill -9.
+      env: owner ? { ...request.env, [MEASURE_OWNER_ENV]: owner } : request.env,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
