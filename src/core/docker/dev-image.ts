@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Docker from 'dockerode';
-import tarFs from 'tar-fs';
 import type { WorkspaceInfo } from '../../shared/run';
 import { workspaceKey } from '../data-paths';
 import { probe } from '../machine/tool-version';
-import { describeError } from '../user-error';
+import { describeError, UserError } from '../user-error';
+import { packBuildContext } from './build-context';
 import { followProgress, isNotFound } from './engine-stream';
 import { managedLabels } from './labels';
 import type { GoToolchain } from './offline-images';
@@ -31,13 +31,69 @@ export interface ImagePlan {
   /** Why EnvBench worked offline, when it did. */
   offlineReason: string | null;
   base: string;
+  /** devcontainer.json's lifecycle commands, which EnvBench does not run (empty when it has none). */
+  lifecycleCommands: string[];
 }
 
-/** Builds a Dockerfile from a directory on the host, labelled as EnvBench's. */
-async function buildFromDirectory(docker: Docker, tag: string, context: string, dockerfile: string, log: (line: string) => void): Promise<void> {
-  const pack = tarFs.pack(context, { ignore: (name) => path.basename(name) === '.git' });
-  const stream = await docker.buildImage(pack as unknown as NodeJS.ReadableStream, { t: tag, dockerfile, labels: managedLabels('dev-image'), forcerm: true });
+/**
+ * Builds the workspace's own Dockerfile from its build context (inside the workspace, as
+ * .dockerignore leaves it, links out of the workspace left out), labelled as EnvBench's.
+ * Offline, the build has no network and every base image must already be here.
+ */
+async function buildFromDirectory(docker: Docker, tag: string, definition: { context: string; dockerfile: string; text: string; file: string }, workspaceRoot: string, offline: boolean, log: (line: string) => void): Promise<void> {
+  if (offline) await requireLocalBaseImages(docker, definition.text, definition.file);
+  const { stream: pack, linksOutside } = packBuildContext(definition.context, definition.dockerfile, workspaceRoot);
+  const stream = await docker.buildImage(pack as unknown as NodeJS.ReadableStream, {
+    t: tag,
+    dockerfile: definition.dockerfile,
+    labels: managedLabels('dev-image'),
+    forcerm: true,
+    ...(offline ? { networkmode: 'none' } : {}),
+  });
   await followProgress(docker, stream, log);
+  if (linksOutside.length > 0) log(`docker: left out of the build context, as links to outside the workspace: ${linksOutside.join(', ')}`);
+}
+
+/** Refuses, naming it, the first base image of a Dockerfile that is not on this machine (offline nothing is pulled). */
+async function requireLocalBaseImages(docker: Docker, dockerfile: string, file: string): Promise<void> {
+  for (const base of dockerfileBaseImages(dockerfile)) {
+    if (base.includes('$')) {
+      throw new UserError(`Cannot build ${file} offline`, `its base image "${base}" depends on a build argument EnvBench cannot resolve, so it cannot check the image is here without pulling`, 'Name the base image literally, or run without --offline');
+    }
+    if (!(await imageExists(docker, base))) throw offlineImageMissing(base, file);
+  }
+}
+
+export function offlineImageMissing(ref: string, file: string): UserError {
+  return new UserError(`Cannot use ${ref} offline`, `${file} needs the image ${ref}, which is not on this machine, and --offline pulls nothing`, `Pull it while online (\`docker pull ${ref}\`), or run without --offline`);
+}
+
+/**
+ * The images a Dockerfile builds FROM, with the defaults of ARGs declared before the first FROM
+ * substituted; `scratch` and earlier stages are not images to fetch.
+ */
+export function dockerfileBaseImages(dockerfile: string): string[] {
+  const args = new Map<string, string>();
+  const stages = new Set<string>();
+  const images: string[] = [];
+  let seenFrom = false;
+  // Line continuations joined, comments dropped.
+  for (const line of dockerfile.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
+    const words = line.trim().split(/\s+/);
+    const instruction = words[0]?.toUpperCase();
+    if (instruction === 'ARG' && !seenFrom) {
+      const [name, value] = (words[1] ?? '').split('=');
+      if (name && value !== undefined) args.set(name, value.replace(/^["']|["']$/g, ''));
+    }
+    if (instruction !== 'FROM') continue;
+    seenFrom = true;
+    const rest = words.slice(1).filter((w) => !w.startsWith('--'));
+    const image = (rest[0] ?? '').replace(/\$\{?(\w+)\}?/g, (whole, name: string) => args.get(name) ?? whole);
+    const earlierStage = stages.has(image.toLowerCase());
+    if (rest[1]?.toUpperCase() === 'AS' && rest[2]) stages.add(rest[2].toLowerCase());
+    if (image && image.toLowerCase() !== 'scratch' && !earlierStage) images.push(image);
+  }
+  return [...new Set(images)];
 }
 
 export async function pullImage(docker: Docker, ref: string, log: (line: string) => void): Promise<void> {
@@ -58,6 +114,7 @@ export async function planDevImage(docker: Docker, workspace: WorkspaceInfo, off
     log(`docker: using the workspace's own ${path.relative(workspace.path, definition.file)}`);
     if ('image' in definition) {
       const present = await imageExists(docker, definition.image);
+      if (!present && offline) throw offlineImageMissing(definition.image, definition.file);
       if (!present) await pullImage(docker, definition.image, log);
       return {
         source: 'workspace devcontainer.json',
@@ -68,6 +125,7 @@ export async function planDevImage(docker: Docker, workspace: WorkspaceInfo, off
         removable: !present,
         offlineReason: null,
         base: definition.image,
+        lifecycleCommands: definition.lifecycleCommands,
       };
     }
     const ref = `envbench/ws-${workspaceKey(workspace.path)}:${definition.kind === 'Dockerfile.dev' ? 'dockerfile-dev' : 'devcontainer'}`;
@@ -76,10 +134,11 @@ export async function planDevImage(docker: Docker, workspace: WorkspaceInfo, off
       ref,
       dockerfile: definition.text,
       definitionFile: definition.file,
-      ensure: () => buildFromDirectory(docker, ref, definition.context, definition.dockerfile, log),
+      ensure: () => buildFromDirectory(docker, ref, definition, fs.realpathSync(workspace.path), offline, log),
       removable: true,
       offlineReason: null,
-      base: /^FROM\s+(\S+)/im.exec(definition.text)?.[1] ?? 'unknown',
+      base: dockerfileBaseImages(definition.text)[0] ?? 'unknown',
+      lifecycleCommands: definition.lifecycleCommands,
     };
   }
   let offlineReason = offline ? '--offline was given' : null;
@@ -89,7 +148,7 @@ export async function planDevImage(docker: Docker, workspace: WorkspaceInfo, off
       const present = await imageExists(docker, ref);
       if (!present) await pullImage(docker, ref, log);
       const dockerfile = [`FROM ${ref}`, 'ENV GOTOOLCHAIN=local GOMODCACHE=/go/pkg/mod GOCACHE=/root/.cache/go-build', 'WORKDIR /workspace', ''].join('\n');
-      return { source: 'pulled', ref, dockerfile, definitionFile: null, ensure: () => pullImage(docker, ref, log), removable: !present, offlineReason: null, base: ref };
+      return { source: 'pulled', ref, dockerfile, definitionFile: null, ensure: () => pullImage(docker, ref, log), removable: !present, offlineReason: null, base: ref, lifecycleCommands: [] };
     } catch (error) {
       offlineReason = `pulling ${ref} failed (${describeError(error)})`;
       log(`${offlineReason}; building an offline image instead`);
@@ -108,7 +167,25 @@ export async function planDevImage(docker: Docker, workspace: WorkspaceInfo, off
     removable: true,
     offlineReason,
     base: base.ref,
+    lifecycleCommands: [],
   };
+}
+
+/** The runs (by id) whose log already says the lifecycle commands are not run: docker and dind share one workspace file. */
+const toldLifecycle = new Set<string>();
+
+/**
+ * The fact recorded about devcontainer.json's lifecycle commands (null when it has none), said
+ * once per run in the log as well: EnvBench measures the image, never runs a workspace's commands.
+ */
+export function lifecycleCommandsFact(plan: ImagePlan, runId: string, log: (line: string) => void): string | null {
+  if (plan.lifecycleCommands.length === 0) return null;
+  const fact = `${plan.lifecycleCommands.join(', ')} in ${plan.definitionFile}: not run (EnvBench never runs a workspace's lifecycle commands)`;
+  if (!toldLifecycle.has(runId)) {
+    toldLifecycle.add(runId);
+    log(`docker: ${fact}`);
+  }
+  return fact;
 }
 
 export async function hostModuleCache(): Promise<string | null> {

@@ -84,7 +84,7 @@ export async function buildDindImage(docker: Docker, plan: DindImagePlan, log: (
   for (const [name, file] of Object.entries(plan.binaries)) pack.entry({ name: `rootfs/usr/local/bin/${name}`, mode: 0o755 }, fs.readFileSync(file));
   for (const library of plan.libraries) pack.entry({ name: `rootfs${library}`, mode: 0o755 }, fs.readFileSync(library));
   pack.finalize();
-  const stream = await docker.buildImage(pack as unknown as NodeJS.ReadableStream, { t: plan.ref, labels: managedLabels('dind-image'), forcerm: true });
+  const stream = await docker.buildImage(pack as unknown as NodeJS.ReadableStream, { t: plan.ref, labels: managedLabels('dind-image'), forcerm: true, networkmode: 'none' });
   await followProgress(docker, stream, log);
 }
 

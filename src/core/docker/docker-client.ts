@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import Docker from 'dockerode';
 import type { RuntimeHealth, RuntimeId } from '../../shared/run';
-import { isMeasureHelperBuilt } from '../measure/measure-helper';
+import { isMeasureHelperBuilt, measureHelperPath } from '../measure/measure-helper';
+import { probeContainerStart } from './engine-probe';
 
 /** Oldest Engine API EnvBench drives (Docker 19.03). */
 export const MIN_API_VERSION = '1.40';
@@ -86,12 +87,18 @@ export async function checkEngine(client: Docker, endpoint: DockerEndpoint): Pro
   }
 }
 
-/** detect() of both container runtimes: the engine, then the helper they mount into containers. */
+/**
+ * detect() of both container runtimes: the engine, the helper they mount into containers, then
+ * whether the engine can start a container on the network the runtime uses (docker: the default
+ * bridge; dind: none, its outer container has no network), probed for real and kept briefly.
+ */
 export async function containerRuntimeHealth(id: RuntimeId, client: Docker, endpoint: DockerEndpoint, resourcesDir: string): Promise<RuntimeHealth> {
   const engine = await checkEngine(client, endpoint);
   if (!engine.ok) return { id, available: false, version: engine.version, reason: engine.reason };
   if (!isMeasureHelperBuilt(resourcesDir)) {
     return { id, available: false, version: engine.version, reason: 'the measure helper is not built: run `npm run setup`' };
   }
+  const cannotStart = await probeContainerStart(client, endpoint.description, measureHelperPath(resourcesDir), id === 'docker' ? 'bridge' : 'none');
+  if (cannotStart) return { id, available: false, version: engine.version, reason: cannotStart };
   return { id, available: true, version: engine.version, reason: null };
 }

@@ -142,6 +142,8 @@ export async function buildOfflineDevImage(docker: Docker, tag: string, dockerfi
     t: tag,
     labels: managedLabels('dev-image'),
     forcerm: true,
+    // COPY only: nothing in this build needs a network.
+    networkmode: 'none',
   });
   await followProgress(docker, stream, log);
 }

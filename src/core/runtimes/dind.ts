@@ -8,7 +8,8 @@ import { HELPER_IN_CONTAINER } from '../docker/container-exec';
 import type { ImagePlan } from '../docker/dev-image';
 import { configLines } from '../config-lines';
 import { workspaceKey } from '../data-paths';
-import { cacheVolumeName, hostModuleCache, modulesSource, planDevImage, pullImage, removeManagedImage } from '../docker/dev-image';
+import { cacheVolumeName, hostModuleCache, lifecycleCommandsFact, modulesSource, planDevImage, pullImage, removeManagedImage } from '../docker/dev-image';
+import { workspaceDefinitionProblem } from '../docker/workspace-definition';
 import type { DindImagePlan } from '../docker/dind-image';
 import { buildDindImage, planOfflineDindImage, withheldCapabilities } from '../docker/dind-image';
 import type { DockerEndpoint } from '../docker/docker-client';
@@ -117,6 +118,10 @@ export class DindRuntime implements Runtime {
     return containerRuntimeHealth(this.id, this.docker, this.endpoint, this.resourcesDir);
   }
 
+  checkWorkspace(workspace: WorkspaceInfo): string | null {
+    return workspaceDefinitionProblem(workspace);
+  }
+
   async prepare(context: PrepareContext): Promise<RuntimeSession> {
     const session = await this.session(context);
     await session.warmUp();
@@ -161,6 +166,7 @@ export class DindRuntime implements Runtime {
       log(`dind: the host refused --privileged (${privileges.fallbackReason}); using all capabilities but ${privileges.dropped.join(', ') || 'none'} with seccomp and AppArmor unconfined`);
     }
     return new DindSession(this.docker, {
+      lifecycleCommands: lifecycleCommandsFact(devPlan, context.runId, log),
       devPlan,
       outer,
       privileges,
@@ -186,6 +192,8 @@ interface TerminalDaemons {
 
 interface DindConfig {
   devPlan: ImagePlan;
+  /** devcontainer.json's lifecycle commands, not run (null when it has none). */
+  lifecycleCommands: string | null;
   outer: OuterImage;
   privileges: PrivilegeMode;
   workspace: WorkspaceInfo;
@@ -543,6 +551,7 @@ class DindSession implements RuntimeSession {
       modulesSource: modulesSource(this.config.workspace, this.config.modCache),
       offlineReason: this.config.devPlan.offlineReason,
       network: 'none',
+      ...(this.config.lifecycleCommands ? { lifecycleCommands: this.config.lifecycleCommands } : {}),
     };
   }
 

@@ -5,7 +5,8 @@ import type { FactValue, RuntimeHealth, WorkspaceInfo } from '../../shared/run';
 import type { ImagePlan } from '../docker/dev-image';
 import { configLines } from '../config-lines';
 import { workspaceDataDir } from '../data-paths';
-import { cacheVolumeName, hostModuleCache, modulesSource, planDevImage, removeManagedImage } from '../docker/dev-image';
+import { cacheVolumeName, hostModuleCache, lifecycleCommandsFact, modulesSource, planDevImage, removeManagedImage } from '../docker/dev-image';
+import { workspaceDefinitionProblem } from '../docker/workspace-definition';
 import type { DockerEndpoint } from '../docker/docker-client';
 import { containerRuntimeHealth, createDockerClient, dockerEndpoint } from '../docker/docker-client';
 import { GoContainer, phaseTimer, WORKSPACE_IN_CONTAINER } from '../docker/go-container';
@@ -82,6 +83,10 @@ export class DockerRuntime implements Runtime {
     return containerRuntimeHealth(this.id, this.docker, this.endpoint, this.resourcesDir);
   }
 
+  checkWorkspace(workspace: WorkspaceInfo): string | null {
+    return workspaceDefinitionProblem(workspace);
+  }
+
   prepare(context: PrepareContext): Promise<RuntimeSession> {
     return this.session(context);
   }
@@ -124,6 +129,7 @@ export class DockerRuntime implements Runtime {
     }
     log(`docker: environment defined by ${definitionFile} (${plan.source})`);
     return new DockerSession(this.docker, {
+      lifecycleCommands: lifecycleCommandsFact(plan, context.runId, log),
       plan,
       workspace: context.workspace,
       scratchPath: context.scratchPath,
@@ -145,6 +151,8 @@ interface SessionConfig {
   offline: boolean;
   runId: string;
   definitionFile: string;
+  /** devcontainer.json's lifecycle commands, not run (null when it has none). */
+  lifecycleCommands: string | null;
 }
 
 class DockerSession implements RuntimeSession {
@@ -245,6 +253,7 @@ class DockerSession implements RuntimeSession {
       storageDriver: engine.Driver ?? null,
       configLines: configLines(this.config.plan.dockerfile),
       definitionFile: this.config.definitionFile,
+      ...(this.config.lifecycleCommands ? { lifecycleCommands: this.config.lifecycleCommands } : {}),
       modulesSource: modulesSource(this.config.workspace, this.config.modCache),
       network: this.config.offline ? 'none' : 'bridge',
     };
