@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { median } from 'simple-statistics';
 import type { RuntimeSession } from '../core/runtimes/runtime';
 import { createDockerClient } from '../core/docker/docker-client';
+import { ownedContainer } from '../core/docker/labels';
 import { describeError } from '../core/user-error';
 import { measureAaCheck } from './bench-aa-check';
 import { measureAppBench } from './bench-app';
@@ -100,7 +101,7 @@ async function entryCosts(core: ReturnType<typeof cliCore>, workspace: Awaited<R
       const walls: number[] = [];
       for (let i = 0; i < runs + 2; i++) {
         const started = process.hrtime.bigint();
-        const container = await docker.createContainer({ Image: image.Id, Cmd: ['true'], HostConfig: { NetworkMode: 'none' }, Labels: { 'envbench.managed': 'true' } });
+        const container = await docker.createContainer({ ...ownedContainer('probe-container'), Image: image.Id, Cmd: ['true'], HostConfig: { NetworkMode: 'none' } });
         await container.start();
         await container.wait();
         await container.remove({ force: true });
