@@ -11,6 +11,9 @@ export default function setup(): () => void {
   // so that another test run at the same time keeps its directories.
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'envbench-tests-'));
   process.env.ENVBENCH_TEST_TMP = parent;
+  // The machine-wide measuring lock (src/core/machine/measure-lock.ts) of this test run only: test
+  // files run one at a time and share it, while another test run on the machine keeps its own.
+  process.env.ENVBENCH_LOCK_DIR = path.join(parent, 'measure-lock');
   const root = path.resolve(__dirname, '..');
   execFileSync(process.execPath, [path.join(root, 'build/scripts/build-measure-helper.mjs')], { stdio: 'inherit' });
   execFileSync(process.execPath, [path.join(root, 'build/scripts/build-cli.mjs')], { stdio: 'inherit' });

@@ -6,7 +6,7 @@ import { EXPORT_FORMATS, NIX_ENTRIES, RUNTIME_IDS } from '../shared/run';
 import { EXPORTERS } from '../core/export/exporters';
 import { SCENARIOS } from '../core/scenarios/catalog';
 import { cliCore, ENVBENCH_BUILD } from './cli-core';
-import { cleanCachesCommand, cleanCommand } from './commands/clean';
+import { cleanCachesCommand, cleanCommand, refuseWhileMeasuring } from './commands/clean';
 import { doctorCommand } from './commands/doctor';
 import { exportCommand, type ExportCommandOptions } from './commands/export';
 import { importHyperfineCommand, type ImportHyperfineOptions } from './commands/import';
@@ -50,6 +50,7 @@ function program(): Command {
       ),
     )
     .option('--timeout <seconds>', 'per-sample limit; the whole process tree is killed past it', String(DEFAULT_SAMPLE_TIMEOUT_MS / 1000))
+    .option('--wait', 'when another run is measuring on this machine, wait for it to end instead of refusing')
     .option('--json <file>', 'also write the run JSON to this file')
     .option('--bench <file>', 'also write the samples in Go benchmark format (for benchstat) to this file')
     .option('--pdf <file>', 'also write the PDF report to this file (printed by the system Chromium)')
@@ -142,7 +143,9 @@ function program(): Command {
     .command('clean')
     .description('remove every Docker container, volume, network and image EnvBench made (by label), and nothing else')
     .option('--caches', "instead: remove only EnvBench's caches (build caches, scratch copies, gopls/dlv copies in $ENVBENCH_CACHE_DIR or ~/.cache/envbench), not Docker objects nor the history; says how much it freed")
-    .action(async (options: { caches?: boolean }) => {
+    .option('--force', 'clean even while a run is measuring on this machine (that run may then fail)')
+    .action(async (options: { caches?: boolean; force?: boolean }) => {
+      if (!options.force) refuseWhileMeasuring(cliCore());
       process.exitCode = options.caches ? await cleanCachesCommand(cliCore()) : await cleanCommand(cliCore());
     });
 

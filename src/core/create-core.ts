@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { MeasuredVerdict, NixEntry, RunJson, RunProgress, RunSummary, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../shared/run';
 import type { AdaptiveSampling } from './bench/adaptive-stop';
@@ -16,6 +17,9 @@ import { reapOrphanContainers, removeAllManaged } from './docker/docker-cleanup'
 import { RunStore } from './history/run-store';
 import { checkImportTarget, commandMismatch, pickResult, PLACEHOLDER_MODULE, placeholderWorkspace, readHyperfineFile, storeHyperfineRun } from './import/hyperfine';
 import { machineFingerprint } from './machine/fingerprint';
+import type { MeasureLockOwner } from './machine/measure-lock';
+import { acquireMeasureLock, measureLockHolder } from './machine/measure-lock';
+import { loadFacts } from './bench/machine-load';
 import { createRuntimes } from './runtimes/registry';
 import type { Runtime } from './runtimes/runtime';
 import { SCENARIOS, findScenario } from './scenarios/catalog';
@@ -55,6 +59,8 @@ export interface RunInput {
   /** Weights of the ranking's dimensions (default equal). */
   weights?: ScoreWeights;
   timeoutMs?: number;
+  /** Another run holds the machine: wait for it to end instead of refusing (`envbench run --wait`). */
+  wait?: boolean;
 }
 
 /** `envbench import hyperfine`: one benchmark of a hyperfine --export-json file as a run. */
@@ -82,7 +88,13 @@ export interface Core {
   doctor(): Promise<RuntimeHealth[]>;
   inspectWorkspace(dir: string): Promise<WorkspaceInfo>;
   /** Validates everything before anything is written, then measures; resolves with the finished run. */
-  run(input: RunInput, hooks?: RunHooks): Promise<RunJson>;
+  /**
+   * Holds the machine while it measures (one run at a time per machine, whichever shell starts it):
+   * refuses at once, naming the run that holds it, unless `input.wait`.
+   */
+  run(input: RunInput, hooks?: CoreRunHooks): Promise<RunJson>;
+  /** The run measuring on this machine now (any process, any history), or null. */
+  measuringNow(): MeasureLockOwner | null;
   /** Newest first: the 200 newest unless told otherwise. */
   listRuns(page?: { limit?: number; offset?: number }): RunSummary[];
   /** The run JSON; scores use these weights (default: equal). */
@@ -101,6 +113,11 @@ export interface Core {
 }
 
 export type { RunHooks, RunProgress };
+
+export interface CoreRunHooks extends RunHooks {
+  /** `wait`: another run holds the machine; called again whenever the holder changes. */
+  onWaitingForMachine?: (holder: MeasureLockOwner) => void;
+}
 
 function checkCount(name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min || value > 10_000) {
@@ -136,6 +153,7 @@ export function createCore(options: CoreOptions): Core {
       return health.map((h) => ({ ...h, offlineReadiness: verdicts.get(h.id) ?? null }));
     },
     inspectWorkspace,
+    measuringNow: () => measureLockHolder(),
 
     async run(input, hooks = {}) {
       const workspace = await inspectWorkspace(input.workspace ?? core.sampleWorkspace());
@@ -171,6 +189,7 @@ export function createCore(options: CoreOptions): Core {
         { workspace, runtimes: runtimeIds, scenarios, runs, adaptive, warmup, offline: input.offline ?? false, nixEntry: input.nixEntry, timeoutMs },
         hooks,
       );
+      openStore().setRunFacts(runId, loadFacts('end', os.loadavg()));
       return core.getRun(runId, input.weights)!;
     },
 
@@ -209,5 +228,31 @@ export function createCore(options: CoreOptions): Core {
       store = null;
     },
   };
+  // One run at a time per machine (measure-lock.ts), held from before the run is validated until it
+  // has ended; the load average at both ends says whether other work shared the CPU anyway.
+  const measure = core.run.bind(core);
+  core.run = async (input, hooks = {}) => {
+    const lock = await acquireMeasureLock({ command: commandLine(), wait: input.wait, signal: hooks.signal, onWaiting: hooks.onWaitingForMachine });
+    const loadAtStart = os.loadavg();
+    try {
+      return await measure(input, {
+        ...hooks,
+        onStarted: (runId) => {
+          lock.setRunId(runId);
+          openStore().setRunFacts(runId, loadFacts('start', loadAtStart));
+          hooks.onStarted?.(runId);
+        },
+      });
+    } finally {
+      lock.release();
+    }
+  };
   return core;
+}
+
+/** How the run holding the machine is named to others: `envbench run --runtimes native`, `envbench serve`... */
+function commandLine(): string {
+  const script = process.argv[1] ? path.basename(process.argv[1]).replace(/\.c?js$/, '') : '';
+  const name = script === 'envbench' ? 'envbench' : path.basename(process.argv0);
+  return [name, ...process.argv.slice(script ? 2 : 1)].join(' ');
 }

@@ -246,6 +246,17 @@ export interface RunJson {
   consistency?: ConsistencyJson;
   /** The ranking: scores per runtime and dimension with the inputs and weights they came from. */
   scoring?: ScoringJson;
+  /** The machine's load average at the start and end of the run; absent for runs that did not record it. */
+  load?: RunLoadJson;
+}
+
+/** Load averages (1, 5 and 15 minutes) when the run started and ended (null: not recorded, e.g. killed). */
+export interface RunLoadJson {
+  cpuCount: number;
+  start: [number, number, number] | null;
+  end: [number, number, number] | null;
+  /** Set when the 1-minute load at start or end was above the core count: figures measured under load. */
+  warning: string | null;
 }
 
 export interface RunSummary {

@@ -1,5 +1,15 @@
 import type { Core } from '../../core/create-core';
 import { formatBytes } from '../../shared/format/units';
+import { describeOwner } from '../../core/machine/measure-lock';
+import { UserError } from '../../core/user-error';
+
+/** Cleaning under a measuring run would pull its containers, images or caches from under it. */
+export function refuseWhileMeasuring(core: Core): void {
+  const holder = core.measuringNow();
+  if (holder) {
+    throw new UserError(`Not cleaning while ${describeOwner(holder)} is measuring on this machine`, 'removing what it uses would fail it mid-run', 'Wait for it to finish, or pass --force to clean anyway');
+  }
+}
 
 export async function cleanCommand(core: Core): Promise<number> {
   const { removed, left } = await core.cleanDocker();

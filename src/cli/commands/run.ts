@@ -4,6 +4,7 @@ import { parseRuntimeIds } from '../../core/runtimes/registry';
 import { parseScenarioIds } from '../../core/scenarios/catalog';
 import { runToBenchfmt } from '../../core/export/benchfmt';
 import { UserError } from '../../core/user-error';
+import { describeOwner } from '../../core/machine/measure-lock';
 import { formatProgress, ProgressLine } from '../format/progress-line';
 import { weightsOption } from '../format/ranking-table';
 import { formatRunSummary } from '../format/run-summary';
@@ -29,6 +30,7 @@ export interface RunCommandOptions {
   bench?: string;
   pdf?: string;
   timeout: string;
+  wait?: boolean;
 }
 
 function parseWhole(name: string, text: string): number {
@@ -84,9 +86,11 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
         nixEntry: options.nixEntry,
         weights: options.weights ? weightsOption(options.weights) : undefined,
         timeoutMs: timeoutSeconds * 1000,
+        wait: options.wait,
       },
       {
         signal: controller.signal,
+        onWaitingForMachine: (holder) => process.stderr.write(`envbench: waiting for ${describeOwner(holder)} to finish...\n`),
         onStarted: (id) => {
           if (!process.stderr.isTTY) process.stderr.write(`envbench: run ${id} started\n`);
         },

@@ -2,6 +2,7 @@ import type { ComparisonJson, ConsistencyJson, ResultJson, RunJson, Sample } fro
 import type { StoredRun } from '../history/run-store';
 import { findScenario } from '../scenarios/catalog';
 import { buildConsistency } from './environment-report';
+import { runLoad } from './machine-load';
 import type { ScoreWeights } from './ranking';
 import { DEFAULT_WEIGHTS, scoreRun } from './ranking';
 import { compareFamilyToBaseline, descriptiveStats, summarize } from '../stats';
@@ -51,6 +52,8 @@ export function buildRunJson(run: StoredRun, weights: ScoreWeights = DEFAULT_WEI
     maintenance: run.maintenance,
     ...withConsistency(run),
   };
+  const load = runLoad(run.runFacts, run.machine.cpuCount);
+  if (load) json.load = load;
   const scoring = scoreRun(json, weights);
   return scoring ? { ...json, scoring } : json;
 }

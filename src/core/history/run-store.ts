@@ -36,7 +36,12 @@ export interface StoredRun {
   options: RunOptionsJson;
   results: StoredResult[];
   maintenance: RuntimeFacts[];
+  /** Facts of the run as a whole (the machine's load average at start and end). */
+  runFacts?: Record<string, FactValue>;
 }
+
+/** runtime_facts rows of the run as a whole carry this instead of a runtime id (no migration needed). */
+const RUN_LEVEL = '';
 
 export interface StoredResult {
   id: number;
@@ -278,6 +283,11 @@ export class RunStore {
     })();
   }
 
+  /** Facts of the run as a whole; a later call for the same key replaces the value. */
+  setRunFacts(runId: string, facts: Record<string, FactValue>): void {
+    this.setFacts(runId, RUN_LEVEL as RuntimeId, facts);
+  }
+
   setStopReason(resultId: number, reason: string): void {
     this.db.prepare(`UPDATE results SET stop_reason = ? WHERE id = ?`).run(reason, resultId);
   }
@@ -389,7 +399,12 @@ export class RunStore {
       value: string | null;
     }[];
     const maintenance = new Map<RuntimeId, Record<string, FactValue>>();
+    const runFacts: Record<string, FactValue> = {};
     for (const fact of facts) {
+      if ((fact.runtime as string) === RUN_LEVEL) {
+        runFacts[fact.key] = fact.value === null ? null : (JSON.parse(fact.value) as FactValue);
+        continue;
+      }
       const entry = maintenance.get(fact.runtime) ?? {};
       entry[fact.key] = fact.value === null ? null : (JSON.parse(fact.value) as FactValue);
       maintenance.set(fact.runtime, entry);
@@ -436,6 +451,7 @@ export class RunStore {
         samples: (samplesOf.all(result.id) as SampleRow[]).map((row) => toSample(row, phasesOf.all(row.id) as { name: string; ms: number }[])),
       })),
       maintenance: [...maintenance].map(([runtime, entries]) => ({ runtime, facts: entries })),
+      runFacts,
     };
   }
 
