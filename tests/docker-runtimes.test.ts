@@ -23,7 +23,8 @@ describe.skipIf(!haveDocker)('docker and dind runtimes, offline, against the rea
 
   beforeAll(() => {
     const dataDir = tempDataDir();
-    module = writeGoModule(path.join(dataDir, 'module with space'));
+    // ':' broke Binds strings ("invalid volume specification"); quotes, ';' and $() must reach no shell.
+    module = writeGoModule(path.join(dataDir, "module with space: q'uote; $(x)"));
     const jsonFile = path.join(dataDir, 'run.json');
     const result = envbench(
       ['run', '--offline', '--workspace', module, '--runtimes', 'native,docker,dind', '--scenarios', 'startup-cold,startup-warm,build-clean,test', '--runs', '2', '--warmup', '1', '--json', jsonFile],
