@@ -50,7 +50,7 @@ function reasonNotes(results: readonly ResultJson[]): string[] {
   }
   return [...groups.values()].flatMap((group) => {
     const first = group[0]!;
-    if (group.length < 3) return group.map((r) => `${r.runtime} ${r.scenario} ${r.status}: ${r.reason}`);
+    if (group.length === 1) return [`${first.runtime} ${first.scenario} ${first.status}: ${first.reason}`];
     return [`${first.runtime}: ${group.length} scenarios ${first.status} (${group.map((r) => r.scenario).join(', ')}): ${first.reason}`];
   });
 }

@@ -103,7 +103,13 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
     }
     for (const runtime of request.runtimes) {
       const health = healths.get(runtime)!;
-      const definitionProblem = byId.get(runtime)!.checkWorkspace?.(request.workspace) ?? null;
+      // A definition that breaks its own check fails its runtime, not the run.
+      let definitionProblem: string | null;
+      try {
+        definitionProblem = byId.get(runtime)!.checkWorkspace?.(request.workspace) ?? null;
+      } catch (error) {
+        definitionProblem = `the workspace's definition for ${runtime} cannot be checked: ${describeError(error)}`;
+      }
       if (definitionProblem) {
         failAll(runtime, definitionProblem);
         anyFailed = true;
@@ -128,8 +134,15 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
           signal: hooks.signal,
           log,
         });
+        // Measured only once it could say what it is (facts() realises the environment): a runtime
+        // that cannot, fails here with one reason, not again in every scenario.
+        try {
+          deps.store.setFacts(runId, runtime, await session.facts());
+        } catch (error) {
+          await session.dispose().catch(() => {});
+          throw error;
+        }
         sessions.set(runtime, session);
-        deps.store.setFacts(runId, runtime, await session.facts());
       } catch (error) {
         if (hooks.signal?.aborted) {
           for (const scenario of request.scenarios) deps.store.finishResult(resultIdOf(runtime, scenario.id), 'cancelled', `cancelled by the user while ${runtime} was being prepared`);

@@ -4,7 +4,7 @@ import { parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
 import type { ParseError } from 'jsonc-parser';
 import type { FactValue, RuntimeHealth, WorkspaceInfo } from '../../shared/run';
 import { configLines } from '../config-lines';
-import { runtimeCacheDir, workspaceDataDir } from '../data-paths';
+import { defaultCacheDir, runtimeCacheDir, workspaceDataDir } from '../data-paths';
 import { connectLoopback, delveArgv, launchDebugServer } from '../debug/debug-server';
 import { hostGoToolchain } from '../docker/offline-images';
 import { sharedToolsDir } from '../machine/shared-tools';
@@ -15,10 +15,13 @@ import { parseVersion, probe } from '../machine/tool-version';
 import { isMeasureHelperBuilt, measureHelperArgs, measureHelperPath } from '../measure/measure-helper';
 import { runMeasured } from '../measure/measured-process';
 import { compareVersions, emptyRegistry, nixCommonArgs, nixError, nixVersion } from '../nix/nix-cli';
+import { nixBuildProblem } from '../nix/nix-health';
 import { nixSystem } from '../nix/offline-flake';
 import { UserError } from '../user-error';
+import { excessiveNesting, MAX_JSON_NESTING } from '../workspace/json-nesting';
 import { goEnvironment } from './go-environment';
 import { NETWORK_NAMESPACE_ISOLATION, namespaceFailure, withoutNetwork } from './no-network';
+import { ENTER_DIRECTORY_ENV, startDirectory } from './start-directory';
 import { readyThenFirstRun } from './startup-phases';
 import type {
   CommandSpec,
@@ -90,6 +93,11 @@ const FIX_OR_REMOVE = 'Fix the file, or remove it to let EnvBench generate one';
  * object whose values are versions or package objects, as Devbox itself accepts.
  */
 export function devboxJsonProblem(text: string, name = 'devbox.json'): string | null {
+  const tooDeep = excessiveNesting(text);
+  if (tooDeep !== null) {
+    const { line, column } = lineAndColumn(text, tooDeep);
+    return `${name} nests arrays and objects more than ${MAX_JSON_NESTING} deep: line ${line}, column ${column}. ${FIX_OR_REMOVE}`;
+  }
   const errors: ParseError[] = [];
   const json: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0) {
@@ -220,7 +228,9 @@ export function offlinePackagesFlake(options: { goroot: string; toolsDir: string
     '        inherit name;',
     `        system = ${nixString(options.system)};`,
     '        builder = "/bin/bash";',
-    '        args = [ "-c" "mkdir -p $out/bin && ln -s ${targets} $out/bin/" ];',
+    // `&& :` keeps bash from exec-ing ln as its last command: with the sandbox off, Nix kills a
+    // builder whose exec'd last command closed stdout and stderr (NixOS/nix#2176).
+    '        args = [ "-c" "mkdir -p $out/bin && ln -s ${targets} $out/bin/ && :" ];',
     '        outputs = [ "out" ];',
     '        PATH = "/usr/bin:/bin";',
     '      };',
@@ -340,12 +350,12 @@ const DEVBOX_MISSING =
   'or with the official installer from https://www.jetify.com/devbox, which needs the network';
 
 /** The Nix Devbox would run: on PATH, else the installer's default profile, as Devbox looks. */
-async function devboxNix(): Promise<{ version: string | null; failure: string | null }> {
+async function devboxNix(): Promise<{ program: string; version: string | null; failure: string | null }> {
   const onPath = await nixVersion();
-  if (onPath.failure !== 'ENOENT' || !fs.existsSync(DEFAULT_PROFILE_NIX)) return onPath;
+  if (onPath.failure !== 'ENOENT' || !fs.existsSync(DEFAULT_PROFILE_NIX)) return { program: 'nix', ...onPath };
   const probed = await probe(DEFAULT_PROFILE_NIX, ['--version']);
-  if (!probed.ok) return { version: null, failure: probed.failure };
-  return { version: /(\d+\.\d+(?:\.\d+)?)/.exec(probed.stdout)?.[1] ?? null, failure: null };
+  if (!probed.ok) return { program: DEFAULT_PROFILE_NIX, version: null, failure: probed.failure };
+  return { program: DEFAULT_PROFILE_NIX, version: /(\d+\.\d+(?:\.\d+)?)/.exec(probed.stdout)?.[1] ?? null, failure: null };
 }
 
 function nixProblem(nix: { version: string | null; failure: string | null }): string | null {
@@ -371,7 +381,7 @@ function nixProblem(nix: { version: string | null; failure: string | null }): st
  */
 export function runInDirectoryScript(argumentCount: number): string {
   const words = Array.from({ length: argumentCount }, (_, i) => `"$ENVBENCH_ARGV_${i}"`);
-  return `cd -- "$ENVBENCH_CWD" && exec ${words.join(' ')}`;
+  return `cd -- "$${ENTER_DIRECTORY_ENV}" && exec ${words.join(' ')}`;
 }
 
 /**
@@ -384,7 +394,7 @@ export function shellUnsafeCharacters(dir: string): string | null {
 }
 
 export function runInDirectoryEnv(cwd: string, argv: readonly string[]): Record<string, string> {
-  const env: Record<string, string> = { ENVBENCH_CWD: cwd };
+  const env: Record<string, string> = { [ENTER_DIRECTORY_ENV]: cwd };
   argv.forEach((arg, i) => (env[`ENVBENCH_ARGV_${i}`] = arg));
   return env;
 }
@@ -403,7 +413,9 @@ export class DevboxRuntime implements Runtime {
   async detect(): Promise<RuntimeHealth> {
     const binary = devboxBinary();
     const nix = await devboxNix();
-    const nixIssue = nixProblem(nix);
+    // Devbox builds through Nix (offline, EnvBench's flake with /bin/bash builders): Nix must be able to build, not just answer.
+    const nixIssue =
+      nixProblem(nix) ?? (await nixBuildProblem({ program: nix.program, version: nix.version!, stateDir: runtimeCacheDir(defaultCacheDir(), 'nix') }));
     const unavailable = (version: string | null, reason: string): RuntimeHealth => ({ id: this.id, available: false, version, reason });
     const andNix = (reason: string): string => (nixIssue ? `${reason}; and ${nixIssue}` : reason);
     if (binary.problem) return unavailable(null, andNix(binary.problem));
@@ -440,13 +452,15 @@ export class DevboxRuntime implements Runtime {
   }
 
   /**
-   * `devbox shell` on the devbox.json the measurements use (installed first, as for a run), with
-   * the runtime's environment, in the workspace folder. Not yet run against a real Devbox.
+   * An interactive bash through `devbox run` on the devbox.json the measurements use (installed
+   * first, as for a run), with the runtime's environment. Devbox starts in EnvBench's start
+   * directory and the fixed run script enters the workspace folder (`devbox shell` would stay in
+   * the directory it was started in). Not yet run against a real Devbox.
    */
   async shellCommand(workspace: WorkspaceInfo, options: ShellOptions): Promise<ShellCommand> {
     const session = await this.session(terminalPrepareContext(workspace, options, this.resourcesDir));
-    const { argv, env } = session.interactiveShell();
-    return { file: argv[0]!, args: argv.slice(1), cwd: workspace.path, env, title: 'Devbox: devbox shell', display: commandLine(argv) };
+    const { argv, env, cwd } = session.interactiveShell();
+    return { file: argv[0]!, args: argv.slice(1), cwd, env, title: 'Devbox: devbox run bash', display: commandLine(argv) };
   }
 
   private async session(context: PrepareContext): Promise<DevboxSession> {
@@ -482,7 +496,8 @@ export class DevboxRuntime implements Runtime {
     }
     // Install once here, so that a definition Devbox cannot use fails before any measurement,
     // with Devbox's own message.
-    const install = await runTool(binary.program, ['install', '--config', definition.configDir], { env, cwd: definition.configDir, signal: context.signal });
+    const startDir = startDirectory(own);
+    const install = await runTool(binary.program, ['install', '--config', definition.configDir], { env, cwd: startDir, signal: context.signal });
     if (install.code !== 0) {
       throw new UserError(`Devbox cannot install the packages of ${definition.configFile}`, devboxFailure(install.stderr, context.offline), `\`devbox install --config ${definition.configDir}\` shows the same error`);
     }
@@ -498,6 +513,7 @@ export class DevboxRuntime implements Runtime {
       nixVersion: (await devboxNix()).version,
       nixArgs: nixCommonArgs(emptyRegistry(own), context.offline),
       goCache: goEnv.GOCACHE!,
+      startDir,
     });
   }
 
@@ -558,6 +574,8 @@ interface DevboxSessionConfig extends DevboxDefinition {
   /** Arguments for EnvBench's own Nix queries (path-info, eval), offline-safe. */
   nixArgs: string[];
   goCache: string;
+  /** Where Devbox and Nix are started: never the workspace (start-directory.ts). */
+  startDir: string;
 }
 
 const SOURCE_TEXT: Record<DevboxDefinition['source'], string> = {
@@ -580,11 +598,11 @@ class DevboxSession implements RuntimeSession {
   }
 
   private devbox(args: string[], signal?: AbortSignal): Promise<ToolResult> {
-    return runTool(this.config.program, args, { env: this.config.env, cwd: this.config.configDir, signal });
+    return runTool(this.config.program, args, { env: this.config.env, cwd: this.config.startDir, signal });
   }
 
   private nix(args: string[], program = 'nix'): Promise<ToolResult> {
-    return runTool(program, program === 'nix' ? [...this.config.nixArgs, ...args] : args, { env: this.config.env });
+    return runTool(program, program === 'nix' ? [...this.config.nixArgs, ...args] : args, { env: this.config.env, cwd: this.config.startDir });
   }
 
   /**
@@ -621,7 +639,7 @@ class DevboxSession implements RuntimeSession {
     const outcome = await runMeasured({
       program,
       args,
-      cwd: command.cwd,
+      cwd: this.config.startDir,
       env: { ...this.config.env, ...command.env, ...entryEnv },
       timeoutMs: options.timeoutMs,
       signal: options.signal,
@@ -652,10 +670,13 @@ class DevboxSession implements RuntimeSession {
   }
 
 
-  /** `devbox shell --config DIR`, and what EnvBench adds to its own environment for every entry. */
-  interactiveShell(): { argv: string[]; env: Record<string, string> } {
-    const env = addedEnvironment(this.config.env);
-    return { argv: [this.config.program, 'shell', '--config', this.config.configDir], env };
+  /**
+   * `devbox run --config DIR -- <fixed script>` that enters the workspace and execs bash, started in
+   * the start directory, and what EnvBench adds to its own environment for every entry.
+   */
+  interactiveShell(): { argv: string[]; env: Record<string, string>; cwd: string } {
+    const env = { ...addedEnvironment(this.config.env), ...runInDirectoryEnv(this.workspaceDir, ['bash']) };
+    return { argv: [this.config.program, 'run', '--config', this.config.configDir, '--', runInDirectoryScript(1)], env, cwd: this.config.startDir };
   }
 
   private profileTarget(): string | null {

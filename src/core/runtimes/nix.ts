@@ -3,12 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FactValue, NixEntry, RuntimeHealth, WorkspaceInfo } from '../../shared/run';
 import { configLines } from '../config-lines';
-import { runtimeCacheDir, workspaceDataDir, workspaceKey } from '../data-paths';
+import { defaultCacheDir, runtimeCacheDir, workspaceDataDir, workspaceKey } from '../data-paths';
 import { connectLoopback, delveArgv, launchDebugServer } from '../debug/debug-server';
 import { hostModuleCache, modulesSource } from '../docker/dev-image';
 import { hostGoToolchain } from '../docker/offline-images';
 import { sharedToolsDir } from '../machine/shared-tools';
 import { offlineShellNix, onlineFlake } from '../nix/generated-definitions';
+import { nixBuildProblem } from '../nix/nix-health';
 import type { ToolResult } from '../machine/run-tool';
 import { runTool } from '../machine/run-tool';
 import { isMeasureHelperBuilt, measureHelperArgs, measureHelperPath } from '../measure/measure-helper';
@@ -18,6 +19,7 @@ import { nixSystem, offlineFlake } from '../nix/offline-flake';
 import { UserError } from '../user-error';
 import { goEnvironment } from './go-environment';
 import { NETWORK_NAMESPACE_ISOLATION, withoutNetwork } from './no-network';
+import { ENTER_DIRECTORY_ENV, enterDirectoryArgv, startDirectory } from './start-directory';
 import { readyThenFirstRun } from './startup-phases';
 import type {
   CommandSpec,
@@ -37,9 +39,13 @@ import type {
 } from './runtime';
 import { addedEnvironment, commandLine, terminalPrepareContext } from './runtime';
 
-/** Runs nix (or nix-store, nix-instantiate) with an argument vector, collecting its output. */
-function runNix(args: string[], env: NodeJS.ProcessEnv, signal?: AbortSignal, program = 'nix'): Promise<ToolResult> {
-  return runTool(program, args, { env, signal });
+/**
+ * Runs nix (or nix-store, nix-instantiate) with an argument vector, collecting its output. Never in
+ * EnvBench's own working directory, which may be anything (see start-directory.ts): in `cwd`, by
+ * default `/`.
+ */
+function runNix(args: string[], env: NodeJS.ProcessEnv, signal?: AbortSignal, program = 'nix', cwd = '/'): Promise<ToolResult> {
+  return runTool(program, args, { env, signal, cwd });
 }
 
 /** Nix flakes: `nix develop` on the workspace's flake.nix, or on one EnvBench generates. */
@@ -64,6 +70,9 @@ export class NixRuntime implements Runtime {
     if (!isMeasureHelperBuilt(this.resourcesDir)) {
       return { id: this.id, available: false, version, reason: 'the measure helper is not built: run `npm run setup`' };
     }
+    // The binary answering is not enough: Nix must be able to build (nix.conf, build users, sandbox).
+    const buildProblem = await nixBuildProblem({ version, stateDir: runtimeCacheDir(defaultCacheDir(), this.id) });
+    if (buildProblem) return { id: this.id, available: false, version, reason: buildProblem };
     return { id: this.id, available: true, version, reason: null };
   }
 
@@ -74,12 +83,13 @@ export class NixRuntime implements Runtime {
   /**
    * `nix develop` on the flake the measurements use (or `nix-shell` on their shell.nix), with the
    * same options (offline: no substituters, an empty flake registry) and environment (the
-   * runtime's GOCACHE and evaluation cache), in the workspace folder.
+   * runtime's GOCACHE and evaluation cache). Started in EnvBench's start directory; the shell
+   * enters the workspace folder itself (start-directory.ts).
    */
   async shellCommand(workspace: WorkspaceInfo, options: ShellOptions): Promise<ShellCommand> {
     const session = await this.session(terminalPrepareContext(workspace, options, this.resourcesDir));
-    const { argv, env, title } = session.interactiveShell();
-    return { file: argv[0]!, args: argv.slice(1), cwd: workspace.path, env, title, display: commandLine(argv) };
+    const { argv, env, title, cwd } = session.interactiveShell();
+    return { file: argv[0]!, args: argv.slice(1), cwd, env, title, display: commandLine(argv) };
   }
 
   private async session(context: PrepareContext): Promise<NixSession> {
@@ -103,6 +113,7 @@ export class NixRuntime implements Runtime {
       common: nixCommonArgs(registry, definition.offline),
       env,
       stateDir,
+      startDir: startDirectory(own),
       helper: measureHelperPath(this.resourcesDir),
       nixVersion: version,
       goCache: goEnvironment(context.cacheDir, this.id, context.offline).GOCACHE!,
@@ -210,6 +221,8 @@ interface NixConfig {
   common: string[];
   env: NodeJS.ProcessEnv;
   stateDir: string;
+  /** Where every Nix call of the session starts (never the workspace: start-directory.ts). */
+  startDir: string;
   helper: string;
   nixVersion: string | null;
   goCache: string;
@@ -223,7 +236,7 @@ interface NixConfig {
  * this constant script reads the command's argument vector, NUL-separated, from a file. (nix-shell
  * leaves PATH unexported for a plain derivation, so the script exports it.)
  */
-const RUN_ARGV_FROM_FILE = 'export PATH; mapfile -d "" -t argv < "$ENVBENCH_ARGV_FILE"; exec "${argv[@]}"';
+const RUN_ARGV_FROM_FILE = `export PATH; mapfile -d "" -t argv < "$ENVBENCH_ARGV_FILE"; cd -- "$${ENTER_DIRECTORY_ENV}" && exec "\${argv[@]}"`;
 
 class NixSession implements RuntimeSession {
   readonly runtime = 'nix' as const;
@@ -239,7 +252,12 @@ class NixSession implements RuntimeSession {
   }
 
   private nix(args: string[], signal: AbortSignal | undefined = this.config.signal): Promise<ToolResult> {
-    return runNix([...this.config.common, ...args], this.config.env, signal);
+    return runNix([...this.config.common, ...args], this.config.env, signal, 'nix', this.config.startDir);
+  }
+
+  /** nix-store or nix-instantiate, started where every Nix call of the session starts. */
+  private classic(program: 'nix-store' | 'nix-instantiate', args: string[], signal?: AbortSignal): Promise<ToolResult> {
+    return runNix(args, this.config.env, signal, program, this.config.startDir);
   }
 
   /** nix-shell and nix-instantiate take options but not the new CLI's experimental features. */
@@ -274,15 +292,17 @@ class NixSession implements RuntimeSession {
     wrap: (program: string, args: string[]) => { program: string; args: string[] },
   ): Promise<ExecOutcome> {
     const inner = [this.config.helper, ...measureHelperArgs(command.argv, options.timeoutMs)];
+    // Nix starts in the start directory; the command's directory is entered inside the shell.
+    const enter = { [ENTER_DIRECTORY_ENV]: command.cwd };
     if (this.definition.entry === 'flake') {
-      const { program, args } = wrap('nix', [...this.config.common, 'develop', this.definition.flakeRef!, '--command', ...inner]);
-      return this.run(program, args, command, options, {});
+      const { program, args } = wrap('nix', [...this.config.common, 'develop', this.definition.flakeRef!, '--command', ...enterDirectoryArgv(inner)]);
+      return this.run(program, args, command, options, enter);
     }
     const argvFile = path.join(this.config.stateDir, `argv-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
     fs.writeFileSync(argvFile, inner.map((a) => `${a}\0`).join(''));
     try {
       const { program, args } = wrap('nix-shell', [...this.classicArgs(), this.definition.file, '--run', RUN_ARGV_FROM_FILE]);
-      return await this.run(program, args, command, options, { ENVBENCH_ARGV_FILE: argvFile });
+      return await this.run(program, args, command, options, { ...enter, ENVBENCH_ARGV_FILE: argvFile });
     } finally {
       fs.rmSync(argvFile, { force: true });
     }
@@ -292,7 +312,7 @@ class NixSession implements RuntimeSession {
     const outcome = await runMeasured({
       program,
       args,
-      cwd: command.cwd,
+      cwd: this.config.startDir,
       env: { ...this.config.env, ...command.env, ...extraEnv },
       timeoutMs: options.timeoutMs,
       signal: options.signal,
@@ -311,7 +331,7 @@ class NixSession implements RuntimeSession {
     if (this.definition.entry === 'flake') {
       return (await this.must('evaluating the flake', this.nix(['eval', '--raw', `${this.definition.flakeRef}#devShells.${nixSystem()}.default.drvPath`], signal))).stdout.trim();
     }
-    const result = await this.must('evaluating shell.nix', runNix([...this.classicArgs(), this.definition.file], this.config.env, signal, 'nix-instantiate'));
+    const result = await this.must('evaluating shell.nix', this.classic('nix-instantiate', [...this.classicArgs(), this.definition.file], signal));
     return result.stdout.trim().split('\n').pop()!.replace(/!.*$/, '');
   }
 
@@ -321,7 +341,7 @@ class NixSession implements RuntimeSession {
       await this.must('realising the shell', this.nix(['develop', this.definition.flakeRef!, '--profile', this.profile, '--command', 'true'], signal));
       return;
     }
-    await this.must('realising the shell', runNix([...this.classicArgs(), '--realise', drvPath, '--add-root', this.profile, '--indirect'], this.config.env, signal, 'nix-store'));
+    await this.must('realising the shell', this.classic('nix-store', [...this.classicArgs(), '--realise', drvPath, '--add-root', this.profile, '--indirect'], signal));
   }
 
   /**
@@ -335,7 +355,7 @@ class NixSession implements RuntimeSession {
     const target = fs.existsSync(this.profile) ? fs.realpathSync(this.profile) : null;
     if (target) {
       paths.push(target);
-      const deriver = await runNix(['--query', '--deriver', target], this.config.env, undefined, 'nix-store');
+      const deriver = await this.classic('nix-store', ['--query', '--deriver', target]);
       if (deriver.code === 0 && deriver.stdout.trim().startsWith('/nix/store/')) paths.push(deriver.stdout.trim());
     }
     const drv = await this.evaluate().catch(() => null);
@@ -350,7 +370,7 @@ class NixSession implements RuntimeSession {
         collect(JSON.parse(archive.stdout) as { path?: string });
       }
     } else if (drv && this.definition.source.startsWith('generated')) {
-      const sources = await runNix(['--query', '--references', drv], this.config.env, undefined, 'nix-store');
+      const sources = await this.classic('nix-store', ['--query', '--references', drv]);
       paths.push(...sources.stdout.split('\n').filter((p) => p.startsWith('/nix/store/') && !p.endsWith('.drv')));
     }
     return [...new Set(paths)];
@@ -359,7 +379,7 @@ class NixSession implements RuntimeSession {
   /** Which of these paths are in the store now. */
   async presentPaths(paths: readonly string[]): Promise<string[]> {
     const present: string[] = [];
-    for (const p of paths) if ((await runNix(['--check-validity', p], this.config.env, undefined, 'nix-store')).code === 0) present.push(p);
+    for (const p of paths) if ((await this.classic('nix-store', ['--check-validity', p])).code === 0) present.push(p);
     return present;
   }
 
@@ -382,13 +402,13 @@ class NixSession implements RuntimeSession {
     const present = await this.presentPaths(paths);
     const kept: string[] = [];
     if (present.length > 0) {
-      const closure = await runNix(['--query', '--referrers-closure', ...present], this.config.env, undefined, 'nix-store');
+      const closure = await this.classic('nix-store', ['--query', '--referrers-closure', ...present]);
       const doomed = [...new Set([...closure.stdout.trim().split('\n').filter(Boolean), ...present])];
       // nix-store, not `nix store delete`: the latter takes installables and would build a .drv.
-      const deleted = await runNix(['--delete', ...doomed], this.config.env, undefined, 'nix-store');
+      const deleted = await this.classic('nix-store', ['--delete', ...doomed]);
       const reason = nixError(deleted.stderr, 1);
       for (const storePath of await this.presentPaths(present)) {
-        const roots = (await runNix(['--query', '--roots', storePath], this.config.env, undefined, 'nix-store')).stdout.trim().split('\n').filter((l) => l.includes(' -> '));
+        const roots = (await this.classic('nix-store', ['--query', '--roots', storePath])).stdout.trim().split('\n').filter((l) => l.includes(' -> '));
         kept.push(roots.length > 0 ? `${storePath} (kept alive by the GC root ${roots[0]})` : `${storePath} (not deleted: ${reason || 'Nix refused'})`);
       }
     }
@@ -413,15 +433,20 @@ class NixSession implements RuntimeSession {
 
   /**
    * The entry a person would type, and what EnvBench adds to its own environment for every entry.
-   * nix-shell runs a fixed `--command` that exports PATH (a plain derivation leaves it unexported,
-   * so programs started from the shell would not find Go) and returns to the interactive shell.
+   * Nix starts in the start directory and the shell enters the workspace from ENTER_DIRECTORY_ENV:
+   * `nix develop --command` runs bash there through the constant enter script; nix-shell runs a
+   * fixed `--command` that exports PATH (a plain derivation leaves it unexported, so programs
+   * started from the shell would not find Go), enters the workspace and returns to the interactive
+   * shell.
    */
-  interactiveShell(): { argv: string[]; env: Record<string, string>; title: string } {
-    const env = addedEnvironment(this.config.env);
+  interactiveShell(): { argv: string[]; env: Record<string, string>; title: string; cwd: string } {
+    const env = { ...addedEnvironment(this.config.env), [ENTER_DIRECTORY_ENV]: this.workspaceDir };
+    const cwd = this.config.startDir;
     if (this.definition.entry === 'flake') {
-      return { argv: ['nix', 'develop', this.definition.flakeRef!, ...this.config.common], env, title: 'Nix: nix develop' };
+      return { argv: ['nix', 'develop', this.definition.flakeRef!, ...this.config.common, '--command', ...enterDirectoryArgv(['bash'])], env, title: 'Nix: nix develop', cwd };
     }
-    return { argv: ['nix-shell', ...this.classicArgs(), this.definition.file, '--command', 'export PATH; return'], env, title: 'Nix: nix-shell' };
+    const command = `export PATH; cd -- "$${ENTER_DIRECTORY_ENV}"; return`;
+    return { argv: ['nix-shell', ...this.classicArgs(), this.definition.file, '--command', command], env, title: 'Nix: nix-shell', cwd };
   }
 
   async footprint(): Promise<Footprint> {

@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createCore } from '../src/core/create-core';
+import type { Core } from '../src/core/create-core';
+import { EventHub } from '../src/core/workbench/event-hub';
+import { PtyTerminalManager } from '../src/core/workbench/terminal-manager';
+import { waitFor } from './support/docker';
+import { envbench, RESOURCES, SAMPLE_WORKSPACE, tempDataDir } from './support/envbench-cli';
+import { hasTool } from './support/require-runtime';
+
+/**
+ * Issue 12, 3: no shell ever sees a workspace's name, Nix's own rc script included. `nix develop`
+ * 2.8 writes its working directory unquoted into its rc script, so a workspace folder named
+ * `x';touch "$PWNED_AT";echo '` ran `touch` on the host when EnvBench started Nix in it.
+ * Each payload touches the absolute path in $PWNED_AT (a folder name cannot hold a `/`).
+ */
+const haveNix = hasTool('nix', ['--version']);
+
+/**
+ * A leading `-`, `'`, `"`, `;`, `$( )`, backticks and `:` in one folder, a newline in another. Go
+ * itself refuses a package directory with a newline ("invalid package directory"), so there the
+ * measured command fails in Go's own words, which shows it ran in that folder.
+ */
+const HOSTILE_NAMES = [`-inj';touch "$PWNED_AT";echo '$(touch $PWNED_AT)\`touch $PWNED_AT\`:b`, 'nl\n$(touch $PWNED_AT)'];
+
+/** shell.nix for nix-shell: the host's bash and Go, no nixpkgs (a folder's own definition). */
+const SHELL_NIX = `derivation {
+  name = "hostile-shell";
+  system = builtins.currentSystem;
+  builder = "/bin/bash";
+  args = [ "-c" "echo > $out" ];
+  PATH = "/usr/local/go/bin:/usr/local/bin:/usr/bin:/bin";
+}
+`;
+
+describe.skipIf(!haveNix)('Nix never lets a shell read the workspace path (hostile folder names)', () => {
+  const root = tempDataDir('envbench-hostile-nix-');
+  // One data directory for every case: Nix copies the Go toolchain into the store once.
+  const dataDir = tempDataDir();
+  const pwned = path.join(root, 'pwned');
+  const env = { PWNED_AT: pwned };
+  const workspaces = HOSTILE_NAMES.map((name) => {
+    const dir = path.join(root, name);
+    fs.cpSync(SAMPLE_WORKSPACE, dir, { recursive: true });
+    return dir;
+  });
+  let core: Core | null = null;
+  afterAll(() => core?.dispose());
+
+  for (const [index, workspace] of workspaces.entries()) {
+    for (const entry of ['flake', 'shell'] as const) {
+      it(`measures \`go vet\` with --nix-entry ${entry} in folder ${index + 1} (${JSON.stringify(path.basename(workspace))})`, () => {
+        const result = envbench(['run', '--workspace', workspace, '--runtimes', 'nix', '--nix-entry', entry, '--offline', '--scenarios', 'vet', '--runs', '1', '--warmup', '0', '--wait'], dataDir, { env });
+        // go vet fails outside the module: success means the command ran in the workspace.
+        expect(result.stderr + result.stdout).not.toMatch(/unexpected EOF|go\.mod file not found/);
+        if (workspace.includes('\n')) expect(result.stdout).toMatch(/go vet \.\/\.\.\.` exited with 1: package \S+: invalid package directory/);
+        else expect(result.status, result.stderr + result.stdout).toBe(0);
+        expect(fs.existsSync(pwned)).toBe(false);
+      });
+    }
+  }
+
+  it('opens nix terminals (nix develop, and nix-shell on a folder\'s own shell.nix) in the hostile folders, at the right directory', async () => {
+    fs.writeFileSync(path.join(workspaces[1]!, 'shell.nix'), SHELL_NIX);
+    core = createCore({ resourcesDir: RESOURCES, dataDir, envbench: { version: '0.0.0-test', commit: null } });
+    const hub = new EventHub();
+    const manager = new PtyTerminalManager(core, hub);
+    const output = new Map<string, string>();
+    hub.subscribe((channel, payload) => {
+      if (channel !== 'terminal:data') return;
+      const { id, data } = payload as { id: string; data: string };
+      output.set(id, (output.get(id) ?? '') + data);
+      manager.ack(id, data.length);
+    });
+    process.env.PWNED_AT = pwned;
+    try {
+      for (const [workspace, entry] of [[workspaces[0]!, 'nix develop'], [workspaces[1]!, 'nix-shell']] as const) {
+        const info = await manager.open({ runtime: 'nix', workspace, cols: 200, rows: 24 });
+        expect(info.command.startsWith(entry)).toBe(true);
+        // The directory as hex, so a newline in it cannot split the line the test reads.
+        manager.write(info.id, `echo "CWD=$(pwd | od -An -tx1 | tr -d ' \\n')"\r`);
+        const pattern = /CWD=([0-9a-f]+)/;
+        await waitFor(() => pattern.test(output.get(info.id) ?? ''), 90_000, `the ${entry} terminal to print its directory`);
+        const printed = Buffer.from(pattern.exec(output.get(info.id)!)![1]!, 'hex').toString('utf8');
+        expect(printed).toBe(`${workspace}\n`);
+        manager.close(info.id);
+      }
+    } finally {
+      delete process.env.PWNED_AT;
+      await manager.dispose();
+    }
+    expect(fs.existsSync(pwned)).toBe(false);
+  }, 240_000);
+});
