@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { MeasuredVerdict, NixEntry, RunJson, RunProgress, RunSummary, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../shared/run';
 import type { AdaptiveSampling } from './bench/adaptive-stop';
 import { DEFAULT_ADAPTIVE } from './bench/adaptive-stop';
+import { parseFirstRun } from './bench/first-run';
 import { buildRunJson } from './bench/run-report';
 import type { ScoreWeights } from './bench/ranking';
 import type { RunHooks } from './bench/run-scheduler';
@@ -59,6 +60,11 @@ export interface RunInput {
   /** Weights of the ranking's dimensions (default equal). */
   weights?: ScoreWeights;
   timeoutMs?: number;
+  /**
+   * `--first-run "go run ./cmd/x -once"`: the command that ends each start, split into words
+   * without a shell (parseFirstRun); default: the first build of the main packages.
+   */
+  firstRun?: string;
   /** Another run holds the machine: wait for it to end instead of refusing (`envbench run --wait`). */
   wait?: boolean;
 }
@@ -169,6 +175,7 @@ export function createCore(options: CoreOptions): Core {
       const warmup = checkCount('warmup', input.warmup ?? DEFAULT_WARMUP, 0);
       const timeoutMs = input.timeoutMs ?? DEFAULT_SAMPLE_TIMEOUT_MS;
       if (!(timeoutMs > 0)) throw new UserError('Invalid timeout', 'it must be a positive number of seconds', 'Pass for example --timeout 600');
+      const firstRun = input.firstRun !== undefined ? parseFirstRun(input.firstRun) : undefined;
       const requested = input.scenarios ?? SCENARIOS.map((s) => s.id);
       for (const id of requested) {
         if (!findScenario(id)) throw new UserError(`Unknown scenario "${id}"`, `EnvBench knows ${SCENARIOS.map((s) => s.id).join(', ')}`, 'Use one of those names');
@@ -186,7 +193,7 @@ export function createCore(options: CoreOptions): Core {
       const machine = await machineFingerprint(options.envbench);
       const runId = await executeRun(
         { store: openStore(), runtimes, dataDir, cacheDir, resourcesDir: options.resourcesDir, machine, envbench: options.envbench },
-        { workspace, runtimes: runtimeIds, scenarios, runs, adaptive, warmup, offline: input.offline ?? false, nixEntry: input.nixEntry, timeoutMs },
+        { workspace, runtimes: runtimeIds, scenarios, runs, adaptive, warmup, offline: input.offline ?? false, nixEntry: input.nixEntry, timeoutMs, firstRun },
         hooks,
       );
       openStore().setRunFacts(runId, loadFacts('end', os.loadavg()));

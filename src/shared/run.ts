@@ -173,6 +173,11 @@ export interface RunOptionsJson {
   warmup: number;
   offline: boolean;
   timeoutMs: number;
+  /**
+   * The command whose exit ended each start (the `first-run` phase), as a shell user would type it
+   * (`go build -o /dev/null ./cmd/x`, or the user's `--first-run`); absent when no start was timed.
+   */
+  firstRun?: string;
 }
 
 /** One setting across environments; `differs` lists the runtimes whose value drifts from native's. */

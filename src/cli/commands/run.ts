@@ -30,6 +30,7 @@ export interface RunCommandOptions {
   bench?: string;
   pdf?: string;
   timeout: string;
+  firstRun?: string;
   wait?: boolean;
 }
 
@@ -86,6 +87,7 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
         nixEntry: options.nixEntry,
         weights: options.weights ? weightsOption(options.weights) : undefined,
         timeoutMs: timeoutSeconds * 1000,
+        firstRun: options.firstRun,
         wait: options.wait,
       },
       {

@@ -2,6 +2,7 @@ import type { ComparisonJson, ConsistencyJson, ResultJson, RunJson, Sample } fro
 import type { StoredRun } from '../history/run-store';
 import { findScenario } from '../scenarios/catalog';
 import { buildConsistency } from './environment-report';
+import { firstRunOf } from './first-run';
 import { runLoad } from './machine-load';
 import type { ScoreWeights } from './ranking';
 import { DEFAULT_WEIGHTS, scoreRun } from './ranking';
@@ -38,6 +39,7 @@ export function buildRunJson(run: StoredRun, weights: ScoreWeights = DEFAULT_WEI
     };
   });
 
+  const firstRun = firstRunOf(run.runFacts);
   const json: RunJson = {
     id: run.id,
     status: run.status,
@@ -46,7 +48,8 @@ export function buildRunJson(run: StoredRun, weights: ScoreWeights = DEFAULT_WEI
     ...(run.error ? { error: run.error } : {}),
     workspace: run.workspace,
     machine: run.machine,
-    options: run.options,
+    // Which command ended each start is a run-level fact, stored once a start is timed.
+    options: firstRun ? { ...run.options, firstRun } : run.options,
     results,
     comparisons: compareWithBaseline(results),
     maintenance: run.maintenance,

@@ -11,6 +11,7 @@ import type { ProbeContext } from '../scenarios/probe';
 import { describeError } from '../user-error';
 import type { AdaptiveSampling } from './adaptive-stop';
 import { capReason, convergedReason } from './adaptive-stop';
+import { defaultFirstRun, firstRunFact } from './first-run';
 import { createScratchCopy, editSourceFile, pickEditTarget } from './scratch-workspace';
 
 export const DEFAULT_RUNS = 10;
@@ -28,6 +29,8 @@ export interface RunRequest {
   timeoutMs: number;
   /** `--runs auto`: `runs` is then the cap, and each result stops once its median is known closely enough. */
   adaptive?: AdaptiveSampling;
+  /** `--first-run`: the command that ends each start; default: the first build of the main packages (defaultFirstRun). */
+  firstRun?: readonly string[];
 }
 
 export interface RunHooks {
@@ -153,8 +156,11 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
       }
     }
 
-    // A check is measured once per runtime; everything else gets warmups and samples.
-    const stepsOf = (scenario: Scenario): number => (scenario.kind === 'check' ? 1 : request.warmup + request.runs);
+    // A check is measured once per runtime; everything else gets warmups and samples. A warm start
+    // is always entered once, unmeasured, first: otherwise its first sample would fill the caches.
+    const warmupsOf = (scenario: Scenario): number =>
+      scenario.kind === 'check' ? 0 : scenario.kind === 'startup' && scenario.temperature === 'warm' ? Math.max(1, request.warmup) : request.warmup;
+    const stepsOf = (scenario: Scenario): number => (scenario.kind === 'check' ? 1 : warmupsOf(scenario) + request.runs);
     const stepsFrom = (index: number): number => request.scenarios.slice(index).reduce((sum, s) => sum + stepsOf(s), 0) * sessions.size;
     const totalSteps = stepsFrom(0);
     let completedSteps = 0;
@@ -191,8 +197,9 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
       const scenarioStarted = performance.now();
 
       const check = scenario.kind === 'check';
+      const warmups = warmupsOf(scenario);
       for (let round = 0; round < stepsOf(scenario) && !hooks.signal?.aborted; round++) {
-        const warmup = !check && round < request.warmup;
+        const warmup = !check && round < warmups;
         for (const entry of active) {
           if (hooks.signal?.aborted) break;
           if (entry.failed || entry.done) {
@@ -218,8 +225,8 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
             runtime: entry.runtime,
             scenario: scenario.id,
             phase: warmup ? 'warmup' : 'measure',
-            sample: check ? 1 : warmup ? round + 1 : round - request.warmup + 1,
-            of: check ? 1 : warmup ? request.warmup : request.runs,
+            sample: check ? 1 : warmup ? round + 1 : round - warmups + 1,
+            of: check ? 1 : warmup ? warmups : request.runs,
             completedSteps,
             totalSteps,
             etaMs: eta(scenarioIndex, scenario.id),
@@ -263,10 +270,9 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
   }
 }
 
-/** `go run` of the first main package; a library-only module builds instead. */
-export function firstRunCommand(workspace: WorkspaceInfo): string[] {
-  const main = workspace.mainPackages[0];
-  return main ? ['go', 'run', main] : ['go', 'build', '-o', '/dev/null', './...'];
+/** The command that ends each start: the user's `--first-run`, else the first build of the main packages. */
+export function firstRunCommand(request: Pick<RunRequest, 'workspace' | 'firstRun'>): readonly string[] {
+  return request.firstRun ?? defaultFirstRun(request.workspace);
 }
 
 function toSample(outcome: ExecOutcome, warmup: boolean, overrides: Partial<NewSample> = {}): NewSample {
@@ -345,10 +351,16 @@ async function measureOne(
     if (scenario.kind === 'check') return await measureCheck(entry, scenario, { workspace: request.workspace, cwd, runId, timeoutMs: request.timeoutMs, execOptions }, store);
     if (scenario.kind === 'probe') return await measureProbe(entry, scenario, warmup, runId, { workspace: request.workspace, cwd, timeoutMs: request.timeoutMs, execOptions }, store);
     if (scenario.kind === 'startup') {
-      const firstRun = firstRunCommand(request.workspace);
+      const firstRun = firstRunCommand(request);
+      if (round === 0) store.setRunFacts(runId, firstRunFact(firstRun));
       const startup = await entry.session.startup(scenario.temperature, { ...execOptions, firstRun });
-      const failure = sampleFailure(firstRun, startup.firstRun, request.timeoutMs);
-      if (failure) return failure === 'cancelled' ? failure : `${scenario.temperature} start failed: ${failure}`;
+      // A start that failed before its first run failed at the toolchain check (readyThenFirstRun).
+      const failed = startup.phases.at(-1)?.name === 'first-run' ? firstRun : ['go', 'version'];
+      const failure = sampleFailure(failed, startup.firstRun, request.timeoutMs);
+      if (failure === 'cancelled') return failure;
+      // Any failure ends the result at once, so a command that cannot end costs one limit, not one per sample.
+      const hint = startup.firstRun.timedOut && failed === firstRun ? '; a start ends when the first-run command exits: name one that ends with --first-run' : '';
+      if (failure) return `${scenario.temperature} start failed: ${failure}${hint}`;
       const phases = Object.fromEntries(startup.phases.map((p) => [p.name, p.ms]));
       const wallMs = startup.phases.reduce((sum, p) => sum + p.ms, 0);
       store.addSample(entry.resultId, entry.seq++, toSample(startup.firstRun, warmup, { wallMs, phases }));

@@ -79,6 +79,7 @@ function optionsLine(run: RunJson): string {
     `${runs}, ${o.warmup} warmup`,
     o.timeoutMs > 0 ? `${o.timeoutMs / 1000} s limit per sample` : 'no sample limit',
     o.offline ? 'offline (GOPROXY=off, no network in containers)' : 'online',
+    ...(o.firstRun ? [`first-run: ${o.firstRun}`] : []),
   ];
   return `**Options:** ${parts.map(cell).join(' · ')}`;
 }

@@ -1,3 +1,4 @@
+import { commandLine } from '../runtimes/runtime';
 import type { MeasuredOutcome } from './measured-process';
 
 /** The last `count` non-empty lines of a command's output, joined with ' | '. */
@@ -12,7 +13,7 @@ export function lastLines(text: string, count: number): string {
 
 /** Why a measured command does not count, or null when it does. */
 export function sampleFailure(command: readonly string[], outcome: MeasuredOutcome, timeoutMs: number): string | null {
-  const shown = command.join(' ');
+  const shown = commandLine(command);
   if (outcome.cancelled) return 'cancelled';
   if (outcome.timedOut) return `\`${shown}\` timed out after ${Math.round(timeoutMs / 1000)} s and was killed with its process tree`;
   if (outcome.report?.execError) {

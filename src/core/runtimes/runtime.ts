@@ -141,7 +141,7 @@ export interface IsolatedOutcome extends ExecOutcome {
 export type StartupTemperature = 'cold' | 'warm';
 
 export interface StartupOptions extends ExecOptions {
-  /** The command whose first answer ends the startup (`go run` of the main package). */
+  /** The command whose exit ends the startup (by default `go build -o /dev/null` of the main packages; see first-run.ts). */
   firstRun: readonly string[];
 }
 

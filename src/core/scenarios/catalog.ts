@@ -28,7 +28,7 @@ interface ScenarioBase {
   counts: string;
 }
 
-/** Time to get into the environment, phase by phase, until `go run` of the main package answers. */
+/** Time to get into the environment, phase by phase, until the first-run command (by default the first build of the main packages) exits. */
 export interface StartupScenario extends ScenarioBase {
   kind: 'startup';
   temperature: 'cold' | 'warm';
@@ -77,7 +77,7 @@ export const SCENARIOS: readonly Scenario[] = [
     temperature: 'cold',
     dimension: 'startup',
     title: 'Cold start',
-    counts: 'from nothing cached (image and build cache removed) until `go run` of the main package prints',
+    counts: 'from nothing cached (image and build cache removed) until the first-run command exits: `go build -o /dev/null` of the main packages, or the command given with --first-run',
   },
   {
     id: 'startup-warm',
@@ -85,7 +85,7 @@ export const SCENARIOS: readonly Scenario[] = [
     temperature: 'warm',
     dimension: 'startup',
     title: 'Warm start',
-    counts: 'with the image and build cache present, until `go run` of the main package prints',
+    counts: 'with the image and build cache present (entered once, unmeasured, first), until the first-run command exits: `go build -o /dev/null` of the main packages, or the command given with --first-run',
   },
   {
     id: 'build-clean',

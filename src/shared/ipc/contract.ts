@@ -32,6 +32,8 @@ export interface RunRequest {
   runs: number | 'auto';
   warmup: number;
   offline: boolean;
+  /** As `envbench run --first-run`: the command that ends each start; default: the first build of the main packages. */
+  firstRun?: string;
 }
 
 /** A run this process is measuring now. */
@@ -148,6 +150,7 @@ export const ipcInvokeArgs = {
         runs: z.union([z.number().int().min(1).max(10_000), z.literal('auto')]),
         warmup: z.number().int().min(0).max(10_000),
         offline: z.boolean(),
+        firstRun: z.string().min(1).max(4096).optional(),
       })
       .strict(),
   ]),

@@ -52,6 +52,7 @@ export function ReportPage({ data }: { data: ReportData }): React.JSX.Element {
             <tr><th>Workspace</th><td>{run.workspace.path}{run.workspace.goVersion ? ` · go ${run.workspace.goVersion}` : ''}</td></tr>
             <tr><th>Runtimes</th><td>{runtimesOf(run).join(', ')}</td></tr>
             <tr><th>Samples</th><td>{run.options.adaptive ? `auto (95% CI within ${Math.round(run.options.adaptive.targetHalfWidth * 100)}% of the median, at most ${run.options.adaptive.maxRuns})` : `${run.options.runs} measured`} after {run.options.warmup} warmup{run.options.offline ? ', offline' : ''}</td></tr>
+            {run.options.firstRun && <tr><th>First run</th><td>first-run: <code>{run.options.firstRun}</code></td></tr>}
           </tbody>
         </table>
       </header>
@@ -327,6 +328,7 @@ function Methodology({ data }: { data: ReportData }): React.JSX.Element {
         <li>Every command ran through EnvBench's measure helper: wall time from fork to wait, CPU and peak RSS of the whole process tree (getrusage of reaped children), I/O from /proc io; container samples add the container's cgroup counters.</li>
         <li>Statistics: median with a distribution-free 95% confidence interval (order statistics); comparisons with native by the Mann–Whitney U test, p-values Holm-corrected over the runtimes compared in a scenario; a difference is called only at adjusted p ≤ 0.05 with at least 6 samples on each side. Outliers (modified z-score &gt; 3.5) are flagged, never removed.</li>
         <li>Cold starts: before each cold sample the environment's own caches were dropped (its Go build cache; the image EnvBench built for Docker; a fresh inner data root for Docker-in-Docker; the generated flake's store paths for Nix), never the user's own caches.</li>
+        {run.options.firstRun && <li>A start ended when its first-run command, <code>{run.options.firstRun}</code>, exited (standard input /dev/null); a warm start was entered once, unmeasured, before its first sample.</li>}
         <li>{run.options.offline ? 'Offline: GOPROXY=off and GOTOOLCHAIN=local for every measured command; containers had no network.' : 'Online: commands could reach the Go module proxy as configured in each environment.'}</li>
       </ul>
       <h3>Machine</h3>

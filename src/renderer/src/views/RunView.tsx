@@ -27,6 +27,7 @@ export function RunView({ workspace, runtimes, scenarios, onOpenRun }: { workspa
   const [auto, setAuto] = useState(false);
   const [warmup, setWarmup] = useState(1);
   const [offline, setOffline] = useState(false);
+  const [firstRun, setFirstRun] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [live, setLive] = useState<LiveRun | null>(null);
   const [previews, setPreviews] = useState<DefinitionPreview[] | null>(null);
@@ -64,7 +65,7 @@ export function RunView({ workspace, runtimes, scenarios, onOpenRun }: { workspa
   const start = async (): Promise<void> => {
     if (!workspace) return;
     setError(null);
-    const request: RunRequest = { workspace: workspace.path, runtimes: selectedRuntimes, scenarios: selectedScenarios, runs: auto ? 'auto' : runs, warmup, offline };
+    const request: RunRequest = { workspace: workspace.path, runtimes: selectedRuntimes, scenarios: selectedScenarios, runs: auto ? 'auto' : runs, warmup, offline, ...(firstRun.trim() ? { firstRun: firstRun.trim() } : {}) };
     try {
       const { runId } = await api.invoke('run:start', request);
       setLive({ runId, request, status: 'running', cancelling: false, progress: null, cells: {}, log: [] });
@@ -142,6 +143,10 @@ export function RunView({ workspace, runtimes, scenarios, onOpenRun }: { workspa
           </label>
           <label>
             <input type="checkbox" checked={offline} disabled={running} onChange={() => setOffline(!offline)} /> offline (GOPROXY=off, no network fetches)
+          </label>
+          <label title="Startup scenarios: the command whose exit ends a start, split into words without a shell">
+            First run{' '}
+            <input type="text" value={firstRun} disabled={running} onChange={(e) => setFirstRun(e.target.value)} placeholder="go build -o /dev/null of the main packages" aria-label="First run" />
           </label>
         </fieldset>
         <div className="row">
