@@ -13,6 +13,7 @@ const haveGo = hasTool('go', ['version']);
 // Every runtime this machine can run (with CI=true a missing one fails instead: require-runtime.ts).
 const runtimes = ['native', ...(haveGo && haveDockerEngine() ? ['docker', 'dind'] : []), ...(haveGo && hasTool('nix', ['--version']) ? ['nix'] : [])];
 const DEFAULT_FIRST_RUN = 'go build -o /dev/null ./cmd/server';
+const havePdf = hasTool('pdftotext', ['-v']) && hasTool(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version']);
 
 /** A module whose only main package is a server: `go run` of it never ends. */
 function writeServerModule(dir: string): string {
@@ -127,6 +128,12 @@ describe.skipIf(!haveGo)('the app names the first-run command as the CLI does', 
       const runId = (started as { ok: true; value: { runId: string } }).value.runId;
       await expect.poll(() => core.getRun(runId)?.status, { timeout: 60_000 }).toBe('completed');
       expect(core.getRun(runId)?.options.firstRun).toBe('go version');
+      if (havePdf) {
+        // The PDF report says which command was timed.
+        const pdf = path.join(dataDir, 'run.pdf');
+        expect(envbench(['export', runId, '--format', 'pdf', '--out', pdf], dataDir).status).toBe(0);
+        expect(spawnSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).stdout.replace(/[ \t]+/g, ' ')).toContain('first-run: go version');
+      }
     } finally {
       await service.dispose();
       core.dispose();
