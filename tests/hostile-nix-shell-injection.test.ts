@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCore } from '../src/core/create-core';
+import { devboxTerminalEntry, runInDirectoryEnv, runInDirectoryScript } from '../src/core/runtimes/devbox';
 import type { Core } from '../src/core/create-core';
 import { EventHub } from '../src/core/workbench/event-hub';
 import { PtyTerminalManager } from '../src/core/workbench/terminal-manager';
@@ -84,6 +86,11 @@ describe.skipIf(!haveNix)('Nix never lets a shell read the workspace path (hosti
         await waitFor(() => pattern.test(output.get(info.id) ?? ''), 90_000, `the ${entry} terminal to print its directory`);
         const printed = Buffer.from(pattern.exec(output.get(info.id)!)![1]!, 'hex').toString('utf8');
         expect(printed).toBe(`${workspace}\n`);
+        if (entry === 'nix develop') {
+          // The user's ~/.bashrc runs before the environment is put back, as in nix develop's own shell.
+          manager.write(info.id, 'echo "GO=$(command -v go)"\r');
+          await waitFor(() => /GO=\/nix\/store\/\S+\/bin\/go/.test(output.get(info.id) ?? ''), 30_000, 'go from the Nix store');
+        }
         manager.close(info.id);
       }
     } finally {
@@ -92,4 +99,38 @@ describe.skipIf(!haveNix)('Nix never lets a shell read the workspace path (hosti
     }
     expect(fs.existsSync(pwned)).toBe(false);
   }, 240_000);
+});
+
+/**
+ * Devbox is not installed here: what can be tested is what EnvBench hands it. `devbox run` joins
+ * the words after `--` into DEVBOX_RUN_CMD and its script runs `eval $DEVBOX_RUN_CMD`; this
+ * replays that step in a real sh for a measurement and for a terminal, in a hostile folder.
+ */
+describe('Devbox: no workspace string in any command Devbox evaluates', () => {
+  const root = tempDataDir('envbench-hostile-devbox-');
+  const pwned = path.join(root, 'pwned');
+  const workspace = path.join(root, `-d';touch "$PWNED_AT";echo '$(touch $PWNED_AT)\`touch $PWNED_AT\`:a\nb`);
+  fs.mkdirSync(workspace);
+  const evalLikeDevbox = (words: string[], env: Record<string, string>, input?: string) =>
+    spawnSync('sh', ['-c', 'eval $DEVBOX_RUN_CMD'], { cwd: root, encoding: 'utf8', input, env: { PATH: process.env.PATH, HOME: root, PWNED_AT: pwned, DEVBOX_RUN_CMD: words.join(' '), ...env } });
+
+  it('a measured command runs in the workspace', () => {
+    const argv = ['sh', '-c', 'printf "%s" "$PWD"'];
+    const script = runInDirectoryScript(argv.length);
+    expect(script).not.toContain(workspace);
+    const result = evalLikeDevbox([script], runInDirectoryEnv(workspace, argv));
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toBe(workspace);
+    expect(fs.existsSync(pwned)).toBe(false);
+  });
+
+  it('a terminal opens an interactive bash in the workspace', () => {
+    const { argv, env } = devboxTerminalEntry('devbox', path.join(root, 'config'), workspace, path.join(root, 'rc'));
+    expect(argv.slice(0, 5)).toEqual(['devbox', 'run', '--config', path.join(root, 'config'), '--']);
+    expect(argv.join(' ')).not.toContain(workspace);
+    const result = evalLikeDevbox(argv.slice(5), env, 'echo "CWD=$(pwd | od -An -tx1 | tr -d \' \\n\')"\nexit\n');
+    expect(result.status, result.stderr).toBe(0);
+    expect(Buffer.from(/CWD=([0-9a-f]+)/.exec(result.stdout)![1]!, 'hex').toString('utf8')).toBe(`${workspace}\n`);
+    expect(fs.existsSync(pwned)).toBe(false);
+  });
 });

@@ -21,7 +21,7 @@ import { UserError } from '../user-error';
 import { excessiveNesting, MAX_JSON_NESTING } from '../workspace/json-nesting';
 import { goEnvironment } from './go-environment';
 import { NETWORK_NAMESPACE_ISOLATION, namespaceFailure, withoutNetwork } from './no-network';
-import { ENTER_DIRECTORY_ENV, startDirectory } from './start-directory';
+import { ENTER_DIRECTORY_ENV, startDirectory, terminalShellArgv } from './start-directory';
 import { readyThenFirstRun } from './startup-phases';
 import type {
   CommandSpec,
@@ -393,6 +393,16 @@ export function shellUnsafeCharacters(dir: string): string | null {
   return found.length > 0 ? found.map((c) => (c === '\n' ? 'a newline' : c)).join(' ') : null;
 }
 
+/**
+ * A terminal's entry: `devbox run --config DIR -- <fixed script>` whose script enters `workspace`
+ * and execs an interactive bash (terminalShellArgv, rc file in `rcDir`); the workspace and every
+ * argument travel in the environment, as for measurements.
+ */
+export function devboxTerminalEntry(program: string, configDir: string, workspace: string, rcDir: string): { argv: string[]; env: Record<string, string> } {
+  const shell = terminalShellArgv(rcDir);
+  return { argv: [program, 'run', '--config', configDir, '--', runInDirectoryScript(shell.length)], env: runInDirectoryEnv(workspace, shell) };
+}
+
 export function runInDirectoryEnv(cwd: string, argv: readonly string[]): Record<string, string> {
   const env: Record<string, string> = { [ENTER_DIRECTORY_ENV]: cwd };
   argv.forEach((arg, i) => (env[`ENVBENCH_ARGV_${i}`] = arg));
@@ -671,12 +681,14 @@ class DevboxSession implements RuntimeSession {
 
 
   /**
-   * `devbox run --config DIR -- <fixed script>` that enters the workspace and execs bash, started in
-   * the start directory, and what EnvBench adds to its own environment for every entry.
+   * `devbox run --config DIR -- <fixed script>` that enters the workspace and execs bash with
+   * EnvBench's terminal rc file (terminalShellArgv), started in the start directory, and what
+   * EnvBench adds to its own environment for every entry.
    */
   interactiveShell(): { argv: string[]; env: Record<string, string>; cwd: string } {
-    const env = { ...addedEnvironment(this.config.env), ...runInDirectoryEnv(this.workspaceDir, ['bash']) };
-    return { argv: [this.config.program, 'run', '--config', this.config.configDir, '--', runInDirectoryScript(1)], env, cwd: this.config.startDir };
+    // The rc file goes into this runtime's own cache folder (GOCACHE's parent).
+    const entry = devboxTerminalEntry(this.config.program, this.config.configDir, this.workspaceDir, path.dirname(this.config.goCache));
+    return { argv: entry.argv, env: { ...addedEnvironment(this.config.env), ...entry.env }, cwd: this.config.startDir };
   }
 
   private profileTarget(): string | null {

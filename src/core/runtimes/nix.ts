@@ -19,7 +19,7 @@ import { nixSystem, offlineFlake } from '../nix/offline-flake';
 import { UserError } from '../user-error';
 import { goEnvironment } from './go-environment';
 import { NETWORK_NAMESPACE_ISOLATION, withoutNetwork } from './no-network';
-import { ENTER_DIRECTORY_ENV, enterDirectoryArgv, startDirectory } from './start-directory';
+import { ENTER_DIRECTORY_ENV, enterDirectoryArgv, startDirectory, terminalShellArgv } from './start-directory';
 import { readyThenFirstRun } from './startup-phases';
 import type {
   CommandSpec,
@@ -434,7 +434,7 @@ class NixSession implements RuntimeSession {
   /**
    * The entry a person would type, and what EnvBench adds to its own environment for every entry.
    * Nix starts in the start directory and the shell enters the workspace from ENTER_DIRECTORY_ENV:
-   * `nix develop --command` runs bash there through the constant enter script; nix-shell runs a
+   * `nix develop --command` runs bash with EnvBench's terminal rc file (terminalShellArgv); nix-shell runs a
    * fixed `--command` that exports PATH (a plain derivation leaves it unexported, so programs
    * started from the shell would not find Go), enters the workspace and returns to the interactive
    * shell.
@@ -443,7 +443,7 @@ class NixSession implements RuntimeSession {
     const env = { ...addedEnvironment(this.config.env), [ENTER_DIRECTORY_ENV]: this.workspaceDir };
     const cwd = this.config.startDir;
     if (this.definition.entry === 'flake') {
-      return { argv: ['nix', 'develop', this.definition.flakeRef!, ...this.config.common, '--command', ...enterDirectoryArgv(['bash'])], env, title: 'Nix: nix develop', cwd };
+      return { argv: ['nix', 'develop', this.definition.flakeRef!, ...this.config.common, '--command', ...terminalShellArgv(this.config.stateDir)], env, title: 'Nix: nix develop', cwd };
     }
     const command = `export PATH; cd -- "$${ENTER_DIRECTORY_ENV}"; return`;
     return { argv: ['nix-shell', ...this.classicArgs(), this.definition.file, '--command', command], env, title: 'Nix: nix-shell', cwd };

@@ -37,3 +37,27 @@ export const ENTER_DIRECTORY_SCRIPT = `cd -- "$${ENTER_DIRECTORY_ENV}" && exec "
 export function enterDirectoryArgv(argv: readonly string[]): string[] {
   return ['bash', '-c', ENTER_DIRECTORY_SCRIPT, 'envbench-enter', ...argv];
 }
+
+/**
+ * A terminal's bash inside an environment reads the user's ~/.bashrc first and then puts back the
+ * environment it was started with (as `nix develop` does, so a PATH the bashrc prepends does not
+ * hide the environment's tools), then enters ENTER_DIRECTORY_ENV. Constant text.
+ */
+export const TERMINAL_BASHRC = `# Written by EnvBench for terminals inside environments (see start-directory.ts).
+[ -e ~/.bashrc ] && . ~/.bashrc
+eval "$ENVBENCH_ENVIRONMENT"
+unset ENVBENCH_ENVIRONMENT
+cd -- "$${ENTER_DIRECTORY_ENV}"
+`;
+
+/**
+ * argv of an interactive bash that starts as TERMINAL_BASHRC says, to run inside an environment:
+ * a constant script keeps the environment (`export -p`, quoted by bash itself) and execs bash
+ * with the rc file written into `dir` (EnvBench's own).
+ */
+export function terminalShellArgv(dir: string): string[] {
+  const rcFile = path.join(dir, 'terminal.bashrc');
+  fs.mkdirSync(dir, { recursive: true });
+  if (!fs.existsSync(rcFile) || fs.readFileSync(rcFile, 'utf8') !== TERMINAL_BASHRC) fs.writeFileSync(rcFile, TERMINAL_BASHRC);
+  return ['bash', '-c', 'ENVBENCH_ENVIRONMENT=$(export -p) exec bash --rcfile "$0" -i', rcFile];
+}
