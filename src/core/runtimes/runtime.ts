@@ -48,7 +48,7 @@ export interface ShellOptions {
 export interface ShellCommand {
   file: string;
   args: string[];
-  /** Host directory the program starts in (the workspace). */
+  /** Host directory the program starts in: the workspace, or for tools that must not start there (Nix, Devbox) a folder of EnvBench's own (start-directory.ts). */
   cwd: string;
   /** Added to EnvBench's own environment (DOCKER_HOST, the runtime's GOCACHE, ...). */
   env?: Record<string, string>;
