@@ -29,7 +29,10 @@ export function loadWarning(cpuCount: number, start: LoadAverage | null, end: Lo
   const over = points.filter((entry): entry is [string, LoadAverage] => entry[1] !== null && entry[1][0] > cpuCount);
   if (over.length === 0) return null;
   const where = over.map(([at, load]) => `${load[0].toFixed(2)} at the ${at}`).join(' and ');
-  return `measured under load: the 1-minute load average was ${where}, above this machine's ${cpuCount} cores; other work shared the CPU, so figures are slower and noisier than on an idle machine`;
+  const cause = over.some(([at]) => at === 'start')
+    ? 'other work shared the CPU, so figures are slower and noisier than on an idle machine'
+    : "the load at the end includes EnvBench's own commands; if other work ran too, figures are slower and noisier than on an idle machine";
+  return `measured under load: the 1-minute load average was ${where}, above this machine's ${cpuCount} cores; ${cause}`;
 }
 
 /** The run JSON's `load`, or undefined for a run that did not record it (older runs, imports). */
