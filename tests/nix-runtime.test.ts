@@ -13,10 +13,19 @@ import { hasTool } from './support/require-runtime';
 
 const haveNix = hasTool('nix', ['--version']);
 
+/** The cache directory this file's envbench processes use (per-file-setup.ts), so a session here sees and drops their GC roots too. */
+function cacheDir(): string {
+  return process.env.ENVBENCH_CACHE_DIR!;
+}
+
 describe.skipIf(!haveNix)('nix runtime, offline, with the real Nix', () => {
-  // Each test's GC roots go with its data directory, so the next test can start cold.
+  // Each test's GC roots go with its data directory, and those its envbench processes made in the
+  // file's cache directory (the nix runtime's state there) with them, so the next test can start cold.
   let dataDir = '';
-  afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  afterEach(() => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(path.join(cacheDir(), 'runtimes', 'nix'), { recursive: true, force: true });
+  });
   it('measures cold and warm nix develop entry phase by phase, and build and test', () => {
     dataDir = tempDataDir();
     const module = writeGoModule(path.join(dataDir, 'module'));
@@ -47,7 +56,7 @@ describe.skipIf(!haveNix)('nix runtime, offline, with the real Nix', () => {
     dataDir = tempDataDir();
     const workspace = await inspectWorkspace(writeGoModule(path.join(dataDir, 'module')));
     const runtime = new NixRuntime(RESOURCES);
-    const session = (await runtime.prepare({ workspace, dataDir, cacheDir: dataDir, resourcesDir: RESOURCES, offline: true, runId: 't', scratchPath: null })) as unknown as {
+    const session = (await runtime.prepare({ workspace, dataDir, cacheDir: cacheDir(), resourcesDir: RESOURCES, offline: true, runId: 't', scratchPath: null })) as unknown as {
       facts(): Promise<unknown>;
       storePaths(): Promise<string[]>;
       presentPaths(paths: readonly string[]): Promise<string[]>;
@@ -91,7 +100,7 @@ describe.skipIf(!haveNix)('nix runtime, offline, with the real Nix', () => {
 
     // The same store-level proof as for flakes, through the session.
     const workspace = await inspectWorkspace(module);
-    const session = (await new NixRuntime(RESOURCES).prepare({ workspace, dataDir, cacheDir: dataDir, resourcesDir: RESOURCES, offline: true, nixEntry: 'shell', runId: 't', scratchPath: null })) as unknown as {
+    const session = (await new NixRuntime(RESOURCES).prepare({ workspace, dataDir, cacheDir: cacheDir(), resourcesDir: RESOURCES, offline: true, nixEntry: 'shell', runId: 't', scratchPath: null })) as unknown as {
       facts(): Promise<unknown>;
       storePaths(): Promise<string[]>;
       presentPaths(paths: readonly string[]): Promise<string[]>;
@@ -173,7 +182,7 @@ describe.skipIf(!haveNix)('nix runtime, offline, with the real Nix', () => {
     dataDir = tempDataDir();
     const module = writeGoModule(path.join(dataDir, 'module'));
     const workspace = await inspectWorkspace(module);
-    const session = (await new NixRuntime(RESOURCES).prepare({ workspace, dataDir, cacheDir: dataDir, resourcesDir: RESOURCES, offline: true, runId: 't', scratchPath: null })) as unknown as {
+    const session = (await new NixRuntime(RESOURCES).prepare({ workspace, dataDir, cacheDir: cacheDir(), resourcesDir: RESOURCES, offline: true, runId: 't', scratchPath: null })) as unknown as {
       facts(): Promise<unknown>;
       storePaths(): Promise<string[]>;
     };
