@@ -70,3 +70,17 @@ describe('formatRunSummary resource columns', () => {
     expect(lines.find((l) => l.includes('docker'))).toMatch(/\s-\s+-$/);
   });
 });
+
+describe('formatRunSummary lifecycle commands', () => {
+  it("says once that devcontainer.json's lifecycle commands were not run, though docker and dind both recorded it", () => {
+    const fact = 'postCreateCommand in /w/.devcontainer/devcontainer.json: not run (EnvBench never runs a workspace\'s lifecycle commands)';
+    const text = formatRunSummary({
+      ...run([]),
+      maintenance: [
+        { runtime: 'docker', facts: { lifecycleCommands: fact } },
+        { runtime: 'dind', facts: { lifecycleCommands: fact } },
+      ],
+    } as RunJson);
+    expect(text.split('\n').filter((l) => l.includes('postCreateCommand'))).toEqual([`- ${fact}`]);
+  });
+});

@@ -96,6 +96,9 @@ export function formatRunSummary(run: RunJson): string {
     for (const warning of result.stats?.warnings ?? []) notes.push(`${result.runtime} ${result.scenario}: ${warning}`);
   }
   for (const c of run.comparisons) if (c.warning) notes.push(`${c.runtime} vs ${c.baseline} ${c.scenario}: ${c.warning}`);
+  // devcontainer.json's lifecycle commands are never run: said once, though docker and dind share the file.
+  const lifecycle = new Set(run.maintenance.map((m) => m.facts.lifecycleCommands).filter((f): f is string => typeof f === 'string'));
+  for (const fact of lifecycle) notes.push(fact);
   if (run.load?.warning) notes.unshift(`Warning: ${run.load.warning}`);
   const checkTable = [...formatPhases(run), ...formatChecks(run), ...formatRanking(run)];
   const header = `Run ${run.id} · ${run.status} · ${run.workspace.module} (${run.workspace.path}) · ${run.options.adaptive ? `runs auto (95% CI within ${Math.round(run.options.adaptive.targetHalfWidth * 100)}% of the median, at most ${run.options.adaptive.maxRuns})` : `${run.options.runs} runs`}, ${run.options.warmup} warmup${run.options.offline ? ', offline' : ''}${run.options.firstRun ? ` · first-run: ${run.options.firstRun}` : ''}`;
