@@ -58,7 +58,8 @@ describe.skipIf(!haveChromium)('the app in Chromium against `envbench serve` and
     await shot(page, 'app-workspace');
     await page.getByRole('button', { name: 'Runtimes' }).click();
     await page.locator('.cards li').first().waitFor();
-    const runtimes = JSON.parse(envbench(['doctor', '--json'], dataDir).stdout) as { id: string; available: boolean; reason: string | null }[];
+    const doctor = JSON.parse(envbench(['doctor', '--json'], dataDir).stdout) as { kind?: 'tool'; id: string; available: boolean; reason: string | null }[];
+    const runtimes = doctor.filter((entry) => entry.kind !== 'tool');
     const cards = await page.locator('.cards li').allInnerTexts();
     expect(cards).toHaveLength(runtimes.length);
     runtimes.forEach((r, i) => {

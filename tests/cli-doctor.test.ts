@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RuntimeHealth } from '../src/shared/run';
+import type { RuntimeHealth, ToolHealth } from '../src/shared/run';
 import { envbench, tempDataDir } from './support/envbench-cli';
 import { hasTool } from './support/require-runtime';
 
@@ -7,8 +7,11 @@ describe('envbench doctor', () => {
   it('reports every runtime with available, version and reason', () => {
     const result = envbench(['doctor', '--json'], tempDataDir());
     expect(result.status).toBe(0);
-    const health = JSON.parse(result.stdout) as RuntimeHealth[];
-    expect(health.map((h) => h.id)).toEqual(['native', 'docker', 'dind', 'nix', 'devbox']);
+    const entries = JSON.parse(result.stdout) as (RuntimeHealth | ToolHealth)[];
+    // The runtimes first, then the host tools, marked `kind: 'tool'`.
+    expect(entries.map((h) => h.id)).toEqual(['native', 'docker', 'dind', 'nix', 'devbox', 'pdf-reports']);
+    expect(entries.map((h) => ('kind' in h ? h.kind : 'runtime'))).toEqual(['runtime', 'runtime', 'runtime', 'runtime', 'runtime', 'tool']);
+    const health = entries.filter((h): h is RuntimeHealth => !('kind' in h));
     for (const entry of health) {
       expect(typeof entry.available).toBe('boolean');
       expect(entry).toHaveProperty('version');
@@ -27,5 +30,6 @@ describe('envbench doctor', () => {
   it('prints a readable table', () => {
     const result = envbench(['doctor'], tempDataDir());
     expect(result.stdout).toMatch(/^RUNTIME\s+STATUS\s+VERSION\s+OFFLINE\s+REASON/);
+    expect(result.stdout).toMatch(/^TOOL\s+STATUS\s+VERSION\s+REASON\n-+.*\npdf-reports\s+(available|unavailable)/m);
   });
 });

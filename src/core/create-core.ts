@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { MeasuredVerdict, NixEntry, RunJson, RunProgress, RunSummary, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../shared/run';
+import type { MeasuredVerdict, NixEntry, RunJson, RunProgress, RunSummary, RuntimeHealth, RuntimeId, ToolHealth, WorkspaceInfo } from '../shared/run';
 import type { AdaptiveSampling } from './bench/adaptive-stop';
 import { DEFAULT_ADAPTIVE } from './bench/adaptive-stop';
 import { parseFirstRun } from './bench/first-run';
@@ -16,6 +16,7 @@ import { checkEngine, createDockerClient, dockerEndpoint } from './docker/docker
 import type { CleanupReport } from './docker/docker-cleanup';
 import { reapOrphanContainers, removeAllManaged } from './docker/docker-cleanup';
 import { RunStore } from './history/run-store';
+import { probePdfReports } from './report/pdf-health';
 import { checkImportTarget, commandMismatch, pickResult, PLACEHOLDER_MODULE, placeholderWorkspace, readHyperfineFile, storeHyperfineRun } from './import/hyperfine';
 import { machineFingerprint } from './machine/fingerprint';
 import type { MeasureLockOwner } from './machine/measure-lock';
@@ -92,6 +93,8 @@ export interface Core {
   readonly runtimes: readonly Runtime[];
   sampleWorkspace(): string;
   doctor(): Promise<RuntimeHealth[]>;
+  /** Host tools features need besides the runtimes (Chromium for PDF reports), each probed by doing the work. */
+  toolHealth(): Promise<ToolHealth[]>;
   inspectWorkspace(dir: string): Promise<WorkspaceInfo>;
   /** Validates everything before anything is written, then measures; resolves with the finished run. */
   /**
@@ -158,6 +161,7 @@ export function createCore(options: CoreOptions): Core {
       }
       return health.map((h) => ({ ...h, offlineReadiness: verdicts.get(h.id) ?? null }));
     },
+    toolHealth: async () => [await probePdfReports({ cacheDir })],
     inspectWorkspace,
     measuringNow: () => measureLockHolder(),
 

@@ -69,9 +69,14 @@ export function scratchDir(cacheDir: string, runId: string): string {
   return path.join(cacheDir, 'scratch', runId);
 }
 
-/** Every folder EnvBench fills in the cache directory (runtimeCacheDir, scratchDir and toolsCacheDir live in them). */
+/** Doctor's remembered probe answers for host tools (Chromium), so a warm doctor stays fast. */
+export function probesCacheDir(cacheDir: string): string {
+  return path.join(cacheDir, 'probes');
+}
+
+/** Every folder EnvBench fills in the cache directory (runtimeCacheDir, scratchDir, toolsCacheDir and probesCacheDir live in them). */
 export function cacheFolders(cacheDir: string): string[] {
-  return ['runtimes', 'scratch', 'tools'].map((name) => path.join(cacheDir, name));
+  return ['runtimes', 'scratch', 'tools', 'probes'].map((name) => path.join(cacheDir, name));
 }
 
 /**

@@ -288,6 +288,19 @@ export interface RuntimeHealth {
   offlineReadiness?: MeasuredVerdict | null;
 }
 
+/**
+ * A host tool a feature needs besides the runtimes (today Chromium, for PDF reports), probed by
+ * doing the work. `doctor --json` lists these after the runtimes, told apart by `kind`.
+ */
+export interface ToolHealth {
+  kind: 'tool';
+  id: 'pdf-reports';
+  available: boolean;
+  version: string | null;
+  /** What failed and what to do, in one sentence; null when available. */
+  reason: string | null;
+}
+
 export interface MeasuredVerdict extends VerdictJson {
   runId: string;
   measuredAt: string;

@@ -3,9 +3,10 @@ import type { Core } from '../../core/create-core';
 import { textTable } from '../format/text-table';
 
 export async function doctorCommand(core: Core, options: { json?: boolean }): Promise<number> {
-  const health = await core.doctor();
+  const [health, tools] = await Promise.all([core.doctor(), core.toolHealth()]);
   if (options.json) {
-    process.stdout.write(JSON.stringify(health, null, 2) + '\n');
+    // The runtimes first, as before; host tools after them, marked `kind: 'tool'`.
+    process.stdout.write(JSON.stringify([...health, ...tools], null, 2) + '\n');
     return 0;
   }
   const offline = (h: (typeof health)[number]): string => {
@@ -18,5 +19,7 @@ export async function doctorCommand(core: Core, options: { json?: boolean }): Pr
   if (health.some((h) => !h.offlineReadiness)) {
     process.stdout.write('OFFLINE is measured, never guessed: `envbench run --scenarios offline-readiness` builds in each environment with the network cut.\n');
   }
+  const toolRows = tools.map((t) => [t.id, t.available ? 'available' : 'unavailable', t.version ?? '-', t.reason ?? '']);
+  process.stdout.write('\n' + textTable(['TOOL', 'STATUS', 'VERSION', 'REASON'], toolRows) + '\n');
   return 0;
 }

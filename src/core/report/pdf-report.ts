@@ -4,8 +4,8 @@ import type { ReportData } from '../../shared/report';
 import { REPORT_DATA_GLOBAL } from '../../shared/report';
 import { UserError } from '../user-error';
 
-/** Where Chromium is looked for when the user names none: $CHROMIUM_PATH, then Debian's and others' usual places. */
-const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+/** Where Chromium is looked for when the user names none (neither --chromium nor $CHROMIUM_PATH): Debian's and others' usual places. */
+export const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
 
 /** A made-up origin the report page is served from inside the browser (no port opened, no file:// quirks). */
 const REPORT_ORIGIN = 'http://envbench.report';
@@ -21,18 +21,29 @@ export interface PdfOptions {
   timeoutMs?: number;
 }
 
-export function findChromium(explicit?: string): string {
-  const candidates = explicit ? [explicit] : [...(process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : []), ...CHROMIUM_CANDIDATES];
+/**
+ * The Chromium to print with: the one named (--chromium), else $CHROMIUM_PATH, else the first of
+ * the usual system paths. A named browser that does not exist is an error, never silently
+ * replaced by another one.
+ */
+export function findChromium(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+  const named = explicit || env.CHROMIUM_PATH || undefined;
+  const candidates = named ? [named] : CHROMIUM_CANDIDATES;
   const found = candidates.find((c) => fs.existsSync(c));
   if (!found) {
     throw new UserError(
-      explicit ? `No browser at ${explicit}` : 'No Chromium to print the PDF with',
-      explicit ? 'the path given for Chromium does not exist' : `EnvBench prints PDFs with a system Chromium and found none (looked at ${candidates.join(', ')})`,
+      named ? `No browser at ${named}` : 'No Chromium to print the PDF with',
+      named ? `${explicit ? '--chromium' : 'CHROMIUM_PATH'} names a file that does not exist` : `EnvBench prints PDFs with a system Chromium and found none (looked at ${candidates.join(', ')})`,
       'Install it (`apt-get install chromium`) or name one with --chromium PATH (or CHROMIUM_PATH)',
     );
   }
   return found;
 }
+
+/** How every EnvBench Chromium is launched (reports, and doctor's probe of them): headless, offline, no first-run UI. */
+export const CHROMIUM_LAUNCH_OPTIONS: { readonly args: string[] } = {
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+};
 
 /**
  * Prints the report page (src/renderer/report.html, the template the app prints too) to an A4
@@ -47,7 +58,7 @@ export async function renderReportPdf(data: ReportData, options: PdfOptions): Pr
   }
   const executablePath = findChromium(options.chromiumPath);
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  const browser = await chromium.launch({ ...CHROMIUM_LAUNCH_OPTIONS, executablePath });
   try {
     const context = await browser.newContext({ viewport: { width: 794, height: 1123 }, deviceScaleFactor: 1 });
     const tab = await context.newPage();
