@@ -115,9 +115,11 @@ describe.skipIf(!haveDocker)('crash clean-up', () => {
     const dataDir = tempDataDir();
     const child = envbenchAsync(['run', '--offline', '--runtimes', 'dind', '--scenarios', 'startup-cold', '--runs', '3', '--warmup', '0'], dataDir);
     const exited = new Promise((resolve) => child.on('exit', resolve));
-    // Containers of this run, not ones another test may still be removing.
-    const earlier = new Set(managedContainers('dind'));
-    await waitFor(() => managedContainers('dind').some((id) => !earlier.has(id)), 300_000, 'a DinD container to start');
+    // Containers of this run (they carry its run label; the privilege probe, gone within a
+    // moment, does not), not ones another test may still be removing.
+    const runContainers = (): string[] => spawnSync('docker', ['ps', '-aq', '--filter', 'label=envbench.runtime=dind', '--filter', 'label=envbench.run'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+    const earlier = new Set(runContainers());
+    await waitFor(() => runContainers().some((id) => !earlier.has(id)), 300_000, 'a DinD container of the run to start');
     child.kill('SIGKILL');
     await exited;
     expect(managedContainers('dind').length).toBeGreaterThan(0);

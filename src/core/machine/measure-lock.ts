@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../user-error';
+import { currentHostIdentity } from './host-identity';
 
 /**
  * One machine, one run: measuring is exclusive per machine, not per data directory. Two runs at
@@ -21,7 +22,7 @@ export interface MeasureLockOwner {
   /** /proc/sys/kernel/random/boot_id: a lock from before a reboot is stale whatever its PID. */
   bootId: string | null;
   /** Inode of /proc/self/ns/pid: a PID from another PID namespace cannot be checked from here. */
-  pidNamespace: number | null;
+  pidNamespace: string | null;
   /** Known once the run exists in its history. */
   runId: string | null;
   /** ISO time the lock was taken. */
@@ -78,15 +79,11 @@ function readText(file: string): string | null {
 }
 
 function bootId(): string | null {
-  return readText('/proc/sys/kernel/random/boot_id')?.trim() || null;
+  return currentHostIdentity().bootId || null;
 }
 
-function pidNamespace(): number | null {
-  try {
-    return fs.statSync('/proc/self/ns/pid').ino;
-  } catch {
-    return null;
-  }
+function pidNamespace(): string | null {
+  return currentHostIdentity().pidNamespace || null;
 }
 
 /** State letter and start time of a process from /proc/PID/stat; null when there is no such process. */
@@ -132,7 +129,7 @@ function parseOwner(text: string | null): MeasureLockOwner | null {
       pid: value.pid!,
       processStarted: value.processStarted ?? null,
       bootId: value.bootId ?? null,
-      pidNamespace: value.pidNamespace ?? null,
+      pidNamespace: value.pidNamespace === undefined || value.pidNamespace === null ? null : String(value.pidNamespace),
       runId: value.runId ?? null,
       startedAt: value.startedAt,
       command: value.command ?? '',
