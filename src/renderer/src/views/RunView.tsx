@@ -146,7 +146,7 @@ export function RunView({ workspace, runtimes, scenarios, onOpenRun }: { workspa
           </label>
           <label title="Startup scenarios: the command whose exit ends a start, split into words without a shell">
             First run{' '}
-            <input type="text" value={firstRun} disabled={running} onChange={(e) => setFirstRun(e.target.value)} placeholder="go build -o /dev/null of the main packages" aria-label="First run" />
+            <input type="text" value={firstRun} disabled={running} onChange={(e) => setFirstRun(e.target.value)} placeholder="go build -o /dev/null of the main packages" aria-label="First run" size={44} />
           </label>
         </fieldset>
         <div className="row">
