@@ -1,9 +1,8 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import tarStream from 'tar-stream';
 import { defaultCacheDir, runtimeCacheDir } from '../data-paths';
+import { readRememberedProbes, rememberProbe } from '../machine/remembered-probes';
 import { HELPER_IN_CONTAINER } from './container-exec';
 import { followProgress, isNotFound } from './engine-stream';
 import { bindMount } from './go-container';
@@ -45,13 +44,13 @@ export function probeContainerStart(
   const key = `${endpointKey}\n${network}\n${helperOnHost}`;
   const cached = results.get(key);
   if (cached && Date.now() - cached.at < cached.ttl) return cached.reason;
-  const stored = readStored(stateFile)[key];
+  const stored = readRememberedProbes<number>(stateFile)[key];
   if (stored !== undefined && Date.now() - stored < STORED_OK_TTL_MS && Date.now() >= stored) return Promise.resolve(null);
   const entry = { at: Date.now(), ttl: OK_TTL_MS, reason: runProbe(docker, helperOnHost, network) };
   entry.reason.then(
     (reason) => {
       entry.ttl = reason === null ? OK_TTL_MS : FAILURE_TTL_MS;
-      storeOutcome(stateFile, key, reason === null);
+      rememberProbe(stateFile, key, reason === null ? Date.now() : null);
     },
     () => {},
   );
@@ -59,29 +58,6 @@ export function probeContainerStart(
   return entry.reason;
 }
 
-function readStored(stateFile: string): Record<string, number> {
-  try {
-    const parsed = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as unknown;
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, number>) : {};
-  } catch {
-    return {};
-  }
-}
-
-/** Records when a probe succeeded (or forgets a success once it failed); a cache EnvBench cannot write only costs a probe. */
-function storeOutcome(stateFile: string, key: string, ok: boolean): void {
-  try {
-    const stored = readStored(stateFile);
-    if (ok) stored[key] = Date.now();
-    else delete stored[key];
-    fs.mkdirSync(path.dirname(stateFile), { recursive: true });
-    const temp = `${stateFile}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
-    fs.writeFileSync(temp, JSON.stringify(stored));
-    fs.renameSync(temp, stateFile);
-  } catch {
-    // Not writable: the next process probes again.
-  }
-}
 
 /** Forgets cached probe results (tests, and after the user says they fixed something). */
 export function forgetProbeResults(): void {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runTool } from '../machine/run-tool';
+import { writeFileAtomic } from '../write-file-atomic';
 import { emptyRegistry, nixCommonArgs, nixError } from './nix-cli';
 import { goShellDerivation, nixSystem } from './offline-flake';
 
@@ -126,9 +127,7 @@ export async function nixBuildProblem(options: NixProbeOptions): Promise<string 
   const entry = await probing;
   try {
     fs.mkdirSync(options.stateDir, { recursive: true });
-    const temp = `${cacheFile}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
-    fs.writeFileSync(temp, JSON.stringify(entry));
-    fs.renameSync(temp, cacheFile);
+    writeFileAtomic(cacheFile, JSON.stringify(entry));
   } catch {
     // A data directory EnvBench cannot write only costs the next doctor a probe.
   }

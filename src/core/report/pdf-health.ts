@@ -1,9 +1,9 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { ToolHealth } from '../../shared/run';
 import { probesCacheDir } from '../data-paths';
+import { readRememberedProbes, rememberProbe } from '../machine/remembered-probes';
 import { isUserError } from '../user-error';
 import { CHROMIUM_CANDIDATES, CHROMIUM_LAUNCH_OPTIONS, findChromium } from './pdf-report';
 
@@ -59,13 +59,13 @@ export async function probePdfReports(options: PdfProbeOptions): Promise<ToolHea
   const key = binaryKey(executable);
   const cacheFile = path.join(probesCacheDir(options.cacheDir), 'pdf-reports.json');
   if (!options.fresh && key) {
-    const stored = readStored(cacheFile)[key];
+    const stored = readRememberedProbes<StoredProbe>(cacheFile)[key];
     if (typeof stored?.version === 'string' && typeof stored.at === 'number' && Date.now() >= stored.at && Date.now() - stored.at < PDF_PROBE_TTL_MS) {
       return { kind: 'tool', id: 'pdf-reports', available: true, version: stored.version, reason: null };
     }
   }
   const outcome = await printTestPage(executable, options.timeoutMs ?? PDF_PROBE_TIMEOUT_MS);
-  if (key) storeOutcome(cacheFile, key, 'version' in outcome ? { at: Date.now(), version: outcome.version } : null);
+  if (key) rememberProbe<StoredProbe>(cacheFile, key, 'version' in outcome ? { at: Date.now(), version: outcome.version } : null);
   if ('problem' in outcome) return unavailable(outcome.problem);
   return { kind: 'tool', id: 'pdf-reports', available: true, version: outcome.version, reason: null };
 }
@@ -159,28 +159,3 @@ function binaryKey(executable: string): string | null {
   }
 }
 
-/** Remembered successes by binaryKey. */
-function readStored(file: string): Record<string, StoredProbe> {
-  try {
-    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, StoredProbe>) : {};
-  } catch {
-    return {};
-  }
-}
-
-/** Remembers a success, or forgets this binary's once it failed; a cache EnvBench cannot write only costs the next doctor a probe. */
-function storeOutcome(file: string, key: string, success: StoredProbe | null): void {
-  try {
-    const stored = readStored(file);
-    if (success) stored[key] = success;
-    else if (key in stored) delete stored[key];
-    else return;
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const temp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
-    fs.writeFileSync(temp, JSON.stringify(stored));
-    fs.renameSync(temp, file);
-  } catch {
-    // Not writable: the next doctor probes again.
-  }
-}
