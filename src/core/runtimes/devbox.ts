@@ -4,6 +4,7 @@ import { parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
 import type { ParseError } from 'jsonc-parser';
 import type { FactValue, RuntimeHealth, WorkspaceInfo } from '../../shared/run';
 import { configLines } from '../config-lines';
+import { definitionFacts } from './definition-facts';
 import { defaultCacheDir, runtimeCacheDir, workspaceDataDir } from '../data-paths';
 import { connectLoopback, delveArgv, launchDebugServer } from '../debug/debug-server';
 import { hostGoToolchain } from '../docker/offline-images';
@@ -800,6 +801,7 @@ class DevboxSession implements RuntimeSession {
       closureStorePaths: closure?.paths ?? null,
       configLines: configLines(text),
       privileges: 'none',
+      ...definitionFacts(this.config.configFile, SOURCE_TEXT[this.config.source], text),
     };
   }
 

@@ -7,6 +7,7 @@ import type { FactValue, RuntimeHealth, WorkspaceInfo } from '../../shared/run';
 import { HELPER_IN_CONTAINER } from '../docker/container-exec';
 import type { ImagePlan } from '../docker/dev-image';
 import { configLines } from '../config-lines';
+import { definitionFacts, dockerDefinitionSource } from './definition-facts';
 import { workspaceKey } from '../data-paths';
 import { cacheVolumeName, hostModuleCache, lifecycleCommandsFact, modulesSource, planDevImage, pullImage, removeManagedImage } from '../docker/dev-image';
 import { workspaceDefinitionProblem } from '../docker/workspace-definition';
@@ -77,6 +78,12 @@ async function planOuterImage(docker: Docker, devPlan: ImagePlan, offline: boole
   const base = await ensureBaseImage(docker, log);
   const plan: DindImagePlan = await planOfflineDindImage(base.ref);
   return { ref: plan.ref, source: 'assembled from host binaries', dockerfile: plan.dockerfile, ensure: () => buildDindImage(docker, plan, log), removable: true };
+}
+
+/** The Go environment's definition, and the outer image's (the Docker daemon it runs in) when EnvBench assembled one. */
+function dindDefinitionFacts(devPlan: ImagePlan, outer: OuterImage): Record<string, FactValue> {
+  const text = outer.dockerfile ? `${devPlan.dockerfile}\n# --- outer image ${outer.ref} (${outer.source}) ---\n${outer.dockerfile}` : devPlan.dockerfile;
+  return definitionFacts(devPlan.definitionFile ?? 'Dockerfile.dev (generated; kept with the run only)', `${dockerDefinitionSource(devPlan)}, in the outer image ${outer.ref} (${outer.source})`, text);
 }
 
 /** Tries --privileged once; where the host refuses it, falls back to explicit capabilities. */
@@ -552,6 +559,7 @@ class DindSession implements RuntimeSession {
       offlineReason: this.config.devPlan.offlineReason,
       network: 'none',
       ...(this.config.lifecycleCommands ? { lifecycleCommands: this.config.lifecycleCommands } : {}),
+      ...dindDefinitionFacts(this.config.devPlan, this.config.outer),
     };
   }
 

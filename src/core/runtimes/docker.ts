@@ -4,6 +4,7 @@ import type Docker from 'dockerode';
 import type { FactValue, RuntimeHealth, WorkspaceInfo } from '../../shared/run';
 import type { ImagePlan } from '../docker/dev-image';
 import { configLines } from '../config-lines';
+import { definitionFacts, dockerDefinitionSource } from './definition-facts';
 import { workspaceDataDir } from '../data-paths';
 import { cacheVolumeName, hostModuleCache, lifecycleCommandsFact, modulesSource, planDevImage, removeManagedImage } from '../docker/dev-image';
 import { workspaceDefinitionProblem } from '../docker/workspace-definition';
@@ -253,6 +254,7 @@ class DockerSession implements RuntimeSession {
       storageDriver: engine.Driver ?? null,
       configLines: configLines(this.config.plan.dockerfile),
       definitionFile: this.config.definitionFile,
+      ...definitionFacts(this.config.definitionFile, dockerDefinitionSource(this.config.plan), this.config.plan.dockerfile),
       ...(this.config.lifecycleCommands ? { lifecycleCommands: this.config.lifecycleCommands } : {}),
       modulesSource: modulesSource(this.config.workspace, this.config.modCache),
       network: this.config.offline ? 'none' : 'bridge',

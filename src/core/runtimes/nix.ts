@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FactValue, NixEntry, RuntimeHealth, WorkspaceInfo } from '../../shared/run';
 import { configLines } from '../config-lines';
+import { definitionFacts } from './definition-facts';
 import { defaultCacheDir, runtimeCacheDir, workspaceDataDir, workspaceKey } from '../data-paths';
 import { connectLoopback, delveArgv, launchDebugServer } from '../debug/debug-server';
 import { hostModuleCache, modulesSource } from '../docker/dev-image';
@@ -481,6 +482,7 @@ class NixSession implements RuntimeSession {
         closureBytes = entries.find((e) => e.path === target)?.closureSize ?? null;
       }
     }
+    const text = fs.readFileSync(this.definition.file, 'utf8');
     return {
       entryMode: flake ? 'nix develop (flake)' : 'nix-shell (shell.nix)',
       definitionFile: this.definition.file,
@@ -491,9 +493,10 @@ class NixSession implements RuntimeSession {
       lockPinsEveryInput: pinsEveryInput,
       closureBytes,
       closureStorePaths: storePaths,
-      configLines: configLines(fs.readFileSync(this.definition.file, 'utf8')),
+      configLines: configLines(text),
       modulesSource: modulesSource(this.config.workspace, this.config.modCache).replace(' (read-only)', ''),
       privileges: 'none (single-user Nix store)',
+      ...definitionFacts(this.definition.file, this.definition.source, text),
     };
   }
 

@@ -1,0 +1,37 @@
+import type { FactValue } from '../../shared/run';
+import type { ImagePlan } from '../docker/dev-image';
+
+/** The most of a definition's text a run records; a real definition is a few KiB. */
+export const RECORDED_DEFINITION_LIMIT_BYTES = 256 * 1024;
+
+/**
+ * The definition a runtime really used, recorded with the run as three facts so the report prints
+ * what was measured, not what EnvBench would generate today: `definition.file` (where it was),
+ * `definition.source` (which kind: the workspace's own, a generated offline flake, ...) and
+ * `definition.text` (its content as used, cut at RECORDED_DEFINITION_LIMIT_BYTES with a note).
+ * The dotted names keep them out of the maintenance tables and the scores.
+ */
+export function definitionFacts(file: string, source: string, text: string): Record<string, FactValue> {
+  return { 'definition.file': file, 'definition.source': source, 'definition.text': capDefinitionText(text) };
+}
+
+/** The text whole when it fits, else its first RECORDED_DEFINITION_LIMIT_BYTES (whole characters) and a line saying so. */
+export function capDefinitionText(text: string, limit = RECORDED_DEFINITION_LIMIT_BYTES): string {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= limit) return text;
+  // Decoding a cut in the middle of a character leaves U+FFFD at the end: drop it.
+  const head = bytes.subarray(0, limit).toString('utf8').replace(/\uFFFD$/, '');
+  return `${head}\n… (cut: the file has ${Math.ceil(bytes.length / 1024)} KiB; EnvBench records the first ${limit / 1024} KiB)`;
+}
+
+const DOCKER_SOURCES: Record<ImagePlan['source'], (plan: ImagePlan) => string> = {
+  pulled: (plan) => `generated Dockerfile on the pulled image ${plan.ref}`,
+  'generated-offline': (plan) => `generated offline Dockerfile (local base ${plan.base}, this machine's Go toolchain)`,
+  'workspace Dockerfile.dev': () => "the workspace's own Dockerfile.dev",
+  'workspace devcontainer.json': () => "the workspace's own devcontainer.json",
+};
+
+/** How a docker or dind image plan's definition came about, in words. */
+export function dockerDefinitionSource(plan: ImagePlan): string {
+  return DOCKER_SOURCES[plan.source](plan);
+}
