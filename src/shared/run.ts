@@ -18,7 +18,11 @@ export const EXPORT_FORMATS = ['pdf', 'md', 'csv', 'csv-summary', 'json', 'bench
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
-export type ResultStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+/**
+ * 'not-applicable': the scenario has nothing to measure in this workspace (a library has no main
+ * package to debug or build); `reason` says why. Not a failure, and never part of a score.
+ */
+export type ResultStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted' | 'not-applicable';
 
 /** One measured execution of a scenario's command. Times in milliseconds, sizes in bytes/KiB. */
 export interface Sample {
@@ -107,6 +111,12 @@ export interface ResultJson {
   verdict?: VerdictJson;
   /** With `--runs auto`: why sampling stopped (converged, the sample cap, the time budget). */
   stopReason?: string;
+  /**
+   * What the environment gave the scenario, recorded when it ran (docs/scenario-inputs.md): user
+   * id, HOME, XDG_CACHE_HOME, TMPDIR, and the state of each cache the scenario touches. Absent
+   * for runs recorded before EnvBench kept them.
+   */
+  inputs?: Record<string, string>;
   /** Scenarios with phases (startup, debug-breakpoint): each phase's P50 and P95 over the measured samples, in order. */
   phaseStats?: { name: string; p50Ms: number; p95Ms: number }[];
   /**

@@ -32,6 +32,7 @@ export function buildRunJson(run: StoredRun, weights: ScoreWeights = DEFAULT_WEI
       ...(result.reason ? { reason: result.reason } : {}),
       ...(result.verdict ? { verdict: result.verdict } : {}),
       ...(result.stopReason ? { stopReason: result.stopReason } : {}),
+      ...(result.inputs ? { inputs: result.inputs } : {}),
       ...phaseStatsOf(measured),
       ...readCallsPerSecondOf(measured),
       samples,

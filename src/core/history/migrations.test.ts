@@ -62,6 +62,38 @@ describe('history schema', () => {
     store.close();
   });
 
+  it('version 5 keeps every result and its samples, and takes not-applicable results and recorded inputs', () => {
+    const file = tempDb();
+    const old = new Database(file);
+    old.pragma('foreign_keys = ON');
+    migrate(old, MIGRATIONS.filter((m) => m.version <= 4));
+    old.exec(`
+      INSERT INTO machines (id, fingerprint_hash, cpu_model, cpu_count, memory_bytes, kernel, os, arch, cgroup_version, first_seen_at)
+        VALUES (1, 'h', 'c', 1, 1, 'k', 'o', 'x64', 'v2', 't');
+      INSERT INTO workspaces (id, path, module, last_used_at) VALUES (1, '/m', 'example.com/m', 't');
+      INSERT INTO runs (id, status, started_at, workspace_id, machine_id, envbench_version, runs, warmup, offline, timeout_ms)
+        VALUES ('old', 'completed', 't', 1, 1, 'v', 1, 0, 0, 1);
+      INSERT INTO results (id, run_id, position, runtime, scenario, status, verdict, stop_reason) VALUES (7, 'old', 0, 'native', 'vet', 'completed', 'ready', 'converged');
+      INSERT INTO samples (result_id, seq, warmup, wall_ms, inner_wall_ms, user_ms, sys_ms, max_rss_kb, read_bytes, write_bytes,
+        block_read_bytes, block_write_bytes, exit_code, measured_at) VALUES (7, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 't');
+    `);
+    old.close();
+
+    const store = RunStore.open(file);
+    const [result] = store.getRun('old')!.results;
+    expect(result).toMatchObject({ id: 7, status: 'completed', stopReason: 'converged', inputs: null });
+    expect(result!.samples).toHaveLength(1);
+    store.finishResult(7, 'not-applicable', 'the module has no main package');
+    store.setInputs(7, { uid: '1000', TMPDIR: '(unset: /tmp)' });
+    expect(store.getRun('old')!.results[0]).toMatchObject({ status: 'not-applicable', inputs: { uid: '1000', TMPDIR: '(unset: /tmp)' } });
+    // Deleting the run still cascades to the rebuilt table and its samples.
+    expect(store.deleteRun('old')).toBe(true);
+    store.close();
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare('SELECT count(*) AS n FROM samples').get()).toEqual({ n: 0 });
+    db.close();
+  });
+
   it('rolls a failing migration back entirely, version included', () => {
     const db = new Database(tempDb());
     const broken = [...MIGRATIONS, { version: SCHEMA_VERSION + 1, description: 'broken', up: (d: Database.Database) => d.exec('CREATE TABLE half (x); SELECT * FROM nowhere;') }];

@@ -9,6 +9,12 @@ export interface Migration {
   version: number;
   description: string;
   up(db: Database.Database): void;
+  /**
+   * Rebuilds a table other tables reference (SQLite cannot change a CHECK in place): runs with
+   * foreign keys off, as SQLite's "other kinds of table schema changes" procedure says, and
+   * checks them before committing.
+   */
+  rebuildsTables?: boolean;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -142,6 +148,35 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    description: "results may be 'not-applicable' (a library has no main package); each result records its inputs (uid, HOME, caches...) as JSON",
+    rebuildsTables: true,
+    up(db) {
+      db.exec(`
+        CREATE TABLE results_v5 (
+          id INTEGER PRIMARY KEY,
+          run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          position INTEGER NOT NULL,
+          runtime TEXT NOT NULL,
+          scenario TEXT NOT NULL,
+          status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'cancelled', 'interrupted', 'not-applicable')),
+          reason TEXT,
+          verdict TEXT,
+          verdict_detail TEXT,
+          verdict_method TEXT,
+          stop_reason TEXT,
+          inputs TEXT,
+          UNIQUE (run_id, runtime, scenario)
+        );
+        INSERT INTO results_v5 (id, run_id, position, runtime, scenario, status, reason, verdict, verdict_detail, verdict_method, stop_reason)
+          SELECT id, run_id, position, runtime, scenario, status, reason, verdict, verdict_detail, verdict_method, stop_reason FROM results;
+        DROP TABLE results;
+        ALTER TABLE results_v5 RENAME TO results;
+        CREATE INDEX results_scenario_runtime ON results(scenario, runtime);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -154,9 +189,20 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   }
   for (const migration of migrations) {
     if (migration.version <= current) continue;
-    db.transaction(() => {
-      migration.up(db);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+    // PRAGMA foreign_keys is a no-op inside a transaction: switched off before it, back after.
+    if (migration.rebuildsTables) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        migration.up(db);
+        if (migration.rebuildsTables) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length > 0) throw new Error(`migration ${migration.version} left ${broken.length} rows whose references do not hold`);
+        }
+        db.pragma(`user_version = ${migration.version}`);
+      })();
+    } finally {
+      if (migration.rebuildsTables && foreignKeys) db.pragma('foreign_keys = ON');
+    }
   }
 }

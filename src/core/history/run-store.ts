@@ -51,6 +51,7 @@ export interface StoredResult {
   reason: string | null;
   verdict: VerdictJson | null;
   stopReason?: string | null;
+  inputs?: Record<string, string> | null;
   samples: Omit<Sample, 'outlier'>[];
 }
 
@@ -288,6 +289,11 @@ export class RunStore {
     this.setFacts(runId, RUN_LEVEL as RuntimeId, facts);
   }
 
+  /** What the environment gave this result's scenario (ResultJson.inputs); a later call replaces it. */
+  setInputs(resultId: number, inputs: Record<string, string>): void {
+    this.db.prepare(`UPDATE results SET inputs = ? WHERE id = ?`).run(JSON.stringify(inputs), resultId);
+  }
+
   setStopReason(resultId: number, reason: string): void {
     this.db.prepare(`UPDATE results SET stop_reason = ? WHERE id = ?`).run(reason, resultId);
   }
@@ -375,7 +381,7 @@ export class RunStore {
       .get(runId) as RunRow | undefined;
     if (!row) return null;
     const results = this.db
-      .prepare(`SELECT id, runtime, scenario, status, reason, verdict, verdict_detail, verdict_method, stop_reason FROM results WHERE run_id = ? ORDER BY position`)
+      .prepare(`SELECT id, runtime, scenario, status, reason, verdict, verdict_detail, verdict_method, stop_reason, inputs FROM results WHERE run_id = ? ORDER BY position`)
       .all(runId) as {
       id: number;
       runtime: RuntimeId;
@@ -386,6 +392,7 @@ export class RunStore {
       verdict_detail: string | null;
       verdict_method: string | null;
       stop_reason: string | null;
+      inputs: string | null;
     }[];
     const samplesOf = this.db.prepare(
       `SELECT id, warmup, wall_ms, inner_wall_ms, user_ms, sys_ms, max_rss_kb, read_bytes, write_bytes,
@@ -448,6 +455,7 @@ export class RunStore {
         reason: result.reason,
         verdict: result.verdict ? { value: result.verdict, detail: result.verdict_detail, method: result.verdict_method ?? '' } : null,
         stopReason: result.stop_reason,
+        inputs: result.inputs ? (JSON.parse(result.inputs) as Record<string, string>) : null,
         samples: (samplesOf.all(result.id) as SampleRow[]).map((row) => toSample(row, phasesOf.all(row.id) as { name: string; ms: number }[])),
       })),
       maintenance: [...maintenance].map(([runtime, entries]) => ({ runtime, facts: entries })),
