@@ -61,7 +61,13 @@ export interface Sample {
 
 export interface CgroupUsage {
   cpuMs: number;
-  /** Peak memory of the whole container during the sample, when the kernel can report it. */
+  /**
+   * Container memory (excl. page cache): the largest reading, every 50 ms over the command, of
+   * the whole container's memory (all its processes' anonymous memory plus kernel memory)
+   * without file pages (v2 `memory.current` - `file`; v1 `memory.usage_in_bytes` -
+   * `total_cache`). Page cache left by earlier commands stays charged to the container, so with
+   * it the figure would depend on scenario order. Null where the memory controller is not readable.
+   */
   memoryPeakBytes: number | null;
   ioReadBytes: number;
   ioWriteBytes: number;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CgroupSampler, locateContainerCgroup, readCounters } from './cgroup-usage';
+import { CgroupSampler, locateContainerCgroup, MEMORY_SAMPLE_MS, readCounters, readMemoryWithoutPageCache } from './cgroup-usage';
 
 function tree(files: Record<string, string>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'envbench-cgroup-'));
@@ -14,6 +14,7 @@ function tree(files: Record<string, string>): string {
 }
 
 const id = 'abc123';
+const MiB = 1024 * 1024;
 
 describe('container cgroup counters', () => {
   it('reads cgroup v1 (cgroupfs driver)', () => {
@@ -39,14 +40,47 @@ describe('container cgroup counters', () => {
     expect(readCounters(layout)).toEqual({ cpuNs: 1.5e9, ioReadBytes: 1010, ioWriteBytes: 2020 });
   });
 
-  it('gives deltas over a sample and the peak after resetting it', () => {
-    const root = tree({ [`cpuacct/docker/${id}/cpuacct.usage`]: '1000000\n', [`memory/docker/${id}/memory.max_usage_in_bytes`]: '999\n' });
+  it('gives deltas over a sample and the peak memory without page cache (v1)', () => {
+    const memory = `memory/docker/${id}`;
+    const root = tree({
+      [`cpuacct/docker/${id}/cpuacct.usage`]: '1000000\n',
+      // 300 MiB of page cache left by an earlier command: charged, but not this command's memory.
+      [`${memory}/memory.usage_in_bytes`]: `${310 * MiB}\n`,
+      [`${memory}/memory.stat`]: `cache ${300 * MiB}\nrss ${10 * MiB}\ntotal_cache ${300 * MiB}\ntotal_rss ${10 * MiB}\n`,
+      [`${memory}/memory.max_usage_in_bytes`]: `${310 * MiB}\n`,
+    });
     const sampler = new CgroupSampler(locateContainerCgroup(id, root));
     sampler.start();
-    expect(fs.readFileSync(path.join(root, `memory/docker/${id}/memory.max_usage_in_bytes`), 'utf8')).toBe('0');
     fs.writeFileSync(path.join(root, `cpuacct/docker/${id}/cpuacct.usage`), '301000000\n');
-    fs.writeFileSync(path.join(root, `memory/docker/${id}/memory.max_usage_in_bytes`), '4096\n');
-    expect(sampler.finish()).toEqual({ cpuMs: 300, memoryPeakBytes: 4096, ioReadBytes: 0, ioWriteBytes: 0 });
+    fs.writeFileSync(path.join(root, `${memory}/memory.usage_in_bytes`), `${350 * MiB}\n`);
+    fs.writeFileSync(path.join(root, `${memory}/memory.stat`), `cache ${300 * MiB}\ntotal_cache ${300 * MiB}\ntotal_rss ${50 * MiB}\n`);
+    expect(sampler.finish()).toEqual({ cpuMs: 300, memoryPeakBytes: 50 * MiB, ioReadBytes: 0, ioWriteBytes: 0 });
+  });
+
+  it('takes the largest reading while the command runs, not the one at its end (v2)', async () => {
+    const dir = `system.slice/docker-${id}.scope`;
+    const root = tree({
+      'cgroup.controllers': 'cpu io memory\n',
+      [`${dir}/cpu.stat`]: 'usage_usec 0\n',
+      [`${dir}/memory.current`]: `${500 * MiB}\n`,
+      [`${dir}/memory.stat`]: `anon ${5 * MiB}\nfile ${495 * MiB}\nkernel ${0}\n`,
+    });
+    const layout = locateContainerCgroup(id, root)!;
+    expect(readMemoryWithoutPageCache(layout)).toBe(5 * MiB);
+    const sampler = new CgroupSampler(layout);
+    sampler.start();
+    fs.writeFileSync(path.join(root, `${dir}/memory.current`), `${620 * MiB}\n`);
+    fs.writeFileSync(path.join(root, `${dir}/memory.stat`), `anon ${125 * MiB}\nfile ${495 * MiB}\n`);
+    await new Promise((resolve) => setTimeout(resolve, MEMORY_SAMPLE_MS * 3));
+    fs.writeFileSync(path.join(root, `${dir}/memory.current`), `${500 * MiB}\n`);
+    fs.writeFileSync(path.join(root, `${dir}/memory.stat`), `anon ${5 * MiB}\nfile ${495 * MiB}\n`);
+    expect(sampler.finish()?.memoryPeakBytes).toBe(125 * MiB);
+  });
+
+  it('reports no memory where the memory controller is not readable', () => {
+    const sampler = new CgroupSampler(locateContainerCgroup(id, tree({ [`cpuacct/docker/${id}/cpuacct.usage`]: '1\n' })));
+    sampler.start();
+    expect(sampler.finish()?.memoryPeakBytes).toBeNull();
   });
 
   it('finds nothing for an unknown container', () => {

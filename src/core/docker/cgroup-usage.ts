@@ -4,9 +4,9 @@ import type { CgroupUsage } from '../../shared/run';
 
 /**
  * A container's own cgroup counters, read from the host's /sys/fs/cgroup (v1 and v2, cgroupfs
- * and systemd drivers). Deltas over a sample give CPU, peak memory and block I/O of every
- * process in the container, which the per-process helper cannot see (e.g. the Go build cache
- * daemon, or an inner dockerd).
+ * and systemd drivers). Deltas over a sample give CPU, peak memory (without page cache) and
+ * block I/O of every process in the container, which the per-process helper cannot see (e.g.
+ * the Go build cache daemon, or an inner dockerd).
  */
 export interface CgroupCounters {
   cpuNs: number;
@@ -102,53 +102,86 @@ export function readCounters(layout: CgroupLayout): CgroupCounters {
   return { cpuNs: cpu ? (readNumber(path.join(cpu, 'cpuacct.usage')) ?? 0) : 0, ioReadBytes: io.read, ioWriteBytes: io.write };
 }
 
-/** Resets the peak-memory watermark so the next reading covers one sample; false where the kernel cannot. */
-export function resetMemoryPeak(layout: CgroupLayout): boolean {
+/** How often a command's container memory is read: its peak is the largest reading (and the ones at start and end). */
+export const MEMORY_SAMPLE_MS = 50;
+
+function readStat(file: string): Map<string, number> {
+  const stat = new Map<string, number>();
   try {
-    if (layout.version === 1) {
-      const memory = layout.dirs.get('memory');
-      if (!memory) return false;
-      fs.writeFileSync(path.join(memory, 'memory.max_usage_in_bytes'), '0');
-      return true;
+    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+      const [key, value] = line.trim().split(/\s+/);
+      if (key && value !== undefined) stat.set(key, Number(value));
     }
-    // Writing to memory.peak resets it for this file descriptor's reader only on Linux >= 6.12;
-    // older kernels refuse, and the peak then covers the container's life so far.
-    fs.writeFileSync(path.join(layout.dirs.get('')!, 'memory.peak'), '0');
-    return true;
   } catch {
-    return false;
+    // No memory controller here.
   }
+  return stat;
 }
 
-export function readMemoryPeak(layout: CgroupLayout): number | null {
-  if (layout.version === 1) {
-    const memory = layout.dirs.get('memory');
-    return memory ? readNumber(path.join(memory, 'memory.max_usage_in_bytes')) : null;
+/**
+ * The container's memory now, page cache left out: every process's anonymous memory and the
+ * kernel's memory charged to the container, without file pages (v2: `memory.current` minus
+ * memory.stat's `file`; v1: `memory.usage_in_bytes` minus `total_cache`). Page cache stays
+ * charged to a container after the command that read the files has ended, so with it the figure
+ * of one command would depend on what ran before it. Null where the memory controller is not readable.
+ */
+export function readMemoryWithoutPageCache(layout: CgroupLayout): number | null {
+  if (layout.version === 2) {
+    const dir = layout.dirs.get('')!;
+    const current = readNumber(path.join(dir, 'memory.current'));
+    const file = readStat(path.join(dir, 'memory.stat')).get('file');
+    return current === null || file === undefined ? null : Math.max(0, current - file);
   }
-  return readNumber(path.join(layout.dirs.get('')!, 'memory.peak'));
+  const memory = layout.dirs.get('memory');
+  if (!memory) return null;
+  const usage = readNumber(path.join(memory, 'memory.usage_in_bytes'));
+  const stat = readStat(path.join(memory, 'memory.stat'));
+  const cache = stat.get('total_cache') ?? stat.get('cache');
+  return usage === null || cache === undefined ? null : Math.max(0, usage - cache);
 }
 
-/** Measures a container's cgroup over one command: start() before it, finish() after. */
+/**
+ * Measures a container's cgroup over one command: start() before it, finish() after. Memory is
+ * read every MEMORY_SAMPLE_MS in between (the kernel's own peak counters, memory.peak and
+ * memory.max_usage_in_bytes, include page cache, even after a reset).
+ */
 export class CgroupSampler {
   private before: CgroupCounters | null = null;
-  private peakReset = false;
+  private memoryPeak: number | null = null;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly layout: CgroupLayout | null) {}
 
   start(): void {
     if (!this.layout) return;
-    this.peakReset = resetMemoryPeak(this.layout);
+    this.stopSampling();
+    this.memoryPeak = null;
+    this.sampleMemory();
+    this.timer = setInterval(() => this.sampleMemory(), MEMORY_SAMPLE_MS);
+    this.timer.unref();
     this.before = readCounters(this.layout);
   }
 
   finish(): CgroupUsage | undefined {
+    this.stopSampling();
     if (!this.layout || !this.before) return undefined;
     const after = readCounters(this.layout);
+    this.sampleMemory();
     return {
       cpuMs: (after.cpuNs - this.before.cpuNs) / 1e6,
-      memoryPeakBytes: this.peakReset ? readMemoryPeak(this.layout) : null,
+      memoryPeakBytes: this.memoryPeak,
       ioReadBytes: after.ioReadBytes - this.before.ioReadBytes,
       ioWriteBytes: after.ioWriteBytes - this.before.ioWriteBytes,
     };
+  }
+
+  private sampleMemory(): void {
+    const now = this.layout ? readMemoryWithoutPageCache(this.layout) : null;
+    if (now !== null) this.memoryPeak = Math.max(this.memoryPeak ?? 0, now);
+  }
+
+  private stopSampling(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
   }
 }
