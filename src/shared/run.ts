@@ -229,6 +229,21 @@ export interface ScoreInput {
   unit: string;
   points: number;
   rule: string;
+  /**
+   * Set when the input counted as equal to its reference (points 1) although its median differs:
+   * 'not-significant' (the test cannot tell them apart; with fewer than 6 samples a side it never
+   * can) or 'negligible' (less than 1 ms apart).
+   */
+  tie?: 'not-significant' | 'negligible';
+}
+
+/** An input another runtime's score in the same dimension has and this one's lacks. */
+export interface MissingScoreInput {
+  name: string;
+  /** 'missing': no figure although nothing failed (not run here, the run was cancelled or interrupted first). */
+  status: 'failed' | 'missing' | 'not-applicable';
+  /** Why, from the result's reason. */
+  reason: string;
 }
 
 export interface DimensionScore {
@@ -236,6 +251,14 @@ export interface DimensionScore {
   score: number;
   method: string;
   inputs: ScoreInput[];
+  /** Inputs other runtimes' scores in this dimension rest on and this one does not: the score is over fewer inputs. */
+  missing: MissingScoreInput[];
+  /**
+   * What the score rests on, in one sentence a reader can check: the inputs when some are missing
+   * ("nix startup rests on the warm start only: cold start failed") and which inputs counted as a
+   * tie because the difference could not be told apart.
+   */
+  basis: string;
 }
 
 export interface RuntimeScores {
@@ -244,6 +267,8 @@ export interface RuntimeScores {
   maintenance?: DimensionScore;
   /** Weighted mean of the dimensions this runtime has, 0-100. */
   overall: number;
+  /** Set when the overall rests on fewer dimensions than another runtime's: which, and why ("no startup score: cold start failed, warm start failed"). */
+  basis?: string;
 }
 
 export interface ScoringJson {

@@ -93,6 +93,48 @@ describe('scoreRun', () => {
     expect(scores.nix!.overall).toBeGreaterThan(scores.docker!.overall);
   });
 
+  it('says which inputs a score rests on when a runtime lacks one another has (failed, not applicable is nobody\'s)', () => {
+    const run = fixture();
+    run.results.push(
+      result('native', 'startup-cold', walls(900)),
+      result('docker', 'startup-cold', walls(5000)),
+      { ...result('nix', 'startup-cold', []), status: 'failed', reason: '`nix develop` exited with 1: error: flake has no devShell\nmore' },
+      ...(['native', 'docker', 'nix'] as const).map((runtime) => ({ ...result(runtime, 'debug-breakpoint', []), status: 'not-applicable' as const, reason: 'example.com/m has no main package (package main with func main) to debug; name one with --main ./cmd/x' })),
+    );
+    const { scores } = buildRunJson(run).scoring!;
+    const nix = scores.nix!.startup!;
+    expect(nix.inputs.map((i) => i.name)).toEqual(['startup-warm']);
+    expect(nix.missing).toEqual([{ name: 'startup-cold', status: 'failed', reason: '`nix develop` exited with 1: error: flake has no devShell' }]);
+    expect(nix.basis).toMatch(/^nix startup rests on warm start only: cold start failed \(`nix develop` exited with 1: error: flake has no devShell\)/);
+    expect(scores.native!.startup!.missing).toEqual([]);
+    expect(scores.native!.startup!.basis).toBe('native startup rests on warm start and cold start');
+    // Not applicable everywhere: no runtime's score rests on it, none lacks it.
+    for (const s of Object.values(scores)) expect(s!.performance!.missing).toEqual([]);
+  });
+
+  it('a runtime with no score in a dimension says its overall rests on the others', () => {
+    const run = fixture();
+    run.results = run.results.map((r) => (r.runtime === 'nix' && r.scenario === 'startup-warm' ? { ...r, status: 'failed', reason: 'shell did not start', samples: [] } : r));
+    const { scores } = buildRunJson(run).scoring!;
+    expect(scores.nix!.startup).toBeUndefined();
+    expect(scores.nix!.basis).toBe('nix overall rests on the other dimensions: no startup score (warm start failed)');
+    expect(scores.native!.basis).toBeUndefined();
+  });
+
+  it('a tie the statistics cannot decide is named as such, with its figures (too few samples never decide)', () => {
+    const run = fixture();
+    // Two samples a side: docker's cold start takes twice native's, yet no test can call it slower.
+    run.results.push(result('native', 'startup-cold', [1000, 1010]), result('docker', 'startup-cold', [2000, 2020]), result('nix', 'startup-cold', [990, 1000]));
+    const { scores } = buildRunJson(run).scoring!;
+    const cold = scores.docker!.startup!.inputs.find((i) => i.name === 'startup-cold')!;
+    expect(cold.points).toBe(1);
+    expect(cold.tie).toBe('not-significant');
+    expect(cold.rule).toMatch(/not significantly slower than nix \(p=0\.333, 2 and 2 samples: with fewer than 6 a side no difference can be significant; median 2\.02x\): counts as 1/);
+    expect(scores.docker!.startup!.basis).toMatch(/counted as equal although the medians differ, as the statistics cannot tell them apart: cold start \(p=0\.333, 2 and 2 samples: .*median 2\.02x\)/);
+    // Significant differences are scored as ratios, not ties.
+    expect(scores.docker!.startup!.inputs.find((i) => i.name === 'startup-warm')!.tie).toBeUndefined();
+  });
+
   it('rejects weights it cannot read, and all-zero weights', () => {
     expect(() => parseWeights('speed=2')).toThrow(/not dimension=number/);
     expect(() => parseWeights('startup=0,performance=0,maintenance=0')).toThrow(/above 0/);

@@ -1,7 +1,7 @@
-import type { DimensionScore, FactValue, RunJson, RuntimeId, ScoreInput, ScoringJson } from '../../shared/run';
+import type { Dimension, DimensionScore, FactValue, MissingScoreInput, ResultJson, RunJson, RuntimeId, ScoreInput, ScoringJson } from '../../shared/run';
 import { compareVersions } from '../nix/nix-cli';
 import { findScenario } from '../scenarios/catalog';
-import { compareToBaseline } from '../stats';
+import { compareToBaseline, hasEnoughSamplesForVerdict, MIN_SAMPLES_FOR_VERDICT } from '../stats';
 
 export interface ScoreWeights {
   startup: number;
@@ -46,6 +46,7 @@ function startupScores(run: RunJson, runtimes: readonly RuntimeId[]): Map<Runtim
       const comparison = runtime === best ? null : compareToBaseline(values, bestWalls);
       const negligible = median(values) - median(bestWalls) < NEGLIGIBLE_MS;
       const ratio = comparison && comparison.significant && !negligible ? median(bestWalls) / median(values) : 1;
+      const tie = !comparison ? undefined : !comparison.significant ? 'not-significant' : negligible ? 'negligible' : undefined;
       inputs.get(runtime)!.push({
         name: scenario,
         value: round(median(values)),
@@ -55,17 +56,25 @@ function startupScores(run: RunJson, runtimes: readonly RuntimeId[]): Map<Runtim
           runtime === best
             ? 'fastest'
             : !comparison!.significant
-              ? `not significantly slower than ${best} (p=${comparison!.pValue.toFixed(3)}): counts as 1`
+              ? `not significantly slower than ${best} (${undecided(values.length, bestWalls.length, comparison!.pValue)}; median ${(median(values) / median(bestWalls)).toFixed(2)}x): counts as 1`
               : negligible
                 ? `less than ${NEGLIGIBLE_MS} ms slower than ${best}: counts as 1`
                 : `fastest (${best}) median / this median`,
+        ...(tie ? { tie } : {}),
       });
     }
   }
   for (const [runtime, list] of inputs) {
-    if (list.length > 0) scores.set(runtime, { score: round(100 * geometricMean(list.map((i) => i.points))), inputs: list, method: 'geometric mean of ratios to the fastest x 100' });
+    if (list.length > 0) scores.set(runtime, { score: round(100 * geometricMean(list.map((i) => i.points))), inputs: list, method: 'geometric mean of ratios to the fastest x 100', missing: [], basis: '' });
   }
   return scores;
+}
+
+/** Why a comparison could not tell two runtimes apart: the p-value, or too few samples to ever decide. */
+function undecided(n: number, baselineN: number, pValue: number): string {
+  return hasEnoughSamplesForVerdict(n, baselineN)
+    ? `p=${pValue.toFixed(3)}`
+    : `p=${pValue.toFixed(3)}, ${n} and ${baselineN} samples: with fewer than ${MIN_SAMPLES_FOR_VERDICT} a side no difference can be significant`;
 }
 
 /**
@@ -95,10 +104,11 @@ function performanceScores(run: RunJson, runtimes: readonly RuntimeId[]): Map<Ru
         unit: 'ms (median)',
         points: comparison.significant && !negligible ? comparison.ratio : 1,
         rule: !comparison.significant
-          ? 'not significantly different from native: counts as 1'
+          ? `not significantly different from native (${undecided(mine.length, native.length, comparison.pValueAdjusted)}; median ${comparison.ratio.toFixed(2)}x): counts as 1`
           : negligible
             ? `within ${NEGLIGIBLE_MS} ms of native: counts as 1`
             : 'median / native median',
+        ...(!comparison.significant ? { tie: 'not-significant' as const } : negligible ? { tie: 'negligible' as const } : {}),
       });
     }
     if (list.length > 0) inputs.set(runtime, list);
@@ -106,7 +116,7 @@ function performanceScores(run: RunJson, runtimes: readonly RuntimeId[]): Map<Ru
   const means = new Map([...inputs].map(([runtime, list]) => [runtime, geometricMean(list.map((i) => i.points))]));
   const best = Math.min(...means.values());
   return new Map(
-    [...inputs].map(([runtime, list]) => [runtime, { score: round((100 * best) / means.get(runtime)!), inputs: list, method: 'geometric mean G of ratios to native; 100 x G(best) / G(this)' }]),
+    [...inputs].map(([runtime, list]) => [runtime, { score: round((100 * best) / means.get(runtime)!), inputs: list, method: 'geometric mean G of ratios to native; 100 x G(best) / G(this)', missing: [], basis: '' }]),
   );
 }
 
@@ -165,7 +175,9 @@ export function scoreRun(run: RunJson, weights: ScoreWeights = DEFAULT_WEIGHTS):
   for (const runtime of runtimes) {
     const maintenanceList = maintenanceInputs(run, runtime);
     const maintenance: DimensionScore | undefined =
-      maintenanceList.length > 0 ? { score: round((100 * maintenanceList.reduce((s, i) => s + i.points, 0)) / maintenanceList.length), inputs: maintenanceList, method: 'mean of the criteria measured x 100' } : undefined;
+      maintenanceList.length > 0
+        ? { score: round((100 * maintenanceList.reduce((s, i) => s + i.points, 0)) / maintenanceList.length), inputs: maintenanceList, method: 'mean of the criteria measured x 100', missing: [], basis: '' }
+        : undefined;
     const dims = { startup: startup.get(runtime), performance: performance.get(runtime), maintenance };
     const weighted = (Object.keys(dims) as (keyof ScoreWeights)[]).filter((d) => dims[d] && weights[d] > 0);
     const totalWeight = weighted.reduce((s, d) => s + weights[d], 0);
@@ -175,7 +187,94 @@ export function scoreRun(run: RunJson, weights: ScoreWeights = DEFAULT_WEIGHTS):
       overall: round(weighted.reduce((s, d) => s + dims[d]!.score * weights[d], 0) / totalWeight),
     };
   }
+  explainBases(run, scores);
   return Object.keys(scores).length > 0 ? { weights, scores } : null;
+}
+
+/** Maintenance criteria that come from one scenario's result: a missing one is explained by that result. */
+const CRITERION_SCENARIO: Record<string, string> = {
+  'reproducible build': 'reproducible-build',
+  'offline readiness': 'offline-readiness',
+  'Go satisfies go.mod': 'consistency',
+};
+
+/** An input's name as the basis sentence says it: a scenario's title in lower case ("cold start"), or the criterion. */
+function inputName(name: string): string {
+  const title = findScenario(name)?.title;
+  return title ? title[0]!.toLowerCase() + title.slice(1) : name;
+}
+
+/** The first line of a reason, short enough for a sentence (the whole reason is with the result). */
+function shortReason(reason: string | undefined): string {
+  const line = (reason ?? '').split('\n')[0]!.trim();
+  return line.length > 160 ? `${line.slice(0, 159)}…` : line;
+}
+
+/** Why `runtime` has no input `name` that another runtime's score has. */
+function whyMissing(run: RunJson, runtime: RuntimeId, dimension: Dimension, name: string): MissingScoreInput {
+  const scenario = dimension === 'maintenance' ? CRITERION_SCENARIO[name] : name;
+  const result: ResultJson | undefined = scenario ? run.results.find((r) => r.runtime === runtime && r.scenario === scenario) : undefined;
+  if (!scenario) return { name, status: 'missing', reason: `${runtime} records no fact for it` };
+  if (!result) return { name, status: 'missing', reason: `${scenario} was not run on ${runtime}` };
+  if (result.status === 'failed') return { name, status: 'failed', reason: shortReason(result.reason) || 'no reason recorded' };
+  if (result.status === 'not-applicable') return { name, status: 'not-applicable', reason: shortReason(result.reason) };
+  if (result.status !== 'completed') return { name, status: 'missing', reason: `${result.status}${result.reason ? `: ${shortReason(result.reason)}` : ''}` };
+  return { name, status: 'missing', reason: 'completed without a figure to score' };
+}
+
+const STATUS_WORDS: Record<MissingScoreInput['status'], string> = {
+  failed: 'failed',
+  missing: 'not measured',
+  'not-applicable': 'not applicable',
+};
+
+/** "a", "a and b", "a, b and c". */
+function listed(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+/**
+ * Fills each score's `missing` and `basis`: the inputs another runtime's score in the same
+ * dimension rests on and this one's lacks (and why), and the inputs counted as a tie although the
+ * medians differ. A score over fewer inputs, or over ties the statistics could not decide, says so.
+ */
+function explainBases(run: RunJson, scores: ScoringJson['scores']): void {
+  const entries = Object.entries(scores) as [RuntimeId, NonNullable<ScoringJson['scores'][RuntimeId]>][];
+  for (const dimension of ['startup', 'performance', 'maintenance'] as const) {
+    const everyName = [...new Set(entries.flatMap(([, s]) => s[dimension]?.inputs.map((i) => i.name) ?? []))];
+    for (const [runtime, runtimeScores] of entries) {
+      const score = runtimeScores[dimension];
+      if (!score) continue;
+      const mine = new Set(score.inputs.map((i) => i.name));
+      score.missing = everyName.filter((name) => !mine.has(name)).map((name) => whyMissing(run, runtime, dimension, name));
+      const parts: string[] = [];
+      const names = score.inputs.map((i) => inputName(i.name));
+      if (score.missing.length > 0) {
+        const why = score.missing.map((m) => `${inputName(m.name)} ${STATUS_WORDS[m.status]}${m.reason ? ` (${m.reason})` : ''}`);
+        parts.push(`${runtime} ${dimension} rests on ${listed(names)}${names.length === 1 ? ' only' : ''}: ${listed(why)}`);
+      } else {
+        parts.push(`${runtime} ${dimension} rests on ${listed(names)}`);
+      }
+      const ties = score.inputs.filter((i) => i.tie === 'not-significant');
+      if (ties.length > 0) {
+        // The rule holds the figures: "not significantly slower than native (p=0.310, ...; median 1.80x): counts as 1".
+        const figures = (rule: string): string => /\((.*)\): counts as 1$/.exec(rule)?.[1] ?? rule;
+        parts.push(`counted as equal although the medians differ, as the statistics cannot tell them apart: ${listed(ties.map((t) => `${inputName(t.name)} (${figures(t.rule)})`))}`);
+      }
+      score.basis = parts.join('; ');
+    }
+  }
+  // A runtime with no score in a dimension others have is ranked on the rest: said, with what it lacks.
+  for (const dimension of ['startup', 'performance', 'maintenance'] as const) {
+    if (!entries.some(([, s]) => s[dimension])) continue;
+    const names = [...new Set(entries.flatMap(([, s]) => s[dimension]?.inputs.map((i) => i.name) ?? []))];
+    for (const [runtime, runtimeScores] of entries) {
+      if (runtimeScores[dimension]) continue;
+      const why = names.map((name) => whyMissing(run, runtime, dimension, name)).map((m) => `${inputName(m.name)} ${STATUS_WORDS[m.status]}`);
+      const lacks = `no ${dimension} score (${listed(why)})`;
+      runtimeScores.basis = runtimeScores.basis ? `${runtimeScores.basis}; ${lacks}` : `${runtime} overall rests on the other dimensions: ${lacks}`;
+    }
+  }
 }
 
 /** `startup=1,performance=2,maintenance=1` -> weights; throws a readable message otherwise. */
