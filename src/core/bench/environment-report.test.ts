@@ -46,6 +46,40 @@ describe('buildConsistency', () => {
     ]);
   });
 
+  it('has rows for the user id, HOME, XDG_CACHE_HOME, TMPDIR and cache warmth, and flags a deliberately different one', () => {
+    const inputs = (extra: Record<string, string>): Record<string, string> => ({
+      'consistency.input.uid': '1000 (ana)',
+      'consistency.input.HOME': '/home/ana',
+      'consistency.input.XDG_CACHE_HOME': "EnvBench's own (/home/ana/.cache/envbench/native/xdg-cache)",
+      'consistency.input.TMPDIR': '(unset: /tmp)',
+      'consistency.input.caches': 'build cache warm (120.0 MiB), tool caches warm (3.0 MiB)',
+      ...extra,
+    });
+    const maintenance: RuntimeFacts[] = [
+      { runtime: 'native', facts: inputs({}) },
+      // Same kind of everything, other paths and sizes: nothing to flag.
+      { runtime: 'nix', facts: inputs({ 'consistency.input.XDG_CACHE_HOME': "EnvBench's own (/home/ana/.cache/envbench/nix/xdg-cache)", 'consistency.input.caches': 'build cache warm (90.0 MiB), tool caches warm (9.0 MiB)' }) },
+      {
+        runtime: 'docker',
+        facts: inputs({
+          'consistency.input.uid': '0 (root)',
+          'consistency.input.HOME': '/root',
+          'consistency.input.XDG_CACHE_HOME': "EnvBench's own (/root/.cache)",
+          'consistency.input.TMPDIR': '/var/tmp',
+          'consistency.input.caches': 'build cache warm (100.0 MiB), tool caches empty (0.0 MiB)',
+        }),
+      },
+    ];
+    const { rows } = buildConsistency(maintenance, null, ['native', 'nix', 'docker'])!;
+    const row = (key: string) => rows.find((r) => r.key === key)!;
+    expect(rows.map((r) => r.label)).toEqual(['User id', 'HOME', 'XDG_CACHE_HOME', 'TMPDIR', 'Cache warmth']);
+    for (const key of ['input.uid', 'input.HOME', 'input.TMPDIR', 'input.caches']) expect(row(key).differs).toEqual(['docker']);
+    expect(row('input.XDG_CACHE_HOME').differs).toEqual([]);
+    expect(row('input.uid').explanations[0]).toMatch(/^docker runs commands as user 0 \(root\), native as 1000 \(ana\)/);
+    expect(row('input.TMPDIR').explanations[0]).toMatch(/^TMPDIR is \/var\/tmp in docker, \(unset: \/tmp\) on native/);
+    expect(row('input.caches').explanations[0]).toMatch(/tool caches empty/);
+  });
+
   it('is absent when the run had neither check', () => {
     expect(buildConsistency([{ runtime: 'native', facts: { privileges: 'none' } }], '1.22', ['native'])).toBeNull();
   });

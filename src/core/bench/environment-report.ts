@@ -1,5 +1,6 @@
 import type { ConsistencyJson, ConsistencyRow, CrossBuildJson, RuntimeFacts, RuntimeId } from '../../shared/run';
 import { compareVersions } from '../nix/nix-cli';
+import { inputDiffers } from '../scenarios/environment-inputs';
 
 const BASELINE: RuntimeId = 'native';
 /** Settings whose value is a path inside the environment: different by nature, not a drift. */
@@ -10,7 +11,35 @@ const LABELS: Record<string, string> = {
   cc: 'C compiler',
   gopls: 'gopls',
   dlv: 'Delve',
+  'input.uid': 'User id',
+  'input.HOME': 'HOME',
+  'input.XDG_CACHE_HOME': 'XDG_CACHE_HOME',
+  'input.TMPDIR': 'TMPDIR',
+  'input.caches': 'Cache warmth',
 };
+
+/** Why a difference in what commands get matters, per input (environment-inputs.ts). */
+function explainInput(key: string, runtime: RuntimeId, value: string, baseline: string): string {
+  switch (key) {
+    case 'input.uid':
+      return `${runtime} runs commands as user ${value}, native as ${baseline}: file permissions differ, and tests that check them (or skip as root) pass in one and fail in the other`;
+    case 'input.HOME':
+      return `HOME is ${value} in ${runtime}, ${baseline} on native: tools read their configuration (~/.gitconfig, ~/.netrc, ~/.config) from different places`;
+    case 'input.XDG_CACHE_HOME':
+      return `XDG_CACHE_HOME is ${value} in ${runtime}, ${baseline} on native: gopls and goimports start from different caches, so gopls-load is not comparable`;
+    case 'input.TMPDIR':
+      return `TMPDIR is ${value} in ${runtime}, ${baseline} on native: builds and tests write temporary files to different filesystems`;
+    case 'input.caches':
+      return `caches in ${runtime}: ${value}; native: ${baseline}: a warm cache against an empty one decides build and gopls figures, not the environment`;
+    default:
+      return `${settingLabel(key)}: ${runtime} has ${value}, native has ${baseline}`;
+  }
+}
+
+function differsFrom(key: string, value: string, baseline: string): boolean {
+  if (PATH_KEYS.has(key)) return false;
+  return key.startsWith('input.') ? inputDiffers(key.slice('input.'.length), value, baseline) : value !== baseline;
+}
 /** The consistency facts that change the bytes of a binary, for explaining different hashes. */
 const BUILD_SHAPING = ['env.GOVERSION', 'env.GOOS', 'env.GOARCH', 'env.GOAMD64', 'env.CGO_ENABLED', 'env.GOFLAGS', 'cc'];
 
@@ -40,6 +69,10 @@ function explain(key: string, runtime: RuntimeId, value: string, baseline: strin
     said.push(`go.mod asks for ${goModVersion}, ${runtime} has ${value}: builds fail or download a toolchain`);
   }
   if (baseline === undefined || value === baseline) return said;
+  if (key.startsWith('input.')) {
+    if (differsFrom(key, value, baseline)) said.push(explainInput(key, runtime, value, baseline));
+    return said;
+  }
   const label = settingLabel(key);
   if (PATH_KEYS.has(key)) said.push(`${label} is ${value} in ${runtime} (native: ${baseline}): a path inside the environment, expected to differ`);
   else if (key === 'env.CGO_ENABLED') said.push(`cgo is ${value === '1' ? 'on' : 'off'} in ${runtime} but ${baseline === '1' ? 'on' : 'off'} on native: binaries link differently, and -race needs cgo`);
@@ -69,7 +102,7 @@ export function buildConsistency(maintenance: readonly RuntimeFacts[], goModVers
       if (value === undefined) continue;
       values[runtime] = value;
       const baseline = runtime === BASELINE ? undefined : base?.get(key);
-      if (baseline !== undefined && value !== baseline && !PATH_KEYS.has(key)) differs.push(runtime);
+      if (baseline !== undefined && differsFrom(key, value, baseline)) differs.push(runtime);
       explanations.push(...explain(key, runtime, value, baseline, goModVersion));
     }
     return { key, label: key === 'env.GOVERSION' ? 'GOVERSION' : settingLabel(key), values, differs, explanations: [...new Set(explanations)] };

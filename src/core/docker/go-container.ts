@@ -13,7 +13,9 @@ import { LABEL_RUN, LABEL_RUNTIME, managedLabels, ownedContainer } from './label
 export const WORKSPACE_IN_CONTAINER = '/workspace';
 export const SCRATCH_IN_CONTAINER = '/scratch';
 export const MODCACHE_IN_CONTAINER = '/go/pkg/mod';
-export const GOCACHE_IN_CONTAINER = '/root/.cache/go-build';
+/** The tool caches (XDG_CACHE_HOME: gopls, goimports) and, inside them, the build cache: one volume per runtime, mounted when warm. */
+export const XDG_CACHE_IN_CONTAINER = '/root/.cache';
+export const GOCACHE_IN_CONTAINER = `${XDG_CACHE_IN_CONTAINER}/go-build`;
 
 /**
  * Joins stdin/stdout to a TCP port on the container's loopback. Constant: the port is its first
@@ -70,7 +72,7 @@ export class GoContainer {
   constructor(readonly config: GoContainerConfig) {}
 
   env(): string[] {
-    return [`GOCACHE=${GOCACHE_IN_CONTAINER}`, `GOMODCACHE=${MODCACHE_IN_CONTAINER}`, ...(this.config.offline ? ['GOPROXY=off', 'GOTOOLCHAIN=local'] : [])];
+    return [`GOCACHE=${GOCACHE_IN_CONTAINER}`, `XDG_CACHE_HOME=${XDG_CACHE_IN_CONTAINER}`, `GOMODCACHE=${MODCACHE_IN_CONTAINER}`, ...(this.config.offline ? ['GOPROXY=off', 'GOTOOLCHAIN=local'] : [])];
   }
 
   get id(): string | null {
@@ -101,8 +103,8 @@ export class GoContainer {
       WorkingDir: WORKSPACE_IN_CONTAINER,
       Env: this.env(),
       HostConfig: {
-        // A cold start gets an empty build cache; everything else shares the runtime's own volume.
-        Mounts: [...binds, ...(warmCache ? [{ Type: 'volume' as const, Source: this.config.cacheVolume, Target: GOCACHE_IN_CONTAINER }] : [])],
+        // A cold start gets empty build and tool caches; everything else shares the runtime's own volume.
+        Mounts: [...binds, ...(warmCache ? [{ Type: 'volume' as const, Source: this.config.cacheVolume, Target: XDG_CACHE_IN_CONTAINER }] : [])],
         Init: true,
         NetworkMode: network === 'none' || this.config.offline ? 'none' : 'bridge',
       },

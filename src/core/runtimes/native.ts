@@ -66,6 +66,7 @@ export class NativeRuntime implements Runtime {
   async prepare(context: PrepareContext): Promise<RuntimeSession> {
     const goEnv = goEnvironment(context.cacheDir, this.id, context.offline);
     await fs.mkdir(goEnv.GOCACHE!, { recursive: true });
+    await fs.mkdir(goEnv.XDG_CACHE_HOME!, { recursive: true });
     return new NativeSession(this.resourcesDir, context.workspace.path, goEnv);
   }
 
@@ -80,12 +81,15 @@ export class NativeRuntime implements Runtime {
 
 class NativeSession implements RuntimeSession {
   readonly runtime = 'native' as const;
+  readonly xdgCacheHome: string;
 
   constructor(
     private readonly resourcesDir: string,
     readonly workspaceDir: string,
     private readonly goEnv: Record<string, string>,
-  ) {}
+  ) {
+    this.xdgCacheHome = goEnv.XDG_CACHE_HOME!;
+  }
 
   async exec(command: CommandSpec, options: ExecOptions): Promise<ExecOutcome> {
     return this.run(measureHelperPath(this.resourcesDir), measureHelperArgs(command.argv, options.timeoutMs), command, options);
@@ -118,7 +122,7 @@ class NativeSession implements RuntimeSession {
     return launchDebugServer((opts) => this.exec({ argv: delveArgv(dlv, mainPackage), cwd }, opts), connectLoopback, options);
   }
 
-  /** The host has nothing to start: the phases are the toolchain answering and the first run (cold: empty build cache). */
+  /** The host has nothing to start: the phases are the toolchain answering and the first run (cold: empty build and tool caches). */
   async startup(temperature: StartupTemperature, options: StartupOptions): Promise<StartupOutcome> {
     if (temperature === 'cold') await this.evictCaches();
     return readyThenFirstRun([], 'exec-ready', (argv) => this.exec({ argv, cwd: this.workspaceDir }, options), options.firstRun);
@@ -135,14 +139,19 @@ class NativeSession implements RuntimeSession {
   }
 
 
+  /** The runtime's own build cache and tool caches (gopls, goimports), as a container's cold start drops them. */
   async evictCaches(): Promise<void> {
-    const cache = this.goEnv.GOCACHE!;
-    await fs.rm(cache, { recursive: true, force: true });
-    await fs.mkdir(cache, { recursive: true });
+    for (const cache of [this.goEnv.GOCACHE!, this.goEnv.XDG_CACHE_HOME!]) {
+      await fs.rm(cache, { recursive: true, force: true });
+      await fs.mkdir(cache, { recursive: true });
+    }
   }
 
   async footprint(): Promise<Footprint> {
-    const items = [{ label: 'Go build cache (EnvBench-owned)', path: this.goEnv.GOCACHE!, bytes: await directorySize(this.goEnv.GOCACHE!) }];
+    const items = [
+      { label: 'Go build cache (EnvBench-owned)', path: this.goEnv.GOCACHE!, bytes: await directorySize(this.goEnv.GOCACHE!) },
+      { label: 'Tool caches: gopls, goimports (EnvBench-owned)', path: this.goEnv.XDG_CACHE_HOME!, bytes: await directorySize(this.goEnv.XDG_CACHE_HOME!) },
+    ];
     const goroot = await probe('go', ['env', 'GOROOT']);
     if (goroot.ok && goroot.stdout.trim()) {
       const dir = path.resolve(goroot.stdout.trim());

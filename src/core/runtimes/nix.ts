@@ -20,7 +20,7 @@ import { nixSystem, offlineFlake } from '../nix/offline-flake';
 import { UserError } from '../user-error';
 import { goEnvironment } from './go-environment';
 import { NETWORK_NAMESPACE_ISOLATION, withoutNetwork } from './no-network';
-import { ENTER_DIRECTORY_ENV, enterDirectoryArgv, startDirectory, terminalShellArgv } from './start-directory';
+import { ENTER_DIRECTORY_ENV, enterDirectoryArgv, HOST_TMPDIR_ENV, RESTORE_TMPDIR, startDirectory, terminalShellArgv } from './start-directory';
 import { readyThenFirstRun } from './startup-phases';
 import type {
   CommandSpec,
@@ -98,12 +98,16 @@ export class NixRuntime implements Runtime {
     const own = runtimeCacheDir(context.cacheDir, this.id);
     const stateDir = path.join(own, workspaceKey(context.workspace.path));
     fs.mkdirSync(stateDir, { recursive: true });
+    // Nix's evaluation cache lives under XDG_CACHE_HOME too: the runtime's own, so a cold start drops it.
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       ...goEnvironment(context.cacheDir, this.id, context.offline),
-      // Nix's evaluation cache lives under XDG_CACHE_HOME: EnvBench's own, so a cold start can drop it.
-      XDG_CACHE_HOME: path.join(own, 'xdg-cache'),
+      // Where `nix develop` and nix-shell make each entry's temporary directory (`nix-shell.XXXX`,
+      // left behind when the command execs): EnvBench's own, emptied at dispose. Commands get the
+      // host's TMPDIR back inside (RESTORE_TMPDIR).
+      TMPDIR: path.join(own, 'tmp'),
     };
+    fs.mkdirSync(env.TMPDIR!, { recursive: true });
     const registry = emptyRegistry(own);
     const entry = chooseEntry(context.workspace, context.nixEntry);
     const definition = entry === 'shell' ? await this.shellDefinition(context, env, registry, log) : await this.flakeDefinition(context, env, registry, log);
@@ -237,17 +241,20 @@ interface NixConfig {
  * this constant script reads the command's argument vector, NUL-separated, from a file. (nix-shell
  * leaves PATH unexported for a plain derivation, so the script exports it.)
  */
-const RUN_ARGV_FROM_FILE = `export PATH; mapfile -d "" -t argv < "$ENVBENCH_ARGV_FILE"; cd -- "$${ENTER_DIRECTORY_ENV}" && exec "\${argv[@]}"`;
+const RUN_ARGV_FROM_FILE = `export PATH; mapfile -d "" -t argv < "$ENVBENCH_ARGV_FILE"; cd -- "$${ENTER_DIRECTORY_ENV}" || exit 126; ${RESTORE_TMPDIR}; exec "\${argv[@]}"`;
 
 class NixSession implements RuntimeSession {
   readonly runtime = 'nix' as const;
   readonly workspaceDir: string;
+  readonly xdgCacheHome: string;
+  private readonly startedAt = Date.now() - 1000;
   /** A GC root EnvBench owns that keeps the realised shell alive (`nix develop --profile`, `nix-store --add-root`). */
   private readonly profile: string;
   private readonly definition: NixDefinition;
 
   constructor(private readonly config: NixConfig) {
     this.workspaceDir = config.workspace.path;
+    this.xdgCacheHome = config.env.XDG_CACHE_HOME!;
     this.definition = config.definition;
     this.profile = path.join(config.stateDir, this.definition.entry === 'flake' ? 'dev-profile' : 'dev-profile-shell');
   }
@@ -293,8 +300,9 @@ class NixSession implements RuntimeSession {
     wrap: (program: string, args: string[]) => { program: string; args: string[] },
   ): Promise<ExecOutcome> {
     const inner = [this.config.helper, ...measureHelperArgs(command.argv, options.timeoutMs)];
-    // Nix starts in the start directory; the command's directory is entered inside the shell.
-    const enter = { [ENTER_DIRECTORY_ENV]: command.cwd };
+    // Nix starts in the start directory; the command's directory is entered inside the shell, and
+    // the host's TMPDIR restored there (Nix replaces it on every entry).
+    const enter = { [ENTER_DIRECTORY_ENV]: command.cwd, [HOST_TMPDIR_ENV]: process.env.TMPDIR ?? '' };
     if (this.definition.entry === 'flake') {
       const { program, args } = wrap('nix', [...this.config.common, 'develop', this.definition.flakeRef!, '--command', ...enterDirectoryArgv(inner)]);
       return this.run(program, args, command, options, enter);
@@ -501,7 +509,14 @@ class NixSession implements RuntimeSession {
   }
 
   async dispose(): Promise<void> {
-    // The GC root stays, so the next run starts warm; `startup-cold` removes it on purpose.
+    // The GC root stays, so the next run starts warm; `startup-cold` removes it on purpose. The
+    // entries' temporary directories this session left (an exec'd command never runs Nix's
+    // clean-up trap) go; a terminal's, older or still in use, stay.
+    const tmp = this.config.env.TMPDIR!;
+    for (const name of fs.existsSync(tmp) ? fs.readdirSync(tmp) : []) {
+      const dir = path.join(tmp, name);
+      if (name.startsWith('nix-shell.') && fs.statSync(dir).mtimeMs >= this.startedAt) fs.rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
 

@@ -180,6 +180,11 @@ export interface RuntimeSession {
   readonly runtime: RuntimeId;
   /** Directories the runtime can see the workspace at (host path -> path inside). */
   readonly workspaceDir: string;
+  /**
+   * XDG_CACHE_HOME as commands in this environment see it: the tool caches EnvBench owns for this
+   * runtime (go-environment.ts). Absent where the environment keeps the user's own (Devbox).
+   */
+  readonly xdgCacheHome?: string;
   /** Runs one command inside the environment, measured by the helper. */
   exec(command: CommandSpec, options: ExecOptions): Promise<ExecOutcome>;
   /**

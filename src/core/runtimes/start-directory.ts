@@ -27,11 +27,23 @@ export function startDirectory(runtimeCache: string): string {
 export const ENTER_DIRECTORY_ENV = 'ENVBENCH_CWD';
 
 /**
- * Run as `bash -c ENTER_DIRECTORY_SCRIPT envbench-enter PROGRAM ARGS...`: enters the directory
- * ENTER_DIRECTORY_ENV names and execs the argument vector. The script is constant; the directory
- * and the arguments are only ever expanded inside double quotes, so no shell parses them.
+ * Set (possibly empty) to the host's TMPDIR by runtimes whose entry replaces it: `nix develop` and
+ * nix-shell give every entry a fresh `$TMPDIR/nix-shell.XXXX`, and EnvBench enters once per
+ * command, where a person enters once per session. RESTORE_TMPDIR puts the host's back (or unsets
+ * it, and the TMP, TEMP, TEMPDIR that Nix adds) so every command gets the same TMPDIR as native.
  */
-export const ENTER_DIRECTORY_SCRIPT = `cd -- "$${ENTER_DIRECTORY_ENV}" && exec "$@"`;
+export const HOST_TMPDIR_ENV = 'ENVBENCH_HOST_TMPDIR';
+
+/** Constant shell text: restores TMPDIR from HOST_TMPDIR_ENV when that is set; nothing otherwise. */
+export const RESTORE_TMPDIR = `if [ -n "\${${HOST_TMPDIR_ENV}+x}" ]; then if [ -n "$${HOST_TMPDIR_ENV}" ]; then export TMPDIR="$${HOST_TMPDIR_ENV}"; else unset TMPDIR; fi; unset TMP TEMP TEMPDIR ${HOST_TMPDIR_ENV}; fi`;
+
+/**
+ * Run as `bash -c ENTER_DIRECTORY_SCRIPT envbench-enter PROGRAM ARGS...`: enters the directory
+ * ENTER_DIRECTORY_ENV names (and restores TMPDIR: RESTORE_TMPDIR) and execs the argument vector.
+ * The script is constant; the directory and the arguments are only ever expanded inside double
+ * quotes, so no shell parses them.
+ */
+export const ENTER_DIRECTORY_SCRIPT = `cd -- "$${ENTER_DIRECTORY_ENV}" || exit 126; ${RESTORE_TMPDIR}; exec "$@"`;
 
 /** `bash -c` argv prefix that enters `ENTER_DIRECTORY_ENV` and execs what follows. */
 export function enterDirectoryArgv(argv: readonly string[]): string[] {

@@ -2,6 +2,7 @@ import type { FactValue } from '../../shared/run';
 import { sampleFailure } from '../measure/command-failure';
 import type { ExecOutcome } from '../runtimes/runtime';
 import type { CheckContext, CheckOutcome } from './check';
+import { INPUT_KEYS, readEnvironmentInputs } from './environment-inputs';
 
 /** The `go env` settings that decide what a build produces or where it reaches. */
 export const GO_ENV_KEYS = ['GOVERSION', 'GOOS', 'GOARCH', 'GOAMD64', 'GOROOT', 'GOFLAGS', 'GOPROXY', 'GOTOOLCHAIN', 'CGO_ENABLED', 'GOMODCACHE', 'CC'] as const;
@@ -16,7 +17,8 @@ function versionLine(outcome: ExecOutcome, pick: (lines: string[]) => string | u
 
 /**
  * What each environment really has: Go's version and the settings that shape builds, the C
- * compiler cgo would use, gopls and Delve. Stored as facts (`consistency.<key>`); the run report
+ * compiler cgo would use, gopls and Delve, and what commands get besides (user id, HOME,
+ * XDG_CACHE_HOME, TMPDIR, cache warmth: environment-inputs.ts). Stored as facts (`consistency.<key>`); the run report
  * lays them side by side and explains each difference from native.
  */
 export async function consistency({ session, cwd, execOptions, timeoutMs }: CheckContext): Promise<CheckOutcome> {
@@ -37,5 +39,8 @@ export async function consistency({ session, cwd, execOptions, timeoutMs }: Chec
   facts.cc = env.CGO_ENABLED === '1' && cc ? versionLine(await exec([cc, '--version'])) : 'cgo disabled';
   facts.gopls = versionLine(await exec(['gopls', 'version']));
   facts.dlv = versionLine(await exec(['dlv', 'version']), (lines) => lines.find((l) => l.startsWith('Version:')) ?? lines[0]);
+  // What else commands get: the user, HOME, the cache and temporary directories, cache warmth.
+  const inputs = await readEnvironmentInputs(session, cwd, execOptions);
+  for (const key of INPUT_KEYS) facts[`input.${key}`] = inputs ? inputs[key] : 'could not be read';
   return { facts };
 }
