@@ -1,5 +1,4 @@
-import type { DefinitionPreview } from './ipc/contract';
-import type { RunComparisonJson, RunJson } from './run';
+import type { RunComparisonJson, RunJson, RuntimeId } from './run';
 
 /**
  * Everything the printed report shows, handed to the report page (src/renderer/report.html) as
@@ -9,10 +8,21 @@ export interface ReportData {
   run: RunJson;
   /** A comparison report: this run against an earlier one (before/after, or two machines). */
   comparison?: { before: RunJson; result: RunComparisonJson };
-  /** The environment definitions the runtimes use, for the appendix. */
-  definitions: DefinitionPreview[];
+  /** The environment definition each runtime of the run used, as recorded with the run, for the appendix. */
+  definitions: RecordedDefinition[];
   envbench: { version: string; commit: string | null };
   generatedAt: string;
+}
+
+/**
+ * One runtime's environment definition as the run recorded it (facts definition.*), or, for a run
+ * that did not record it, why not: the report never shows a preview in its place.
+ */
+export interface RecordedDefinition {
+  runtime: RuntimeId;
+  recorded: { file: string; source: string; text: string } | null;
+  /** When `recorded` is null: "not recorded with this run (...)". */
+  notRecorded?: string;
 }
 
 /** The global the report page reads, and the event it waits for when the data comes after load. */

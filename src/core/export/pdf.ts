@@ -1,5 +1,6 @@
 import type { ReportData } from '../../shared/report';
 import { renderReportPdf } from '../report/pdf-report';
+import { recordedDefinitions } from '../report/recorded-definitions';
 import { UserError } from '../user-error';
 import type { Exporter } from './exporter';
 
@@ -16,7 +17,7 @@ export const pdfExporter: Exporter = {
     const data: ReportData = {
       run,
       ...(context.report?.comparison ? { comparison: context.report.comparison } : {}),
-      definitions: context.report?.definitions ?? [],
+      definitions: context.report?.definitions ?? recordedDefinitions(run),
       envbench: context.envbench,
       generatedAt: new Date().toISOString(),
     };

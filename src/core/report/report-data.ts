@@ -3,7 +3,7 @@ import type { RunJson } from '../../shared/run';
 import { compareRuns } from '../bench/run-comparison';
 import type { Core } from '../create-core';
 import { UserError } from '../user-error';
-import { previewDefinitions } from '../workbench/definition-previews';
+import { recordedDefinitions } from './recorded-definitions';
 
 function mustGetRun(core: Core, id: string): NonNullable<ReturnType<Core['getRun']>> {
   const run = core.getRun(id);
@@ -14,16 +14,11 @@ function mustGetRun(core: Core, id: string): NonNullable<ReturnType<Core['getRun
 /**
  * What the printed report shows for a run the caller has already read (and, for a comparison
  * report, the earlier run it is set against): the run JSON, the comparison, and the definitions its
- * runtimes use, read from the workspace when it is still there.
+ * runtimes used, as recorded with the run (never today's preview of the workspace).
  */
 export async function reportData(core: Core, run: RunJson, options: { compareWith?: string } = {}): Promise<ReportData> {
   const before = options.compareWith ? mustGetRun(core, options.compareWith) : null;
-  let definitions: ReportData['definitions'] = [];
-  try {
-    definitions = previewDefinitions(await core.inspectWorkspace(run.workspace.path), run.options.runtimes);
-  } catch {
-    // The workspace moved or is gone: the appendix says there is nothing to show.
-  }
+  const definitions = recordedDefinitions(run);
   return {
     run,
     ...(before ? { comparison: { before, result: compareRuns(before, run) } } : {}),
