@@ -7,7 +7,14 @@ import { formatMs } from '../../../shared/format/units';
 
 const RUNTIME_ORDER: RuntimeId[] = ['native', 'docker', 'dind', 'nix', 'devbox'];
 const COLOURS: Record<RuntimeId, string> = { native: '#1b5e20', docker: '#0d47a1', dind: '#6a1b9a', nix: '#e65100', devbox: '#00838f' };
-const PHASE_GREYS = ['#cfd8dc', '#90a4ae', '#607d8b', '#37474f', '#b0bec5', '#263238', '#eceff1', '#455a64'];
+/**
+ * Startup phases, in order of first appearance: the Okabe–Ito palette (told apart with every common
+ * colour-vision deficiency), light and dark alternating so neighbouring segments also differ in grey.
+ */
+const PHASE_COLOURS = ['#E69F00', '#0072B2', '#F0E442', '#CC79A7', '#56B4E9', '#D55E00', '#009E73', '#000000'];
+/** Vertical space of one bar of the phases chart, and of its title, legend and axis together (CSS px). */
+const PHASE_ROW_PX = 30;
+const PHASE_CHROME_PX = 110;
 export const POINT_STYLES = ['circle', 'triangle', 'rect', 'crossRot', 'star'] as const;
 
 export function runtimeColour(runtime: string): string {
@@ -117,7 +124,7 @@ export function phasesChart(run: RunJson): ChartConfiguration | null {
       labels: withPhases.map((r) => `${r.runtime} ${r.scenario.replace('startup-', '')}`),
       datasets: phases.map((phase, i) => ({
         label: phase,
-        backgroundColor: PHASE_GREYS[i % PHASE_GREYS.length],
+        backgroundColor: PHASE_COLOURS[i % PHASE_COLOURS.length],
         borderColor: '#000',
         borderWidth: 1,
         data: withPhases.map((r) => r.phaseStats!.find((p) => p.name === phase)?.p50Ms ?? 0),
@@ -125,10 +132,16 @@ export function phasesChart(run: RunJson): ChartConfiguration | null {
     },
     options: {
       indexAxis: 'y',
-      plugins: { title: { display: true, text: 'Startup phases (P50, stacked)' } },
-      scales: { x: { stacked: true, title: { display: true, text: 'milliseconds' } }, y: { stacked: true } },
+      plugins: { title: { display: true, text: 'Startup phases (P50, stacked)' }, legend: { display: true, position: 'bottom' } },
+      // Every bar is labelled: chart.js would otherwise skip labels it thinks do not fit.
+      scales: { x: { stacked: true, title: { display: true, text: 'milliseconds' } }, y: { stacked: true, ticks: { autoSkip: false } } },
     },
   };
+}
+
+/** The height (CSS px) that gives every bar of a phases chart room for its label. */
+export function phasesChartHeight(config: ChartConfiguration): number {
+  return PHASE_CHROME_PX + PHASE_ROW_PX * (config.data.labels?.length ?? 1);
 }
 
 /** Every measured sample of one scenario, one column per runtime (deterministic jitter). */

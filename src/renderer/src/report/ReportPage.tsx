@@ -5,7 +5,7 @@ import type { FactValue, ResultJson, RunJson, RuntimeId } from '../../../shared/
 import { formatBytes, formatCount, formatMs } from '../../../shared/format/units';
 import { ChartCanvas } from '../charts/ChartCanvas';
 import { ConsistencyMatrix } from '../components/ConsistencyMatrix';
-import { medianOf, mediansChart, phasesChart, rankedScores, rankLabel, scoresRadar, versusNative } from '../charts/run-charts';
+import { medianOf, mediansChart, phasesChart, phasesChartHeight, rankedScores, rankLabel, scoresRadar, versusNative } from '../charts/run-charts';
 
 const CHECKS = new Set(['offline-readiness', 'consistency', 'reproducible-build']);
 
@@ -157,10 +157,16 @@ function StartupSection({ run, results }: { run: RunJson; results: ResultJson[] 
           ])}
         </tbody>
       </table>
-      <Chart config={phasesChart(run)} label="Startup phases" height={Math.max(160, 34 * results.length)} />
+      <PhasesChart run={run} />
       <Chart config={mediansChart(run, results.filter((r) => r.stats), 'Startup: median with 95% CI', true)} label="Startup medians" />
     </section>
   );
+}
+
+/** Every startup's phases stacked, each bar labelled and tall enough for its label. */
+function PhasesChart({ run }: { run: RunJson }): React.JSX.Element | null {
+  const config = useMemo(() => phasesChart(run), [run]);
+  return config ? <Chart config={config} label="Startup phases" height={phasesChartHeight(config)} /> : null;
 }
 
 /** Median, its 95% CI, P95 and the comparison with native, per scenario and runtime. */
@@ -346,7 +352,9 @@ function Methodology({ data }: { data: ReportData }): React.JSX.Element {
   );
 }
 
+/** The definition each runtime used, as recorded with the run; never a preview of what EnvBench would write today. */
 function Appendix({ data }: { data: ReportData }): React.JSX.Element {
+  const hostOnly = data.definitions.length === 0;
   return (
     <section className="appendix">
       <h2>Appendix: environment definitions</h2>
@@ -370,5 +378,3 @@ function Appendix({ data }: { data: ReportData }): React.JSX.Element {
     </section>
   );
 }
-/** The definition each runtime used, as recorded with the run; never a preview of what EnvBench would write today. */
-  const hostOnly = data.definitions.length === 0;

@@ -4,7 +4,7 @@ import { formatBytes, formatCount, formatMs } from '../../../shared/format/units
 import { api, errorMessage } from '../api';
 import { ChartCanvas } from '../charts/ChartCanvas';
 import { ConsistencyMatrix } from '../components/ConsistencyMatrix';
-import { medianOf, mediansChart, phasesChart, rankedScores, rankLabel, scoresRadar, stripChart, versusNative } from '../charts/run-charts';
+import { medianOf, mediansChart, phasesChart, phasesChartHeight, rankedScores, rankLabel, scoresRadar, stripChart, versusNative } from '../charts/run-charts';
 
 
 /** One run: ranking, medians with 95% CI, startup phases, distributions, checks, consistency, and the table. */
@@ -92,7 +92,7 @@ function MediansChart({ run, results, title, logScale }: { run: RunJson; results
 
 function PhaseBars({ run }: { run: RunJson }): React.JSX.Element | null {
   const config = useMemo(() => phasesChart(run), [run]);
-  return config ? <ChartCanvas config={config} label="Startup phases" height={Math.max(200, 40 * (config.data.labels?.length ?? 1))} /> : null;
+  return config ? <ChartCanvas config={config} label="Startup phases" height={phasesChartHeight(config)} /> : null;
 }
 
 function Distributions({ run, logScale }: { run: RunJson; logScale: boolean }): React.JSX.Element | null {
