@@ -229,25 +229,109 @@ function ResourcesSection({ results }: { results: ResultJson[] }): React.JSX.Ele
   );
 }
 
+const VERDICT_WORDS: Record<string, string> = { ready: 'ready', 'not-ready': 'not ready', reproducible: 'reproducible', 'not-reproducible': 'NOT reproducible' };
+
+/** The verdict in words, or the result's status when it has none (failed, not applicable, ...). */
+function verdictText(result: ResultJson): string {
+  return result.verdict ? (VERDICT_WORDS[result.verdict.value] ?? result.verdict.value) : result.status;
+}
+
+/** What the verdict rests on, or why there is none. */
+function verdictDetail(result: ResultJson): string {
+  if (result.verdict) return result.verdict.detail ?? result.verdict.method;
+  return result.reason ?? (result.status === 'completed' ? '' : '(no reason recorded)');
+}
+
+/**
+ * The consistency matrix and every check the run made, as the console prints them: offline
+ * readiness, reproducible builds (against native's bytes), module cache isolation, and any other
+ * verdict; a check without a verdict shows its status and reason instead of disappearing.
+ */
 function ConsistencySection({ run }: { run: RunJson }): React.JSX.Element | null {
   const matrix = run.consistency;
-  const checks = run.results.filter((r) => r.verdict);
-  if ((!matrix || matrix.rows.length === 0) && checks.length === 0) return null;
+  const of = (scenario: string): ResultJson[] => run.results.filter((r) => r.scenario === scenario);
+  const offline = of('offline-readiness');
+  const repro = of('reproducible-build');
+  const modcache = of('modcache-isolation');
+  const shown = new Set(['offline-readiness', 'reproducible-build', 'modcache-isolation', 'consistency']);
+  const otherVerdicts = run.results.filter((r) => r.verdict && !shown.has(r.scenario));
+  const consistencyFailures = of('consistency').filter((r) => r.status !== 'completed');
+  const hasMatrix = Boolean(matrix && matrix.rows.length > 0);
+  if (!hasMatrix && offline.length + repro.length + modcache.length + otherVerdicts.length + consistencyFailures.length === 0) return null;
+  const builds = matrix?.builds ?? [];
   return (
     <section>
-      <h2>Consistency</h2>
-      {matrix && matrix.rows.length > 0 && (
+      <h2>Consistency and checks</h2>
+      {hasMatrix && (
         <>
-          <ConsistencyMatrix matrix={matrix} />
+          <ConsistencyMatrix matrix={matrix!} />
           <p className="note">* differs from native.</p>
         </>
       )}
-      {checks.length > 0 && (
-        <table>
+      {consistencyFailures.map((r) => <p key={r.runtime}>consistency on {r.runtime}: {r.status}, {verdictDetail(r)}</p>)}
+      {offline.length > 0 && (
+        <>
+          <h3>Offline readiness</h3>
+          <p className="note"><code>go build ./...</code> in the warm environment with the network cut.</p>
+          <table className="checks">
+            <thead><tr><th>Runtime</th><th>Verdict</th><th className="num">Build</th><th>First error line, or how the network was cut</th></tr></thead>
+            <tbody>
+              {offline.map((r) => (
+                <tr key={r.runtime}><td>{r.runtime}</td><td>{verdictText(r)}</td><td className="num">{r.samples[0] ? formatMs(r.samples[0].wallMs) : '—'}</td><td>{verdictDetail(r)}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      {repro.length > 0 && (
+        <>
+          <h3>Reproducible builds</h3>
+          <p className="note"><code>go build -trimpath</code> of each main package twice per environment (the second from an empty build cache); SHA-256 compared, and with native's.</p>
+          <table className="checks">
+            <thead><tr><th>Runtime</th><th>Rebuilds</th><th>vs native</th><th>SHA-256</th><th>Why</th></tr></thead>
+            <tbody>
+              {repro.map((r) => {
+                const mine = builds.filter((b) => b.runtime === r.runtime);
+                const versus = r.runtime === 'native' ? 'baseline' : mine.length === 0 ? '—' : mine.every((b) => b.identicalToNative) ? 'identical' : mine.some((b) => b.identicalToNative === null) ? '—' : 'differs';
+                const why = r.status === 'completed' ? (r.verdict?.detail ?? mine.map((b) => b.why).filter(Boolean).join('; ')) : verdictDetail(r);
+                return (
+                  <tr key={r.runtime}><td>{r.runtime}</td><td>{verdictText(r)}</td><td>{versus}</td><td><code>{mine.map((b) => b.sha256.slice(0, 16)).join(' ') || '—'}</code></td><td>{why}</td></tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </>
+      )}
+      {modcache.length > 0 && (
+        <>
+          <h3>Module cache isolation</h3>
+          <p className="note">Two <code>go build -trimpath</code> at once sharing the module cache, each with its own, and vendored (P50); whether the six binaries are byte-identical.</p>
+          <table className="checks">
+            <thead><tr><th>Runtime</th><th className="num">Shared cache</th><th className="num">Own cache</th><th className="num">Vendored</th><th>Binaries</th><th>Difference</th></tr></thead>
+            <tbody>
+              {modcache.map((r) => {
+                const facts = run.maintenance.find((m) => m.runtime === r.runtime)?.facts ?? {};
+                const p50 = (name: string): string => {
+                  const phase = r.phaseStats?.find((p) => p.name === name);
+                  return phase ? formatMs(phase.p50Ms) : '—';
+                };
+                const identical = facts['modcache-isolation.identical'];
+                const verdict = r.status !== 'completed' ? r.status : identical === true ? 'identical' : identical === false ? 'DIFFER' : '—';
+                const why = r.status !== 'completed' ? verdictDetail(r) : String(facts['modcache-isolation.difference'] ?? '');
+                return (
+                  <tr key={r.runtime}><td>{r.runtime}</td><td className="num">{p50('shared-cache')}</td><td className="num">{p50('own-cache')}</td><td className="num">{p50('vendored')}</td><td>{verdict}</td><td>{why}</td></tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </>
+      )}
+      {otherVerdicts.length > 0 && (
+        <table className="checks">
           <thead><tr><th>Check</th><th>Runtime</th><th>Verdict</th><th>Detail</th></tr></thead>
           <tbody>
-            {checks.map((r) => (
-              <tr key={`${r.runtime}/${r.scenario}`}><td>{r.scenario}</td><td>{r.runtime}</td><td>{r.verdict!.value}</td><td>{r.verdict!.detail ?? r.verdict!.method}</td></tr>
+            {otherVerdicts.map((r) => (
+              <tr key={`${r.runtime}/${r.scenario}`}><td>{r.scenario}</td><td>{r.runtime}</td><td>{verdictText(r)}</td><td>{verdictDetail(r)}</td></tr>
             ))}
           </tbody>
         </table>
