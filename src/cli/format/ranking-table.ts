@@ -1,6 +1,7 @@
 import type { ScoreWeights } from '../../core/bench/ranking';
 import { parseWeights } from '../../core/bench/ranking';
 import { UserError } from '../../core/user-error';
+import { rankingReasons } from '../../shared/format/ranking-reasons';
 import type { RunJson, RuntimeId } from '../../shared/run';
 import { textTable } from './text-table';
 
@@ -16,8 +17,9 @@ export function weightsOption(text: string): ScoreWeights {
 const cell = (score: number | undefined): string => (score === undefined ? '-' : score.toFixed(1));
 
 /**
- * The ranking: dimension scores and the weighted overall. Equal overall scores share a rank
- * (shown "=2"): differences the statistics cannot tell apart were already scored as equal.
+ * The ranking: dimension scores and the weighted overall, then why each dimension's winner wins
+ * (one sentence each). Equal overall scores share a rank (shown "=2"): differences the
+ * statistics cannot tell apart were already scored as equal.
  */
 export function formatRanking(run: RunJson): string[] {
   const scoring = run.scoring;
@@ -33,5 +35,6 @@ export function formatRanking(run: RunJson): string[] {
     '',
     `Ranking (0-100, higher is better; weights startup ${w.startup}, performance ${w.performance}, maintenance ${w.maintenance}; inputs in the run JSON under scoring):`,
     textTable(['RANK', 'RUNTIME', 'STARTUP', 'PERFORMANCE', 'MAINTENANCE', 'OVERALL'], rows, new Set([2, 3, 4, 5])),
+    ...rankingReasons(scoring).map((r) => `  ${r.sentence}`),
   ];
 }

@@ -84,3 +84,23 @@ describe('formatRunSummary lifecycle commands', () => {
     expect(text.split('\n').filter((l) => l.includes('postCreateCommand'))).toEqual([`- ${fact}`]);
   });
 });
+
+describe('formatRunSummary ranking', () => {
+  it('says under the ranking why each dimension is won, with the inputs a reader can check', () => {
+    const input = (name: string, value: number, points: number) => ({ name, value, unit: 'ms (median)', points, rule: '' });
+    const text = formatRunSummary({
+      ...run([]),
+      scoring: {
+        weights: { startup: 1, performance: 1, maintenance: 1 },
+        scores: {
+          native: { performance: { score: 45, method: '', inputs: [input('gopls-load', 700, 1)] }, overall: 45 },
+          nix: { performance: { score: 100, method: '', inputs: [input('gopls-load', 315, 0.45)] }, overall: 100 },
+        },
+      },
+    } as unknown as RunJson);
+    const lines = text.split('\n');
+    const ranking = lines.findIndex((l) => l.startsWith('Ranking'));
+    expect(ranking).toBeGreaterThan(0);
+    expect(lines.slice(ranking)).toContain('  nix wins performance (100.0 vs native 45.0) on gopls-load (0.45× native vs 1.00×).');
+  });
+});

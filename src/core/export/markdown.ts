@@ -6,6 +6,7 @@
 
 import type { ComparisonJson, ResultJson, RunJson, RuntimeId } from '../../shared/run';
 import { escapeControlCharactersInText } from '../../shared/format/control-characters';
+import { rankingReasons } from '../../shared/format/ranking-reasons';
 import { formatBytes } from '../../shared/format/units';
 import { findScenario } from '../scenarios/catalog';
 import type { ExportContext, Exporter } from './exporter';
@@ -113,12 +114,14 @@ function ranking(run: RunJson): string[] {
     return [`${tied ? '=' : ''}${rank}`, runtime, score(s.startup?.score), score(s.performance?.score), score(s.maintenance?.score), score(s.overall)];
   });
   const w = scoring.weights;
+  const reasons = rankingReasons(scoring);
   return [
     '## Ranking',
     '',
     `Scores 0–100, higher is better; weights startup ${w.startup}, performance ${w.performance}, maintenance ${w.maintenance}; every input is in the run JSON under \`scoring\`.`,
     '',
     ...table(['Rank', 'Runtime', 'Startup', 'Performance', 'Maintenance', 'Overall'], rows, new Set([2, 3, 4, 5])),
+    ...(reasons.length > 0 ? ['', ...reasons.map((r) => `- ${cell(r.sentence)}`)] : []),
   ];
 }
 

@@ -2,6 +2,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { useEffect, useMemo, useRef } from 'react';
 import type { ReportData } from '../../../shared/report';
 import type { FactValue, ResultJson, RunJson, RuntimeId } from '../../../shared/run';
+import { rankingReasons } from '../../../shared/format/ranking-reasons';
 import { formatBytes, formatCount, formatMs } from '../../../shared/format/units';
 import { ChartCanvas } from '../charts/ChartCanvas';
 import { ConsistencyMatrix } from '../components/ConsistencyMatrix';
@@ -126,6 +127,9 @@ function Verdict({ run }: { run: RunJson }): React.JSX.Element {
                 ))}
               </tbody>
             </table>
+            <ul className="reasons" data-testid="ranking-reasons">
+              {rankingReasons(run.scoring).map((r) => <li key={r.dimension}>{r.sentence}</li>)}
+            </ul>
             <p className="note">
               Scores 0–100, higher is better. Overall = weighted mean with weights startup {w?.startup}, performance {w?.performance}, maintenance {w?.maintenance}. Differences that are not statistically significant (Holm-corrected p &gt; 0.05, or fewer than 6 samples a side) score as ties and are marked “not significant” below; a tie in rank is written “=”.
             </p>

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ResultJson, RunJson } from '../../../shared/run';
+import { rankingReasons } from '../../../shared/format/ranking-reasons';
 import { formatBytes, formatCount, formatMs } from '../../../shared/format/units';
 import { api, errorMessage } from '../api';
 import { ChartCanvas } from '../charts/ChartCanvas';
@@ -122,22 +123,27 @@ function Ranking({ run }: { run: RunJson }): React.JSX.Element | null {
   const cell = (n: number | undefined): string => (n === undefined ? '—' : n.toFixed(1));
   return (
     <div className="two-columns">
-      <table data-testid="ranking">
-        <caption>
-          Ranking · weights startup {scoring.weights.startup}, performance {scoring.weights.performance}, maintenance {scoring.weights.maintenance}
-        </caption>
-        <thead>
-          <tr><th>Rank</th><th>Runtime</th><th>Startup</th><th>Performance</th><th>Maintenance</th><th>Overall</th></tr>
-        </thead>
-        <tbody>
-          {entries.map(([runtime, s]) => (
-            <tr key={runtime}>
-              <td>{rankLabel(entries, s.overall)}</td>
-              <td>{runtime}</td><td>{cell(s.startup?.score)}</td><td>{cell(s.performance?.score)}</td><td>{cell(s.maintenance?.score)}</td><td><strong>{cell(s.overall)}</strong></td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div>
+        <table data-testid="ranking">
+          <caption>
+            Ranking · weights startup {scoring.weights.startup}, performance {scoring.weights.performance}, maintenance {scoring.weights.maintenance}
+          </caption>
+          <thead>
+            <tr><th>Rank</th><th>Runtime</th><th>Startup</th><th>Performance</th><th>Maintenance</th><th>Overall</th></tr>
+          </thead>
+          <tbody>
+            {entries.map(([runtime, s]) => (
+              <tr key={runtime}>
+                <td>{rankLabel(entries, s.overall)}</td>
+                <td>{runtime}</td><td>{cell(s.startup?.score)}</td><td>{cell(s.performance?.score)}</td><td>{cell(s.maintenance?.score)}</td><td><strong>{cell(s.overall)}</strong></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <ul className="ranking-reasons" data-testid="ranking-reasons">
+          {rankingReasons(scoring).map((r) => <li key={r.dimension}>{r.sentence}</li>)}
+        </ul>
+      </div>
       <ChartCanvas config={config} label="Dimension scores" height={280} />
     </div>
   );
