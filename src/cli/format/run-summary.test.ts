@@ -65,7 +65,7 @@ describe('formatRunSummary resource columns', () => {
     });
     const lines = text.split('\n');
     const header = lines.find((l) => l.startsWith('SCENARIO'))!;
-    expect(header).toMatch(/PEAK RSS\s+READ\s+WRITTEN\s+READ CALLS\/S\s+VS NATIVE$/);
+    expect(header).toMatch(/PEAK RSS \(LARGEST PROCESS\)\s+READ\s+WRITTEN\s+READ CALLS\/S\s+VS NATIVE$/);
     expect(lines.find((l) => l.includes('native'))).toMatch(/\s12\.3k\s+baseline$/);
     expect(lines.find((l) => l.includes('docker'))).toMatch(/\s-\s+-$/);
   });

@@ -84,7 +84,7 @@ export function formatRunSummary(run: RunJson): string {
     ];
   });
   const table = textTable(
-    ['SCENARIO', 'RUNTIME', 'STATUS', 'N', 'MEDIAN', '95% CI', 'P95', 'CPU', 'PEAK RSS', 'READ', 'WRITTEN', 'READ CALLS/S', 'VS NATIVE'],
+    ['SCENARIO', 'RUNTIME', 'STATUS', 'N', 'MEDIAN', '95% CI', 'P95', 'CPU', 'PEAK RSS (LARGEST PROCESS)', 'READ', 'WRITTEN', 'READ CALLS/S', 'VS NATIVE'],
     rows,
     new Set([3, 4, 6, 7, 8, 9, 10, 11]),
   );

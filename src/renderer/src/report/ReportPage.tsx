@@ -210,9 +210,9 @@ function ResourcesSection({ results }: { results: ResultJson[] }): React.JSX.Ele
   return (
     <section>
       <h2>Resources</h2>
-      <p className="note">Medians over the measured samples of the command's whole process tree: CPU = user + system time; peak RSS = the largest process; read = bytes through read(2)-like calls; read calls per second from /proc io syscr.</p>
+      <p className="note">Medians over the measured samples of the command's whole process tree: CPU = user + system time; peak RSS = the peak resident memory of the largest single process of the tree (not the tree's sum); read = bytes through read(2)-like calls; read calls per second from /proc io syscr.</p>
       <table>
-        <thead><tr><th>Scenario</th><th>Runtime</th><th className="num">CPU</th><th className="num">Peak RSS</th><th className="num">Read</th><th className="num">Written</th><th className="num">Read calls/s</th></tr></thead>
+        <thead><tr><th>Scenario</th><th>Runtime</th><th className="num">CPU</th><th className="num">Peak RSS (largest process)</th><th className="num">Read</th><th className="num">Written</th><th className="num">Read calls/s</th></tr></thead>
         <tbody>
           {measured.map((r) => {
             const samples = r.samples.filter((s) => !s.warmup);
@@ -419,7 +419,7 @@ function Methodology({ data }: { data: ReportData }): React.JSX.Element {
       <ul>
         <li>Each scenario ran {run.options.adaptive ? `until the median's 95% CI was within ${Math.round(run.options.adaptive.targetHalfWidth * 100)}% of it (at most ${run.options.adaptive.maxRuns} samples, ${Math.round(run.options.adaptive.budgetMs / 1000)} s per scenario)` : `${run.options.runs} times`} after {run.options.warmup} warmup run(s), warmups stored but never counted; each sample had {Math.round(run.options.timeoutMs / 1000)} s at most.</li>
         <li>Runtimes were interleaved sample by sample within a scenario, so drift on the machine spreads over all of them alike.</li>
-        <li>Every command ran through EnvBench's measure helper: wall time from fork to wait, CPU and peak RSS of the whole process tree (getrusage of reaped children), I/O from /proc io; container samples add the container's cgroup counters.</li>
+        <li>Every command ran through EnvBench's measure helper: wall time from fork to wait, CPU of the whole process tree and peak RSS of its largest single process (getrusage of reaped children), I/O from /proc io; container samples add the container's cgroup counters.</li>
         <li>Statistics: median with a distribution-free 95% confidence interval (order statistics); comparisons with native by the Mann–Whitney U test, p-values Holm-corrected over the runtimes compared in a scenario; a difference is called only at adjusted p ≤ 0.05 with at least 6 samples on each side. Outliers (modified z-score &gt; 3.5) are flagged, never removed.</li>
         <li>Cold starts: before each cold sample the environment's own caches were dropped (its Go build cache; the image EnvBench built for Docker; a fresh inner data root for Docker-in-Docker; the generated flake's store paths for Nix), never the user's own caches.</li>
         {run.options.firstRun && <li>A start ended when its first-run command, <code>{run.options.firstRun}</code>, exited (standard input /dev/null); a warm start was entered once, unmeasured, before its first sample.</li>}

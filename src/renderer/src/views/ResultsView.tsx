@@ -153,7 +153,7 @@ function NumbersTable({ run }: { run: RunJson }): React.JSX.Element {
   return (
     <table data-testid="numbers-table">
       <thead>
-        <tr><th>Scenario</th><th>Runtime</th><th>Status</th><th>N</th><th>Median</th><th>95% CI</th><th>P95</th><th>CPU</th><th>Peak RSS</th><th>Read</th><th>Read calls/s</th><th>vs native</th></tr>
+        <tr><th>Scenario</th><th>Runtime</th><th>Status</th><th>N</th><th>Median</th><th>95% CI</th><th>P95</th><th>CPU</th><th title="the largest single process of the command's tree">Peak RSS (largest process)</th><th>Read</th><th>Read calls/s</th><th>vs native</th></tr>
       </thead>
       <tbody>
         {run.results.map((r) => {
