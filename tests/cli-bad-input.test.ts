@@ -43,6 +43,18 @@ describe('bad input gets one clear line, a non-zero exit, and writes nothing', (
     expect(result.stderr.trim()).toMatch(/^envbench: No run "no-such-run": it is not in .*history\.sqlite\. List the runs with `envbench history`/);
   });
 
+  it.each([
+    ['a folder', (): string => base, /^envbench: Cannot use .* as the history database: it is a folder\. Name a file inside it/],
+    ['a file that is not SQLite', (): string => path.join(base, 'plain.txt'), /^envbench: Cannot use .*plain\.txt as the history database: it is not an SQLite database/],
+  ])('doctor --db naming %s', (_name, db, message) => {
+    const result = envbench(['doctor', '--db', db()], tempDataDir());
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
+  });
+
   it('an unknown command or option', () => {
     const result = envbench(['runn'], tempDataDir());
     expect(result.status).toBe(2);

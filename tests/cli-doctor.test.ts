@@ -1,5 +1,7 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RuntimeHealth, ToolHealth } from '../src/shared/run';
+import { RunStore } from '../src/core/history/run-store';
+import type { MachineFingerprint, RuntimeHealth, ToolHealth } from '../src/shared/run';
 import { envbench, tempDataDir } from './support/envbench-cli';
 import { hasTool } from './support/require-runtime';
 
@@ -31,5 +33,37 @@ describe('envbench doctor', () => {
     const result = envbench(['doctor'], tempDataDir());
     expect(result.stdout).toMatch(/^RUNTIME\s+STATUS\s+VERSION\s+OFFLINE\s+REASON/);
     expect(result.stdout).toMatch(/^TOOL\s+STATUS\s+VERSION\s+REASON\n-+.*\npdf-reports\s+(available|unavailable)/m);
+  });
+
+  it('reads the offline-readiness verdicts from the database --db names, like the other commands', () => {
+    const dir = tempDataDir();
+    const db = path.join(dir, 'elsewhere.sqlite');
+    const machine: MachineFingerprint = {
+      cpuModel: 'c', cpuCount: 1, memoryBytes: 1, kernel: 'k', os: 'o', arch: 'x64', cgroupVersion: 'v2', dockerStorageDriver: null,
+      tools: { go: null, docker: null, nix: null, devbox: null }, envbenchVersion: 't', envbenchCommit: null,
+    };
+    const store = RunStore.open(db);
+    try {
+      const ids = store.createRun({
+        id: 'run-offline-1',
+        workspace: { path: '/w/lib', module: 'example.com/lib', goVersion: null, toolchain: null, packages: 1, testFiles: 0, mainPackages: [], definitions: [] },
+        machine,
+        envbench: { version: 't', commit: null },
+        options: { runtimes: ['native'], scenarios: ['offline-readiness'], runs: 1, warmup: 0, offline: true, timeoutMs: 1000 },
+      });
+      const resultId = [...ids.values()][0]!;
+      store.setVerdict(resultId, { value: 'not-ready', detail: 'missing go.sum entry', method: 'unshare --net' });
+      store.finishResult(resultId, 'completed');
+      store.finishRun('run-offline-1', 'completed');
+    } finally {
+      store.close();
+    }
+    const fromDb = envbench(['doctor', '--json', '--db', db], tempDataDir());
+    expect(fromDb.status).toBe(0);
+    const native = (JSON.parse(fromDb.stdout) as RuntimeHealth[])[0]!;
+    expect(native.offlineReadiness).toMatchObject({ value: 'not-ready', detail: 'missing go.sum entry', runId: 'run-offline-1', workspacePath: '/w/lib' });
+    expect(envbench(['doctor', '--db', db], tempDataDir()).stdout).toMatch(/^native\s+\S+\s+\S+\s+not ready \(lib, \d{4}-\d\d-\d\d\)/m);
+    // The default history of another data directory has no verdict.
+    expect((JSON.parse(envbench(['doctor', '--json'], tempDataDir()).stdout) as RuntimeHealth[])[0]!.offlineReadiness).toBeNull();
   });
 });

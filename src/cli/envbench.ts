@@ -29,8 +29,14 @@ function program(): Command {
     .command('doctor')
     .description('which runtimes can run here, with versions, and why not')
     .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }) => {
-      process.exitCode = await doctorCommand(cliCore(), options);
+    .addOption(dbOption())
+    .action(async (options: { json?: boolean; db?: string }) => {
+      const core = cliCore({ db: options.db });
+      try {
+        process.exitCode = await doctorCommand(core, options);
+      } finally {
+        core.dispose();
+      }
     });
 
   cli

@@ -2,7 +2,11 @@ import path from 'node:path';
 import type { Core } from '../../core/create-core';
 import { textTable } from '../format/text-table';
 
-export async function doctorCommand(core: Core, options: { json?: boolean }): Promise<number> {
+/** `envbench doctor`: the runtimes and host tools; offline verdicts from the history (`--db`'s when given). */
+export async function doctorCommand(core: Core, options: { json?: boolean; db?: string }): Promise<number> {
+  // A database the user named must open (or say what is wrong with it, exit 2) before any probe runs;
+  // the default one may be unreadable: then there is no verdict to show.
+  if (options.db !== undefined) core.listRuns({ limit: 1 });
   const [health, tools] = await Promise.all([core.doctor(), core.toolHealth()]);
   if (options.json) {
     // The runtimes first, as before; host tools after them, marked `kind: 'tool'`.
