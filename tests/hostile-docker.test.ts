@@ -210,7 +210,7 @@ describe.skipIf(!haveDocker || !haveGo || !isRoot || !haveTools)('Docker on host
     fs.symlinkSync('kept.txt', path.join(dir, 'link-inside.txt'));
     fs.writeFileSync(path.join(dir, 'Dockerfile.dev'), 'FROM scratch\nCOPY . /ctx/\n');
     const lines: string[] = [];
-    const plan = await planDevImage(docker, workspaceInfo(dir), true, (line) => lines.push(line));
+    const plan = await planDevImage(docker, workspaceInfo(dir), true, 'hostiletest', (line: string) => lines.push(line));
     await plan.ensure();
     const files = await filesInImage(docker, plan.ref, '/ctx');
     expect(files).toContain('ctx/kept.txt');
@@ -221,7 +221,7 @@ describe.skipIf(!haveDocker || !haveGo || !isRoot || !haveTools)('Docker on host
 
     // A Dockerfile that asks for the key by name cannot get it either.
     fs.writeFileSync(path.join(dir, 'Dockerfile.dev'), 'FROM scratch\nCOPY id_rsa /id_rsa\n');
-    const direct = await planDevImage(docker, workspaceInfo(dir), true, () => {});
+    const direct = await planDevImage(docker, workspaceInfo(dir), true, 'hostiletest', () => {});
     await expect(direct.ensure()).rejects.toThrow(/id_rsa/);
   });
 
@@ -229,11 +229,11 @@ describe.skipIf(!haveDocker || !haveGo || !isRoot || !haveTools)('Docker on host
     const withImage = writeGoModule(path.join(scratch, 'offline-image'), 'example.com/offimage');
     fs.mkdirSync(path.join(withImage, '.devcontainer'));
     fs.writeFileSync(path.join(withImage, '.devcontainer', 'devcontainer.json'), '{ "image": "envbench-hostile/not-here:1" }');
-    await expect(planDevImage(docker, workspaceInfo(withImage), true, () => {})).rejects.toThrow(/envbench-hostile\/not-here:1, which is not on this machine, and --offline pulls nothing/);
+    await expect(planDevImage(docker, workspaceInfo(withImage), true, 'hostiletest', () => {})).rejects.toThrow(/envbench-hostile\/not-here:1, which is not on this machine, and --offline pulls nothing/);
 
     const withBase = writeGoModule(path.join(scratch, 'offline-base'), 'example.com/offbase');
     fs.writeFileSync(path.join(withBase, 'Dockerfile.dev'), 'ARG BASE=envbench-hostile/absent:2\nFROM ${BASE} AS build\nFROM build\n');
-    const plan = await planDevImage(docker, workspaceInfo(withBase), true, () => {});
+    const plan = await planDevImage(docker, workspaceInfo(withBase), true, 'hostiletest', () => {});
     await expect(plan.ensure()).rejects.toThrow(/envbench-hostile\/absent:2, which is not on this machine, and --offline pulls nothing/);
     const images = await docker.listImages();
     expect(images.flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith('envbench-hostile/'))).toEqual([]);

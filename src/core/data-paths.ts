@@ -59,6 +59,16 @@ export function workspaceKey(workspacePath: string): string {
   return crypto.createHash('sha256').update(workspacePath).digest('hex').slice(0, 12);
 }
 
+/**
+ * A short key for one EnvBench installation, from its data directory: it names and labels the
+ * images, volumes and Nix store paths this installation creates, so that EnvBench installations
+ * on one machine (other users, other data directories) never share them and a cold start of one
+ * never removes another's.
+ */
+export function instanceKey(dataDir: string): string {
+  return crypto.createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 8);
+}
+
 /** Where generated environment definitions for one workspace live (never in the workspace itself). */
 export function workspaceDataDir(dataDir: string, workspacePath: string): string {
   return path.join(dataDir, 'workspaces', workspaceKey(workspacePath));

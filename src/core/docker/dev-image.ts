@@ -7,8 +7,8 @@ import { probe } from '../machine/tool-version';
 import { describeError, UserError } from '../user-error';
 import { packBuildContext } from './build-context';
 import { followProgress, isNotFound } from './engine-stream';
-import { managedLabels } from './labels';
-import type { GoToolchain } from './offline-images';
+import { LABEL_INSTANCE, managedLabels } from './labels';
+import type { GoToolchain, OwnBuild } from './offline-images';
 import { buildOfflineDevImage, devImageTag, ensureBaseImage, hostGoToolchain, imageExists, offlineDockerfile } from './offline-images';
 import { findWorkspaceDefinition } from './workspace-definition';
 
@@ -24,10 +24,15 @@ export interface ImagePlan {
   dockerfile: string;
   /** The workspace file that defines the environment, when it has one. */
   definitionFile: string | null;
-  /** Builds or pulls the image: the `image` phase of a cold start. */
-  ensure(): Promise<void>;
+  /** Builds or pulls the image: the `image` phase of a cold start, which builds without cached layers (`noCache`). */
+  ensure(options?: { noCache?: boolean }): Promise<void>;
   /** A cold start may remove it: EnvBench built it (labelled) or pulled it itself, never a user's own. */
   removable: boolean;
+  /**
+   * The installation whose label the image carries when this EnvBench builds it (instanceKey());
+   * null for an image it pulled, which carries none.
+   */
+  instance: string | null;
   /** Why EnvBench worked offline, when it did. */
   offlineReason: string | null;
   base: string;
@@ -40,14 +45,15 @@ export interface ImagePlan {
  * .dockerignore leaves it, links out of the workspace left out), labelled as EnvBench's.
  * Offline, the build has no network and every base image must already be here.
  */
-async function buildFromDirectory(docker: Docker, tag: string, definition: { context: string; dockerfile: string; text: string; file: string }, workspaceRoot: string, offline: boolean, log: (line: string) => void): Promise<void> {
+async function buildFromDirectory(docker: Docker, tag: string, definition: { context: string; dockerfile: string; text: string; file: string }, workspaceRoot: string, offline: boolean, build: OwnBuild, log: (line: string) => void): Promise<void> {
   if (offline) await requireLocalBaseImages(docker, definition.text, definition.file);
   const { stream: pack, linksOutside } = packBuildContext(definition.context, definition.dockerfile, workspaceRoot);
   const stream = await docker.buildImage(pack as unknown as NodeJS.ReadableStream, {
     t: tag,
     dockerfile: definition.dockerfile,
-    labels: managedLabels('dev-image'),
+    labels: managedLabels('dev-image', { [LABEL_INSTANCE]: build.instance }),
     forcerm: true,
+    nocache: Boolean(build.noCache),
     ...(offline ? { networkmode: 'none' } : {}),
   });
   await followProgress(docker, stream, log);
@@ -107,8 +113,9 @@ export async function pullImage(docker: Docker, ref: string, log: (line: string)
 /**
  * The workspace's own Dockerfile.dev or devcontainer.json when it has one; otherwise the
  * official golang image online, or offline a local image built from this machine's toolchain.
+ * Images EnvBench builds are tagged and labelled for its installation (`instance`, instanceKey()).
  */
-export async function planDevImage(docker: Docker, workspace: WorkspaceInfo, offline: boolean, log: (line: string) => void): Promise<ImagePlan> {
+export async function planDevImage(docker: Docker, workspace: WorkspaceInfo, offline: boolean, instance: string, log: (line: string) => void): Promise<ImagePlan> {
   const definition = findWorkspaceDefinition(workspace);
   if (definition) {
     log(`docker: using the workspace's own ${path.relative(workspace.path, definition.file)}`);
@@ -123,19 +130,21 @@ export async function planDevImage(docker: Docker, workspace: WorkspaceInfo, off
         definitionFile: definition.file,
         ensure: () => pullImage(docker, definition.image, log),
         removable: !present,
+        instance: null,
         offlineReason: null,
         base: definition.image,
         lifecycleCommands: definition.lifecycleCommands,
       };
     }
-    const ref = `envbench/ws-${workspaceKey(workspace.path)}:${definition.kind === 'Dockerfile.dev' ? 'dockerfile-dev' : 'devcontainer'}`;
+    const ref = `envbench/ws-${workspaceKey(workspace.path)}-${instance}:${definition.kind === 'Dockerfile.dev' ? 'dockerfile-dev' : 'devcontainer'}`;
     return {
       source: definition.kind === 'Dockerfile.dev' ? 'workspace Dockerfile.dev' : 'workspace devcontainer.json',
       ref,
       dockerfile: definition.text,
       definitionFile: definition.file,
-      ensure: () => buildFromDirectory(docker, ref, definition, fs.realpathSync(workspace.path), offline, log),
+      ensure: (options) => buildFromDirectory(docker, ref, definition, fs.realpathSync(workspace.path), offline, { instance, noCache: options?.noCache }, log),
       removable: true,
+      instance,
       offlineReason: null,
       base: dockerfileBaseImages(definition.text)[0] ?? 'unknown',
       lifecycleCommands: definition.lifecycleCommands,
@@ -148,7 +157,7 @@ export async function planDevImage(docker: Docker, workspace: WorkspaceInfo, off
       const present = await imageExists(docker, ref);
       if (!present) await pullImage(docker, ref, log);
       const dockerfile = [`FROM ${ref}`, 'ENV GOTOOLCHAIN=local GOMODCACHE=/go/pkg/mod GOCACHE=/root/.cache/go-build', 'WORKDIR /workspace', ''].join('\n');
-      return { source: 'pulled', ref, dockerfile, definitionFile: null, ensure: () => pullImage(docker, ref, log), removable: !present, offlineReason: null, base: ref, lifecycleCommands: [] };
+      return { source: 'pulled', ref, dockerfile, definitionFile: null, ensure: () => pullImage(docker, ref, log), removable: !present, instance: null, offlineReason: null, base: ref, lifecycleCommands: [] };
     } catch (error) {
       offlineReason = `pulling ${ref} failed (${describeError(error)})`;
       log(`${offlineReason}; building an offline image instead`);
@@ -157,14 +166,15 @@ export async function planDevImage(docker: Docker, workspace: WorkspaceInfo, off
   const toolchain: GoToolchain = await hostGoToolchain();
   const base = await ensureBaseImage(docker, log);
   const dockerfile = offlineDockerfile(base.ref, toolchain);
-  const ref = devImageTag(dockerfile, toolchain);
+  const ref = devImageTag(dockerfile, toolchain, instance);
   return {
     source: 'generated-offline',
     ref,
     dockerfile,
     definitionFile: null,
-    ensure: () => buildOfflineDevImage(docker, ref, dockerfile, toolchain, log),
+    ensure: (options) => buildOfflineDevImage(docker, ref, dockerfile, toolchain, { instance, noCache: options?.noCache }, log),
     removable: true,
+    instance,
     offlineReason,
     base: base.ref,
     lifecycleCommands: [],
@@ -194,8 +204,9 @@ export async function hostModuleCache(): Promise<string | null> {
   return dir && fs.existsSync(dir) ? dir : null;
 }
 
-export function cacheVolumeName(runtime: string, workspace: WorkspaceInfo): string {
-  return `envbench-gocache-${runtime}-${workspaceKey(workspace.path)}`;
+/** A runtime's Go build cache volume for a workspace, one per EnvBench installation (instanceKey()). */
+export function cacheVolumeName(runtime: string, workspace: WorkspaceInfo, instance: string): string {
+  return `envbench-gocache-${runtime}-${workspaceKey(workspace.path)}-${instance}`;
 }
 
 export function modulesSource(workspace: WorkspaceInfo, modCache: string | null): string {
@@ -204,16 +215,25 @@ export function modulesSource(workspace: WorkspaceInfo, modCache: string | null)
 }
 
 /**
- * Removes an image EnvBench made for a cold start, and the builder cache, without which a
- * "cold" rebuild would just reuse cached layers. Callers only pass images the plan marks removable.
+ * Removes an image for a cold start: only one this installation made (its `envbench.instance`
+ * label is `instance`), or, with `instance` null, one EnvBench pulled itself. The daemon's build
+ * cache is left alone (it holds the user's builds too): the cold build runs with `noCache` instead.
+ * Callers only pass images the plan marks removable.
  */
-export async function removeManagedImage(docker: Docker, ref: string): Promise<void> {
+export async function removeOwnImage(docker: Docker, ref: string, instance: string | null): Promise<void> {
+  let labels: Record<string, string>;
+  try {
+    labels = (await docker.getImage(ref).inspect()).Config?.Labels ?? {};
+  } catch (error) {
+    if (isNotFound(error)) return;
+    throw error;
+  }
+  if (instance !== null && labels[LABEL_INSTANCE] !== instance) {
+    throw new Error(`not removing the image ${ref} for a cold start: it is not this EnvBench's (its ${LABEL_INSTANCE} label is ${labels[LABEL_INSTANCE] ? `"${labels[LABEL_INSTANCE]}"` : 'missing'}, this installation's is "${instance}")`);
+  }
   try {
     await docker.getImage(ref).remove({ force: true });
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
-  await new Promise<void>((resolve, reject) => {
-    docker.modem.dial({ path: '/build/prune?', method: 'POST', statusCodes: { 200: true, 500: 'server error' } }, (error: Error | null) => (error ? reject(error) : resolve()));
-  });
 }

@@ -6,7 +6,7 @@ import tarStream from 'tar-stream';
 import { probe } from '../machine/tool-version';
 import { UserError } from '../user-error';
 import { followProgress } from './engine-stream';
-import { managedLabels } from './labels';
+import { LABEL_INSTANCE, managedLabels } from './labels';
 
 /** What an inner Docker Engine needs; the docker CLI is added when present, for terminals. */
 const REQUIRED = ['dockerd', 'containerd', 'containerd-shim-runc-v2', 'runc'];
@@ -45,10 +45,15 @@ export interface DindImagePlan {
   /** name -> host path of every binary copied in. */
   binaries: Record<string, string>;
   libraries: string[];
+  /** The installation whose label the image carries. */
+  instance: string;
 }
 
-/** Offline DinD: this machine's own dockerd, containerd, runc and CLI with their libraries, on the offline base. */
-export async function planOfflineDindImage(base: string): Promise<DindImagePlan> {
+/**
+ * Offline DinD: this machine's own dockerd, containerd, runc and CLI with their libraries, on the
+ * offline base; tagged for one EnvBench installation (`instance`, instanceKey()).
+ */
+export async function planOfflineDindImage(base: string, instance: string): Promise<DindImagePlan> {
   const binaries: Record<string, string> = {};
   for (const name of [...REQUIRED, ...OPTIONAL]) {
     const found = findBinary(name);
@@ -75,16 +80,17 @@ export async function planOfflineDindImage(base: string): Promise<DindImagePlan>
     const stat = fs.statSync(file);
     fingerprint.update(`${file}:${stat.size}:${stat.mtimeMs}`);
   }
-  return { ref: `envbench/dind:${fingerprint.digest('hex').slice(0, 12)}`, dockerfile, binaries, libraries };
+  return { ref: `envbench/dind-${instance}:${fingerprint.digest('hex').slice(0, 12)}`, dockerfile, binaries, libraries, instance };
 }
 
-export async function buildDindImage(docker: Docker, plan: DindImagePlan, log: (line: string) => void): Promise<void> {
+/** `noCache` for a cold start: every step runs again, and the daemon's build cache is left alone. */
+export async function buildDindImage(docker: Docker, plan: DindImagePlan, log: (line: string) => void, noCache = false): Promise<void> {
   const pack = tarStream.pack();
   pack.entry({ name: 'Dockerfile' }, plan.dockerfile);
   for (const [name, file] of Object.entries(plan.binaries)) pack.entry({ name: `rootfs/usr/local/bin/${name}`, mode: 0o755 }, fs.readFileSync(file));
   for (const library of plan.libraries) pack.entry({ name: `rootfs${library}`, mode: 0o755 }, fs.readFileSync(library));
   pack.finalize();
-  const stream = await docker.buildImage(pack as unknown as NodeJS.ReadableStream, { t: plan.ref, labels: managedLabels('dind-image'), forcerm: true, networkmode: 'none' });
+  const stream = await docker.buildImage(pack as unknown as NodeJS.ReadableStream, { t: plan.ref, labels: managedLabels('dind-image', { [LABEL_INSTANCE]: plan.instance }), forcerm: true, nocache: noCache, networkmode: 'none' });
   await followProgress(docker, stream, log);
 }
 

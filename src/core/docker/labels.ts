@@ -11,6 +11,11 @@ import { currentProcessIdentity, isProcessAlive } from '../history/process-ident
 export const LABEL_MANAGED = 'envbench.managed';
 export const LABEL_RUN = 'envbench.run';
 export const LABEL_RUNTIME = 'envbench.runtime';
+/**
+ * The EnvBench installation (instanceKey() of its data directory) that made an image or a shared
+ * volume: a cold start removes only images carrying its own.
+ */
+export const LABEL_INSTANCE = 'envbench.instance';
 /** Who owns a container or a per-sample volume: machine, boot, PID namespace, pid and start time. */
 export const LABEL_OWNER = 'envbench.owner';
 export const LABEL_KIND = 'envbench.kind';

@@ -10,7 +10,7 @@ import { goToolIn } from '../machine/host-go-tool';
 import { probe } from '../machine/tool-version';
 import { UserError } from '../user-error';
 import { followProgress, isNotFound } from './engine-stream';
-import { LABEL_MANAGED, managedLabels } from './labels';
+import { LABEL_INSTANCE, LABEL_MANAGED, managedLabels } from './labels';
 
 export const BASE_IMAGE = 'envbench/debian-base:bookworm';
 /** Packages a Go workspace needs beyond the toolchain: cgo and -race need gcc and libc headers. */
@@ -123,13 +123,21 @@ export function offlineDockerfile(base: string, toolchain: GoToolchain): string 
   ].join('\n');
 }
 
-export function devImageTag(dockerfile: string, toolchain: GoToolchain): string {
+/** The generated dev image's tag: one repository per EnvBench installation (instanceKey()), never shared with another. */
+export function devImageTag(dockerfile: string, toolchain: GoToolchain, instance: string): string {
   const hash = crypto.createHash('sha256').update(dockerfile).update(toolchain.goroot).update(toolchain.tools.map((t) => t.path).join()).digest('hex').slice(0, 12);
-  return `envbench/go-dev:${toolchain.version.replace(/^go/, '')}-${hash}`;
+  return `envbench/go-dev-${instance}:${toolchain.version.replace(/^go/, '')}-${hash}`;
+}
+
+/** How EnvBench builds an image of its own: labelled with its installation; cold builds use no cached layer. */
+export interface OwnBuild {
+  instance: string;
+  /** A cold start's build: every step runs again, without touching the daemon's build cache. */
+  noCache?: boolean;
 }
 
 /** Builds the dev image from the generated Dockerfile, streaming GOROOT into the build context. */
-export async function buildOfflineDevImage(docker: Docker, tag: string, dockerfile: string, toolchain: GoToolchain, log: ImageLog): Promise<void> {
+export async function buildOfflineDevImage(docker: Docker, tag: string, dockerfile: string, toolchain: GoToolchain, build: OwnBuild, log: ImageLog): Promise<void> {
   const pack = tarStream.pack();
   pack.entry({ name: 'Dockerfile' }, dockerfile);
   for (const tool of toolchain.tools) pack.entry({ name: `bin/${tool.name}`, mode: 0o755 }, fs.readFileSync(tool.path));
@@ -140,8 +148,9 @@ export async function buildOfflineDevImage(docker: Docker, tag: string, dockerfi
   });
   const stream = await docker.buildImage(pack as unknown as NodeJS.ReadableStream, {
     t: tag,
-    labels: managedLabels('dev-image'),
+    labels: managedLabels('dev-image', { [LABEL_INSTANCE]: build.instance }),
     forcerm: true,
+    nocache: Boolean(build.noCache),
     // COPY only: nothing in this build needs a network.
     networkmode: 'none',
   });

@@ -8,8 +8,8 @@ import { HELPER_IN_CONTAINER } from '../docker/container-exec';
 import type { ImagePlan } from '../docker/dev-image';
 import { configLines } from '../config-lines';
 import { definitionFacts, dockerDefinitionSource } from './definition-facts';
-import { workspaceKey } from '../data-paths';
-import { cacheVolumeName, hostModuleCache, lifecycleCommandsFact, modulesSource, planDevImage, pullImage, removeManagedImage } from '../docker/dev-image';
+import { instanceKey, workspaceKey } from '../data-paths';
+import { cacheVolumeName, hostModuleCache, lifecycleCommandsFact, modulesSource, planDevImage, pullImage, removeOwnImage } from '../docker/dev-image';
 import { workspaceDefinitionProblem } from '../docker/workspace-definition';
 import type { DindImagePlan } from '../docker/dind-image';
 import { buildDindImage, planOfflineDindImage, withheldCapabilities } from '../docker/dind-image';
@@ -17,7 +17,7 @@ import type { DockerEndpoint } from '../docker/docker-client';
 import { containerRuntimeHealth, createDockerClient, dockerEndpoint } from '../docker/docker-client';
 import { followProgress, isNotFound } from '../docker/engine-stream';
 import { bindMount, GoContainer, MODCACHE_IN_CONTAINER, phaseTimer, SCRATCH_IN_CONTAINER, WORKSPACE_IN_CONTAINER } from '../docker/go-container';
-import { LABEL_RUN, LABEL_RUNTIME, managedLabels, ownedContainer, ownedLabels } from '../docker/labels';
+import { LABEL_INSTANCE, LABEL_RUN, LABEL_RUNTIME, managedLabels, ownedContainer, ownedLabels } from '../docker/labels';
 import { ensureBaseImage, imageExists } from '../docker/offline-images';
 import { measureHelperPath } from '../measure/measure-helper';
 import { readyThenFirstRun } from './startup-phases';
@@ -58,26 +58,29 @@ interface OuterImage {
   ref: string;
   source: 'pulled docker:dind' | 'assembled from host binaries';
   dockerfile: string | null;
-  ensure(): Promise<void>;
+  /** `noCache` for a cold start's build: no cached layer, and the daemon's build cache left alone. */
+  ensure(options?: { noCache?: boolean }): Promise<void>;
   /** Whether a cold start may remove it (EnvBench built or pulled it itself). */
   removable: boolean;
+  /** The installation whose label the image carries when EnvBench built it; null when it pulled it. */
+  instance: string | null;
 }
 
-async function planOuterImage(docker: Docker, devPlan: ImagePlan, offline: boolean, log: (line: string) => void): Promise<OuterImage> {
+async function planOuterImage(docker: Docker, devPlan: ImagePlan, offline: boolean, instance: string, log: (line: string) => void): Promise<OuterImage> {
   if (!offline && devPlan.source === 'pulled') {
     const ref = 'docker:dind';
     const pull = (): Promise<void> => pullImage(docker, ref, log);
     try {
       const present = await imageExists(docker, ref);
       if (!present) await pull();
-      return { ref, source: 'pulled docker:dind', dockerfile: null, ensure: pull, removable: !present };
+      return { ref, source: 'pulled docker:dind', dockerfile: null, ensure: pull, removable: !present, instance: null };
     } catch (error) {
       log(`pulling docker:dind failed (${describeError(error)}); assembling one from this machine's Docker Engine`);
     }
   }
   const base = await ensureBaseImage(docker, log);
-  const plan: DindImagePlan = await planOfflineDindImage(base.ref);
-  return { ref: plan.ref, source: 'assembled from host binaries', dockerfile: plan.dockerfile, ensure: () => buildDindImage(docker, plan, log), removable: true };
+  const plan: DindImagePlan = await planOfflineDindImage(base.ref, instance);
+  return { ref: plan.ref, source: 'assembled from host binaries', dockerfile: plan.dockerfile, ensure: (options) => buildDindImage(docker, plan, log, options?.noCache), removable: true, instance };
 }
 
 /** The Go environment's definition, and the outer image's (the Docker daemon it runs in) when EnvBench assembled one. */
@@ -161,9 +164,10 @@ export class DindRuntime implements Runtime {
   /** Everything prepare() does but warming up the data volume. */
   private async session(context: PrepareContext): Promise<DindSession> {
     const log = context.log ?? (() => {});
-    const devPlan = await planDevImage(this.docker, context.workspace, context.offline, log);
+    const instance = instanceKey(context.dataDir);
+    const devPlan = await planDevImage(this.docker, context.workspace, context.offline, instance, log);
     if (!(await imageExists(this.docker, devPlan.ref))) await devPlan.ensure();
-    const outer = await planOuterImage(this.docker, devPlan, context.offline, log);
+    const outer = await planOuterImage(this.docker, devPlan, context.offline, instance, log);
     if (!(await imageExists(this.docker, outer.ref))) {
       log(`building ${outer.ref}`);
       await outer.ensure();
@@ -183,6 +187,7 @@ export class DindRuntime implements Runtime {
       modCache: await hostModuleCache(),
       offline: context.offline || devPlan.source === 'generated-offline',
       runId: context.runId,
+      instance,
       log,
     });
   }
@@ -209,6 +214,8 @@ interface DindConfig {
   modCache: string | null;
   offline: boolean;
   runId: string;
+  /** This EnvBench installation (instanceKey()): names and labels its volumes. */
+  instance: string;
   log: (line: string) => void;
 }
 
@@ -235,8 +242,8 @@ class DindSession implements RuntimeSession {
     private readonly config: DindConfig,
   ) {
     this.workspaceDir = config.workspace.path;
-    this.warmVolume = `envbench-dind-data-${workspaceKey(config.workspace.path)}`;
-    this.terminalVolume = `envbench-dind-terminal-data-${workspaceKey(config.workspace.path)}`;
+    this.warmVolume = `envbench-dind-data-${workspaceKey(config.workspace.path)}-${config.instance}`;
+    this.terminalVolume = `envbench-dind-terminal-data-${workspaceKey(config.workspace.path)}-${config.instance}`;
   }
 
   private outerSpec(volume: string, socketDir: string): Docker.ContainerCreateOptions {
@@ -284,7 +291,8 @@ class DindSession implements RuntimeSession {
       await this.docker.getVolume(name).inspect();
     } catch (error) {
       if (!isNotFound(error)) throw error;
-      const labels = owned ? ownedLabels('cache-volume', { [LABEL_RUNTIME]: 'dind' }) : managedLabels('cache-volume', { [LABEL_RUNTIME]: 'dind' });
+      const extra = { [LABEL_RUNTIME]: 'dind', [LABEL_INSTANCE]: this.config.instance };
+      const labels = owned ? ownedLabels('cache-volume', extra) : managedLabels('cache-volume', extra);
       await this.docker.createVolume({ Name: name, Labels: labels });
     }
   }
@@ -354,7 +362,7 @@ class DindSession implements RuntimeSession {
       hostScratch: this.config.scratchPath,
       offline: true,
       runId: this.config.runId,
-      cacheVolume: cacheVolumeName('dind', this.config.workspace),
+      cacheVolume: cacheVolumeName('dind', this.config.workspace, this.config.instance),
       // With the host's cgroupfs mounted (cgroup v1, or the capability fallback) the inner daemon
       // creates the Go container's cgroup beside the outer one; where cgroups nest, the outer's holds it.
       cgroupCandidates: (inner) => [inner, daemon.container.id],
@@ -492,8 +500,10 @@ class DindSession implements RuntimeSession {
     const cold = temperature === 'cold';
     if (cold) {
       if (this.config.outer.removable) {
-        await removeManagedImage(this.docker, this.config.outer.ref);
-        await timed('outer-image', () => this.config.outer.ensure());
+        // Only this installation's image; its build reuses no cached layer, and the daemon's build
+        // cache (the user's builds too) is never pruned.
+        await removeOwnImage(this.docker, this.config.outer.ref, this.config.outer.instance);
+        await timed('outer-image', () => this.config.outer.ensure({ noCache: true }));
       }
     }
     const volume = cold ? `envbench-dind-cold-${crypto.randomBytes(4).toString('hex')}` : this.warmVolume;

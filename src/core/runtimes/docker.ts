@@ -5,8 +5,8 @@ import type { FactValue, RuntimeHealth, WorkspaceInfo } from '../../shared/run';
 import type { ImagePlan } from '../docker/dev-image';
 import { configLines } from '../config-lines';
 import { definitionFacts, dockerDefinitionSource } from './definition-facts';
-import { workspaceDataDir } from '../data-paths';
-import { cacheVolumeName, hostModuleCache, lifecycleCommandsFact, modulesSource, planDevImage, removeManagedImage } from '../docker/dev-image';
+import { instanceKey, workspaceDataDir } from '../data-paths';
+import { cacheVolumeName, hostModuleCache, lifecycleCommandsFact, modulesSource, planDevImage, removeOwnImage } from '../docker/dev-image';
 import { workspaceDefinitionProblem } from '../docker/workspace-definition';
 import type { DockerEndpoint } from '../docker/docker-client';
 import { containerRuntimeHealth, createDockerClient, dockerEndpoint } from '../docker/docker-client';
@@ -115,7 +115,8 @@ export class DockerRuntime implements Runtime {
 
   private async session(context: PrepareContext): Promise<DockerSession> {
     const log = context.log ?? (() => {});
-    const plan = await planDevImage(this.docker, context.workspace, context.offline, log);
+    const instance = instanceKey(context.dataDir);
+    const plan = await planDevImage(this.docker, context.workspace, context.offline, instance, log);
     if (!(await imageExists(this.docker, plan.ref))) {
       log(`building ${plan.ref}`);
       await plan.ensure();
@@ -139,6 +140,7 @@ export class DockerRuntime implements Runtime {
       offline: context.offline || plan.source === 'generated-offline',
       runId: context.runId,
       definitionFile,
+      instance,
     });
   }
 }
@@ -154,6 +156,8 @@ interface SessionConfig {
   definitionFile: string;
   /** devcontainer.json's lifecycle commands, not run (null when it has none). */
   lifecycleCommands: string | null;
+  /** This EnvBench installation (instanceKey()): names the cache volume. */
+  instance: string;
 }
 
 class DockerSession implements RuntimeSession {
@@ -175,7 +179,7 @@ class DockerSession implements RuntimeSession {
       hostScratch: config.scratchPath,
       offline: config.offline,
       runId: config.runId,
-      cacheVolume: cacheVolumeName('docker', config.workspace),
+      cacheVolume: cacheVolumeName('docker', config.workspace, config.instance),
     });
   }
 
@@ -215,8 +219,10 @@ class DockerSession implements RuntimeSession {
     const phases: { name: string; ms: number }[] = [];
     const timed = phaseTimer(phases);
     if (temperature === 'cold' && this.config.plan.removable) {
-      await removeManagedImage(this.docker, this.config.plan.ref);
-      await timed('image', () => this.config.plan.ensure());
+      // Only this installation's image goes; the build then reuses no cached layer (the daemon's
+      // build cache, which holds the user's own builds, is never pruned).
+      await removeOwnImage(this.docker, this.config.plan.ref, this.config.plan.instance);
+      await timed('image', () => this.config.plan.ensure({ noCache: true }));
     } else {
       await this.go.ensureCacheVolume();
     }
