@@ -479,10 +479,11 @@ export class DevboxRuntime implements Runtime {
     const binary = devboxBinary();
     if (binary.problem) throw new UserError('Cannot run Devbox', binary.problem, '`envbench doctor` checks it');
     const own = runtimeCacheDir(context.cacheDir, this.id);
-    const goEnv = goEnvironment(context.cacheDir, this.id, context.offline);
-    fs.mkdirSync(goEnv.GOCACHE!, { recursive: true });
     // XDG_CACHE_HOME stays the user's: Devbox's official launcher keeps the real binary there, so
-    // another cache directory would make it download Devbox again (or fail offline).
+    // another cache directory would make it download Devbox again (or fail offline). The
+    // consistency table shows (and flags) that its tool caches are not EnvBench's own.
+    const { XDG_CACHE_HOME: _userKeepsTheirs, ...goEnv } = goEnvironment(context.cacheDir, this.id, context.offline);
+    fs.mkdirSync(goEnv.GOCACHE!, { recursive: true });
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       ...goEnv,

@@ -1,0 +1,91 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunJson } from '../src/shared/run';
+import { median } from 'simple-statistics';
+import { medianCi } from '../src/core/stats/median-ci';
+import { envbench, SAMPLE_WORKSPACE, tempDataDir } from './support/envbench-cli';
+import { hasTool } from './support/require-runtime';
+
+/**
+ * Issue 13: native and nix with the host's Go are the same Go on the same disk, so every figure
+ * EnvBench measures in both must agree within its confidence interval. Before, gopls-load on Nix
+ * read 0.45x native (Nix had EnvBench's warm gopls cache, native the user's cold one) and
+ * mount-build 3.66x (nix develop gave every entry a fresh TMPDIR, so every sample copied anew).
+ */
+
+/** A public module with a main server, fetched through the Go module proxy (MIT licence, no dependencies). */
+const PUBLIC_MODULE = 'github.com/mccutchen/go-httpbin/v2@v2.26.0';
+
+function fetchPublicModule(): string {
+  const dir = tempDataDir('envbench-httpbin-');
+  const info = JSON.parse(execFileSync('go', ['mod', 'download', '-json', PUBLIC_MODULE], { cwd: dir, encoding: 'utf8', env: { ...process.env, GOFLAGS: '-mod=mod' } })) as { Dir: string };
+  const copy = path.join(dir, 'go-httpbin');
+  fs.cpSync(info.Dir, copy, { recursive: true });
+  execFileSync('chmod', ['-R', 'u+w', copy]);
+  return copy;
+}
+
+/** The order-statistic 95% CI of the median of each runtime's values; do they overlap? */
+function overlap(byRuntime: Record<string, number[]>): { overlaps: boolean; said: string } {
+  const cis = Object.entries(byRuntime).map(([runtime, values]) => ({ runtime, median: median(values), ...medianCi(values) }));
+  const said = cis.map((c) => `${c.runtime} ${c.median.toFixed(1)} ms [${c.low.toFixed(1)}, ${c.high.toFixed(1)}]`).join(' vs ');
+  return { overlaps: Math.max(...cis.map((c) => c.low)) <= Math.min(...cis.map((c) => c.high)), said };
+}
+
+function measuredOf(run: RunJson, scenario: string): Record<string, RunJson['results'][number]['samples']> {
+  const out: Record<string, RunJson['results'][number]['samples']> = {};
+  for (const result of run.results.filter((r) => r.scenario === scenario)) {
+    expect(result.status, `${result.runtime} ${scenario}: ${result.reason ?? ''}`).toBe('completed');
+    out[result.runtime] = result.samples.filter((s) => !s.warmup);
+  }
+  return out;
+}
+
+describe.runIf(hasTool('nix') && hasTool('go', ['version']))('equal conditions: native and nix with the host Go agree', () => {
+  for (const [name, workspace] of [
+    ['the embedded sample', () => SAMPLE_WORKSPACE],
+    [PUBLIC_MODULE, fetchPublicModule],
+  ] as const) {
+    it(`on ${name}: gopls-load and mount-build within each other's CIs, and the same inputs recorded`, () => {
+      const dataDir = tempDataDir();
+      const json = path.join(dataDir, 'run.json');
+      const result = envbench(
+        ['run', '--workspace', workspace(), '--runtimes', 'native,nix', '--scenarios', 'gopls-load,mount-build,consistency', '--runs', '8', '--warmup', '1', '--offline', '--json', json],
+        dataDir,
+        { env: { ENVBENCH_CACHE_DIR: path.join(dataDir, 'cache') } },
+      );
+      expect(result.status, result.stdout + result.stderr).toBe(0);
+      const run = JSON.parse(fs.readFileSync(json, 'utf8')) as RunJson;
+
+      // The command alone (the helper's clock): entering `nix develop` is Nix's own cost, and a real one, but not the artefact looked for here.
+      const gopls = measuredOf(run, 'gopls-load');
+      const goplsCheck = overlap(Object.fromEntries(Object.entries(gopls).map(([r, s]) => [r, s.map((x) => x.innerWallMs)])));
+      expect(goplsCheck.overlaps, `gopls-load: ${goplsCheck.said}`).toBe(true);
+      const mount = measuredOf(run, 'mount-build');
+      for (const phase of ['mounted', 'copy']) {
+        const check = overlap(Object.fromEntries(Object.entries(mount).map(([r, s]) => [r, s.map((x) => x.phases![phase]!)])));
+        expect(check.overlaps, `mount-build ${phase}: ${check.said}`).toBe(true);
+      }
+      // Peak memory too: a copy made anew every sample showed as 4x the RSS.
+      const rss = Object.fromEntries(Object.entries(mount).map(([r, s]) => [r, s.map((x) => x.maxRssKb)]));
+      expect(Math.max(...Object.values(rss).map(median)) / Math.min(...Object.values(rss).map(median))).toBeLessThan(1.5);
+
+      // What each result ran with is recorded, and is the same kind in both.
+      for (const scenario of ['gopls-load', 'mount-build']) {
+        const [native, nix] = ['native', 'nix'].map((r) => run.results.find((x) => x.runtime === r && x.scenario === scenario)!.inputs!);
+        expect(nix!.uid).toBe(native!.uid);
+        expect(nix!.HOME).toBe(native!.HOME);
+        expect(nix!.TMPDIR).toBe(native!.TMPDIR);
+        expect(native!.XDG_CACHE_HOME).toMatch(/^EnvBench's own \(.*\/native\/xdg-cache\)$/);
+        expect(nix!.XDG_CACHE_HOME).toMatch(/^EnvBench's own \(.*\/nix\/xdg-cache\)$/);
+        expect(nix!.caches).toMatch(/^build cache warm .*, tool caches warm/);
+        expect(native!.caches).toMatch(/^build cache warm .*, tool caches warm/);
+      }
+      const rows = run.consistency!.rows.filter((r) => r.key.startsWith('input.'));
+      expect(rows.map((r) => r.label)).toEqual(['User id', 'HOME', 'XDG_CACHE_HOME', 'TMPDIR', 'Cache warmth']);
+      for (const row of rows) expect(row.differs, `${row.label}: ${row.explanations.join('; ')}`).toEqual([]);
+    }, 20 * 60_000);
+  }
+});
