@@ -8,7 +8,7 @@ import { CgroupSampler, locateContainerCgroup } from './cgroup-usage';
 import { execMeasured, HELPER_IN_CONTAINER } from './container-exec';
 import { isNotFound } from './engine-stream';
 import type { ObjectKind } from './labels';
-import { LABEL_RUN, LABEL_RUNTIME, managedLabels, ownedContainer } from './labels';
+import { LABEL_INSTANCE, LABEL_RUN, LABEL_RUNTIME, managedLabels, ownedContainer } from './labels';
 
 export const WORKSPACE_IN_CONTAINER = '/workspace';
 export const SCRATCH_IN_CONTAINER = '/scratch';
@@ -51,6 +51,8 @@ export interface GoContainerConfig {
   offline: boolean;
   runId: string;
   cacheVolume: string;
+  /** The EnvBench installation (instanceKey()) whose cache volume this is: its `envbench.instance` label. */
+  instance: string;
   /**
    * Containers whose cgroup to sample, first found wins (default: the Go container itself).
    * DinD lists the inner container, then the outer one that contains it where cgroups nest.
@@ -117,7 +119,7 @@ export class GoContainer {
       await docker.getVolume(cacheVolume).inspect();
     } catch (error) {
       if (!isNotFound(error)) throw error;
-      await docker.createVolume({ Name: cacheVolume, Labels: managedLabels('cache-volume', { [LABEL_RUNTIME]: runtime }) });
+      await docker.createVolume({ Name: cacheVolume, Labels: managedLabels('cache-volume', { [LABEL_RUNTIME]: runtime, [LABEL_INSTANCE]: this.config.instance }) });
     }
   }
 

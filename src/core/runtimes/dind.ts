@@ -363,6 +363,7 @@ class DindSession implements RuntimeSession {
       offline: true,
       runId: this.config.runId,
       cacheVolume: cacheVolumeName('dind', this.config.workspace, this.config.instance),
+      instance: this.config.instance,
       // With the host's cgroupfs mounted (cgroup v1, or the capability fallback) the inner daemon
       // creates the Go container's cgroup beside the outer one; where cgroups nest, the outer's holds it.
       cgroupCandidates: (inner) => [inner, daemon.container.id],

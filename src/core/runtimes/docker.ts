@@ -180,6 +180,7 @@ class DockerSession implements RuntimeSession {
       offline: config.offline,
       runId: config.runId,
       cacheVolume: cacheVolumeName('docker', config.workspace, config.instance),
+      instance: config.instance,
     });
   }
 
