@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunJson } from '../src/shared/run';
 import { median } from 'simple-statistics';
 import { medianCi } from '../src/core/stats/median-ci';
-import { envbench, SAMPLE_WORKSPACE, tempDataDir } from './support/envbench-cli';
+import { envbench, SAMPLE_WORKSPACE, tempDataDir, writeGoModule } from './support/envbench-cli';
 import { hasTool } from './support/require-runtime';
 
 /**
@@ -89,3 +89,44 @@ describe.runIf(hasTool('nix') && hasTool('go', ['version']))('equal conditions: 
     }, 20 * 60_000);
   }
 });
+
+describe.runIf(hasTool('nix') && hasTool('go', ['version']))('a deliberately different input is flagged', () => {
+  it("a workspace flake whose shellHook sets TMPDIR keeps it, and the consistency table flags nix's TMPDIR", () => {
+    const dataDir = tempDataDir();
+    const workspace = writeGoModule(path.join(dataDir, 'module'));
+    const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
+    // The workspace's own flake: the host's Go as a path input (no nixpkgs, offline), and a shellHook of its own.
+    fs.writeFileSync(
+      path.join(workspace, 'flake.nix'),
+      `{
+  inputs.go = { url = "path:${goroot}"; flake = false; };
+  outputs = { self, go }: {
+    devShells.x86_64-linux.default = derivation {
+      name = "deliberate-tmpdir";
+      system = "x86_64-linux";
+      builder = "/bin/bash";
+      args = [ "-c" "echo > $out" ];
+      outputs = [ "out" ];
+      PATH = "\${go}/bin:/usr/local/bin:/usr/bin:/bin";
+      GOROOT = "\${go}";
+      GOTOOLCHAIN = "local";
+      shellHook = "export TMPDIR=/var/tmp";
+    };
+  };
+}
+`,
+    );
+    const json = path.join(dataDir, 'run.json');
+    const result = envbench(['run', '--workspace', workspace, '--runtimes', 'native,nix', '--scenarios', 'consistency', '--offline', '--json', json], dataDir, {
+      env: { ENVBENCH_CACHE_DIR: path.join(dataDir, 'cache') },
+    });
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    const run = JSON.parse(fs.readFileSync(json, 'utf8')) as RunJson;
+    const row = run.consistency!.rows.find((r) => r.key === 'input.TMPDIR')!;
+    expect(row.values.nix).toBe('/var/tmp');
+    expect(row.differs).toEqual(['nix']);
+    expect(row.explanations[0]).toMatch(/^TMPDIR is \/var\/tmp in nix, .* on native/);
+    expect(result.stdout).toMatch(/^TMPDIR .*\/var\/tmp \*$/m);
+  }, 10 * 60_000);
+});
+

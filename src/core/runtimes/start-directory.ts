@@ -28,14 +28,20 @@ export const ENTER_DIRECTORY_ENV = 'ENVBENCH_CWD';
 
 /**
  * Set (possibly empty) to the host's TMPDIR by runtimes whose entry replaces it: `nix develop` and
- * nix-shell give every entry a fresh `$TMPDIR/nix-shell.XXXX`, and EnvBench enters once per
- * command, where a person enters once per session. RESTORE_TMPDIR puts the host's back (or unsets
- * it, and the TMP, TEMP, TEMPDIR that Nix adds) so every command gets the same TMPDIR as native.
+ * nix-shell give every entry a fresh `$TMPDIR/nix-shell.XXXX` (also NIX_BUILD_TOP, TMP, TEMP,
+ * TEMPDIR), and EnvBench enters once per command where a person enters once per session.
+ * RESTORE_TMPDIR puts the host's back so every command gets the same TMPDIR as native; a TMPDIR
+ * the definition itself sets (a shellHook's) is not Nix's per-entry one, and is kept.
  */
 export const HOST_TMPDIR_ENV = 'ENVBENCH_HOST_TMPDIR';
 
-/** Constant shell text: restores TMPDIR from HOST_TMPDIR_ENV when that is set; nothing otherwise. */
-export const RESTORE_TMPDIR = `if [ -n "\${${HOST_TMPDIR_ENV}+x}" ]; then if [ -n "$${HOST_TMPDIR_ENV}" ]; then export TMPDIR="$${HOST_TMPDIR_ENV}"; else unset TMPDIR; fi; unset TMP TEMP TEMPDIR ${HOST_TMPDIR_ENV}; fi`;
+/** Constant shell text: restores TMPDIR from HOST_TMPDIR_ENV when that is set and TMPDIR is the entry's own; nothing otherwise. */
+export const RESTORE_TMPDIR = [
+  `if [ -n "\${${HOST_TMPDIR_ENV}+x}" ]; then`,
+  `if [ -n "\${NIX_BUILD_TOP-}" ] && [ "\${TMPDIR-}" = "$NIX_BUILD_TOP" ]; then if [ -n "$${HOST_TMPDIR_ENV}" ]; then export TMPDIR="$${HOST_TMPDIR_ENV}"; else unset TMPDIR; fi; fi;`,
+  `for v in TMP TEMP TEMPDIR; do if [ -n "\${NIX_BUILD_TOP-}" ] && [ "\${!v-}" = "$NIX_BUILD_TOP" ]; then unset "$v"; fi; done;`,
+  `unset ${HOST_TMPDIR_ENV}; fi`,
+].join(' ');
 
 /**
  * Run as `bash -c ENTER_DIRECTORY_SCRIPT envbench-enter PROGRAM ARGS...`: enters the directory
