@@ -93,3 +93,14 @@ describe('buildRunJson read calls per second', () => {
     expect(json.results[1]).not.toHaveProperty('readCallsPerSecond');
   });
 });
+
+describe('buildRunJson user difference', () => {
+  it('a test that failed as root and passed natively as another user says so next to its reason', () => {
+    const native = stored('native', 'test', BASE, { inputs: { uid: '1000 (ana)' } });
+    const docker = stored('docker', 'test', [], { status: 'failed', reason: '--- FAIL: TestPermissions (0.00s)', inputs: { uid: '0 (root)' } });
+    const nix = stored('nix', 'test', [], { status: 'failed', reason: '--- FAIL: TestOther (0.00s)', inputs: { uid: '1000 (ana)' } });
+    const json = buildRunJson(run([native, docker, nix]));
+    expect(json.results[1]?.reason).toBe('--- FAIL: TestPermissions (0.00s) (it passed on native: docker runs it as user 0 (root), native as 1000 (ana); see User id in the consistency table)');
+    expect(json.results[2]?.reason).toBe('--- FAIL: TestOther (0.00s)');
+  });
+});

@@ -4,11 +4,26 @@ import { findScenario } from '../scenarios/catalog';
 import { buildConsistency } from './environment-report';
 import { firstRunOf } from './first-run';
 import { runLoad } from './machine-load';
+import { scenarioTargetsOf } from './scenario-targets';
 import type { ScoreWeights } from './ranking';
 import { DEFAULT_WEIGHTS, scoreRun } from './ranking';
 import { compareFamilyToBaseline, descriptiveStats, summarize } from '../stats';
 
 export const BASELINE_RUNTIME = 'native' as const;
+
+/**
+ * A failed command that passed on native, in an environment that runs it as another user, says so
+ * next to its reason: a suite that checks file permissions (or skips as root) fails as root and
+ * passes as you, and nothing else would hint at it. From the inputs both results recorded.
+ */
+function userDifference(result: StoredRun['results'][number], all: StoredRun['results']): string {
+  if (result.status !== 'failed' || result.runtime === BASELINE_RUNTIME || !result.inputs?.uid) return '';
+  const native = all.find((r) => r.runtime === BASELINE_RUNTIME && r.scenario === result.scenario);
+  if (native?.status !== 'completed' || !native.inputs?.uid) return '';
+  const id = (uid: string): string => uid.split(' ')[0]!;
+  if (id(result.inputs.uid) === id(native.inputs.uid)) return '';
+  return ` (it passed on native: ${result.runtime} runs it as user ${result.inputs.uid}, native as ${native.inputs.uid}; see User id in the consistency table)`;
+}
 
 /**
  * Turns a stored run into the run JSON: statistics over measured (non-warmup) samples of
@@ -25,11 +40,12 @@ export function buildRunJson(run: StoredRun, weights: ScoreWeights = DEFAULT_WEI
       ...sample,
       outlier: sample.warmup ? false : outliers.has(measuredIndex++),
     }));
+    const reason = result.reason ? result.reason + userDifference(result, run.results) : null;
     return {
       runtime: result.runtime,
       scenario: result.scenario,
       status: result.status,
-      ...(result.reason ? { reason: result.reason } : {}),
+      ...(reason ? { reason } : {}),
       ...(result.verdict ? { verdict: result.verdict } : {}),
       ...(result.stopReason ? { stopReason: result.stopReason } : {}),
       ...(result.inputs ? { inputs: result.inputs } : {}),
