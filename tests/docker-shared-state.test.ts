@@ -110,8 +110,14 @@ describe.skipIf(!haveDocker)('docker cold starts and what other EnvBench install
 
   afterAll(async () => {
     // Only what this file made: the user's image and build cache records, both installations' images and cache volumes.
-    for (const id of userRecords) await engine('POST', `/v1.41/build/prune?filters=${encodeURIComponent(JSON.stringify({ id: [id] }))}`).catch(() => {});
     for (const ref of [userImage, refA, refB].filter(Boolean)) spawnSync('docker', ['rmi', '-f', ref]);
+    // By id, children before parents: a record another one builds on goes in a later round.
+    for (let round = 0; round < 3 && userRecords.size > 0; round++) {
+      for (const id of [...userRecords]) {
+        const pruned = await engine<string>('POST', `/v1.41/build/prune?filters=${encodeURIComponent(JSON.stringify({ id: [id] }))}`).catch(() => '');
+        if (pruned.includes(id)) userRecords.delete(id);
+      }
+    }
     for (const dir of [dataA, dataB].filter(Boolean)) {
       const volumes = docker(['volume', 'ls', '-q', '--filter', `label=envbench.managed=true`]).split('\n').filter((v) => v.endsWith(`-${instanceKey(dir)}`));
       if (volumes.length > 0) spawnSync('docker', ['volume', 'rm', ...volumes]);
@@ -125,6 +131,8 @@ describe.skipIf(!haveDocker)('docker cold starts and what other EnvBench install
     expect(refB).toContain(instanceKey(dataB));
     expect(docker(['image', 'inspect', '--format', '{{index .Config.Labels "envbench.instance"}}', refA])).toBe(instanceKey(dataA));
     expect(docker(['image', 'inspect', '--format', '{{index .Config.Labels "envbench.instance"}}', refB])).toBe(instanceKey(dataB));
+    // B's warm start made its build cache volume: named and labelled for B.
+    expect(docker(['volume', 'ls', '-q', '--filter', `label=envbench.instance=${instanceKey(dataB)}`])).toMatch(new RegExp(`^envbench-gocache-docker-[0-9a-f]{12}-${instanceKey(dataB)}$`));
   });
 
   it("leaves another installation's warm image as it was", () => {
