@@ -22,6 +22,15 @@ describe('bad input gets one clear line, a non-zero exit, and writes nothing', (
     ['a bad --runs', ['--runs', 'ten'], /Invalid --runs "ten": it must be a whole number/],
     ['zero --runs', ['--runs', '0'], /Invalid runs 0: it must be a whole number from 1/],
     ['a --json path in a missing folder', ['--json', path.join(base, 'missing', 'run.json')], /Cannot write .*: the folder .*missing does not exist/],
+    ['an absolute --main', ['--workspace', module, '--main', path.join(module, 'cmd', 'hello')], /Invalid --main ".*": it is an absolute path: --main takes a package path relative to the workspace, such as \.\/cmd\/server\. Name one of its main packages: \.\/cmd\/hello$/],
+    ['a --main outside the workspace', ['--workspace', module, '--main', '../module/cmd/hello'], /Invalid --main "\.\.\/module\/cmd\/hello": it leads out of the workspace/],
+    ['a --main that does not exist', ['--workspace', module, '--main', './cmd/nope'], /Invalid --main "\.\/cmd\/nope": \.\/cmd\/nope does not exist in .*\. Name one of its main packages: \.\/cmd\/hello$/],
+    ['a --main that is a library', ['--workspace', module, '--main', 'greet'], /Invalid --main "greet": \.\/greet is package greet, not a main package\. Name one of its main packages: \.\/cmd\/hello$/],
+    ['a --main that is a pattern', ['--workspace', module, '--main', './cmd/...'], /Invalid --main "\.\/cmd\/\.\.\.": it is a pattern: --main names one package/],
+    ['--test-args with a shell operator', ['--test-args', '-run TestX; rm -rf /tmp/x'], /Invalid --test-args "-run TestX; rm -rf \/tmp\/x": it has the shell operator ";": EnvBench runs one command, never through a shell\. Give the arguments for go test/],
+    ['--test-args with a substitution', ['--test-args', '-run $(whoami)'], /Invalid --test-args "-run \$\(whoami\)": it uses \$\(…\): EnvBench runs the command without a shell, so nothing would be expanded/],
+    ['--test-args with a redirection', ['--test-args', '-v > out.txt'], /Invalid --test-args "-v > out\.txt": it has the shell operator ">"/],
+    ['empty --test-args', ['--test-args', '  '], /Invalid --test-args " {2}": it has no arguments\. Give the arguments for go test/],
   ];
 
   it.each(cases)('%s', (_name, args, message) => {

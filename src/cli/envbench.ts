@@ -58,6 +58,8 @@ function program(): Command {
     .option('--timeout <seconds>', 'per-sample limit; the whole process tree is killed past it', String(DEFAULT_SAMPLE_TIMEOUT_MS / 1000))
     .option('--wait', 'when another run is measuring on this machine, wait for it to end instead of refusing')
     .option('--first-run <command>', 'startup scenarios: the command whose exit ends a start, split into words without a shell, e.g. "go run ./cmd/x -once" (default: go build -o /dev/null of the main packages)')
+    .option('--main <package>', 'the main package (./cmd/x, relative to the workspace) for debug-breakpoint, reproducible-build, modcache-isolation and the default first run (default: the workspace\'s main packages; without one those scenarios are not applicable)')
+    .option('--test-args <args>', 'test and test-race: arguments added to `go test -count=1 ./...`, split into words without a shell, e.g. "-run TestParse -short"')
     .option('--json <file>', 'also write the run JSON to this file')
     .option('--bench <file>', 'also write the samples in Go benchmark format (for benchstat) to this file')
     .option('--pdf <file>', 'also write the PDF report to this file (printed by the system Chromium)')

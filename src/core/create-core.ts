@@ -5,6 +5,7 @@ import type { MeasuredVerdict, NixEntry, RunJson, RunProgress, RunSummary, Runti
 import type { AdaptiveSampling } from './bench/adaptive-stop';
 import { DEFAULT_ADAPTIVE } from './bench/adaptive-stop';
 import { parseFirstRun } from './bench/first-run';
+import { checkMainPackage, parseTestArgs } from './bench/scenario-targets';
 import { buildRunJson } from './bench/run-report';
 import type { ScoreWeights } from './bench/ranking';
 import type { RunHooks } from './bench/run-scheduler';
@@ -66,6 +67,13 @@ export interface RunInput {
    * without a shell (parseFirstRun); default: the first build of the main packages.
    */
   firstRun?: string;
+  /**
+   * `--main ./cmd/x`: the main package for debug-breakpoint, reproducible-build,
+   * modcache-isolation and the default first run (checkMainPackage); default: the workspace's own.
+   */
+  main?: string;
+  /** `--test-args "-run TestX"`: words added to the test and test-race commands, split without a shell (parseTestArgs). */
+  testArgs?: string;
   /** Another run holds the machine: wait for it to end instead of refusing (`envbench run --wait`). */
   wait?: boolean;
 }
@@ -180,6 +188,8 @@ export function createCore(options: CoreOptions): Core {
       const timeoutMs = input.timeoutMs ?? DEFAULT_SAMPLE_TIMEOUT_MS;
       if (!(timeoutMs > 0)) throw new UserError('Invalid timeout', 'it must be a positive number of seconds', 'Pass for example --timeout 600');
       const firstRun = input.firstRun !== undefined ? parseFirstRun(input.firstRun) : undefined;
+      const testArgs = input.testArgs !== undefined ? parseTestArgs(input.testArgs) : undefined;
+      const main = input.main !== undefined ? await checkMainPackage(workspace, input.main) : undefined;
       const requested = input.scenarios ?? SCENARIOS.map((s) => s.id);
       for (const id of requested) {
         if (!findScenario(id)) throw new UserError(`Unknown scenario "${id}"`, `EnvBench knows ${SCENARIOS.map((s) => s.id).join(', ')}`, 'Use one of those names');
@@ -197,7 +207,7 @@ export function createCore(options: CoreOptions): Core {
       const machine = await machineFingerprint(options.envbench);
       const runId = await executeRun(
         { store: openStore(), runtimes, dataDir, cacheDir, resourcesDir: options.resourcesDir, machine, envbench: options.envbench },
-        { workspace, runtimes: runtimeIds, scenarios, runs, adaptive, warmup, offline: input.offline ?? false, nixEntry: input.nixEntry, timeoutMs, firstRun },
+        { workspace, runtimes: runtimeIds, scenarios, runs, adaptive, warmup, offline: input.offline ?? false, nixEntry: input.nixEntry, timeoutMs, firstRun, main, testArgs },
         hooks,
       );
       openStore().setRunFacts(runId, loadFacts('end', os.loadavg()));

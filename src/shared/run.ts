@@ -194,6 +194,10 @@ export interface RunOptionsJson {
    * (`go build -o /dev/null ./cmd/x`, or the user's `--first-run`); absent when no start was timed.
    */
   firstRun?: string;
+  /** `--main ./cmd/x`: the main package the debugger, reproducible builds, module-cache builds and the default first run use; absent: every main package the workspace has (the first one for a single-package scenario). */
+  main?: string;
+  /** `--test-args "-run TestX"`: words added after `./...` to the test and test-race commands, as a shell user would type them. */
+  testArgs?: string;
 }
 
 /** One setting across environments; `differs` lists the runtimes whose value drifts from native's. */

@@ -31,6 +31,8 @@ export interface RunCommandOptions {
   pdf?: string;
   timeout: string;
   firstRun?: string;
+  main?: string;
+  testArgs?: string;
   wait?: boolean;
 }
 
@@ -88,6 +90,8 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
         weights: options.weights ? weightsOption(options.weights) : undefined,
         timeoutMs: timeoutSeconds * 1000,
         firstRun: options.firstRun,
+        main: options.main,
+        testArgs: options.testArgs,
         wait: options.wait,
       },
       {
@@ -110,7 +114,7 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
     const files = [core.dbFile, jsonFile, benchFile, pdfFile].filter((f) => f !== null);
     process.stdout.write(`\nSaved as run ${run.id} in ${[files.slice(0, -1).join(', '), files.at(-1)].filter(Boolean).join(' and ')}.\n`);
     if (run.status === 'completed') return 0;
-    const failed = run.results.filter((r) => r.status !== 'completed');
+    const failed = run.results.filter((r) => r.status !== 'completed' && r.status !== 'not-applicable');
     process.stderr.write(
       `envbench: run ${run.status}: ${failed.length} of ${run.results.length} measurements did not complete (${failed
         .map((r) => `${r.runtime}/${r.scenario}`)

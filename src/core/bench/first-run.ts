@@ -21,14 +21,30 @@ export function defaultFirstRun(workspace: WorkspaceInfo): string[] {
 }
 
 /**
- * `--first-run "go run ./cmd/x -once"` as an argument vector, split as a POSIX shell splits words
- * (quotes and backslashes), and nothing else: the command never passes through a shell, so an
- * operator, a redirection, a substitution, a variable, a glob or a comment would not do what it
- * says. Those are refused rather than passed on literally.
+ * `--first-run "go run ./cmd/x -once"` as an argument vector (splitCommandWords): one program
+ * and its arguments, never through a shell.
  */
 export function parseFirstRun(text: string): string[] {
-  const refuse = (why: string, fix = 'Give one program and its arguments, for example --first-run "go run ./cmd/server -version"'): never => {
-    throw new UserError(`Invalid --first-run ${JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text)}`, why, fix);
+  const argv = splitCommandWords(text, '--first-run', 'Give one program and its arguments, for example --first-run "go run ./cmd/server -version"');
+  if (argv.length === 0 || argv[0] === '') {
+    throw new UserError(`Invalid --first-run ${shownOption(text)}`, 'it names no program', 'Give one program and its arguments, for example --first-run "go run ./cmd/server -version"');
+  }
+  return argv;
+}
+
+function shownOption(text: string): string {
+  return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+}
+
+/**
+ * A user's command words as an argument vector, split as a POSIX shell splits words (quotes and
+ * backslashes), and nothing else: the words never pass through a shell, so an operator, a
+ * redirection, a substitution, a variable, a glob or a comment would not do what it says. Those
+ * are refused (UserError naming `option`) rather than passed on literally.
+ */
+export function splitCommandWords(text: string, option: string, fix: string): string[] {
+  const refuse = (why: string, fixHere = fix): never => {
+    throw new UserError(`Invalid ${option} ${shownOption(text)}`, why, fixHere);
   };
   if (text.length > MAX_COMMAND_CHARS) refuse(`it is longer than ${MAX_COMMAND_CHARS} characters`);
   if (text.includes('`')) refuse('it has a backtick: EnvBench runs the command without a shell, so nothing would be substituted', 'Quote the backtick with single quotes if it is meant literally, or run the commands one by one');
@@ -48,9 +64,8 @@ export function parseFirstRun(text: string): string[] {
     }
     if ('comment' in word) refuse('it has a comment (#): EnvBench runs the command without a shell', 'Quote the # if it is an argument');
     else if ('pattern' in word) refuse(`it has the pattern ${word.pattern}: EnvBench runs the command without a shell, so nothing would be expanded`, 'Quote the pattern if the program expects it literally, or name the files');
-    else refuse(`it has the shell operator ${JSON.stringify(word.op)}: EnvBench runs one command, never through a shell`, 'Give one program and its arguments (put a pipeline or a sequence in a script in the workspace and name the script)');
+    else refuse(`it has the shell operator ${JSON.stringify(word.op)}: EnvBench runs one command, never through a shell`, `${fix} (put a pipeline or a sequence in a script in the workspace and name the script)`);
   }
-  if (argv.length === 0 || argv[0] === '') refuse('it names no program');
   return argv;
 }
 

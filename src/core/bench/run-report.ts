@@ -65,8 +65,8 @@ export function buildRunJson(run: StoredRun, weights: ScoreWeights = DEFAULT_WEI
     ...(run.error ? { error: run.error } : {}),
     workspace: run.workspace,
     machine: run.machine,
-    // Which command ended each start is a run-level fact, stored once a start is timed.
-    options: firstRun ? { ...run.options, firstRun } : run.options,
+    // Which command ended each start is a run-level fact, stored once a start is timed; --main and --test-args are run-level facts too.
+    options: { ...run.options, ...(firstRun ? { firstRun } : {}), ...scenarioTargetsOf(run.runFacts) },
     results,
     comparisons: compareWithBaseline(results),
     maintenance: run.maintenance,

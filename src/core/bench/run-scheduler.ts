@@ -6,12 +6,14 @@ import { newRunId, resultKey } from '../history/run-store';
 import { sampleFailure } from '../measure/command-failure';
 import type { ExecOutcome, Runtime, RuntimeSession } from '../runtimes/runtime';
 import type { CheckScenario, ProbeScenario, Scenario } from '../scenarios/catalog';
+import { notApplicableReason } from '../scenarios/catalog';
 import type { CheckContext } from '../scenarios/check';
 import type { ProbeContext } from '../scenarios/probe';
 import { describeError } from '../user-error';
 import type { AdaptiveSampling } from './adaptive-stop';
 import { capReason, convergedReason } from './adaptive-stop';
 import { defaultFirstRun, firstRunFact } from './first-run';
+import { scenarioTargetFacts } from './scenario-targets';
 import { createScratchCopy, editSourceFile, pickEditTarget } from './scratch-workspace';
 
 export const DEFAULT_RUNS = 10;
@@ -31,6 +33,10 @@ export interface RunRequest {
   adaptive?: AdaptiveSampling;
   /** `--first-run`: the command that ends each start; default: the first build of the main packages (defaultFirstRun). */
   firstRun?: readonly string[];
+  /** `--main ./cmd/x` (checked: checkMainPackage): the one main package for the scenarios that need one and for the default first run. */
+  main?: string;
+  /** `--test-args`: words added to the test and test-race commands (parseTestArgs). */
+  testArgs?: readonly string[];
 }
 
 export interface RunHooks {
@@ -68,8 +74,10 @@ interface ActiveResult {
  * interleaved inside each round (A B C A B C ...) so slow drift of the machine spreads evenly.
  * Each sample is stored the moment it is measured.
  */
-export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks: RunHooks = {}): Promise<string> {
+export async function executeRun(deps: SchedulerDeps, given: RunRequest, hooks: RunHooks = {}): Promise<string> {
   const runId = newRunId();
+  // Scenarios see the main package the user named as the workspace's only one; the run records the workspace as it is.
+  const request = withNamedMain(given);
   const log = hooks.onLog ?? (() => {});
   const byId = new Map(deps.runtimes.map((r) => [r.id, r]));
   const healths = new Map<RuntimeId, RuntimeHealth>(
@@ -78,7 +86,7 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
 
   const resultIds = deps.store.createRun({
     id: runId,
-    workspace: request.workspace,
+    workspace: given.workspace,
     machine: deps.machine,
     envbench: deps.envbench,
     options: {
@@ -91,25 +99,35 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
       timeoutMs: request.timeoutMs,
     },
   });
+  const targets = scenarioTargetFacts(given.main, given.testArgs);
+  if (Object.keys(targets).length > 0) deps.store.setRunFacts(runId, targets);
   hooks.onStarted?.(runId);
   const resultIdOf = (runtime: RuntimeId, scenario: string): number => resultIds.get(resultKey(runtime, scenario))!;
+  // Decided once per scenario, before any runtime is prepared: a library has no main package to
+  // debug or build, in every environment alike. Such results are never failures and never sampled.
+  const notApplicable = new Map(request.scenarios.map((s) => [s.id, notApplicableReason(s, request.workspace)] as const).filter((e): e is [string, string] => e[1] !== null));
+  for (const [scenario, reason] of notApplicable) {
+    for (const runtime of request.runtimes) deps.store.finishResult(resultIdOf(runtime, scenario), 'not-applicable', reason);
+    log(`${scenario}: not applicable: ${reason}`);
+  }
+  const applicable = request.scenarios.filter((s) => !notApplicable.has(s.id));
   const failAll = (runtime: RuntimeId, reason: string): void => {
-    for (const scenario of request.scenarios) deps.store.finishResult(resultIdOf(runtime, scenario.id), 'failed', reason);
+    for (const scenario of applicable) deps.store.finishResult(resultIdOf(runtime, scenario.id), 'failed', reason);
   };
 
   const sessions = new Map<RuntimeId, RuntimeSession>();
   let scratch: string | null = null;
   let anyFailed = false;
   try {
-    if (request.scenarios.some((s) => (s.kind === 'command' || s.kind === 'probe') && s.mutatesWorkspace)) {
-      scratch = await createScratchCopy(request.workspace, scratchDir(deps.cacheDir, runId));
+    if (applicable.some((s) => (s.kind === 'command' || s.kind === 'probe') && s.mutatesWorkspace)) {
+      scratch = await createScratchCopy(given.workspace, scratchDir(deps.cacheDir, runId));
     }
     for (const runtime of request.runtimes) {
       const health = healths.get(runtime)!;
       // A definition that breaks its own check fails its runtime, not the run.
       let definitionProblem: string | null;
       try {
-        definitionProblem = byId.get(runtime)!.checkWorkspace?.(request.workspace) ?? null;
+        definitionProblem = byId.get(runtime)!.checkWorkspace?.(given.workspace) ?? null;
       } catch (error) {
         definitionProblem = `the workspace's definition for ${runtime} cannot be checked: ${describeError(error)}`;
       }
@@ -126,7 +144,7 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
       try {
         log(`preparing ${runtime}`);
         const session = await byId.get(runtime)!.prepare({
-          workspace: request.workspace,
+          workspace: given.workspace,
           dataDir: deps.dataDir,
           resourcesDir: deps.resourcesDir,
           offline: request.offline,
@@ -148,7 +166,7 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
         sessions.set(runtime, session);
       } catch (error) {
         if (hooks.signal?.aborted) {
-          for (const scenario of request.scenarios) deps.store.finishResult(resultIdOf(runtime, scenario.id), 'cancelled', `cancelled by the user while ${runtime} was being prepared`);
+          for (const scenario of applicable) deps.store.finishResult(resultIdOf(runtime, scenario.id), 'cancelled', `cancelled by the user while ${runtime} was being prepared`);
           break;
         }
         failAll(runtime, `could not prepare ${runtime}: ${describeError(error)}`);
@@ -161,7 +179,7 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
     const warmupsOf = (scenario: Scenario): number =>
       scenario.kind === 'check' ? 0 : scenario.kind === 'startup' && scenario.temperature === 'warm' ? Math.max(1, request.warmup) : request.warmup;
     const stepsOf = (scenario: Scenario): number => (scenario.kind === 'check' ? 1 : warmupsOf(scenario) + request.runs);
-    const stepsFrom = (index: number): number => request.scenarios.slice(index).reduce((sum, s) => sum + stepsOf(s), 0) * sessions.size;
+    const stepsFrom = (index: number): number => applicable.slice(index).reduce((sum, s) => sum + stepsOf(s), 0) * sessions.size;
     const totalSteps = stepsFrom(0);
     let completedSteps = 0;
     const stepDurations = new Map<string, number[]>();
@@ -176,7 +194,7 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
       return currentSteps * (current.length > 0 ? mean(current) : mean(allDurations)) + laterSteps * mean(allDurations);
     };
 
-    for (const [scenarioIndex, scenario] of request.scenarios.entries()) {
+    for (const [scenarioIndex, scenario] of applicable.entries()) {
       if (hooks.signal?.aborted) break;
       let cwd = request.workspace.path;
       let editTarget: string | null = null;
@@ -268,6 +286,11 @@ export async function executeRun(deps: SchedulerDeps, request: RunRequest, hooks
     }
     if (scratch) await fs.rm(scratch, { recursive: true, force: true }).catch(() => {});
   }
+}
+
+/** The request as scenarios see it: with `--main`, the named package is the workspace's only main package. */
+function withNamedMain(request: RunRequest): RunRequest {
+  return request.main ? { ...request, workspace: { ...request.workspace, mainPackages: [request.main] } } : request;
 }
 
 /** The command that ends each start: the user's `--first-run`, else the first build of the main packages. */
@@ -374,8 +397,9 @@ async function measureOne(
     } else if (scenario.prepare?.kind === 'edit-source-file' && editTarget) {
       await editSourceFile(editTarget, round);
     }
-    const outcome = await entry.session.exec({ argv: scenario.argv, cwd }, execOptions);
-    const failure = sampleFailure(scenario.argv, outcome, request.timeoutMs);
+    const argv = scenario.takesTestArgs && request.testArgs ? [...scenario.argv, ...request.testArgs] : scenario.argv;
+    const outcome = await entry.session.exec({ argv, cwd }, execOptions);
+    const failure = sampleFailure(argv, outcome, request.timeoutMs);
     if (failure) return failure;
     store.addSample(entry.resultId, entry.seq++, toSample(outcome, warmup));
     if (!warmup) entry.walls.push(outcome.wallMs);

@@ -1,4 +1,4 @@
-import type { Dimension } from '../../shared/run';
+import type { Dimension, WorkspaceInfo } from '../../shared/run';
 import { UserError } from '../user-error';
 import type { CheckFn } from './check';
 import { consistency } from './consistency';
@@ -26,6 +26,11 @@ interface ScenarioBase {
   title: string;
   /** What the figure means, shown in reports. */
   counts: string;
+  /**
+   * The scenario works on a main package (what it does with it, "to debug"): in a module without
+   * one it is not applicable (notApplicableReason), unless the user names one with --main.
+   */
+  needsMainPackage?: string;
 }
 
 /** Time to get into the environment, phase by phase, until the first-run command (by default the first build of the main packages) exits. */
@@ -42,6 +47,8 @@ export interface CommandScenario extends ScenarioBase {
   prepare?: PrepareStep;
   /** Runs on a scratch copy of the workspace because preparing it changes files. */
   mutatesWorkspace?: boolean;
+  /** `--test-args` are added after argv (`go test` takes flags after the packages, and `-args` must come last). */
+  takesTestArgs?: boolean;
 }
 
 /**
@@ -113,6 +120,7 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'Tests',
     counts: '`go test -count=1 ./...` with a warm build cache (test results never cached)',
     argv: ['go', 'test', '-count=1', './...'],
+    takesTestArgs: true,
   },
   {
     id: 'test-race',
@@ -121,6 +129,7 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'Tests with the race detector',
     counts: '`go test -race -count=1 ./...` with a warm build cache',
     argv: ['go', 'test', '-race', '-count=1', './...'],
+    takesTestArgs: true,
   },
   {
     id: 'vet',
@@ -145,6 +154,7 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'Debugger to first breakpoint',
     counts: '`dlv debug --headless` of the main package until Delve listens (build and launch), then a breakpoint at main.main over its JSON-RPC API and `continue` until the program stops there; phases listening, attach, breakpoint',
     probe: debugBreakpoint,
+    needsMainPackage: 'to debug',
   },
   {
     id: 'file-sync',
@@ -170,6 +180,7 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'Module cache isolation',
     counts: 'two `go build -trimpath` of the first main package at once, three ways: sharing the environment\'s module cache, each with an empty module cache of its own (filled from the shared one as a local proxy), and vendored; phases shared-cache, own-cache, vendored, and whether all six binaries are identical',
     probe: modcacheIsolation,
+    needsMainPackage: 'to build twice three ways',
   },
   {
     id: 'offline-readiness',
@@ -194,8 +205,19 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'Reproducible build',
     counts: 'SHA-256 of each main package built with -trimpath twice in each environment: stable across rebuilds, and identical to native or not (and why)',
     check: reproducibleBuild,
+    needsMainPackage: 'to build a binary from',
   },
 ];
+
+/**
+ * Why a scenario has nothing to measure in this workspace, decided once per run before any
+ * sampling: it needs a main package and the module has none (and none was named with --main).
+ * Null when it applies.
+ */
+export function notApplicableReason(scenario: Scenario, workspace: Pick<WorkspaceInfo, 'module' | 'mainPackages'>): string | null {
+  if (!scenario.needsMainPackage || workspace.mainPackages.length > 0) return null;
+  return `${workspace.module} has no main package (package main with func main) ${scenario.needsMainPackage}; name one with --main ./cmd/x`;
+}
 
 export function findScenario(id: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.id === id);

@@ -40,7 +40,7 @@ export class RunManager {
       };
       const finished = this.core
         .run(
-          { workspace: request.workspace, runtimes: request.runtimes, scenarios: request.scenarios, runs: request.runs, warmup: request.warmup, offline: request.offline, firstRun: request.firstRun },
+          { workspace: request.workspace, runtimes: request.runtimes, scenarios: request.scenarios, runs: request.runs, warmup: request.warmup, offline: request.offline, firstRun: request.firstRun, main: request.main, testArgs: request.testArgs },
           {
             signal: controller.signal,
             onStarted: (id) => {

@@ -34,6 +34,10 @@ export interface RunRequest {
   offline: boolean;
   /** As `envbench run --first-run`: the command that ends each start; default: the first build of the main packages. */
   firstRun?: string;
+  /** As `envbench run --main`: the main package (./cmd/x) for the scenarios that need one and the default first run. */
+  main?: string;
+  /** As `envbench run --test-args`: arguments added to the test and test-race commands, split without a shell. */
+  testArgs?: string;
 }
 
 /** A run this process is measuring now. */
@@ -151,6 +155,8 @@ export const ipcInvokeArgs = {
         warmup: z.number().int().min(0).max(10_000),
         offline: z.boolean(),
         firstRun: z.string().min(1).max(4096).optional(),
+        main: z.string().min(1).max(4096).optional(),
+        testArgs: z.string().min(1).max(4096).optional(),
       })
       .strict(),
   ]),

@@ -28,6 +28,8 @@ export function RunView({ workspace, runtimes, scenarios, onOpenRun }: { workspa
   const [warmup, setWarmup] = useState(1);
   const [offline, setOffline] = useState(false);
   const [firstRun, setFirstRun] = useState('');
+  const [main, setMain] = useState('');
+  const [testArgs, setTestArgs] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [live, setLive] = useState<LiveRun | null>(null);
   const [previews, setPreviews] = useState<DefinitionPreview[] | null>(null);
@@ -65,7 +67,7 @@ export function RunView({ workspace, runtimes, scenarios, onOpenRun }: { workspa
   const start = async (): Promise<void> => {
     if (!workspace) return;
     setError(null);
-    const request: RunRequest = { workspace: workspace.path, runtimes: selectedRuntimes, scenarios: selectedScenarios, runs: auto ? 'auto' : runs, warmup, offline, ...(firstRun.trim() ? { firstRun: firstRun.trim() } : {}) };
+    const request: RunRequest = { workspace: workspace.path, runtimes: selectedRuntimes, scenarios: selectedScenarios, runs: auto ? 'auto' : runs, warmup, offline, ...(firstRun.trim() ? { firstRun: firstRun.trim() } : {}), ...(main.trim() ? { main: main.trim() } : {}), ...(testArgs.trim() ? { testArgs: testArgs.trim() } : {}) };
     try {
       const { runId } = await api.invoke('run:start', request);
       setLive({ runId, request, status: 'running', cancelling: false, progress: null, cells: {}, log: [] });
@@ -147,6 +149,15 @@ export function RunView({ workspace, runtimes, scenarios, onOpenRun }: { workspa
           <label title="Startup scenarios: the command whose exit ends a start, split into words without a shell">
             First run{' '}
             <input type="text" value={firstRun} disabled={running} onChange={(e) => setFirstRun(e.target.value)} placeholder="go build -o /dev/null of the main packages" aria-label="First run" size={44} />
+          </label>
+          <label title="The main package for the debugger, reproducible builds, module-cache builds and the default first run; without one those scenarios are not applicable">
+            Main package{' '}
+            <input type="text" list="main-packages" value={main} disabled={running} onChange={(e) => setMain(e.target.value)} placeholder={workspace && workspace.mainPackages.length > 0 ? `${workspace.mainPackages.join(', ')}` : 'none in this workspace: ./cmd/x'} aria-label="Main package" size={28} />
+            <datalist id="main-packages">{workspace?.mainPackages.map((p) => <option key={p} value={p} />)}</datalist>
+          </label>
+          <label title="Arguments added to go test -count=1 ./... in the test and test-race scenarios, split into words without a shell">
+            Test arguments{' '}
+            <input type="text" value={testArgs} disabled={running} onChange={(e) => setTestArgs(e.target.value)} placeholder="-run TestX -short" aria-label="Test arguments" size={24} />
           </label>
         </fieldset>
         <div className="row">
