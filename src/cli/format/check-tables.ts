@@ -1,6 +1,7 @@
 import type { ResultJson, RunJson } from '../../shared/run';
 import { textTable } from './text-table';
 import { formatMs } from '../../shared/format/units';
+import { applicableResults } from '../../shared/format/not-applicable';
 
 const VERDICT_WORDS: Record<string, string> = { ready: 'ready', 'not-ready': 'not ready', reproducible: 'reproducible', 'not-reproducible': 'NOT reproducible' };
 
@@ -77,7 +78,8 @@ export function formatChecks(run: RunJson): string[] {
   return [
     ...offlineReadiness(of('offline-readiness')),
     ...consistencyMatrix(run),
-    ...reproducibleBuilds(run, of('reproducible-build')),
-    ...modcacheIsolation(run, of('modcache-isolation')),
+    // Not applicable (no main package) is listed once with the run's other such results, not per runtime here.
+    ...reproducibleBuilds(run, applicableResults(of('reproducible-build'))),
+    ...modcacheIsolation(run, applicableResults(of('modcache-isolation'))),
   ];
 }

@@ -2,7 +2,8 @@ import type { ScoreWeights } from '../../core/bench/ranking';
 import { parseWeights } from '../../core/bench/ranking';
 import { UserError } from '../../core/user-error';
 import { rankingReasons } from '../../shared/format/ranking-reasons';
-import type { RunJson, RuntimeId } from '../../shared/run';
+import type { DimensionScore, RunJson, RuntimeId } from '../../shared/run';
+import { restsOnFewerInputs, scoreBasisNotes } from '../../shared/format/score-basis';
 import { textTable } from './text-table';
 
 /** `--weights`, or a clear error before anything is measured. */
@@ -15,6 +16,8 @@ export function weightsOption(text: string): ScoreWeights {
 }
 
 const cell = (score: number | undefined): string => (score === undefined ? '-' : score.toFixed(1));
+/** A score over fewer inputs than another runtime's in its dimension is marked, and explained below the table. */
+const scoreCell = (score: DimensionScore | undefined): string => `${cell(score?.score)}${restsOnFewerInputs(score) ? ' *' : ''}`;
 
 /**
  * The ranking: dimension scores and the weighted overall, then why each dimension's winner wins
@@ -28,13 +31,14 @@ export function formatRanking(run: RunJson): string[] {
   const rows = entries.map(([runtime, s]) => {
     const rank = entries.findIndex(([, other]) => other.overall === s.overall) + 1;
     const tied = entries.filter(([, other]) => other.overall === s.overall).length > 1;
-    return [`${tied ? '=' : ''}${rank}`, runtime, cell(s.startup?.score), cell(s.performance?.score), cell(s.maintenance?.score), cell(s.overall)];
+    return [`${tied ? '=' : ''}${rank}`, runtime, scoreCell(s.startup), scoreCell(s.performance), scoreCell(s.maintenance), cell(s.overall)];
   });
   const w = scoring.weights;
   return [
     '',
     `Ranking (0-100, higher is better; weights startup ${w.startup}, performance ${w.performance}, maintenance ${w.maintenance}; inputs in the run JSON under scoring):`,
     textTable(['RANK', 'RUNTIME', 'STARTUP', 'PERFORMANCE', 'MAINTENANCE', 'OVERALL'], rows, new Set([2, 3, 4, 5])),
+    ...scoreBasisNotes(scoring).map((note) => `  basis: ${note}`),
     ...rankingReasons(scoring).map((r) => `  ${r.sentence}`),
   ];
 }

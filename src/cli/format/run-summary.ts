@@ -7,6 +7,7 @@ import { formatPhases } from './phase-table';
 import { textTable } from './text-table';
 import { formatBytes, formatCount, formatMs } from '../../shared/format/units';
 import { escapeControlCharactersInText } from '../../shared/format/control-characters';
+import { applicableResults, notApplicableEntries, notApplicableLine } from '../../shared/format/not-applicable';
 
 function median(values: number[]): number {
   return values.length === 0 ? NaN : sampleMedian(values);
@@ -44,7 +45,7 @@ export function correctionNote(run: RunJson): string | null {
 function reasonNotes(results: readonly ResultJson[]): string[] {
   const groups = new Map<string, ResultJson[]>();
   for (const result of results) {
-    if (!result.reason) continue;
+    if (!result.reason || result.status === 'not-applicable') continue;
     const key = JSON.stringify([result.runtime, result.status, result.reason]);
     groups.set(key, [...(groups.get(key) ?? []), result]);
   }
@@ -61,7 +62,7 @@ function isCheck(result: ResultJson): boolean {
 
 /** The table printed at the end of `envbench run` and by `envbench show`. */
 export function formatRunSummary(run: RunJson): string {
-  const rows = run.results.filter((r) => !isCheck(r)).map((result) => {
+  const rows = applicableResults(run.results.filter((r) => !isCheck(r))).map((result) => {
     const stats = result.stats;
     const resources = resourceMedians(result);
     const comparison = run.comparisons.find((c) => c.scenario === result.scenario && c.runtime === result.runtime);
@@ -100,8 +101,10 @@ export function formatRunSummary(run: RunJson): string {
   const lifecycle = new Set(run.maintenance.map((m) => m.facts.lifecycleCommands).filter((f): f is string => typeof f === 'string'));
   for (const fact of lifecycle) notes.push(fact);
   if (run.load?.warning) notes.unshift(`Warning: ${run.load.warning}`);
-  const checkTable = [...formatPhases(run), ...formatChecks(run), ...formatRanking(run)];
-  const header = `Run ${run.id} · ${run.status} · ${run.workspace.module} (${run.workspace.path}) · ${run.options.adaptive ? `runs auto (95% CI within ${Math.round(run.options.adaptive.targetHalfWidth * 100)}% of the median, at most ${run.options.adaptive.maxRuns})` : `${run.options.runs} runs`}, ${run.options.warmup} warmup${run.options.offline ? ', offline' : ''}${run.options.firstRun ? ` · first-run: ${run.options.firstRun}` : ''}`;
+  const notApplicable = notApplicableEntries(run.results);
+  const notApplicableList = notApplicable.length > 0 ? ['', 'Not applicable (nothing to measure in this workspace; not a failure, not scored):', ...notApplicable.map((e) => `  ${notApplicableLine(e)}`)] : [];
+  const checkTable = [...notApplicableList, ...formatPhases(run), ...formatChecks(run), ...formatRanking(run)];
+  const header = `Run ${run.id} · ${run.status} · ${run.workspace.module} (${run.workspace.path}) · ${run.options.adaptive ? `runs auto (95% CI within ${Math.round(run.options.adaptive.targetHalfWidth * 100)}% of the median, at most ${run.options.adaptive.maxRuns})` : `${run.options.runs} runs`}, ${run.options.warmup} warmup${run.options.offline ? ', offline' : ''}${run.options.firstRun ? ` · first-run: ${run.options.firstRun}` : ''}${run.options.main ? ` · main: ${run.options.main}` : ''}${run.options.testArgs ? ` · test-args: ${run.options.testArgs}` : ''}`;
   // The workspace's path and module and the tools' reasons are shown, never obeyed by the terminal.
   return escapeControlCharactersInText([header, ...(rows.length ? ['', table] : []), ...checkTable, ...(notes.length ? ['', ...notes.map((n) => `- ${n}`)] : [])].join('\n'));
 }

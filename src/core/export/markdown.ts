@@ -4,8 +4,10 @@
 // (a microsecond), whatever their size, so the tables can be read back and checked against
 // the run JSON; the JSON and CSV exports keep every digit.
 
-import type { ComparisonJson, ResultJson, RunJson, RuntimeId } from '../../shared/run';
+import type { ComparisonJson, DimensionScore, ResultJson, RunJson, RuntimeId, ScoringJson } from '../../shared/run';
 import { escapeControlCharactersInText } from '../../shared/format/control-characters';
+import { applicableResults, notApplicableEntries, notApplicableLine } from '../../shared/format/not-applicable';
+import { restsOnFewerInputs, scoreBasisNotes } from '../../shared/format/score-basis';
 import { rankingReasons } from '../../shared/format/ranking-reasons';
 import { formatBytes } from '../../shared/format/units';
 import { findScenario } from '../scenarios/catalog';
@@ -81,6 +83,8 @@ function optionsLine(run: RunJson): string {
     o.timeoutMs > 0 ? `${o.timeoutMs / 1000} s limit per sample` : 'no sample limit',
     o.offline ? 'offline (GOPROXY=off, no network in containers)' : 'online',
     ...(o.firstRun ? [`first-run: ${o.firstRun}`] : []),
+    ...(o.main ? [`main: ${o.main}`] : []),
+    ...(o.testArgs ? [`test-args: ${o.testArgs}`] : []),
   ];
   return `**Options:** ${parts.map(cell).join(' · ')}`;
 }
@@ -111,7 +115,7 @@ function ranking(run: RunJson): string[] {
   const rows = entries.map(([runtime, s]) => {
     const rank = entries.findIndex(([, other]) => other.overall === s.overall) + 1;
     const tied = entries.filter(([, other]) => other.overall === s.overall).length > 1;
-    return [`${tied ? '=' : ''}${rank}`, runtime, score(s.startup?.score), score(s.performance?.score), score(s.maintenance?.score), score(s.overall)];
+    return [`${tied ? '=' : ''}${rank}`, runtime, basisMarked(s.startup), basisMarked(s.performance), basisMarked(s.maintenance), score(s.overall)];
   });
   const w = scoring.weights;
   const reasons = rankingReasons(scoring);
@@ -121,6 +125,7 @@ function ranking(run: RunJson): string[] {
     `Scores 0–100, higher is better; weights startup ${w.startup}, performance ${w.performance}, maintenance ${w.maintenance}; every input is in the run JSON under \`scoring\`.`,
     '',
     ...table(['Rank', 'Runtime', 'Startup', 'Performance', 'Maintenance', 'Overall'], rows, new Set([2, 3, 4, 5])),
+    ...basisNotes(scoring),
     ...(reasons.length > 0 ? ['', ...reasons.map((r) => `- ${cell(r.sentence)}`)] : []),
   ];
 }
@@ -131,8 +136,18 @@ function versusNative(result: ResultJson, comparison: ComparisonJson | undefined
   return `${comparison.ratio.toFixed(2)}x${verdict}`;
 }
 
+/** A score over fewer inputs than another runtime's is marked *, and its basis said under the table. */
+function basisMarked(dimension: DimensionScore | undefined): string {
+  return `${dimension ? dimension.score.toFixed(1) : '-'}${restsOnFewerInputs(dimension) ? ' \\*' : ''}`;
+}
+
+function basisNotes(scoring: ScoringJson): string[] {
+  const notes = scoreBasisNotes(scoring);
+  return notes.length > 0 ? ['', ...notes.map((n) => `- Basis: ${cell(n)}`)] : [];
+}
+
 function results(run: RunJson): string[] {
-  const timed = run.results.filter((r) => !isCheck(r));
+  const timed = applicableResults(run.results.filter((r) => !isCheck(r)));
   if (timed.length === 0) return [];
   const rows = timed.map((result) => {
     const stats = result.stats;
@@ -191,7 +206,7 @@ function offlineReadiness(run: RunJson): string[] {
 
 function reproducibleBuilds(run: RunJson): string[] {
   const builds = run.consistency?.builds ?? [];
-  const rows = run.results
+  const rows = applicableResults(run.results)
     .filter((r) => r.scenario === 'reproducible-build')
     .map((r) => {
       const mine = builds.filter((b) => b.runtime === r.runtime);
@@ -228,7 +243,7 @@ function consistency(run: RunJson): string[] {
 }
 
 function modcacheIsolation(run: RunJson): string[] {
-  const rows = run.results
+  const rows = applicableResults(run.results)
     .filter((r) => r.scenario === 'modcache-isolation')
     .map((r) => {
       const facts = run.maintenance.find((m) => m.runtime === r.runtime)?.facts ?? {};
@@ -262,7 +277,7 @@ function checks(run: RunJson): string[] {
 function failures(run: RunJson): string[] {
   const groups = new Map<string, ResultJson[]>();
   for (const result of run.results) {
-    if (result.status === 'completed') continue;
+    if (result.status === 'completed' || result.status === 'not-applicable') continue;
     const key = JSON.stringify([result.runtime, result.status, result.reason ?? '']);
     groups.set(key, [...(groups.get(key) ?? []), result]);
   }
@@ -275,6 +290,13 @@ function failures(run: RunJson): string[] {
     if (first.reason) lines.push('', ...fenced(first.reason, '  '), '');
   }
   return lines;
+}
+
+/** Scenarios with nothing to measure in this workspace (no main package): listed once each, apart from the failures. */
+function notApplicable(run: RunJson): string[] {
+  const entries = notApplicableEntries(run.results);
+  if (entries.length === 0) return [];
+  return ['## Not applicable', '', 'Nothing to measure in this workspace: not a failure, and not part of any score.', '', ...entries.map((e) => `- ${cell(notApplicableLine(e))}`)];
 }
 
 function correctionNote(run: RunJson): string | null {
@@ -324,7 +346,7 @@ function methodology(context: ExportContext): string[] {
 }
 
 export function runToMarkdown(run: RunJson, context: ExportContext): string {
-  const sections = [title(run), [optionsLine(run), '', machineLine(run)], ranking(run), results(run), phases(run), checks(run), failures(run), notes(run), methodology(context)];
+  const sections = [title(run), [optionsLine(run), '', machineLine(run)], ranking(run), results(run), phases(run), checks(run), failures(run), notApplicable(run), notes(run), methodology(context)];
   // Names and reasons come from the workspace and its tools: their control characters are shown, not obeyed.
   return escapeControlCharactersInText(
     sections

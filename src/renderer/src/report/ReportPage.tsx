@@ -1,8 +1,10 @@
 import type { ChartConfiguration } from 'chart.js';
 import { useEffect, useMemo, useRef } from 'react';
 import type { ReportData } from '../../../shared/report';
-import type { FactValue, ResultJson, RunJson, RuntimeId } from '../../../shared/run';
+import type { DimensionScore, FactValue, ResultJson, RunJson, RuntimeId } from '../../../shared/run';
+import { applicableResults, notApplicableEntries, notApplicableLine } from '../../../shared/format/not-applicable';
 import { rankingReasons } from '../../../shared/format/ranking-reasons';
+import { restsOnFewerInputs, scoreBasisNotes } from '../../../shared/format/score-basis';
 import { formatBytes, formatCount, formatMs } from '../../../shared/format/units';
 import { ChartCanvas } from '../charts/ChartCanvas';
 import { ConsistencyMatrix } from '../components/ConsistencyMatrix';
@@ -38,8 +40,8 @@ export function ReportPage({ data }: { data: ReportData }): React.JSX.Element {
     return () => observer.disconnect();
   }, []);
 
-  const startup = run.results.filter((r) => r.scenario.startsWith('startup-'));
-  const performance = run.results.filter((r) => !r.scenario.startsWith('startup-') && !CHECKS.has(r.scenario));
+  const startup = applicableResults(run.results).filter((r) => r.scenario.startsWith('startup-'));
+  const performance = applicableResults(run.results).filter((r) => !r.scenario.startsWith('startup-') && !CHECKS.has(r.scenario));
   return (
     <div className="report" ref={root}>
       <header>
@@ -54,6 +56,8 @@ export function ReportPage({ data }: { data: ReportData }): React.JSX.Element {
             <tr><th>Runtimes</th><td>{runtimesOf(run).join(', ')}</td></tr>
             <tr><th>Samples</th><td>{run.options.adaptive ? `auto (95% CI within ${Math.round(run.options.adaptive.targetHalfWidth * 100)}% of the median, at most ${run.options.adaptive.maxRuns})` : `${run.options.runs} measured`} after {run.options.warmup} warmup{run.options.offline ? ', offline' : ''}</td></tr>
             {run.options.firstRun && <tr><th>First run</th><td>first-run: <code>{run.options.firstRun}</code></td></tr>}
+            {run.options.main && <tr><th>Main package</th><td>main: <code>{run.options.main}</code></td></tr>}
+            {run.options.testArgs && <tr><th>Test arguments</th><td>test-args: <code>{run.options.testArgs}</code></td></tr>}
           </tbody>
         </table>
       </header>
@@ -65,6 +69,7 @@ export function ReportPage({ data }: { data: ReportData }): React.JSX.Element {
       <ConsistencySection run={run} />
       <MaintenanceSection run={run} />
       <FailuresSection run={run} />
+      <NotApplicableSection run={run} />
       <Methodology data={data} />
       <Appendix data={data} />
     </div>
@@ -108,6 +113,8 @@ function ComparisonSection({ data }: { data: ReportData }): React.JSX.Element {
 function Verdict({ run }: { run: RunJson }): React.JSX.Element {
   const entries = rankedScores(run);
   const cell = (n: number | undefined): string => (n === undefined ? '—' : n.toFixed(1));
+  // A score over fewer inputs than another runtime's is marked *, and what it rests on is said below.
+  const basisCell = (d: DimensionScore | undefined): string => `${cell(d?.score)}${restsOnFewerInputs(d) ? ' *' : ''}`;
   const w = run.scoring?.weights;
   return (
     <section>
@@ -122,13 +129,14 @@ function Verdict({ run }: { run: RunJson }): React.JSX.Element {
               <tbody>
                 {entries.map(([runtime, s]) => (
                   <tr key={runtime}>
-                    <td>{rankLabel(entries, s.overall)}</td><td>{runtime}</td><td className="num">{cell(s.startup?.score)}</td><td className="num">{cell(s.performance?.score)}</td><td className="num">{cell(s.maintenance?.score)}</td><td className="num"><strong>{cell(s.overall)}</strong></td>
+                    <td>{rankLabel(entries, s.overall)}</td><td>{runtime}</td><td className="num">{basisCell(s.startup)}</td><td className="num">{basisCell(s.performance)}</td><td className="num">{basisCell(s.maintenance)}</td><td className="num"><strong>{cell(s.overall)}</strong></td>
                   </tr>
                 ))}
               </tbody>
             </table>
             <ul className="reasons" data-testid="ranking-reasons">
               {rankingReasons(run.scoring).map((r) => <li key={r.dimension}>{r.sentence}</li>)}
+              {run.scoring && scoreBasisNotes(run.scoring).map((n) => <li key={n} className="basis">Basis: {n}</li>)}
             </ul>
             <p className="note">
               Scores 0–100, higher is better. Overall = weighted mean with weights startup {w?.startup}, performance {w?.performance}, maintenance {w?.maintenance}. Differences that are not statistically significant (Holm-corrected p &gt; 0.05, or fewer than 6 samples a side) score as ties and are marked “not significant” below; a tie in rank is written “=”.
@@ -253,7 +261,7 @@ function verdictDetail(result: ResultJson): string {
  */
 function ConsistencySection({ run }: { run: RunJson }): React.JSX.Element | null {
   const matrix = run.consistency;
-  const of = (scenario: string): ResultJson[] => run.results.filter((r) => r.scenario === scenario);
+  const of = (scenario: string): ResultJson[] => applicableResults(run.results).filter((r) => r.scenario === scenario);
   const offline = of('offline-readiness');
   const repro = of('reproducible-build');
   const modcache = of('modcache-isolation');
@@ -392,8 +400,21 @@ function MaintenanceSection({ run }: { run: RunJson }): React.JSX.Element | null
   );
 }
 
+/** Scenarios with nothing to measure in this workspace (no main package): not failures, not scored. */
+function NotApplicableSection({ run }: { run: RunJson }): React.JSX.Element | null {
+  const entries = notApplicableEntries(run.results);
+  if (entries.length === 0) return null;
+  return (
+    <section data-testid="not-applicable">
+      <h2>Not applicable</h2>
+      <p className="note">Nothing to measure in this workspace: not a failure, and not part of any score.</p>
+      <ul>{entries.map((e) => <li key={`${e.scenario}/${e.reason}`}>{notApplicableLine(e)}</li>)}</ul>
+    </section>
+  );
+}
+
 function FailuresSection({ run }: { run: RunJson }): React.JSX.Element | null {
-  const failed = run.results.filter((r) => r.status !== 'completed');
+  const failed = applicableResults(run.results).filter((r) => r.status !== 'completed');
   if (failed.length === 0) return null;
   return (
     <section>
@@ -448,7 +469,7 @@ function Appendix({ data }: { data: ReportData }): React.JSX.Element {
       <h2>Appendix: environment definitions</h2>
       <p className="note">
         {hostOnly ? 'No definitions: the run measured the host only.' : 'The definition each runtime used in this run, as recorded when it was measured.'}
-        {data.run.options.runtimes.includes('native') ? ' native is the host itself: it has no definition.' : ''}
+        {data.run.options.runtimes.includes('native') ? ' The host itself (native) has none.' : ''}
       </p>
       {data.definitions.map((d) => (
         <div key={d.runtime} className="definition">

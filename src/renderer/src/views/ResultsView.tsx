@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { ResultJson, RunJson } from '../../../shared/run';
+import type { DimensionScore, ResultJson, RunJson, ScoringJson } from '../../../shared/run';
+import { applicableResults, notApplicableEntries, notApplicableLine } from '../../../shared/format/not-applicable';
+import { restsOnFewerInputs, scoreBasisNotes } from '../../../shared/format/score-basis';
 import { rankingReasons } from '../../../shared/format/ranking-reasons';
 import { formatBytes, formatCount, formatMs } from '../../../shared/format/units';
 import { api, errorMessage } from '../api';
@@ -41,11 +43,13 @@ export function ResultsView({ runId }: { runId: string | null }): React.JSX.Elem
       </div>
       <p className="muted">
         <span className={`status ${run.status}`}>{run.status}</span> · {run.workspace.module} · {new Date(run.startedAt).toLocaleString()} ·{' '}
-        {run.options.adaptive ? `runs auto (at most ${run.options.adaptive.maxRuns})` : `${run.options.runs} runs`}, {run.options.warmup} warmup{run.options.offline ? ', offline' : ''} · {run.machine.cpuModel}, {run.machine.cpuCount} CPUs
+        {run.options.adaptive ? `runs auto (at most ${run.options.adaptive.maxRuns})` : `${run.options.runs} runs`}, {run.options.warmup} warmup{run.options.offline ? ', offline' : ''}
+        {run.options.main ? ` · main ${run.options.main}` : ''}{run.options.testArgs ? ` · test args ${run.options.testArgs}` : ''} · {run.machine.cpuModel}, {run.machine.cpuCount} CPUs
       </p>
       {run.error && <p role="alert" className="error">{run.error}</p>}
       <ExportForm run={run} />
       <Failures run={run} />
+      <NotApplicable run={run} />
       {tableView ? (
         <NumbersTable run={run} />
       ) : (
@@ -69,7 +73,7 @@ function dimensionOf(result: ResultJson): string {
 }
 
 function Failures({ run }: { run: RunJson }): React.JSX.Element | null {
-  const failed = run.results.filter((r) => r.status !== 'completed');
+  const failed = applicableResults(run.results).filter((r) => r.status !== 'completed');
   if (failed.length === 0) return null;
   return (
     <details className="failures" open={failed.length < 8}>
@@ -83,6 +87,20 @@ function Failures({ run }: { run: RunJson }): React.JSX.Element | null {
         ))}
       </ul>
     </details>
+  );
+}
+
+/** Scenarios with nothing to measure in this workspace (no main package): not failures, not scored. */
+function NotApplicable({ run }: { run: RunJson }): React.JSX.Element | null {
+  const entries = notApplicableEntries(run.results);
+  if (entries.length === 0) return null;
+  return (
+    <div className="muted" data-testid="not-applicable">
+      Not applicable (nothing to measure in this workspace; not a failure, not scored):
+      <ul>
+        {entries.map((e) => <li key={`${e.scenario}/${e.reason}`}>{notApplicableLine(e)}</li>)}
+      </ul>
+    </div>
   );
 }
 
@@ -121,6 +139,7 @@ function Ranking({ run }: { run: RunJson }): React.JSX.Element | null {
   const scoring = run.scoring;
   if (!scoring || !config) return null;
   const cell = (n: number | undefined): string => (n === undefined ? '—' : n.toFixed(1));
+  const dim = (d: DimensionScore | undefined): string => `${cell(d?.score)}${restsOnFewerInputs(d) ? ' *' : ''}`;
   return (
     <div className="two-columns">
       <div>
@@ -135,17 +154,29 @@ function Ranking({ run }: { run: RunJson }): React.JSX.Element | null {
             {entries.map(([runtime, s]) => (
               <tr key={runtime}>
                 <td>{rankLabel(entries, s.overall)}</td>
-                <td>{runtime}</td><td>{cell(s.startup?.score)}</td><td>{cell(s.performance?.score)}</td><td>{cell(s.maintenance?.score)}</td><td><strong>{cell(s.overall)}</strong></td>
+                <td>{runtime}</td><td>{dim(s.startup)}</td><td>{dim(s.performance)}</td><td>{dim(s.maintenance)}</td><td><strong>{cell(s.overall)}</strong></td>
               </tr>
             ))}
           </tbody>
         </table>
+        <ScoreBasis scoring={scoring} />
         <ul className="ranking-reasons" data-testid="ranking-reasons">
           {rankingReasons(scoring).map((r) => <li key={r.dimension}>{r.sentence}</li>)}
         </ul>
       </div>
       <ChartCanvas config={config} label="Dimension scores" height={280} />
     </div>
+  );
+}
+
+/** What scores rest on when a runtime lacks an input another has (marked *), or counts an undecided tie. */
+function ScoreBasis({ scoring }: { scoring: ScoringJson }): React.JSX.Element | null {
+  const notes = scoreBasisNotes(scoring);
+  if (notes.length === 0) return null;
+  return (
+    <ul className="muted" data-testid="score-basis">
+      {notes.map((n) => <li key={n}>Basis: {n}</li>)}
+    </ul>
   );
 }
 
@@ -179,7 +210,7 @@ function NumbersTable({ run }: { run: RunJson }): React.JSX.Element {
 }
 
 function Checks({ run }: { run: RunJson }): React.JSX.Element | null {
-  const checks = run.results.filter((r) => r.verdict || ['offline-readiness', 'reproducible-build'].includes(r.scenario));
+  const checks = applicableResults(run.results).filter((r) => r.verdict || ['offline-readiness', 'reproducible-build'].includes(r.scenario));
   if (checks.length === 0) return null;
   return (
     <table data-testid="checks">
