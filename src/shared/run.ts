@@ -235,10 +235,12 @@ export interface ScoreInput {
   rule: string;
   /**
    * Set when the input counted as equal to its reference (points 1) although its median differs:
-   * 'not-significant' (the test cannot tell them apart; with fewer than 6 samples a side it never
-   * can) or 'negligible' (less than 1 ms apart).
+   * 'too-few-samples' (fewer than 6 a side: no test could call a difference), 'not-significant'
+   * (the test cannot tell them apart) or 'negligible' (less than 1 ms apart).
    */
-  tie?: 'not-significant' | 'negligible';
+  tie?: 'too-few-samples' | 'not-significant' | 'negligible';
+  /** With `tie`: this median over the reference's (the fastest's for startup, native's for performance). */
+  medianRatio?: number;
 }
 
 /** An input another runtime's score in the same dimension has and this one's lacks. */
@@ -257,6 +259,8 @@ export interface DimensionScore {
   inputs: ScoreInput[];
   /** Inputs other runtimes' scores in this dimension rest on and this one does not: the score is over fewer inputs. */
   missing: MissingScoreInput[];
+  /** Inputs counted as a tie that a reader should know of: no test could decide (too few samples), or the medians are 10% or more apart. */
+  notableTies?: string[];
   /**
    * What the score rests on, in one sentence a reader can check: the inputs when some are missing
    * ("nix startup rests on the warm start only: cold start failed") and which inputs counted as a

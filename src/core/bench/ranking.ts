@@ -16,6 +16,8 @@ const FOOTPRINT_HALF_POINTS_BYTES = 1024 ** 3;
 export const NEGLIGIBLE_MS = 1;
 /** This many lines of environment definition cost half the configuration points. */
 const CONFIG_HALF_POINTS_LINES = 50;
+/** A tie between medians this far apart (either way) is named in the score's basis. */
+const NOTABLE_TIE_RATIO = 1.1;
 
 const round = (x: number): number => Math.round(x * 10) / 10;
 const geometricMean = (values: readonly number[]): number => Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
@@ -46,7 +48,7 @@ function startupScores(run: RunJson, runtimes: readonly RuntimeId[]): Map<Runtim
       const comparison = runtime === best ? null : compareToBaseline(values, bestWalls);
       const negligible = median(values) - median(bestWalls) < NEGLIGIBLE_MS;
       const ratio = comparison && comparison.significant && !negligible ? median(bestWalls) / median(values) : 1;
-      const tie = !comparison ? undefined : !comparison.significant ? 'not-significant' : negligible ? 'negligible' : undefined;
+      const tie = !comparison ? undefined : tieOf(comparison.significant, negligible, values.length, bestWalls.length);
       inputs.get(runtime)!.push({
         name: scenario,
         value: round(median(values)),
@@ -60,7 +62,7 @@ function startupScores(run: RunJson, runtimes: readonly RuntimeId[]): Map<Runtim
               : negligible
                 ? `less than ${NEGLIGIBLE_MS} ms slower than ${best}: counts as 1`
                 : `fastest (${best}) median / this median`,
-        ...(tie ? { tie } : {}),
+        ...(tie ? { tie, medianRatio: median(values) / median(bestWalls) } : {}),
       });
     }
   }
@@ -68,6 +70,22 @@ function startupScores(run: RunJson, runtimes: readonly RuntimeId[]): Map<Runtim
     if (list.length > 0) scores.set(runtime, { score: round(100 * geometricMean(list.map((i) => i.points))), inputs: list, method: 'geometric mean of ratios to the fastest x 100', missing: [], basis: '' });
   }
   return scores;
+}
+
+/** Why an input counted as 1 though its median differs from its reference's, or undefined when it did not. */
+function tieOf(significant: boolean, negligible: boolean, n: number, referenceN: number): ScoreInput['tie'] {
+  if (!significant) return hasEnoughSamplesForVerdict(n, referenceN) ? 'not-significant' : 'too-few-samples';
+  return negligible ? 'negligible' : undefined;
+}
+
+function tieFields(tie: ScoreInput['tie'], medianRatio: number): Pick<ScoreInput, 'tie' | 'medianRatio'> {
+  return tie ? { tie, medianRatio } : {};
+}
+
+/** A tie worth saying: one no test could decide, or one whose medians are 10% or more apart. */
+function notableTie(input: ScoreInput): boolean {
+  if (input.tie === 'too-few-samples') return true;
+  return input.tie === 'not-significant' && input.medianRatio !== undefined && Math.abs(Math.log(input.medianRatio)) >= Math.log(NOTABLE_TIE_RATIO);
 }
 
 /** Why a comparison could not tell two runtimes apart: the p-value, or too few samples to ever decide. */
@@ -108,7 +126,7 @@ function performanceScores(run: RunJson, runtimes: readonly RuntimeId[]): Map<Ru
           : negligible
             ? `within ${NEGLIGIBLE_MS} ms of native: counts as 1`
             : 'median / native median',
-        ...(!comparison.significant ? { tie: 'not-significant' as const } : negligible ? { tie: 'negligible' as const } : {}),
+        ...tieFields(tieOf(comparison.significant, negligible, mine.length, native.length), comparison.ratio),
       });
     }
     if (list.length > 0) inputs.set(runtime, list);
@@ -205,8 +223,9 @@ function inputName(name: string): string {
 }
 
 /** The first line of a reason, short enough for a sentence (the whole reason is with the result). */
-function shortReason(reason: string | undefined): string {
-  const line = (reason ?? '').split('\n')[0]!.trim();
+function shortReason(reason: string | undefined, name: string): string {
+  // "cold start failed: `nix develop` ..." is said after "cold start failed" already.
+  const line = (reason ?? '').split('\n')[0]!.trim().replace(new RegExp(`^${inputName(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} failed: `, 'i'), '');
   return line.length > 160 ? `${line.slice(0, 159)}…` : line;
 }
 
@@ -216,9 +235,9 @@ function whyMissing(run: RunJson, runtime: RuntimeId, dimension: Dimension, name
   const result: ResultJson | undefined = scenario ? run.results.find((r) => r.runtime === runtime && r.scenario === scenario) : undefined;
   if (!scenario) return { name, status: 'missing', reason: `${runtime} records no fact for it` };
   if (!result) return { name, status: 'missing', reason: `${scenario} was not run on ${runtime}` };
-  if (result.status === 'failed') return { name, status: 'failed', reason: shortReason(result.reason) || 'no reason recorded' };
-  if (result.status === 'not-applicable') return { name, status: 'not-applicable', reason: shortReason(result.reason) };
-  if (result.status !== 'completed') return { name, status: 'missing', reason: `${result.status}${result.reason ? `: ${shortReason(result.reason)}` : ''}` };
+  if (result.status === 'failed') return { name, status: 'failed', reason: shortReason(result.reason, name) || 'no reason recorded' };
+  if (result.status === 'not-applicable') return { name, status: 'not-applicable', reason: shortReason(result.reason, name) };
+  if (result.status !== 'completed') return { name, status: 'missing', reason: `${result.status}${result.reason ? `: ${shortReason(result.reason, name)}` : ''}` };
   return { name, status: 'missing', reason: 'completed without a figure to score' };
 }
 
@@ -255,11 +274,19 @@ function explainBases(run: RunJson, scores: ScoringJson['scores']): void {
       } else {
         parts.push(`${runtime} ${dimension} rests on ${listed(names)}`);
       }
-      const ties = score.inputs.filter((i) => i.tie === 'not-significant');
+      const ties = score.inputs.filter(notableTie);
+      score.notableTies = ties.map((t) => t.name);
       if (ties.length > 0) {
-        // The rule holds the figures: "not significantly slower than native (p=0.310, ...; median 1.80x): counts as 1".
-        const figures = (rule: string): string => /\((.*)\): counts as 1$/.exec(rule)?.[1] ?? rule;
-        parts.push(`counted as equal although the medians differ, as the statistics cannot tell them apart: ${listed(ties.map((t) => `${inputName(t.name)} (${figures(t.rule)})`))}`);
+        // The rule holds the reference and the figures: "not significantly slower than native (p=0.310, ...; median 1.80x): counts as 1".
+        const parsed = (rule: string): { reference: string; figures: string } => {
+          const match = /(?:than|from) (\S+) \((.*)\): counts as 1$/.exec(rule);
+          return { reference: match?.[1] ?? 'its reference', figures: match?.[2] ?? rule };
+        };
+        const said = ties.map((t) => {
+          const { reference, figures } = parsed(t.rule);
+          return `${inputName(t.name)} counted as equal to ${reference}'s, as the statistics cannot tell them apart (${figures})`;
+        });
+        parts.push(listed(said));
       }
       score.basis = parts.join('; ');
     }

@@ -10,13 +10,13 @@ export function restsOnFewerInputs(score: DimensionScore | undefined): boolean {
 
 /**
  * What scores rest on when that is not what the table suggests: a score over fewer inputs than
- * another runtime's, an overall without a dimension, and ties the statistics could not decide.
+ * another runtime's, an overall without a dimension, and notable ties (undecidable, or medians 10% apart).
  */
 export function scoreBasisNotes(scoring: ScoringJson): string[] {
   return Object.values(scoring.scores).flatMap((s) => [
     ...(['startup', 'performance', 'maintenance'] as const).flatMap((d) => {
       const score = s?.[d];
-      return score?.basis && (restsOnFewerInputs(score) || score.inputs.some((i) => i.tie === 'not-significant')) ? [score.basis] : [];
+      return score?.basis && (restsOnFewerInputs(score) || (score.notableTies?.length ?? 0) > 0) ? [score.basis] : [];
     }),
     ...(s?.basis ? [s.basis] : []),
   ]);
