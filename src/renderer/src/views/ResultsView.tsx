@@ -159,10 +159,10 @@ function Ranking({ run }: { run: RunJson }): React.JSX.Element | null {
             ))}
           </tbody>
         </table>
-        <ScoreBasis scoring={scoring} />
         <ul className="ranking-reasons" data-testid="ranking-reasons">
           {rankingReasons(scoring).map((r) => <li key={r.dimension}>{r.sentence}</li>)}
         </ul>
+        <ScoreBasis scoring={scoring} />
       </div>
       <ChartCanvas config={config} label="Dimension scores" height={280} />
     </div>
