@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createCore } from '../src/core/create-core';
+import { createIpcService } from '../src/core/ipc-service';
 import type { RunJson } from '../src/shared/run';
-import { ROOT, envbench, tempDataDir, writeGoModule } from './support/envbench-cli';
+import { RESOURCES, ROOT, envbench, tempDataDir, writeGoModule } from './support/envbench-cli';
 
 // A real library module: one package, its tests, no package main.
 const LIBRARY = path.join(ROOT, 'tests', 'fixtures', 'library-module');
@@ -65,6 +67,25 @@ describe('--main and --test-args', () => {
     const facts = run.maintenance.find((m) => m.runtime === 'native')!.facts;
     expect(Object.keys(facts).filter((k) => k.startsWith('reproducible-build.sha256.'))).toEqual(['reproducible-build.sha256../cmd/shout']);
     expect(run.results.find((r) => r.scenario === 'test')).toMatchObject({ status: 'completed' });
+  });
+
+  it('the app sends them through the IPC contract: refused with the CLI\'s message, or stored with the run', async () => {
+    const dataDir = tempDataDir();
+    const module = writeGoModule(path.join(dataDir, 'module'));
+    const core = createCore({ resourcesDir: RESOURCES, dataDir, envbench: { version: '0.0.0-test', commit: null } });
+    const service = createIpcService(core, { version: '0', commit: null, dataDir: core.dataDir, dbFile: core.dbFile, sampleWorkspace: core.sampleWorkspace(), shell: 'browser' });
+    try {
+      const request = { workspace: module, runtimes: ['native'], scenarios: ['vet'], runs: 1, warmup: 0, offline: true };
+      expect(await service.handle('run:start', [{ ...request, main: './greet' }])).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^Invalid --main "\.\/greet": \.\/greet is package greet, not a main package/) } });
+      expect(await service.handle('run:start', [{ ...request, testArgs: '-run X | tee log' }])).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^Invalid --test-args .*shell operator "\|"/) } });
+      const started = await service.handle('run:start', [{ ...request, main: './cmd/hello', testArgs: '-short' }]);
+      expect(started.ok, JSON.stringify(started)).toBe(true);
+      const runId = (started as { ok: true; value: { runId: string } }).value.runId;
+      await expect.poll(() => core.getRun(runId)?.status, { timeout: 60_000 }).toBe('completed');
+      expect(core.getRun(runId)?.options).toMatchObject({ main: './cmd/hello', testArgs: '-short' });
+    } finally {
+      core.dispose();
+    }
   });
 
   it('a failing test is reported by its --- FAIL line, not the last lines of its output', () => {
