@@ -57,12 +57,13 @@ describe.skipIf(!haveDlv)(`debug-breakpoint hits main.main for real (${RUNTIMES.
 });
 
 describe.skipIf(!haveDlv)('debug-breakpoint without a main package', () => {
-  it('fails with a reason instead of measuring something else', () => {
+  it('is not applicable, with the reason and the way out, instead of measuring something else', () => {
     const dataDir = tempDataDir();
     const module = writeGoModule(path.join(dataDir, 'library'));
     fs.rmSync(path.join(module, 'cmd'), { recursive: true });
     const result = run(['run', '--offline', '--workspace', module, '--runtimes', 'native', '--scenarios', 'debug-breakpoint', '--runs', '1', '--warmup', '0']);
-    expect(result.results[0]).toMatchObject({ status: 'failed', samples: [] });
-    expect(result.results[0]!.reason).toMatch(/has no main package, so there is nothing to debug/);
+    expect(result).toMatchObject({ status: 'completed' });
+    expect(result.results[0]).toMatchObject({ status: 'not-applicable', samples: [] });
+    expect(result.results[0]!.reason).toMatch(/has no main package \(package main with func main\) to debug; name one with --main \.\/cmd\/x$/);
   });
 });
