@@ -60,13 +60,18 @@ describe('executeRun', () => {
       { workspace, runtimes: ['native', 'docker'], scenarios: [scenario('true', ['true']), scenario('echo', ['echo', 'hi'])], runs: 2, warmup: 1, offline: true, timeoutMs: 10_000 },
       { onProgress: (p) => progress.push(p) },
     );
-    expect(order).toEqual([
+    // Each result's inputs are read once, before its first measured sample (environment-inputs.ts).
+    const inputReads = order.filter((o) => o.endsWith('envbench-inputs'));
+    expect(inputReads.map((o) => o.split(':')[0])).toEqual(['native', 'docker', 'native', 'docker']);
+    expect(order.indexOf(inputReads[0]!)).toBe(2);
+    expect(order.filter((o) => !o.endsWith('envbench-inputs'))).toEqual([
       'native:true', 'docker:true', 'native:true', 'docker:true', 'native:true', 'docker:true',
       'native:echo hi', 'docker:echo hi', 'native:echo hi', 'docker:echo hi', 'native:echo hi', 'docker:echo hi',
     ]);
     const run = buildRunJson(store.getRun(runId)!);
     expect(run.status).toBe('completed');
     for (const result of run.results) {
+      expect(result.inputs).toMatchObject({ uid: expect.stringMatching(/^\d+/), workspace: 'the workspace as the environment mounts it', beforeEachSample: 'nothing' });
       expect(result.samples.map((s) => s.warmup)).toEqual([true, false, false]);
       expect(result.stats?.n).toBe(2);
     }

@@ -8,6 +8,7 @@ import type { ExecOutcome, Runtime, RuntimeSession } from '../runtimes/runtime';
 import type { CheckScenario, ProbeScenario, Scenario } from '../scenarios/catalog';
 import { notApplicableReason } from '../scenarios/catalog';
 import type { CheckContext } from '../scenarios/check';
+import { readEnvironmentInputs } from '../scenarios/environment-inputs';
 import type { ProbeContext } from '../scenarios/probe';
 import { describeError } from '../user-error';
 import type { AdaptiveSampling } from './adaptive-stop';
@@ -224,11 +225,16 @@ export async function executeRun(deps: SchedulerDeps, given: RunRequest, hooks: 
             completedSteps++;
             continue;
           }
+          // What the environment gives the measured samples, read once before the first of them
+          // (or after a warmup that failed, so a failure still says what it ran with).
+          const sampled = scenario.kind === 'command' || scenario.kind === 'probe';
+          if (sampled && round === warmups) await recordInputs(entry, scenario, cwd, request.timeoutMs, deps.store, hooks.signal);
           const stepStart = performance.now();
           const failure = await measureOne(entry, scenario, cwd, editTarget, round, warmup, runId, request, deps.store, hooks);
           const duration = performance.now() - stepStart;
           if (failure === 'cancelled') break;
           if (failure) {
+            if (sampled && round < warmups) await recordInputs(entry, scenario, cwd, request.timeoutMs, deps.store, hooks.signal);
             entry.failed = true;
             anyFailed = true;
             deps.store.finishResult(entry.resultId, 'failed', failure);
@@ -408,4 +414,25 @@ async function measureOne(
     if (hooks.signal?.aborted) return 'cancelled';
     return describeError(error);
   }
+}
+
+/**
+ * Records with the result what its measured samples get (docs/scenario-inputs.md): the user,
+ * HOME, XDG_CACHE_HOME, TMPDIR and cache warmth read inside the environment, which tree they run
+ * on, and what runs before each sample. Unreadable inputs are said so, never guessed.
+ */
+async function recordInputs(
+  entry: { session: RuntimeSession; resultId: number },
+  scenario: Scenario,
+  cwd: string,
+  timeoutMs: number,
+  store: RunStore,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const read = await readEnvironmentInputs(entry.session, cwd, { timeoutMs, signal }).catch(() => null);
+  const inputs: Record<string, string> = read ? { ...read } : { environment: 'could not be read' };
+  inputs.workspace = cwd === entry.session.workspaceDir ? 'the workspace as the environment mounts it' : 'a scratch copy of the workspace';
+  const before = scenario.kind === 'command' ? scenario.prepare?.kind : undefined;
+  inputs.beforeEachSample = before === 'clean-build-cache' ? 'build cache emptied (go clean -cache)' : before === 'edit-source-file' ? 'one line of one main-package file changed' : 'nothing';
+  store.setInputs(entry.resultId, inputs);
 }
