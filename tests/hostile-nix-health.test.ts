@@ -120,7 +120,7 @@ describe('what health and definitions say, table-driven', () => {
   });
 
   it('no generated builder ends in a command bash would exec (Nix kills such builders with the sandbox off, NixOS/nix#2176)', () => {
-    const builders = [goShellDerivation('x86_64-linux', true, ''), offlinePackagesFlake({ goroot: '/go', toolsDir: '/tools', tools: ['gopls'], system: 'x86_64-linux', goVersion: '1.22' })];
+    const builders = [goShellDerivation('x86_64-linux', true, '', null), offlinePackagesFlake({ goroot: '/go', toolsDir: '/tools', tools: ['gopls'], system: 'x86_64-linux', goVersion: '1.22' })];
     for (const text of builders) {
       for (const [, script] of text.matchAll(/args = \[ "-c" "(.*)" \];/g)) expect(script).toMatch(/(&& :|^echo > \$out)$/);
     }

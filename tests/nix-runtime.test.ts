@@ -18,6 +18,22 @@ function cacheDir(): string {
   return process.env.ENVBENCH_CACHE_DIR!;
 }
 
+/**
+ * After a cold start: none of the environment's own store paths. The content-addressed inputs
+ * (the host's Go toolchain) are shared with every other EnvBench on the machine: one stays only
+ * when the cold start found a GC root keeping it (another installation's shell, a process using it).
+ */
+async function expectCold(
+  session: { presentPaths(paths: readonly string[]): Promise<string[]>; sharedKept: string[] },
+  paths: { own: string[]; shared: string[] },
+): Promise<void> {
+  expect(await session.presentPaths(paths.own)).toEqual([]);
+  for (const input of await session.presentPaths(paths.shared)) {
+    expect(session.sharedKept.find((kept) => kept.startsWith(`${input} (GC root `)), `${input} stayed without a GC root keeping it`).toBeDefined();
+    expect(session.sharedKept.join('\n')).not.toContain(cacheDir());
+  }
+}
+
 describe.skipIf(!haveNix)('nix runtime, offline, with the real Nix', () => {
   // Each test's GC roots go with its data directory, and those its envbench processes made in the
   // file's cache directory (the nix runtime's state there) with them, so the next test can start cold.
@@ -59,15 +75,18 @@ describe.skipIf(!haveNix)('nix runtime, offline, with the real Nix', () => {
     const session = (await runtime.prepare({ workspace, dataDir, cacheDir: cacheDir(), resourcesDir: RESOURCES, offline: true, runId: 't', scratchPath: null })) as unknown as {
       facts(): Promise<unknown>;
       storePaths(): Promise<string[]>;
+      storePathsByOwner(): Promise<{ own: string[]; shared: string[] }>;
       presentPaths(paths: readonly string[]): Promise<string[]>;
       evictCaches(): Promise<void>;
+      sharedKept: string[];
       startup(t: 'cold', o: object): Promise<{ phases: { name: string }[] }>;
     };
     await session.facts(); // realises the shell
     const paths = await session.storePaths();
+    const byOwner = await session.storePathsByOwner();
     expect((await session.presentPaths(paths)).length).toBeGreaterThanOrEqual(4);
     await session.evictCaches();
-    expect(await session.presentPaths(paths)).toEqual([]);
+    await expectCold(session, byOwner);
     const cold = await session.startup('cold', { timeoutMs: 120_000, firstRun: ['go', 'run', './cmd/hello'] });
     expect(cold.phases.map((p) => p.name)).toEqual(['evaluate', 'realise', 'shell-ready', 'first-run']);
     expect(await session.presentPaths(paths)).not.toEqual([]);
@@ -103,15 +122,18 @@ describe.skipIf(!haveNix)('nix runtime, offline, with the real Nix', () => {
     const session = (await new NixRuntime(RESOURCES).prepare({ workspace, dataDir, cacheDir: cacheDir(), resourcesDir: RESOURCES, offline: true, nixEntry: 'shell', runId: 't', scratchPath: null })) as unknown as {
       facts(): Promise<unknown>;
       storePaths(): Promise<string[]>;
+      storePathsByOwner(): Promise<{ own: string[]; shared: string[] }>;
       presentPaths(paths: readonly string[]): Promise<string[]>;
       evictCaches(): Promise<void>;
+      sharedKept: string[];
     };
     await session.facts();
     const paths = await session.storePaths();
+    const byOwner = await session.storePathsByOwner();
     // Output, derivation and the copied toolchain (plus gopls/dlv when installed).
     expect((await session.presentPaths(paths)).length).toBeGreaterThanOrEqual(3);
     await session.evictCaches();
-    expect(await session.presentPaths(paths)).toEqual([]);
+    await expectCold(session, byOwner);
   }, 10 * 60_000);
 
   it("uses the workspace's own shell.nix with nix-shell, and says so", () => {

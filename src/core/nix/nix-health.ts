@@ -142,7 +142,7 @@ async function realiseProbe(options: NixProbeOptions, env: NodeJS.ProcessEnv): P
   const program = options.program ?? 'nix';
   const nonce = `${Date.now()}-${crypto.randomBytes(6).toString('hex')}`;
   // The generated shells' derivation with a `go` that exists nowhere: the builder never reads it.
-  const expression = `let go = "/envbench-health-probe-${nonce}"; in ${goShellDerivation(nixSystem(), false, '')}`;
+  const expression = `let go = "/envbench-health-probe-${nonce}"; in ${goShellDerivation(nixSystem(), false, '', null)}`;
   const args = [...nixCommonArgs(emptyRegistry(options.stateDir), true), 'build', '--no-link', '--json', '--expr', expression];
   let result;
   try {

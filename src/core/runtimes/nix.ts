@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FactValue, NixEntry, RuntimeHealth, WorkspaceInfo } from '../../shared/run';
 import { configLines } from '../config-lines';
 import { definitionFacts } from './definition-facts';
-import { defaultCacheDir, runtimeCacheDir, workspaceDataDir, workspaceKey } from '../data-paths';
+import { defaultCacheDir, instanceKey, runtimeCacheDir, workspaceDataDir, workspaceKey } from '../data-paths';
 import { connectLoopback, delveArgv, launchDebugServer } from '../debug/debug-server';
 import { hostModuleCache, modulesSource } from '../docker/dev-image';
 import { hostGoToolchain } from '../docker/offline-images';
@@ -137,29 +137,29 @@ export class NixRuntime implements Runtime {
       const file = path.join(context.workspace.path, 'flake.nix');
       log(`nix: using the workspace's own flake.nix`);
       await lockOrThrow(`path:${context.workspace.path}`, file, context.offline);
-      return { entry: 'flake', file, flakeRef: `path:${context.workspace.path}`, source: 'workspace flake.nix', offline: context.offline, offlineReason: null };
+      return { entry: 'flake', file, flakeRef: `path:${context.workspace.path}`, source: 'workspace flake.nix', offline: context.offline, offlineReason: null, instance: instanceKey(context.dataDir) };
     }
     const dataDir = workspaceDataDir(context.dataDir, context.workspace.path);
     let offlineReason = 'EnvBench was asked to work offline (--offline)';
     if (!context.offline) {
       const dir = path.join(dataDir, 'nix-online');
-      const file = writeIfChanged(path.join(dir, 'flake.nix'), onlineFlake({ goVersion: context.workspace.goVersion, system: nixSystem() }), path.join(dir, 'flake.lock'));
+      const file = writeIfChanged(path.join(dir, 'flake.nix'), onlineFlake({ goVersion: context.workspace.goVersion, system: nixSystem(), instance: instanceKey(context.dataDir) }), path.join(dir, 'flake.lock'));
       const lock = await runNix([...nixCommonArgs(registry, false), 'flake', 'lock', `path:${dir}`], env, context.signal);
       if (lock.code === 0) {
         log(`nix: generated ${file} (Go, gopls and delve from nixpkgs, pinned in flake.lock)`);
-        return { entry: 'flake', file, flakeRef: `path:${dir}`, source: 'generated flake (nixpkgs pinned in flake.lock)', offline: false, offlineReason: null };
+        return { entry: 'flake', file, flakeRef: `path:${dir}`, source: 'generated flake (nixpkgs pinned in flake.lock)', offline: false, offlineReason: null, instance: instanceKey(context.dataDir) };
       }
       offlineReason = `nixpkgs could not be fetched (${nixError(lock.stderr, 1)})`;
       log(`nix: ${offlineReason}; using the offline flake instead`);
     }
     const toolchain = await hostGoToolchain();
     const dir = path.join(dataDir, 'nix');
-    const text = offlineFlake({ goroot: toolchain.goroot, toolsDir: sharedToolsDir(context.cacheDir, toolchain.tools), system: nixSystem(), goVersion: toolchain.version });
+    const text = offlineFlake({ goroot: toolchain.goroot, toolsDir: sharedToolsDir(context.cacheDir, toolchain.tools), system: nixSystem(), goVersion: toolchain.version, instance: instanceKey(context.dataDir) });
     const file = writeIfChanged(path.join(dir, 'flake.nix'), text, path.join(dir, 'flake.lock'));
     log(`nix: generated ${file} (offline: the host's Go toolchain as a path: input, no nixpkgs)`);
     // The offline flake needs nothing from the network, so its calls are always offline.
     await lockOrThrow(`path:${dir}`, file, true);
-    return { entry: 'flake', file, flakeRef: `path:${dir}`, source: 'generated offline flake (no nixpkgs)', offline: true, offlineReason };
+    return { entry: 'flake', file, flakeRef: `path:${dir}`, source: 'generated offline flake (no nixpkgs)', offline: true, offlineReason, instance: instanceKey(context.dataDir) };
   }
 
   /** The workspace's shell.nix, or one EnvBench generates from the host's toolchain. */
@@ -167,7 +167,7 @@ export class NixRuntime implements Runtime {
     if (context.workspace.definitions.includes('shell.nix')) {
       const file = path.join(context.workspace.path, 'shell.nix');
       log(`nix: using the workspace's own shell.nix with nix-shell`);
-      return { entry: 'shell', file, flakeRef: null, source: 'workspace shell.nix', offline: context.offline, offlineReason: null };
+      return { entry: 'shell', file, flakeRef: null, source: 'workspace shell.nix', offline: context.offline, offlineReason: null, instance: instanceKey(context.dataDir) };
     }
     const dataDir = workspaceDataDir(context.dataDir, context.workspace.path);
     const toolchain = await hostGoToolchain();
@@ -184,10 +184,11 @@ export class NixRuntime implements Runtime {
       toolsHash: toolsDir ? await narHash(toolsDir) : null,
       system: nixSystem(),
       goVersion: toolchain.version,
+      instance: instanceKey(context.dataDir),
     });
     const file = writeIfChanged(path.join(dataDir, 'nix-shell', 'shell.nix'), text, null);
     log(`nix: generated ${file} for nix-shell (the host's Go toolchain, no nixpkgs)`);
-    return { entry: 'shell', file, flakeRef: null, source: 'generated shell.nix (no nixpkgs)', offline: true, offlineReason: context.offline ? 'EnvBench was asked to work offline (--offline)' : 'a generated shell.nix always uses the host toolchain' };
+    return { entry: 'shell', file, flakeRef: null, source: 'generated shell.nix (no nixpkgs)', offline: true, offlineReason: context.offline ? 'EnvBench was asked to work offline (--offline)' : 'a generated shell.nix always uses the host toolchain', instance: instanceKey(context.dataDir) };
   }
 }
 
@@ -218,6 +219,8 @@ interface NixDefinition {
   offline: boolean;
   /** Why the offline variant was generated, when it was. */
   offlineReason: string | null;
+  /** This EnvBench installation (instanceKey() of its data directory): names its shell and its GC root. */
+  instance: string;
 }
 
 interface NixConfig {
@@ -251,12 +254,15 @@ class NixSession implements RuntimeSession {
   /** A GC root EnvBench owns that keeps the realised shell alive (`nix develop --profile`, `nix-store --add-root`). */
   private readonly profile: string;
   private readonly definition: NixDefinition;
+  /** The shared inputs the last cold start left in the store, each with a GC root that kept it. */
+  sharedKept: string[] = [];
 
   constructor(private readonly config: NixConfig) {
     this.workspaceDir = config.workspace.path;
     this.xdgCacheHome = config.env.XDG_CACHE_HOME!;
     this.definition = config.definition;
-    this.profile = path.join(config.stateDir, this.definition.entry === 'flake' ? 'dev-profile' : 'dev-profile-shell');
+    // One per installation: two data directories may share a cache directory (and with it stateDir).
+    this.profile = path.join(config.stateDir, `${this.definition.entry === 'flake' ? 'dev-profile' : 'dev-profile-shell'}-${this.definition.instance}`);
   }
 
   private nix(args: string[], signal: AbortSignal | undefined = this.config.signal): Promise<ToolResult> {
@@ -354,35 +360,47 @@ class NixSession implements RuntimeSession {
   }
 
   /**
-   * Store paths this environment brought in, in deletion order: the shell's output, the
-   * derivations (they reference the sources), then the sources (the flake and its inputs, or
-   * what a generated shell.nix copied in). A workspace's own shell.nix may reference nixpkgs'
-   * sources that other things share, so only its output and derivation count as its own.
+   * Store paths this environment brought in, by who may delete them. `own`, in deletion order:
+   * the shell's output, the derivations, the flake's own source; a generated definition's are
+   * this EnvBench installation's alone (its shell is named for it, goShellName()). `shared`: the
+   * inputs (the flake's inputs, or what a generated shell.nix copied in: the host's Go toolchain,
+   * gopls/dlv, nixpkgs) are content-addressed, the same store path for every installation and
+   * user with the same files. A workspace's own shell.nix may reference nixpkgs' sources that
+   * other things share, so only its output and derivation count.
    */
-  async storePaths(): Promise<string[]> {
-    const paths: string[] = [];
+  async storePathsByOwner(): Promise<{ own: string[]; shared: string[] }> {
+    const own: string[] = [];
+    const shared: string[] = [];
     const target = fs.existsSync(this.profile) ? fs.realpathSync(this.profile) : null;
     if (target) {
-      paths.push(target);
+      own.push(target);
       const deriver = await this.classic('nix-store', ['--query', '--deriver', target]);
-      if (deriver.code === 0 && deriver.stdout.trim().startsWith('/nix/store/')) paths.push(deriver.stdout.trim());
+      if (deriver.code === 0 && deriver.stdout.trim().startsWith('/nix/store/')) own.push(deriver.stdout.trim());
     }
     const drv = await this.evaluate().catch(() => null);
-    if (drv) paths.push(drv);
+    if (drv) own.push(drv);
     if (this.definition.entry === 'flake') {
       const archive = await this.nix(['flake', 'archive', '--dry-run', '--json', this.definition.flakeRef!]);
       if (archive.code === 0) {
-        const collect = (node: { path?: string; inputs?: Record<string, unknown> }): void => {
-          if (node.path) paths.push(node.path);
-          for (const input of Object.values(node.inputs ?? {})) collect(input as { path?: string; inputs?: Record<string, unknown> });
+        type Node = { path?: string; inputs?: Record<string, Node> };
+        const collect = (node: Node, into: string[]): void => {
+          if (node.path) into.push(node.path);
+          for (const input of Object.values(node.inputs ?? {})) collect(input, shared);
         };
-        collect(JSON.parse(archive.stdout) as { path?: string });
+        collect(JSON.parse(archive.stdout) as Node, own);
       }
     } else if (drv && this.definition.source.startsWith('generated')) {
       const sources = await this.classic('nix-store', ['--query', '--references', drv]);
-      paths.push(...sources.stdout.split('\n').filter((p) => p.startsWith('/nix/store/') && !p.endsWith('.drv')));
+      shared.push(...sources.stdout.split('\n').filter((p) => p.startsWith('/nix/store/') && !p.endsWith('.drv')));
     }
-    return [...new Set(paths)];
+    const ownSet = new Set(own);
+    return { own: [...ownSet], shared: [...new Set(shared)].filter((p) => !ownSet.has(p)) };
+  }
+
+  /** Every store path this environment brought in: its own, then the shared inputs. */
+  async storePaths(): Promise<string[]> {
+    const { own, shared } = await this.storePathsByOwner();
+    return [...own, ...shared];
   }
 
   /** Which of these paths are in the store now. */
@@ -393,26 +411,87 @@ class NixSession implements RuntimeSession {
   }
 
   /**
-   * Cold: drop EnvBench's GC roots, delete only this environment's store paths (a path still
-   * referenced elsewhere is reported, not forced), the evaluation cache and the Go build cache.
+   * This installation's GC roots in this cache directory (any workspace's, and the unnamed ones
+   * of EnvBench versions before installations were told apart) that keep one of `paths`: a
+   * generated shell is the same store path for every workspace of this installation. Another
+   * installation's roots (two data directories may share a cache directory) stay, and a path
+   * they keep is reported by the cold start, not forced.
    */
-  async evictCaches(): Promise<void> {
-    const paths = await this.storePaths();
-    // Every workspace's generated shell shares the toolchain's store paths, so EnvBench drops all
-    // of its own GC roots (in this data directory), not just this workspace's.
+  private dropOwnRoots(paths: ReadonlySet<string>): void {
     const runtimeDir = path.dirname(this.config.stateDir);
+    const { instance } = this.definition;
+    const mine = (name: string): boolean => name.startsWith(`dev-profile-${instance}`) || name.startsWith(`dev-profile-shell-${instance}`) || /^dev-profile(-shell)?(-\d+-link)?$/.test(name);
     for (const dir of fs.readdirSync(runtimeDir, { withFileTypes: true }).filter((d) => d.isDirectory())) {
-      for (const link of fs.readdirSync(path.join(runtimeDir, dir.name))) {
-        if (link.startsWith('dev-profile')) fs.rmSync(path.join(runtimeDir, dir.name, link), { force: true });
+      for (const link of fs.readdirSync(path.join(runtimeDir, dir.name)).filter(mine)) {
+        const file = path.join(runtimeDir, dir.name, link);
+        let target: string;
+        try {
+          target = fs.realpathSync(file);
+        } catch {
+          continue; // dangling: keeps nothing alive
+        }
+        if (paths.has(target)) fs.rmSync(file, { force: true });
       }
     }
+  }
+
+  /**
+   * What a cold start does with the shared inputs (the host's Go toolchain...): the ones a GC root
+   * outside this EnvBench keeps alive stay in the store, so the cold start does not copy them again.
+   */
+  private async sharedInputsFact(): Promise<string | null> {
+    const { shared } = await this.storePathsByOwner();
+    if (shared.length === 0) return null;
+    const ownRoots = path.dirname(this.config.stateDir) + path.sep;
+    const used: string[] = [];
+    for (const storePath of await this.presentPaths(shared)) {
+      const roots = (await this.classic('nix-store', ['--query', '--roots', storePath])).stdout
+        .split('\n')
+        .map((line) => line.split(' -> ')[0]!.trim())
+        .filter((root) => root.startsWith('/') && !root.startsWith('/proc/') && !root.startsWith(ownRoots));
+      if (roots.length > 0) used.push(`${storePath} (GC root ${roots[0]})`);
+    }
+    const what = `${shared.length} content-addressed input${shared.length === 1 ? '' : 's'} (the host's Go toolchain and tools, or nixpkgs)`;
+    return used.length > 0
+      ? `${what}: kept by a cold start while in use outside this EnvBench: ${used.join('; ')}`
+      : `${what}: deleted by a cold start (no GC root outside this EnvBench uses them now)`;
+  }
+
+  /**
+   * `paths` with what Nix needs deleted in the same `nix-store --delete` to delete them: every path
+   * that refers to them, and the built outputs of those derivations (with keep-derivations, a
+   * valid output keeps its derivation), to a fixpoint.
+   */
+  private async deletionClosure(paths: readonly string[]): Promise<string[]> {
+    const all = new Set<string>();
+    let frontier = [...paths];
+    for (let round = 0; round < 4 && frontier.length > 0; round++) {
+      const referrers = (await this.classic('nix-store', ['--query', '--referrers-closure', ...frontier])).stdout.trim().split('\n').filter(Boolean);
+      const added = [...new Set([...frontier, ...referrers])].filter((p) => !all.has(p));
+      added.forEach((p) => all.add(p));
+      frontier = [];
+      for (const drv of added.filter((p) => p.endsWith('.drv'))) {
+        const outputs = (await this.classic('nix-store', ['--query', '--outputs', drv])).stdout.trim().split('\n').filter(Boolean);
+        frontier.push(...(await this.presentPaths(outputs)).filter((p) => !all.has(p)));
+      }
+    }
+    return [...all];
+  }
+
+  /**
+   * Cold: delete this environment's own store paths (dropping EnvBench's GC roots on them; a
+   * path another GC root keeps alive is reported, never forced), the shared inputs only where
+   * nothing else keeps them alive, the evaluation cache and the Go build cache.
+   */
+  async evictCaches(): Promise<void> {
+    const { own, shared } = await this.storePathsByOwner();
     // Together with every path that refers to them (older shells of this definition, their
     // derivations): Nix deletes only what no GC root keeps alive, so a live path is never forced.
-    const present = await this.presentPaths(paths);
+    const present = await this.presentPaths(own);
     const kept: string[] = [];
     if (present.length > 0) {
-      const closure = await this.classic('nix-store', ['--query', '--referrers-closure', ...present]);
-      const doomed = [...new Set([...closure.stdout.trim().split('\n').filter(Boolean), ...present])];
+      const doomed = await this.deletionClosure(present);
+      this.dropOwnRoots(new Set(doomed));
       // nix-store, not `nix store delete`: the latter takes installables and would build a .drv.
       const deleted = await this.classic('nix-store', ['--delete', ...doomed]);
       const reason = nixError(deleted.stderr, 1);
@@ -422,6 +501,19 @@ class NixSession implements RuntimeSession {
       }
     }
     if (kept.length > 0) throw new Error(`cannot make the Nix store cold: ${kept.join('; ')}; EnvBench does not force it`);
+    // A shared input goes only when no GC root keeps it: otherwise another installation's or the
+    // user's environment uses it, and it stays, as it would on their machine. A dead one goes with
+    // the paths that refer to it, all dead too (older shells of any installation: garbage that no
+    // root keeps and any `nix-collect-garbage` would delete), which Nix requires.
+    this.sharedKept = [];
+    for (const storePath of await this.presentPaths(shared)) {
+      const roots = (await this.classic('nix-store', ['--query', '--roots', storePath])).stdout.split('\n').filter((l) => l.includes(' -> '));
+      if (roots.length > 0) {
+        this.sharedKept.push(`${storePath} (GC root ${roots[0]!.split(' -> ')[0]})`);
+        continue;
+      }
+      await this.classic('nix-store', ['--delete', ...(await this.deletionClosure([storePath]))]);
+    }
     fs.rmSync(this.config.env.XDG_CACHE_HOME!, { recursive: true, force: true });
     fs.rmSync(this.config.goCache, { recursive: true, force: true });
     fs.mkdirSync(this.config.goCache, { recursive: true });
@@ -504,6 +596,7 @@ class NixSession implements RuntimeSession {
       configLines: configLines(text),
       modulesSource: modulesSource(this.config.workspace, this.config.modCache).replace(' (read-only)', ''),
       privileges: 'none (single-user Nix store)',
+      coldStartSharedInputs: await this.sharedInputsFact(),
       ...definitionFacts(this.definition.file, this.definition.source, text),
     };
   }
