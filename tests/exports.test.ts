@@ -9,7 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCore } from '../src/core/create-core';
+import { cell } from '../src/core/export/markdown';
 import { createIpcService } from '../src/core/ipc-service';
+import { rankingReasons } from '../src/shared/format/ranking-reasons';
 import type { ResultJson, RunJson, RunSummary, Sample } from '../src/shared/run';
 import { findBenchstat } from './support/benchstat';
 import { RESOURCES, envbench, tempDataDir, writeGoModule } from './support/envbench-cli';
@@ -182,6 +184,11 @@ describe.skipIf(!haveGo)('envbench export', () => {
     expect(offline.map((r) => r.Runtime)).toEqual(['native']);
     expect(markdownTable(md, ['Setting', 'native']).find((r) => r.Setting === 'GOVERSION')!.native).toBe(run.machine.tools.go);
     expect(markdownTable(md, ['Rank', 'Runtime', 'Startup', 'Performance', 'Maintenance', 'Overall']).map((r) => r.Runtime)).toEqual(['native']);
+    // Why each dimension is won, one sentence each, under the ranking table.
+    const reasons = rankingReasons(run.scoring);
+    expect(reasons.map((r) => r.dimension)).toEqual(['startup', 'performance', 'maintenance']);
+    const ranking = md.slice(md.indexOf('## Ranking'), md.indexOf('## Results'));
+    for (const r of reasons) expect(ranking).toContain(`- ${cell(r.sentence)}`);
 
     // The failure's reason, verbatim, under Failures.
     const failures = md.slice(md.indexOf('## Failures'));

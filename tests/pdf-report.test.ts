@@ -6,21 +6,30 @@ import { createCore } from '../src/core/create-core';
 import type { Core } from '../src/core/create-core';
 import { renderReportPdf } from '../src/core/report/pdf-report';
 import { reportData } from '../src/core/report/report-data';
+import { rankingReasons } from '../src/shared/format/ranking-reasons';
 import { formatMs } from '../src/shared/format/units';
 import type { RunJson } from '../src/shared/run';
 import { envbench, RESOURCES, ROOT, tempDataDir } from './support/envbench-cli';
 import { hasTool } from './support/require-runtime';
 
 const havePoppler = hasTool('pdftotext', ['-v']) && hasTool(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version']) && hasTool('go', ['version']);
+// The report's own run has nix too, for a definition recorded with the run (Nix runs offline here, on EnvBench's generated flake).
+const haveNix = hasTool('nix', ['--version']);
 const ARTIFACTS = path.join(ROOT, 'out', 'reports');
 
-function pdftotext(file: string): string {
-  const result = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+function pdftotext(file: string, pages?: { first: number; last: number }): string {
+  const range = pages ? ['-f', String(pages.first), '-l', String(pages.last)] : [];
+  const result = spawnSync('pdftotext', ['-layout', ...range, file, '-'], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(result.stderr);
   return result.stdout;
 }
 
-describe.skipIf(!havePoppler)('the PDF report, printed by Chromium from the report page', () => {
+/** The text with every run of white space (line breaks and table layout included) as one space. */
+const flat = (text: string): string => text.replace(/\s+/g, ' ');
+/** The text without white space: a long path wraps anywhere in the PDF, and pdftotext puts a space there. */
+const squash = (text: string): string => text.replace(/\s+/g, '');
+
+describe.skipIf(!havePoppler || !haveNix)('the PDF report, printed by Chromium from the report page', () => {
   let core: Core;
   let run: RunJson;
   let file: string;
@@ -29,7 +38,13 @@ describe.skipIf(!havePoppler)('the PDF report, printed by Chromium from the repo
   beforeAll(async () => {
     core = createCore({ resourcesDir: RESOURCES, dataDir: tempDataDir(), envbench: { version: '0.0.0-test', commit: '0123456789abcdef' } });
     // devbox is not installed here: its results fail with a reason, which the report must show.
-    run = await core.run({ runtimes: ['native', 'devbox'], scenarios: ['startup-warm', 'vet', 'offline-readiness', 'consistency'], runs: 6, warmup: 0 });
+    run = await core.run({
+      runtimes: ['native', 'nix', 'devbox'],
+      scenarios: ['startup-warm', 'vet', 'modcache-isolation', 'offline-readiness', 'consistency', 'reproducible-build'],
+      runs: 6,
+      warmup: 0,
+      offline: true,
+    });
     const pdf = await renderReportPdf(await reportData(core, run), { rendererDir: path.join(ROOT, 'out', 'renderer') });
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     file = path.join(ARTIFACTS, 'report-native.pdf');
@@ -43,7 +58,7 @@ describe.skipIf(!havePoppler)('the PDF report, printed by Chromium from the repo
     const info = spawnSync('pdfinfo', [file], { encoding: 'utf8' }).stdout;
     expect(info).toMatch(/Page size:\s+59[45]\.\d+ x 841\.\d+ pts \(A4\)/);
     expect(Number(/Pages:\s+(\d+)/.exec(info)?.[1])).toBeGreaterThanOrEqual(2);
-    for (const heading of ['EnvBench report', 'Verdict', 'Startup', 'Performance', 'Resources', 'Consistency', 'Maintenance', 'Results without figures', 'Methodology', 'Appendix: environment definitions']) {
+    for (const heading of ['EnvBench report', 'Verdict', 'Startup', 'Performance', 'Resources', 'Consistency and checks', 'Offline readiness', 'Reproducible builds', 'Module cache isolation', 'Maintenance', 'Results without figures', 'Methodology', 'Appendix: environment definitions']) {
       expect(text, heading).toContain(heading);
     }
     expect(text).toContain(run.id);
@@ -62,6 +77,53 @@ describe.skipIf(!havePoppler)('the PDF report, printed by Chromium from the repo
       expect(text, `${r.runtime} ${r.scenario} CI`).toContain(`${formatMs(r.stats!.ciLowMs)} – ${formatMs(r.stats!.ciHighMs)}`);
     }
   });
+
+  it('says on page 1 why each dimension is won, in the sentences the ranking\'s inputs give', () => {
+    const reasons = rankingReasons(run.scoring);
+    expect(reasons.map((r) => r.dimension)).toEqual(['startup', 'performance', 'maintenance']);
+    const first = flat(pdftotext(file, { first: 1, last: 1 }));
+    for (const r of reasons) expect(first).toContain(flat(r.sentence));
+  });
+
+  it('shows every verdict and check the run has, and says which process PEAK RSS is', () => {
+    const body = flat(text);
+    for (const r of run.results.filter((x) => x.verdict)) expect(body, `${r.runtime} ${r.scenario}`).toMatch(new RegExp(`${r.runtime} (ready|not ready|reproducible|NOT reproducible)`));
+    const repro = run.results.filter((r) => r.scenario === 'reproducible-build');
+    expect(repro.map((r) => r.runtime)).toEqual(['native', 'nix', 'devbox']);
+    expect(repro.find((r) => r.runtime === 'native')!.verdict?.value).toBe('reproducible');
+    const between = (from: string, to: string): string => body.slice(body.indexOf(from), body.indexOf(to, body.indexOf(from)));
+    const section = between('Reproducible builds', 'Module cache isolation');
+    for (const r of repro) expect(section).toContain(r.runtime);
+    expect(section).toContain(flat(repro.find((r) => r.runtime === 'devbox')!.reason!).slice(0, 40));
+    const modcache = between('Module cache isolation', 'Maintenance');
+    expect(modcache).toMatch(/native [\d.]+ (ms|s) [\d.]+ (ms|s) [\d.]+ (ms|s) (identical|DIFFER)/);
+    expect(body).toContain('Peak RSS (largest process)');
+  });
+
+  it('prints the definition each runtime used as the run recorded it, and never a preview', () => {
+    const facts = run.maintenance.find((m) => m.runtime === 'nix')!.facts;
+    expect(facts['definition.source']).toBe('generated offline flake (no nixpkgs)');
+    const appendix = text.slice(text.indexOf('Appendix: environment definitions'));
+    expect(squash(appendix)).toContain(squash(`nix: ${String(facts['definition.file'])}`));
+    expect(appendix).toContain('generated offline flake (no nixpkgs)');
+    // The flake as used: a path: input to this machine's Go, no nixpkgs.
+    expect(String(facts['definition.text'])).toMatch(/path:/);
+    for (const line of String(facts['definition.text']).split('\n')) expect(squash(appendix)).toContain(squash(line));
+    expect(appendix).not.toMatch(/nixpkgs\.url|golang:/);
+    // devbox never got as far as a definition, and native is the host.
+    expect(flat(appendix)).toContain('devbox Definition not recorded with this run (the environment was never prepared');
+    expect(flat(appendix)).toContain('The host itself (native) has none.');
+  });
+
+  it('says plainly "not recorded with this run" for a run measured before definitions were kept', async () => {
+    const older: RunJson = { ...run, maintenance: run.maintenance.map((m) => ({ ...m, facts: Object.fromEntries(Object.entries(m.facts).filter(([k]) => !k.startsWith('definition.'))) })) };
+    const pdf = await renderReportPdf(await reportData(core, older), { rendererDir: path.join(ROOT, 'out', 'renderer') });
+    const olderFile = path.join(ARTIFACTS, 'report-older-run.pdf');
+    fs.writeFileSync(olderFile, pdf);
+    const appendix = flat(pdftotext(olderFile)).split('Appendix: environment definitions')[1]!;
+    expect(appendix).toContain('nix Definition not recorded with this run (it was measured before EnvBench kept the definitions it used)');
+    expect(appendix).not.toMatch(/flake\.nix|inputs/);
+  }, 120_000);
 
   it('renders a page to PNG for a person to look at', () => {
     const prefix = path.join(ARTIFACTS, 'report-native-page');

@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { rankingReasons } from '../../src/shared/format/ranking-reasons';
 import type { RunJson } from '../../src/shared/run';
 import { tempDataDir } from '../support/envbench-cli';
 import { hasTool } from '../support/require-runtime';
@@ -100,6 +101,16 @@ describe.skipIf(!haveGo)('views against the real core (DOM)', () => {
     expect(row.textContent).toContain('baseline');
     expect(within(row).getAllByRole('cell')[3]!.textContent).toBe(String(vet.stats!.n));
     expect(screen.getByTestId('checks').textContent).toMatch(/offline-readiness\s*native\s*ready/);
+  });
+
+  it('says under the ranking why each dimension is won, and which process PEAK RSS is', async () => {
+    render(<views.ResultsView runId={run.id} />);
+    await screen.findByTestId('results');
+    const reasons = [...screen.getByTestId('ranking-reasons').querySelectorAll('li')].map((li) => li.textContent);
+    expect(reasons).toEqual(rankingReasons(run.scoring).map((r) => r.sentence));
+    expect(reasons.length).toBeGreaterThan(0);
+    fireEvent.click(screen.getByLabelText('table view'));
+    expect(within(screen.getByTestId('numbers-table')).getByText('Peak RSS (largest process)')).toBeTruthy();
   });
 
   it('says so when a run is not in the history', async () => {
