@@ -263,8 +263,9 @@ export interface DimensionScore {
   notableTies?: string[];
   /**
    * What the score rests on, in one sentence a reader can check: the inputs when some are missing
-   * ("nix startup rests on the warm start only: cold start failed") and which inputs counted as a
-   * tie because the difference could not be told apart.
+   * ("nix startup rests on warm start only: cold start failed") and the notable ties, grouped
+   * ("docker performance: vet 1.50× (median vs native) counts as equal to native's: ..."). Empty
+   * when the score rests on every input the others have and no tie is notable.
    */
   basis: string;
 }

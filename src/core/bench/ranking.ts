@@ -267,26 +267,25 @@ function explainBases(run: RunJson, scores: ScoringJson['scores']): void {
       const mine = new Set(score.inputs.map((i) => i.name));
       score.missing = everyName.filter((name) => !mine.has(name)).map((name) => whyMissing(run, runtime, dimension, name));
       const parts: string[] = [];
-      const names = score.inputs.map((i) => inputName(i.name));
       if (score.missing.length > 0) {
         const why = score.missing.map((m) => `${inputName(m.name)} ${STATUS_WORDS[m.status]}${m.reason ? ` (${m.reason})` : ''}`);
-        parts.push(`${runtime} ${dimension} rests on ${listed(names)}${names.length === 1 ? ' only' : ''}: ${listed(why)}`);
-      } else {
-        parts.push(`${runtime} ${dimension} rests on ${listed(names)}`);
+        const count = score.inputs.length;
+        parts.push(`${runtime} ${dimension} rests on ${count === 1 ? `${inputName(score.inputs[0]!.name)} only` : `${count} of ${count + score.missing.length} inputs`}: ${listed(why)}`);
       }
       const ties = score.inputs.filter(notableTie);
       score.notableTies = ties.map((t) => t.name);
       if (ties.length > 0) {
-        // The rule holds the reference and the figures: "not significantly slower than native (p=0.310, ...; median 1.80x): counts as 1".
-        const parsed = (rule: string): { reference: string; figures: string } => {
-          const match = /(?:than|from) (\S+) \((.*)\): counts as 1$/.exec(rule);
-          return { reference: match?.[1] ?? 'its reference', figures: match?.[2] ?? rule };
-        };
-        const said = ties.map((t) => {
-          const { reference, figures } = parsed(t.rule);
-          return `${inputName(t.name)} counted as equal to ${reference}'s, as the statistics cannot tell them apart (${figures})`;
-        });
-        parts.push(listed(said));
+        // The rule holds the reference: "not significantly slower than native (...): counts as 1".
+        const reference = /(?:than|from) (\S+) \(/.exec(ties[0]!.rule)?.[1] ?? 'the reference';
+        const ratio = (t: ScoreInput): string => `${inputName(t.name)}${t.medianRatio !== undefined ? ` ${t.medianRatio.toFixed(2)}×` : ''}`;
+        const fewSamples = ties.filter((t) => t.tie === 'too-few-samples');
+        const undecided = ties.filter((t) => t.tie !== 'too-few-samples');
+        if (fewSamples.length > 0) {
+          parts.push(`${runtime} ${dimension}: ${listed(fewSamples.map(ratio))} (median vs ${reference}) ${fewSamples.length === 1 ? 'counts' : 'count'} as equal to ${reference}'s: with fewer than ${MIN_SAMPLES_FOR_VERDICT} samples a side no difference can be significant`);
+        }
+        if (undecided.length > 0) {
+          parts.push(`${runtime} ${dimension}: ${listed(undecided.map(ratio))} (median vs ${reference}) ${undecided.length === 1 ? 'counts' : 'count'} as equal to ${reference}'s: the difference is not significant`);
+        }
       }
       score.basis = parts.join('; ');
     }
