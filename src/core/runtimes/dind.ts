@@ -16,7 +16,7 @@ import { buildDindImage, planOfflineDindImage, withheldCapabilities } from '../d
 import type { DockerEndpoint } from '../docker/docker-client';
 import { containerRuntimeHealth, createDockerClient, dockerEndpoint } from '../docker/docker-client';
 import { followProgress, isNotFound } from '../docker/engine-stream';
-import { bindMount, GoContainer, MODCACHE_IN_CONTAINER, phaseTimer, SCRATCH_IN_CONTAINER, WORKSPACE_IN_CONTAINER } from '../docker/go-container';
+import { bindMount, GoContainer, MODCACHE_IN_CONTAINER, phaseTimer, SCRATCH_IN_CONTAINER, WORKSPACE_IN_CONTAINER, XDG_CACHE_IN_CONTAINER } from '../docker/go-container';
 import { LABEL_INSTANCE, LABEL_RUN, LABEL_RUNTIME, managedLabels, ownedContainer, ownedLabels } from '../docker/labels';
 import { ensureBaseImage, imageExists } from '../docker/offline-images';
 import { measureHelperPath } from '../measure/measure-helper';
@@ -231,6 +231,7 @@ interface OuterDaemon {
 class DindSession implements RuntimeSession {
   readonly runtime = 'dind' as const;
   readonly workspaceDir: string;
+  readonly xdgCacheHome = XDG_CACHE_IN_CONTAINER;
   private readonly warmVolume: string;
   /** The outer container's data volume for terminals: never a run's, so two daemons never share it. */
   private readonly terminalVolume: string;

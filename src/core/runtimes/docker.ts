@@ -10,7 +10,7 @@ import { cacheVolumeName, hostModuleCache, lifecycleCommandsFact, modulesSource,
 import { workspaceDefinitionProblem } from '../docker/workspace-definition';
 import type { DockerEndpoint } from '../docker/docker-client';
 import { containerRuntimeHealth, createDockerClient, dockerEndpoint } from '../docker/docker-client';
-import { GoContainer, phaseTimer, WORKSPACE_IN_CONTAINER } from '../docker/go-container';
+import { GoContainer, phaseTimer, WORKSPACE_IN_CONTAINER, XDG_CACHE_IN_CONTAINER } from '../docker/go-container';
 import { imageExists } from '../docker/offline-images';
 import { probe } from '../machine/tool-version';
 import { measureHelperPath } from '../measure/measure-helper';
@@ -163,6 +163,7 @@ interface SessionConfig {
 class DockerSession implements RuntimeSession {
   readonly runtime = 'docker' as const;
   readonly workspaceDir: string;
+  readonly xdgCacheHome = XDG_CACHE_IN_CONTAINER;
   private readonly go: GoContainer;
 
   constructor(
