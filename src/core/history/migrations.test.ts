@@ -10,6 +10,20 @@ function tempDb(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'envbench-db-')), 'history.sqlite');
 }
 
+/** A run 'old' with one result (inserted by `result`, id `resultId`) holding one sample, as an older EnvBench left it. */
+function seedOldRun(db: Database.Database, resultId: number, result: string): void {
+  db.exec(`
+    INSERT INTO machines (id, fingerprint_hash, cpu_model, cpu_count, memory_bytes, kernel, os, arch, cgroup_version, first_seen_at)
+      VALUES (1, 'h', 'c', 1, 1, 'k', 'o', 'x64', 'v2', 't');
+    INSERT INTO workspaces (id, path, module, last_used_at) VALUES (1, '/m', 'example.com/m', 't');
+    INSERT INTO runs (id, status, started_at, workspace_id, machine_id, envbench_version, runs, warmup, offline, timeout_ms)
+      VALUES ('old', 'completed', 't', 1, 1, 'v', 1, 0, 0, 1);
+    ${result};
+    INSERT INTO samples (result_id, seq, warmup, wall_ms, inner_wall_ms, user_ms, sys_ms, max_rss_kb, read_bytes, write_bytes,
+      block_read_bytes, block_write_bytes, exit_code, measured_at) VALUES (${resultId}, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 't');
+  `);
+}
+
 describe('history schema', () => {
   it('migrates a new file to the latest version in WAL mode, and reopening changes nothing', () => {
     const file = tempDb();
@@ -28,16 +42,7 @@ describe('history schema', () => {
     // A database at version 3 holding a sample, as an older EnvBench left it.
     const old = new Database(file);
     migrate(old, MIGRATIONS.filter((m) => m.version <= 3));
-    old.exec(`
-      INSERT INTO machines (id, fingerprint_hash, cpu_model, cpu_count, memory_bytes, kernel, os, arch, cgroup_version, first_seen_at)
-        VALUES (1, 'h', 'c', 1, 1, 'k', 'o', 'x64', 'v2', 't');
-      INSERT INTO workspaces (id, path, module, last_used_at) VALUES (1, '/m', 'example.com/m', 't');
-      INSERT INTO runs (id, status, started_at, workspace_id, machine_id, envbench_version, runs, warmup, offline, timeout_ms)
-        VALUES ('old', 'completed', 't', 1, 1, 'v', 1, 0, 0, 1);
-      INSERT INTO results (id, run_id, position, runtime, scenario, status) VALUES (1, 'old', 0, 'native', 'vet', 'completed');
-      INSERT INTO samples (result_id, seq, warmup, wall_ms, inner_wall_ms, user_ms, sys_ms, max_rss_kb, read_bytes, write_bytes,
-        block_read_bytes, block_write_bytes, exit_code, measured_at) VALUES (1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 't');
-    `);
+    seedOldRun(old, 1, `INSERT INTO results (id, run_id, position, runtime, scenario, status) VALUES (1, 'old', 0, 'native', 'vet', 'completed')`);
     old.close();
 
     const store = RunStore.open(file);
@@ -67,16 +72,7 @@ describe('history schema', () => {
     const old = new Database(file);
     old.pragma('foreign_keys = ON');
     migrate(old, MIGRATIONS.filter((m) => m.version <= 4));
-    old.exec(`
-      INSERT INTO machines (id, fingerprint_hash, cpu_model, cpu_count, memory_bytes, kernel, os, arch, cgroup_version, first_seen_at)
-        VALUES (1, 'h', 'c', 1, 1, 'k', 'o', 'x64', 'v2', 't');
-      INSERT INTO workspaces (id, path, module, last_used_at) VALUES (1, '/m', 'example.com/m', 't');
-      INSERT INTO runs (id, status, started_at, workspace_id, machine_id, envbench_version, runs, warmup, offline, timeout_ms)
-        VALUES ('old', 'completed', 't', 1, 1, 'v', 1, 0, 0, 1);
-      INSERT INTO results (id, run_id, position, runtime, scenario, status, verdict, stop_reason) VALUES (7, 'old', 0, 'native', 'vet', 'completed', 'ready', 'converged');
-      INSERT INTO samples (result_id, seq, warmup, wall_ms, inner_wall_ms, user_ms, sys_ms, max_rss_kb, read_bytes, write_bytes,
-        block_read_bytes, block_write_bytes, exit_code, measured_at) VALUES (7, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 't');
-    `);
+    seedOldRun(old, 7, `INSERT INTO results (id, run_id, position, runtime, scenario, status, verdict, stop_reason) VALUES (7, 'old', 0, 'native', 'vet', 'completed', 'ready', 'converged')`);
     old.close();
 
     const store = RunStore.open(file);
