@@ -5,6 +5,7 @@ import type { ParseError } from 'jsonc-parser';
 import type { FactValue, RuntimeHealth, WorkspaceInfo } from '../../shared/run';
 import { configLines } from '../config-lines';
 import { definitionFacts } from './definition-facts';
+import { devboxRunProblem } from './devbox-health';
 import { defaultCacheDir, runtimeCacheDir, workspaceDataDir } from '../data-paths';
 import { connectLoopback, delveArgv, launchDebugServer } from '../debug/debug-server';
 import { hostGoToolchain } from '../docker/offline-images';
@@ -442,6 +443,15 @@ export class DevboxRuntime implements Runtime {
     const version = parseVersion(probed.stdout + probed.stderr) ?? probed.stdout.trim().split('\n')[0] ?? null;
     if (nixIssue) return unavailable(version, `Devbox${version ? ` ${version}` : ''} is installed, but ${nixIssue}`);
     if (!isMeasureHelperBuilt(this.resourcesDir)) return unavailable(version, 'the measure helper is not built: run `npm run setup`');
+    // Devbox must do the work, not just answer: `devbox run` in a fresh project of EnvBench's own (devbox-health.ts).
+    const runProblem = await devboxRunProblem({
+      program: binary.program,
+      version: version ?? '',
+      nixProgram: nix.program,
+      nixVersion: nix.version!,
+      stateDir: runtimeCacheDir(defaultCacheDir(), this.id),
+    });
+    if (runProblem) return unavailable(version, runProblem);
     return { id: this.id, available: true, version: `${version} (Nix ${nix.version})`, reason: null };
   }
 
