@@ -102,9 +102,10 @@ describe.skipIf(!haveNix)('Nix never lets a shell read the workspace path (hosti
 });
 
 /**
- * Devbox is not installed here: what can be tested is what EnvBench hands it. `devbox run` joins
- * the words after `--` into DEVBOX_RUN_CMD and its script runs `eval $DEVBOX_RUN_CMD`; this
- * replays that step in a real sh for a measurement and for a terminal, in a hostile folder.
+ * Without Devbox (CI): what can be tested is what EnvBench hands it. `devbox run` joins the words
+ * after `--` into DEVBOX_RUN_CMD and its script runs `eval $DEVBOX_RUN_CMD`; `devbox shell` runs
+ * SHELL with its rc file. These replay those steps in a real shell, in a hostile folder; the real
+ * Devbox runs the same entries in tests/devbox-runtime.test.ts wherever it is installed.
  */
 describe('Devbox: no workspace string in any command Devbox evaluates', () => {
   const root = tempDataDir('envbench-hostile-devbox-');
@@ -124,13 +125,40 @@ describe('Devbox: no workspace string in any command Devbox evaluates', () => {
     expect(fs.existsSync(pwned)).toBe(false);
   });
 
-  it('a terminal opens an interactive bash in the workspace', () => {
-    const { argv, env } = devboxTerminalEntry('devbox', path.join(root, 'config'), workspace, path.join(root, 'rc'));
-    expect(argv.slice(0, 5)).toEqual(['devbox', 'run', '--config', path.join(root, 'config'), '--']);
+  it("a terminal's fallback (`devbox run` of bash, where devbox shell cannot hold the config folder) opens in the workspace", () => {
+    const configDir = path.join(root, "it's config");
+    const { argv, env, entry, why } = devboxTerminalEntry('devbox', configDir, workspace, path.join(root, 'rc'));
+    expect({ entry, why }).toEqual({ entry: 'devbox run', why: `its rc file would hold the project directory ${configDir} inside single quotes, where its ' ends the quote` });
+    expect(argv.slice(0, 5)).toEqual(['devbox', 'run', '--config', configDir, '--']);
     expect(argv.join(' ')).not.toContain(workspace);
     const result = evalLikeDevbox(argv.slice(5), env, 'echo "CWD=$(pwd | od -An -tx1 | tr -d \' \\n\')"\nexit\n');
     expect(result.status, result.stderr).toBe(0);
     expect(Buffer.from(/CWD=([0-9a-f]+)/.exec(result.stdout)![1]!, 'hex').toString('utf8')).toBe(`${workspace}\n`);
+    expect(fs.existsSync(pwned)).toBe(false);
+  });
+
+  it('a terminal in `devbox shell` enters the workspace in the shell Devbox starts (SHELL), and Devbox 0.18\'s rc file comes back to it', () => {
+    const configDir = path.join(root, 'config');
+    const { argv, env, entry } = devboxTerminalEntry('devbox', configDir, workspace, path.join(root, 'rc'));
+    expect(entry).toBe('devbox shell');
+    expect(argv).toEqual(['devbox', 'shell', '--config', configDir]);
+    expect(Object.keys(env).sort()).toEqual(['DEVBOX_SHELL_ENABLED', 'ENVBENCH_CWD', 'SHELL']);
+    // What Devbox does (internal/devbox/shell.go, shellrc.tmpl): exports the environment with
+    // `$ \` " \\ newline` escaped in double quotes, records $(pwd), runs the hooks in the project
+    // directory and goes back; then runs SHELL with `--rcfile <that file>`.
+    const exportify = (value: string): string => value.replace(/[$`"\\\n]/g, (c) => `\\${c}`);
+    const rc = path.join(root, 'devbox-shellrc');
+    fs.writeFileSync(rc, `export ENVBENCH_CWD="${exportify(workspace)}"\nworking_dir="$(pwd)"\ncd "${configDir}" || exit\ncd "$working_dir" || exit\n`);
+    fs.mkdirSync(configDir, { recursive: true });
+    const result = spawnSync(env.SHELL!, ['--rcfile', rc, '-i'], {
+      cwd: root,
+      encoding: 'utf8',
+      input: 'echo "CWD=$(pwd | od -An -tx1 | tr -d \' \\n\')"\necho "SH=$SHELL"\nexit\n',
+      env: { PATH: process.env.PATH, HOME: root, PWNED_AT: pwned, ...env },
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(Buffer.from(/CWD=([0-9a-f]+)/.exec(result.stdout)![1]!, 'hex').toString('utf8')).toBe(`${workspace}\n`);
+    expect(result.stdout).toMatch(/SH=\/\S*\/bash\n/);
     expect(fs.existsSync(pwned)).toBe(false);
   });
 });

@@ -396,13 +396,65 @@ export function shellUnsafeCharacters(dir: string): string | null {
 }
 
 /**
- * A terminal's entry: `devbox run --config DIR -- <fixed script>` whose script enters `workspace`
- * and execs an interactive bash (terminalShellArgv, rc file in `rcDir`); the workspace and every
- * argument travel in the environment, as for measurements.
+ * The shell `devbox shell` starts for EnvBench's terminals: Devbox runs the program SHELL names
+ * (an EnvBench file named `bash`, so Devbox hands it `--rcfile <Devbox's rc file>`), with the
+ * environment Devbox computed. It enters the folder ENTER_DIRECTORY_ENV names, the only place the
+ * workspace appears, and execs the real bash with Devbox's arguments; Devbox's rc file then
+ * records `$(pwd)` at run time, runs the init hook in the project directory and comes back.
+ * Constant text.
  */
-export function devboxTerminalEntry(program: string, configDir: string, workspace: string, rcDir: string): { argv: string[]; env: Record<string, string> } {
-  const shell = terminalShellArgv(rcDir);
-  return { argv: [program, 'run', '--config', configDir, '--', runInDirectoryScript(shell.length)], env: runInDirectoryEnv(workspace, shell) };
+export const DEVBOX_TERMINAL_SHELL = `#!/bin/sh
+# Written by EnvBench for terminals in \`devbox shell\` (see devbox.ts): SHELL names this file.
+# Enters the folder $${ENTER_DIRECTORY_ENV} names, then runs the real bash with Devbox's arguments.
+cd -- "$${ENTER_DIRECTORY_ENV}" || exit 126
+SHELL=$(command -v bash) || exit 127
+export SHELL
+exec "$SHELL" "$@"
+`;
+
+/**
+ * Why `devbox shell` cannot open this terminal safely, or null. Devbox 0.18's rc file
+ * (internal/devbox/shellrc.tmpl) holds the project directory in double quotes (`cd "DIR"`,
+ * HISTFILE, the hooks file: the characters shellUnsafeCharacters names, refused for every Devbox
+ * entry) and in single quotes (the `refresh` alias: `'eval "$(devbox shellenv ... -c "DIR")"'`),
+ * where a `'` ends the quote and the rest runs as commands. It comes back to the terminal's
+ * folder with `working_dir="$(pwd)"`, which drops a trailing newline, and exits when that fails.
+ */
+export function devboxShellProblem(configDir: string, workspace: string): string | null {
+  if (configDir.includes("'")) return `its rc file would hold the project directory ${configDir} inside single quotes, where its ' ends the quote`;
+  if (workspace.endsWith('\n')) return 'its rc file comes back to the folder through $(pwd), which drops the newline the folder name ends with';
+  return null;
+}
+
+/**
+ * A terminal's entry: `devbox shell --config DIR` with SHELL naming DEVBOX_TERMINAL_SHELL (written
+ * into `rcDir`), which enters `workspace` (ENTER_DIRECTORY_ENV) before bash reads Devbox's rc
+ * file. Where devboxShellProblem says that is unsafe, `devbox run --config DIR -- <fixed script>`
+ * whose script enters the workspace and execs an interactive bash (terminalShellArgv), as before.
+ * Either way the workspace and every argument travel in the environment, never in a command.
+ */
+export function devboxTerminalEntry(
+  program: string,
+  configDir: string,
+  workspace: string,
+  rcDir: string,
+): { argv: string[]; env: Record<string, string>; entry: 'devbox shell' | 'devbox run'; why: string | null } {
+  const why = devboxShellProblem(configDir, workspace);
+  if (why) {
+    const shell = terminalShellArgv(rcDir);
+    return { argv: [program, 'run', '--config', configDir, '--', runInDirectoryScript(shell.length)], env: runInDirectoryEnv(workspace, shell), entry: 'devbox run', why };
+  }
+  const shellFile = path.join(rcDir, 'devbox-shell', 'bash');
+  fs.mkdirSync(path.dirname(shellFile), { recursive: true });
+  if (!fs.existsSync(shellFile) || fs.readFileSync(shellFile, 'utf8') !== DEVBOX_TERMINAL_SHELL) fs.writeFileSync(shellFile, DEVBOX_TERMINAL_SHELL);
+  fs.chmodSync(shellFile, 0o755);
+  return {
+    argv: [program, 'shell', '--config', configDir],
+    // DEVBOX_SHELL_ENABLED empty: EnvBench started from a devbox shell must not make Devbox refuse a nested one.
+    env: { [ENTER_DIRECTORY_ENV]: workspace, SHELL: shellFile, DEVBOX_SHELL_ENABLED: '' },
+    entry: 'devbox shell',
+    why: null,
+  };
 }
 
 export function runInDirectoryEnv(cwd: string, argv: readonly string[]): Record<string, string> {
@@ -473,15 +525,17 @@ export class DevboxRuntime implements Runtime {
   }
 
   /**
-   * An interactive bash through `devbox run` on the devbox.json the measurements use (installed
-   * first, as for a run), with the runtime's environment. Devbox starts in EnvBench's start
-   * directory and the fixed run script enters the workspace folder (`devbox shell` would stay in
-   * the directory it was started in). Not yet run against a real Devbox.
+   * `devbox shell --config DIR` on the devbox.json the measurements use (installed first, as for
+   * a run), with the runtime's environment, opened in the workspace folder (devboxTerminalEntry);
+   * `devbox run` of an interactive bash where Devbox's rc file could not hold the folder safely.
+   * Devbox starts in EnvBench's start directory either way.
    */
   async shellCommand(workspace: WorkspaceInfo, options: ShellOptions): Promise<ShellCommand> {
     const session = await this.session(terminalPrepareContext(workspace, options, this.resourcesDir));
-    const { argv, env, cwd } = session.interactiveShell();
-    return { file: argv[0]!, args: argv.slice(1), cwd, env, title: 'Devbox: devbox run bash', display: commandLine(argv) };
+    const { argv, env, cwd, entry, why } = session.interactiveShell();
+    if (why) options.log?.(`devbox: the terminal uses \`devbox run\` of bash, not \`devbox shell\`: ${why}`);
+    const title = entry === 'devbox shell' ? 'Devbox: devbox shell' : 'Devbox: devbox run bash (devbox shell cannot hold this folder safely)';
+    return { file: argv[0]!, args: argv.slice(1), cwd, env, title, display: commandLine(argv) };
   }
 
   private async session(context: PrepareContext): Promise<DevboxSession> {
@@ -693,14 +747,14 @@ class DevboxSession implements RuntimeSession {
 
 
   /**
-   * `devbox run --config DIR -- <fixed script>` that enters the workspace and execs bash with
-   * EnvBench's terminal rc file (terminalShellArgv), started in the start directory, and what
-   * EnvBench adds to its own environment for every entry.
+   * The terminal's entry (devboxTerminalEntry: `devbox shell`, or `devbox run` of bash where that
+   * is unsafe), started in the start directory, with what EnvBench adds to its own environment
+   * for every entry.
    */
-  interactiveShell(): { argv: string[]; env: Record<string, string>; cwd: string } {
-    // The rc file goes into this runtime's own cache folder (GOCACHE's parent).
+  interactiveShell(): { argv: string[]; env: Record<string, string>; cwd: string; entry: 'devbox shell' | 'devbox run'; why: string | null } {
+    // EnvBench's files for it go into this runtime's own cache folder (GOCACHE's parent).
     const entry = devboxTerminalEntry(this.config.program, this.config.configDir, this.workspaceDir, path.dirname(this.config.goCache));
-    return { argv: entry.argv, env: { ...addedEnvironment(this.config.env), ...entry.env }, cwd: this.config.startDir };
+    return { argv: entry.argv, env: { ...addedEnvironment(this.config.env), ...entry.env }, cwd: this.config.startDir, entry: entry.entry, why: entry.why };
   }
 
   private profileTarget(): string | null {
