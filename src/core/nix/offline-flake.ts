@@ -35,7 +35,8 @@ export function goShellDerivation(system: string, tools: boolean, indent: string
   name = "${goShellName(instance)}";
   system = "${system}";
   builder = "/bin/bash";
-  args = [ "-c" "echo > $out" ];
+  # \`&& :\`: bash must not exec a last command that may close stdout/stderr (NixOS/nix#2176).
+  args = [ "-c" "echo > $out && :" ];
   outputs = [ "out" ];
   # The host's C toolchain stays on PATH: cgo and -race need gcc.
   PATH = "\${go}/bin${tools ? ':${tools}' : ''}:/usr/local/bin:/usr/bin:/bin";
