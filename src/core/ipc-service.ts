@@ -67,7 +67,7 @@ export function createIpcService(core: Core, appInfo: AppInfo, options: IpcServi
       if (!options.pickFolder) throw new UserError('No folder dialog here', 'the renderer runs in a browser, which cannot open the desktop\'s folder dialog', 'Type the folder\'s path instead');
       return options.pickFolder();
     },
-    'definitions:preview': async ({ workspace, runtimes }) => previewDefinitions(await core.inspectWorkspace(workspace), runtimes),
+    'definitions:preview': async ({ workspace, runtimes }) => previewDefinitions(await core.inspectWorkspace(workspace), runtimes, { dataDir: core.dataDir }),
     'definitions:write': async ({ workspace, runtime, file }) => writeDefinition(await core.inspectWorkspace(workspace), runtime, file),
     'run:start': (request) => runs.start(request),
     'run:cancel': ({ runId }) => runs.cancel(runId),

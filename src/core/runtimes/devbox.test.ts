@@ -5,22 +5,32 @@ import path from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareVersions, nixVersion } from '../nix/nix-cli';
-import { nixSystem } from '../nix/offline-flake';
+import { offlineShellNix, onlineFlake } from '../nix/generated-definitions';
+import { goShellDerivation, nixSystem, offlineFlake } from '../nix/offline-flake';
+import { previewDefinitions } from '../workbench/definition-previews';
 import { inspectWorkspace } from '../workspace/inspect-workspace';
 import {
   DEVBOX_BINARY_ENV,
   DEVBOX_SCHEMA_URL,
+  DEVBOX_STDENV_KEY,
   DevboxRuntime,
+  devboxDataPaths,
   devboxError,
   devboxFailure,
   devboxJsonProblem,
   devboxPackages,
+  flakeLockPinsEveryInput,
   generateDevboxConfig,
   goPackage,
   lineAndColumn,
   localFlakeRef,
   lockPins,
+  nixpkgsStandinFlake,
+  offlineDevboxLock,
+  offlineNixConfig,
   offlinePackagesFlake,
+  offlineWorkspaceProblems,
+  pathFlakeDir,
   pathInfoClosure,
   runInDirectoryEnv,
   runInDirectoryScript,
@@ -99,6 +109,103 @@ describe('generated devbox.json', () => {
     expect(text).toMatch(/gopls = linked "envbench-gopls" "\$\{tools\}\/gopls";/);
     expect(text).toContain('builder = "/bin/bash";');
     expect(text).not.toMatch(/nixpkgs\s*[.=]/);
+  });
+
+  it('with the trees added to the store once, the inputs are those store paths, not the folders', () => {
+    const text = offlinePackagesFlake({
+      goroot: '/usr/local/go',
+      toolsDir: '/data/tools',
+      tools: ['gopls'],
+      system: 'x86_64-linux',
+      goVersion: 'go1.26.8',
+      goSource: '/nix/store/04dwywdb8c6cixzb56079ixmr7kx0s84-source',
+      toolsSource: '/nix/store/11111111111111111111111111111111-source',
+    });
+    expect(text).toContain('inputs.go = { url = "path:/nix/store/04dwywdb8c6cixzb56079ixmr7kx0s84-source"; flake = false; };');
+    expect(text).toContain('inputs.tools = { url = "path:/nix/store/11111111111111111111111111111111-source"; flake = false; };');
+    expect(text).toContain('# Go go1.26.8 from /usr/local/go; gopls from /data/tools.');
+    expect(text).not.toContain('url = "path:/usr/local/go"');
+  });
+});
+
+describe('offline: the nixpkgs stand-in and devbox.lock', () => {
+  it('the stand-in provides legacyPackages.<system>.mkShell and nothing else', () => {
+    const text = nixpkgsStandinFlake('aarch64-linux');
+    expect(text).toContain('outputs = { self }: {');
+    expect(text).toContain('legacyPackages."aarch64-linux".mkShell = { buildInputs ? [ ], ... }@args:');
+    expect(text).toContain('system = "aarch64-linux";');
+    expect(text).toContain('(map (p: "${p}/bin") buildInputs)');
+    expect(text).not.toMatch(/inputs\s*[.=]/);
+    expect(text.match(/^\s*(legacyPackages|packages|devShells)\b/gm)).toHaveLength(1);
+  });
+
+  it('a new lock holds only the stand-in entry, as a percent-encoded path: reference', () => {
+    const lock = JSON.parse(offlineDevboxLock(null, '/data/my dir/standin')) as unknown;
+    expect(lock).toEqual({ lockfile_version: '1', packages: { [DEVBOX_STDENV_KEY]: { resolved: 'path:/data/my%20dir/standin' } } });
+    expect(DEVBOX_STDENV_KEY).toBe('github:NixOS/nixpkgs/nixpkgs-unstable');
+  });
+
+  it("keeps Devbox's entries and puts the stand-in back when it is gone or points elsewhere", () => {
+    const devboxWrote = JSON.stringify({
+      lockfile_version: '1',
+      packages: { 'path:/x#go': {}, [DEVBOX_STDENV_KEY]: { last_modified: '2026-01-01T00:00:00Z', resolved: 'github:NixOS/nixpkgs/abc' } },
+    });
+    const lock = JSON.parse(offlineDevboxLock(devboxWrote, '/s')) as { packages: Record<string, unknown> };
+    expect(lock.packages['path:/x#go']).toEqual({});
+    expect(lock.packages[DEVBOX_STDENV_KEY]).toEqual({ last_modified: '2026-01-01T00:00:00Z', resolved: 'path:/s' });
+    const fromGarbage = JSON.parse(offlineDevboxLock('{ not json', '/s')) as unknown;
+    expect(fromGarbage).toEqual({ lockfile_version: '1', packages: { [DEVBOX_STDENV_KEY]: { resolved: 'path:/s' } } });
+    expect(JSON.parse(offlineDevboxLock('[1]', '/s'))).toEqual(fromGarbage);
+  });
+
+  it('NIX_CONFIG names the flake features before flake-registry, after what the user set', () => {
+    expect(offlineNixConfig('/r.json', undefined)).toBe('extra-experimental-features = nix-command flakes\nsubstituters =\nflake-registry = /r.json');
+    const lines = offlineNixConfig('/r.json', 'max-jobs = 2').split('\n');
+    expect(lines[0]).toBe('max-jobs = 2');
+    expect(lines.findIndex((l) => l.startsWith('extra-experimental-features'))).toBeLessThan(lines.findIndex((l) => l.startsWith('flake-registry')));
+  });
+});
+
+describe('the definition preview', () => {
+  it('with the data directory, shows the offline stand-in and devbox.lock where EnvBench keeps them, never to be written into the workspace', async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/x\n\ngo 1.22\n');
+    const workspace = await inspectWorkspace(dir);
+    const dataDir = '/data/envbench';
+    const { configDir, standinDir } = devboxDataPaths(dataDir, workspace.path);
+    const previews = previewDefinitions(workspace, ['devbox'], { dataDir });
+    expect(previews.map((p) => [p.file, p.exists, p.offlineOnlyAt])).toEqual([
+      ['devbox.json', false, undefined],
+      ['nixpkgs stand-in flake.nix (offline)', false, path.join(standinDir, 'flake.nix')],
+      ['devbox.lock (offline)', false, path.join(configDir, 'devbox.lock')],
+    ]);
+    expect(previews[1]!.content).toBe(nixpkgsStandinFlake(nixSystem()));
+    expect(JSON.parse(previews[2]!.content)).toEqual({ lockfile_version: '1', packages: { [DEVBOX_STDENV_KEY]: { resolved: `path:${standinDir}` } } });
+    expect(previewDefinitions(workspace, ['devbox']).map((p) => p.file)).toEqual(['devbox.json']);
+    fs.writeFileSync(path.join(dir, 'devbox.json'), '{ "packages": ["go@1.22"] }\n');
+    expect(previewDefinitions(await inspectWorkspace(dir), ['devbox'], { dataDir }).map((p) => [p.file, p.exists])).toEqual([['devbox.json', true]]);
+  });
+});
+
+describe('every generated builder (NixOS/nix#2176)', () => {
+  // With the sandbox off, Nix ends a build whose builder closed stdout and stderr; bash execs the
+  // last simple command of `-c`, and GNU ln closes both. `&& :` keeps bash, not the command, last.
+  const generated: [string, string][] = [
+    ['devbox packages flake', offlinePackagesFlake({ goroot: '/g', toolsDir: '/t', tools: ['gopls', 'dlv'], system: 'x86_64-linux', goVersion: 'go1.26' })],
+    ['devbox nixpkgs stand-in', nixpkgsStandinFlake('x86_64-linux')],
+    ['nix offline flake', offlineFlake({ goroot: '/g', toolsDir: '/t', system: 'x86_64-linux', goVersion: 'go1.26', instance: 'abc' })],
+    ['nix offline shell.nix', offlineShellNix({ goroot: '/g', goHash: 'sha256-x', toolsDir: '/t', toolsHash: 'sha256-y', system: 'x86_64-linux', goVersion: 'go1.26', instance: 'abc' })],
+    ['nix health probe derivation', goShellDerivation('x86_64-linux', false, '', null)],
+  ];
+  it.each(generated)('%s: every bash -c script ends in `&& :`', (_name, text) => {
+    const scripts = [...text.matchAll(/args = \[ "-c" "((?:[^"\\]|\\.)*)" \]/g)].map((m) => m[1]!);
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(text.match(/builder = /g)?.length).toBe(scripts.length);
+    for (const script of scripts) expect(script).toMatch(/ && :$/);
+  });
+
+  it('the online flake has no builder of its own (mkShell from nixpkgs)', () => {
+    expect(onlineFlake({ goVersion: '1.22', system: 'x86_64-linux' })).not.toContain('builder');
   });
 });
 
@@ -180,28 +287,95 @@ describe('devbox.lock and Nix path-info', () => {
     packages: {
       'go@1.22': { resolved: `github:NixOS/nixpkgs/${rev}#go_1_22`, version: '1.22.12' },
       'gopls@latest': { resolved: `github:NixOS/nixpkgs/${rev}#gopls` },
-      'path:/x#go': { resolved: 'path:/x?lastModified=1&narHash=sha256-AAAA#go' },
-      'path:/x#dlv': {},
+      'path:/x#go': {},
     },
   });
+  // The local flake /x pins its inputs in its flake.lock; /y does not.
+  const flakeLockPins = (ref: string): boolean => pathFlakeDir(ref) === '/x';
 
   it.each([
     [['go@1.22', 'gopls@latest'], true, []],
     [['go@1.22', 'path:/x#go'], true, []],
     [['go@1.22', 'delve@latest'], false, ['delve@latest']],
-    [['path:/x#dlv'], false, ['path:/x#dlv']],
+    [['path:/x#dlv', 'path:/y#go'], false, ['path:/y#go']],
   ])('%j pinned: %s', (packages, every, unpinned) => {
-    expect(lockPins(lock, packages)).toEqual({ pinsEveryPackage: every, unpinned });
+    expect(lockPins(lock, packages, flakeLockPins)).toEqual({ pinsEveryPackage: every, unpinned });
+  });
+
+  it('a path: package is pinned by its own flake.lock, not by devbox.lock', () => {
+    expect(lockPins(lock, ['path:/x#go'])).toEqual({ pinsEveryPackage: false, unpinned: ['path:/x#go'] });
+    expect(pathFlakeDir('path:/a%20b/c#go')).toBe('/a b/c');
+  });
+
+  it('a flake.lock pins when every input is locked by narHash or commit', () => {
+    const node = (locked: object | undefined): object => ({ locked, original: {} });
+    const flakeLock = (nodes: Record<string, object>): string => JSON.stringify({ nodes: { root: { inputs: {} }, ...nodes }, root: 'root', version: 7 });
+    expect(flakeLockPinsEveryInput(flakeLock({ go: node({ type: 'path', path: '/nix/store/x-source', narHash: 'sha256-A' }) }))).toBe(true);
+    expect(flakeLockPinsEveryInput(flakeLock({ nixpkgs: node({ type: 'github', rev: 'b9c00c1d41ccd6385da243415299b39aa73357be' }) }))).toBe(true);
+    expect(flakeLockPinsEveryInput(flakeLock({ go: node({ type: 'path', path: '/g' }) }))).toBe(false);
+    expect(flakeLockPinsEveryInput(flakeLock({}))).toBe(true);
+    expect(flakeLockPinsEveryInput('{ not json')).toBe(false);
   });
 
   it('an unreadable lock pins nothing', () => {
     expect(lockPins('{ not json', ['go@1.22'])).toEqual({ pinsEveryPackage: false, unpinned: ['go@1.22'] });
   });
 
-  it('reads closure sizes from both path-info JSON shapes (list before Nix 2.19, object since)', () => {
+  it('reads closure sizes and paths from both path-info JSON shapes (list before Nix 2.19, object since)', () => {
     const p = '/nix/store/aaaa-profile';
-    expect(pathInfoClosure(JSON.stringify([{ path: p, closureSize: 10 }, { path: '/nix/store/b', closureSize: 4 }]), p)).toEqual({ closureBytes: 10, paths: 2 });
-    expect(pathInfoClosure(JSON.stringify({ [p]: { closureSize: 12 }, '/nix/store/b': { closureSize: 4 } }), p)).toEqual({ closureBytes: 12, paths: 2 });
+    expect(pathInfoClosure(JSON.stringify([{ path: p, closureSize: 10 }, { path: '/nix/store/b', closureSize: 4 }]), p)).toEqual({ closureBytes: 10, paths: 2, storePaths: [p, '/nix/store/b'] });
+    expect(pathInfoClosure(JSON.stringify({ [p]: { closureSize: 12 }, '/nix/store/b': { closureSize: 4 } }), p)).toEqual({ closureBytes: 12, paths: 2, storePaths: [p, '/nix/store/b'] });
+  });
+});
+
+describe("offline: what a workspace's own devbox.json needs from the network", () => {
+  const rev = 'b9c00c1d41ccd6385da243415299b39aa73357be';
+  const present = new Set(['/nix/store/aaaa-go-1.22.12']);
+  const check = (configText: string, lock: object | null): Promise<string[]> =>
+    offlineWorkspaceProblems({
+      configText,
+      lockText: lock ? JSON.stringify(lock) : null,
+      system: 'x86_64-linux',
+      isValid: (p) => Promise.resolve(present.has(p)),
+      flakeAvailable: (ref) => Promise.resolve(ref.startsWith('path:')),
+    });
+  const config = '// mine\n{ "nixpkgs": { "commit": "' + rev + '" }, "packages": { "go": "1.22", "gopls": "latest", "hello": { "version": "2.12" } }, "shell": { "init_hook": ["echo hi"] }, "env": { "A": "1" } }';
+  const stdenv = `github:NixOS/nixpkgs/${rev}`;
+
+  it('names each package and the nixpkgs commit Devbox would fetch', async () => {
+    const problems = await check(config, {
+      lockfile_version: '1',
+      packages: {
+        [stdenv]: { resolved: `github:NixOS/nixpkgs/${rev}?lastModified=1` },
+        'go@1.22': { resolved: `github:NixOS/nixpkgs/${rev}#go_1_22`, systems: { 'x86_64-linux': { outputs: [{ name: 'out', path: '/nix/store/aaaa-go-1.22.12', default: true }] } } },
+        'gopls@latest': { resolved: `github:NixOS/nixpkgs/${rev}#gopls`, systems: { 'x86_64-linux': { store_path: '/nix/store/bbbb-gopls' } } },
+      },
+    });
+    expect(problems).toEqual([
+      `nixpkgs (github:NixOS/nixpkgs/${rev}?lastModified=1, for the shell's mkShell): not in Nix's local cache, so Nix would download it`,
+      'gopls@latest: /nix/store/bbbb-gopls is not in the local Nix store, so Nix would download it (cache.nixos.org)',
+      'hello@2.12: not in devbox.lock, so Devbox would look it up on search.devbox.sh',
+    ]);
+  });
+
+  it('without a lock, everything but local flakes', async () => {
+    expect(await check('{ "packages": ["go@1.22", "path:/x#go"] }', null)).toEqual([
+      `nixpkgs (${DEVBOX_STDENV_KEY}, for the shell's mkShell): devbox.lock does not resolve it, so Devbox would ask GitHub`,
+      'go@1.22: not in devbox.lock, so Devbox would look it up on search.devbox.sh',
+    ]);
+  });
+
+  it('nothing when the lock resolves nixpkgs locally and every store path is here', async () => {
+    const lock = {
+      packages: {
+        [DEVBOX_STDENV_KEY]: { resolved: 'path:/standin' },
+        'go@1.22': { resolved: 'x', systems: { 'x86_64-linux': { outputs: [{ path: '/nix/store/aaaa-go-1.22.12' }] } } },
+      },
+    };
+    expect(await check('{ "packages": ["go@1.22"] }', lock)).toEqual([]);
+    expect(await check('{ "packages": ["go@1.22"] }', { ...lock, packages: { ...lock.packages, 'go@1.22': { resolved: 'x', systems: {} } } })).toEqual([
+      'go@1.22: devbox.lock names no store path for x86_64-linux, so Nix would build or download x',
+    ]);
   });
 });
 
@@ -220,7 +394,7 @@ describe("Devbox's messages", () => {
     expect(online).toMatch(/^Devbox says: /);
     expect(online).toMatch(/Devbox needs the network to resolve packages/);
     expect(online).toMatch(/--offline` makes EnvBench give Devbox a local flake/);
-    expect(devboxFailure(stderr, true)).toMatch(/nixpkgs .* must already be in the Nix store/);
+    expect(devboxFailure(stderr, true)).toMatch(/Offline, Devbox still reached for the network: something in the definition .* is neither in devbox.lock with a store path this machine has nor a local flake$/);
   });
 
   it('other failures are Devbox’s words alone', () => {

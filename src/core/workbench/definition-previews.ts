@@ -5,7 +5,7 @@ import type { RuntimeId, WorkspaceInfo } from '../../shared/run';
 import { pulledGoDockerfile } from '../docker/pulled-dockerfile';
 import { onlineFlake } from '../nix/generated-definitions';
 import { nixSystem } from '../nix/offline-flake';
-import { generateDevboxConfig } from '../runtimes/devbox';
+import { devboxDataPaths, generateDevboxConfig, nixpkgsStandinFlake, offlineDevboxLock } from '../runtimes/devbox';
 import { UserError } from '../user-error';
 import { writeFileAtomic } from '../write-file-atomic';
 
@@ -28,7 +28,13 @@ function definitionFor(runtime: RuntimeId, workspace: WorkspaceInfo): { file: st
   }
 }
 
-export function previewDefinitions(workspace: WorkspaceInfo, runtimes: readonly RuntimeId[]): DefinitionPreview[] {
+/**
+ * The previews for `runtimes`. With `dataDir` (EnvBench's data directory), Devbox's also lists
+ * the two files its offline runs add when the workspace has no devbox.json of its own: the flake
+ * that stands in for nixpkgs and the devbox.lock that resolves nixpkgs to it, at the paths
+ * EnvBench keeps them (offlineOnlyAt), which are never written into the workspace.
+ */
+export function previewDefinitions(workspace: WorkspaceInfo, runtimes: readonly RuntimeId[], options: { dataDir?: string } = {}): DefinitionPreview[] {
   const previews: DefinitionPreview[] = [];
   const seen = new Set<string>();
   for (const runtime of runtimes) {
@@ -39,8 +45,18 @@ export function previewDefinitions(workspace: WorkspaceInfo, runtimes: readonly 
     if (!own) previews.push({ runtime, file: generated.file, content: generated.content, exists: false });
     else if ('content' in own) previews.push({ runtime, file: generated.file, content: own.content, exists: true });
     else previews.push({ runtime, file: generated.file, content: `(${own.notShown})`, exists: true, notShown: own.notShown });
+    if (runtime === 'devbox' && !own && options.dataDir) previews.push(...devboxOfflinePreviews(workspace, options.dataDir));
   }
   return previews;
+}
+
+function devboxOfflinePreviews(workspace: WorkspaceInfo, dataDir: string): DefinitionPreview[] {
+  const { configDir, standinDir } = devboxDataPaths(dataDir, workspace.path);
+  const offline = (file: string, at: string, content: string): DefinitionPreview => ({ runtime: 'devbox', file, content, exists: false, offlineOnlyAt: at });
+  return [
+    offline('nixpkgs stand-in flake.nix (offline)', path.join(standinDir, 'flake.nix'), nixpkgsStandinFlake(nixSystem())),
+    offline('devbox.lock (offline)', path.join(configDir, 'devbox.lock'), offlineDevboxLock(null, standinDir)),
+  ];
 }
 
 /** The largest definition file shown in a preview or report; a real one is a few KiB. */

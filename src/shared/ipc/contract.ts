@@ -59,6 +59,8 @@ export interface DefinitionPreview {
   exists: boolean;
   /** Why the workspace's own file is not shown (it points outside the workspace, or is too large); `content` says the same. */
   notShown?: string;
+  /** A file only offline runs use, kept by EnvBench at this path in its data directory; never written into the workspace. */
+  offlineOnlyAt?: string;
 }
 
 /** One point of a scenario × runtime over time. */

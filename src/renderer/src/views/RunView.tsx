@@ -242,11 +242,14 @@ function DefinitionPreviews({ previews, workspace }: { previews: DefinitionPrevi
         <div key={`${p.runtime}/${p.file}`}>
           <h4>
             {p.runtime}: {p.file} {p.exists && <span className="tag">the workspace has its own</span>}
+            {p.offlineOnlyAt && <span className="tag">offline runs only; EnvBench keeps it at {p.offlineOnlyAt}</span>}
           </h4>
           <pre className="code">{p.content}</pre>
-          <button type="button" disabled={p.exists} onClick={() => void write(p)}>
-            Write to workspace
-          </button>
+          {!p.offlineOnlyAt && (
+            <button type="button" disabled={p.exists} onClick={() => void write(p)}>
+              Write to workspace
+            </button>
+          )}
         </div>
       ))}
     </details>
