@@ -1,14 +1,26 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import * as pty from 'node-pty';
+import type { IPty } from 'node-pty';
 import { describe, expect, it } from 'vitest';
+import { createCore } from '../src/core/create-core';
+import { nixSystem } from '../src/core/nix/offline-flake';
+import { devboxTerminalEntry, localFlakeRef, localFlakeUrl } from '../src/core/runtimes/devbox';
+import { DEVBOX_PROBE_COMMAND, devboxProbeFlake, devboxProbeProject } from '../src/core/runtimes/devbox-health';
+import { EventHub } from '../src/core/workbench/event-hub';
+import { PtyTerminalManager } from '../src/core/workbench/terminal-manager';
 import type { ResultJson, RunJson, RuntimeHealth } from '../src/shared/run';
-import { SAMPLE_WORKSPACE, envbench, tempDataDir } from './support/envbench-cli';
+import { devboxAvailability, devboxSuiteName } from './support/devbox';
+import { waitFor } from './support/docker';
+import { RESOURCES, SAMPLE_WORKSPACE, envbench, tempDataDir } from './support/envbench-cli';
 import { hasTool } from './support/require-runtime';
 
 const haveGo = hasTool('go', ['version']);
-// Not hasTool: a machine without Devbox is the case under test here, in CI too.
-const haveDevbox = ((r) => !r.error && r.status === 0)(spawnSync('devbox', ['version'], { stdio: 'ignore', timeout: 20_000 }));
+// Not hasTool: a machine without Devbox is the case under test here, in CI too (ENVBENCH_DEVBOX or PATH).
+const haveDevbox = ((r) => !r.error && r.status === 0)(spawnSync(process.env.ENVBENCH_DEVBOX || 'devbox', ['version'], { stdio: 'ignore', timeout: 20_000 }));
+/** As in tests/hostile-nix-shell-injection.test.ts: `'`, `"`, `;`, `$( )`, backticks, a leading `-`, and a newline. */
+const HOSTILE_FOLDER_NAMES = [`-inj';touch "$PWNED_AT";echo '$(touch $PWNED_AT)\`touch $PWNED_AT\`:b`, 'nl\n$(touch $PWNED_AT)'];
 
 /** A copy of the sample workspace (so nothing is ever written into the embedded one). */
 function sampleCopy(dataDir: string): string {
@@ -77,4 +89,168 @@ describe('envbench doctor with ENVBENCH_DEVBOX', () => {
       else process.env.ENVBENCH_DEVBOX = before;
     }
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The real Devbox: whenever a binary and Nix >= 2.18 are here (ENVBENCH_DEVBOX or PATH). CI has
+// none: there these suites are skipped under the name "not run: no Devbox (<reason>)".
+// ---------------------------------------------------------------------------------------------
+
+const devbox = devboxAvailability();
+/** The offline NIX_CONFIG EnvBench gives Devbox: no binary cache, no flake registry. */
+const offlineNixConfig = (dir: string): string => {
+  const registry = path.join(dir, 'empty-flake-registry.json');
+  fs.writeFileSync(registry, '{"flakes":[],"version":2}\n');
+  return `extra-experimental-features = nix-command flakes\nsubstituters =\nflake-registry = ${registry}`;
+};
+
+/**
+ * A Devbox project in `dir` whose one package (the doctor probe's `envbench-devbox-probe`) and
+ * nixpkgs' mkShell come from a local flake through devbox.lock, so it installs offline.
+ */
+function offlineProject(dir: string, flakeDir: string): void {
+  fs.mkdirSync(flakeDir, { recursive: true });
+  fs.writeFileSync(path.join(flakeDir, 'flake.nix'), devboxProbeFlake(nixSystem()));
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'devbox.json'), `${JSON.stringify({ packages: [localFlakeRef(flakeDir, 'probe')] })}\n`);
+  const lock = { lockfile_version: '1', packages: { 'github:NixOS/nixpkgs/nixpkgs-unstable': { resolved: localFlakeUrl(flakeDir) } } };
+  fs.writeFileSync(path.join(dir, 'devbox.lock'), `${JSON.stringify(lock)}\n`);
+}
+
+describe(devboxSuiteName('envbench doctor runs the real Devbox', devbox), () => {
+  it.skipIf(!devbox.ok)('shows Devbox healthy by `devbox run` in a fresh project of its own, and remembers the answer', () => {
+    const dataDir = tempDataDir();
+    const cacheDir = path.join(dataDir, 'cache');
+    const doctor = (): { health: RuntimeHealth; ms: number } => {
+      const started = performance.now();
+      const result = envbench(['doctor', '--json'], dataDir, { env: { ENVBENCH_CACHE_DIR: cacheDir } });
+      expect(result.status, result.stderr).toBe(0);
+      return { health: (JSON.parse(result.stdout) as RuntimeHealth[]).find((h) => h.id === 'devbox')!, ms: performance.now() - started };
+    };
+    const first = doctor();
+    expect(first.health).toMatchObject({ available: true, reason: null });
+    expect(first.health.version).toContain(`(Nix ${devbox.ok ? devbox.nixVersion : ''}`);
+    // The probe really ran: Devbox generated the project's shell with the package and recorded its state.
+    const project = devboxProbeProject(path.join(cacheDir, 'runtimes', 'devbox'));
+    expect(fs.readFileSync(path.join(project, '.devbox', 'gen', 'flake', 'flake.nix'), 'utf8')).toContain(`packages.${nixSystem()}.probe`);
+    expect(fs.existsSync(path.join(project, '.devbox', 'state.json'))).toBe(true);
+    const probes = path.join(cacheDir, 'runtimes', 'devbox', 'health-probes.json');
+    expect(Object.keys(JSON.parse(fs.readFileSync(probes, 'utf8')) as object)).toHaveLength(1);
+    // Warm: the remembered answer, no Devbox call (the fresh project is not made again).
+    fs.rmSync(path.join(project, '.devbox'), { recursive: true });
+    const second = doctor();
+    expect(second.health).toEqual(first.health);
+    expect(fs.existsSync(path.join(project, '.devbox'))).toBe(false);
+    console.log(`devbox doctor: ${first.ms.toFixed(0)} ms probing, ${second.ms.toFixed(0)} ms remembered`);
+  });
+
+  it.skipIf(!devbox.ok)('names the probe project and the fix when Devbox cannot use it', () => {
+    const dataDir = tempDataDir();
+    // A cache folder whose path Devbox's own `sh -c "\"DIR/...\""` would interpret: refused before Devbox runs.
+    const cacheDir = path.join(dataDir, 'cache$(x)');
+    const result = envbench(['doctor', '--json'], dataDir, { env: { ENVBENCH_CACHE_DIR: cacheDir } });
+    const health = (JSON.parse(result.stdout) as RuntimeHealth[]).find((h) => h.id === 'devbox')!;
+    expect(health.available).toBe(false);
+    expect(health.reason).toBe(
+      `EnvBench's Devbox probe cannot use ${cacheDir}/runtimes/devbox/health/project: Devbox runs its scripts through sh with the project's directory inside double quotes, where $ would be interpreted; point ENVBENCH_CACHE_DIR at a path without those characters`,
+    );
+  });
+});
+
+describe(devboxSuiteName('terminals in `devbox shell` (node-pty, the real Devbox, offline)', devbox), () => {
+  const root = tempDataDir('envbench-devbox-shell-');
+  const pwned = path.join(root, 'pwned');
+  const flakeDir = path.join(root, 'flake');
+  const hex = String.raw`echo "CWD=$(pwd | od -An -tx1 | tr -d ' \n')"`;
+  const printedDir = (output: string): string => Buffer.from(/CWD=([0-9a-f]+)/.exec(output)![1]!, 'hex').toString('utf8');
+
+  /** Types `line` and waits until the output from then on matches. */
+  async function typed(proc: IPty, output: () => string, line: string, pattern: RegExp, what: string): Promise<string> {
+    const from = output().length;
+    proc.write(`${line}\r`);
+    await waitFor(() => pattern.test(output().slice(from)), 60_000, what).catch((error: Error) => {
+      throw new Error(`${error.message}; the output so far:\n${output().slice(-3000)}`);
+    });
+    return output().slice(from);
+  }
+
+  for (const name of HOSTILE_FOLDER_NAMES) {
+    it.skipIf(!devbox.ok)(`devboxTerminalEntry opens \`devbox shell\` in the folder ${JSON.stringify(name)}: Devbox's package on PATH, no shell reads the name`, async () => {
+      const workspace = path.join(root, name);
+      fs.cpSync(SAMPLE_WORKSPACE, workspace, { recursive: true });
+      const configDir = path.join(root, 'project');
+      if (!fs.existsSync(configDir)) offlineProject(configDir, flakeDir);
+      const entry = devboxTerminalEntry(devbox.ok ? devbox.program : 'devbox', configDir, workspace, path.join(root, 'rc'));
+      expect(entry).toMatchObject({ entry: 'devbox shell', why: null });
+      expect(entry.argv.slice(1)).toEqual(['shell', '--config', configDir]);
+      const start = path.join(root, 'start');
+      fs.mkdirSync(start, { recursive: true });
+      let output = '';
+      const proc = pty.spawn(entry.argv[0]!, entry.argv.slice(1), {
+        cols: 200,
+        rows: 30,
+        cwd: start,
+        env: { ...process.env, ...entry.env, NIX_CONFIG: offlineNixConfig(root), DO_NOT_TRACK: '1', PWNED_AT: pwned, TERM: 'xterm-256color' } as Record<string, string>,
+      });
+      proc.onData((data) => (output += data));
+      let exited: number | null = null;
+      proc.onExit(({ exitCode }) => (exited = exitCode));
+      try {
+        expect(printedDir(await typed(proc, () => output, hex, /CWD=[0-9a-f]+/, 'the shell to print its directory'))).toBe(`${workspace}\n`);
+        // Inside Devbox's shell: its package on PATH, its marker set, SHELL the real bash (not EnvBench's entry script).
+        await typed(proc, () => output, DEVBOX_PROBE_COMMAND, /envbench-devbox-probe-ok/, "the project's package");
+        // The values, not the typed line's echo (which shows `$NAME`).
+        const values = /ENABLED=([^\s$'"]*) SH=([^\s$'"]+)/;
+        const vars = await typed(proc, () => output, 'echo "ENABLED=$DEVBOX_SHELL_ENABLED SH=$SHELL"', values, 'the shell variables');
+        expect(values.exec(vars)!.slice(1)).toEqual(['1', expect.stringMatching(/\/bash$/)]);
+        expect(vars).not.toContain(path.join(root, 'rc'));
+        proc.write('exit\r');
+        await waitFor(() => exited !== null, 15_000, 'the shell to exit');
+        expect(exited).toBe(0);
+      } finally {
+        if (exited === null) proc.kill();
+      }
+      expect(fs.existsSync(pwned)).toBe(false);
+    });
+  }
+
+  for (const [folder, expected] of [
+    ['a plain folder', 'devbox shell'],
+    ["it's a folder", 'devbox run'],
+  ] as const) {
+    it.skipIf(!devbox.ok)(`the app opens a Devbox terminal on a workspace's own devbox.json in ${JSON.stringify(folder)} with \`${expected}\``, async () => {
+      const workspace = path.join(root, folder);
+      fs.cpSync(SAMPLE_WORKSPACE, workspace, { recursive: true });
+      offlineProject(workspace, flakeDir);
+      const core = createCore({ resourcesDir: RESOURCES, dataDir: tempDataDir(), envbench: { version: '0.0.0-test', commit: null } });
+      const hub = new EventHub();
+      const manager = new PtyTerminalManager(core, hub);
+      let output = '';
+      let exited = false;
+      hub.subscribe((channel, payload) => {
+        if (channel === 'terminal:exit') exited = true;
+        if (channel !== 'terminal:data') return;
+        const { id, data } = payload as { id: string; data: string };
+        output += data;
+        manager.ack(id, data.length);
+      });
+      try {
+        const info = await manager.open({ runtime: 'devbox', workspace, cols: 200, rows: 30 });
+        expect(info.command.startsWith(`${devbox.ok ? devbox.program : 'devbox'} ${expected === 'devbox shell' ? 'shell' : 'run'} --config `)).toBe(true);
+        expect(info.title).toBe(expected === 'devbox shell' ? 'Devbox: devbox shell' : 'Devbox: devbox run bash (devbox shell cannot hold this folder safely)');
+        manager.write(info.id, `${hex}\r`);
+        await waitFor(() => /CWD=[0-9a-f]+/.test(output), 60_000, 'the terminal to print its directory');
+        expect(printedDir(output)).toBe(`${fs.realpathSync(workspace)}\n`);
+        manager.write(info.id, `${DEVBOX_PROBE_COMMAND}\r`);
+        await waitFor(() => /envbench-devbox-probe-ok/.test(output), 60_000, "the workspace devbox.json's package");
+        manager.close(info.id);
+        await waitFor(() => exited, 15_000, 'terminal:exit');
+      } catch (error) {
+        throw new Error(`${(error as Error).message}; the output so far:\n${output.slice(-3000)}`);
+      } finally {
+        await manager.dispose();
+        core.dispose();
+      }
+    });
+  }
 });
