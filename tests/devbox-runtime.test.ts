@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createCore } from '../src/core/create-core';
 import { nixSystem } from '../src/core/nix/offline-flake';
 import { devboxTerminalEntry, localFlakeRef, localFlakeUrl } from '../src/core/runtimes/devbox';
-import { DEVBOX_PROBE_COMMAND, devboxProbeFlake, devboxProbeProject } from '../src/core/runtimes/devbox-health';
+import { DEVBOX_PROBE_COMMAND, devboxProbeFlake, devboxProbeFlakeDir } from '../src/core/runtimes/devbox-health';
 import { EventHub } from '../src/core/workbench/event-hub';
 import { PtyTerminalManager } from '../src/core/workbench/terminal-manager';
 import type { ResultJson, RunJson, RuntimeHealth } from '../src/shared/run';
@@ -127,20 +127,36 @@ describe(devboxSuiteName('envbench doctor runs the real Devbox', devbox), () => 
       expect(result.status, result.stderr).toBe(0);
       return { health: (JSON.parse(result.stdout) as RuntimeHealth[]).find((h) => h.id === 'devbox')!, ms: performance.now() - started };
     };
+    const stateDir = path.join(cacheDir, 'runtimes', 'devbox');
+    const nixEnv = { ...process.env, NIX_CONFIG: offlineNixConfig(dataDir) };
+    const nix = (args: string[]) => spawnSync(args[0]!, args.slice(1), { encoding: 'utf8', env: nixEnv, timeout: 60_000 });
+    /** The probe package's store path, and whether Nix has it (proof that Devbox had it built). */
+    const probePackage = (): { out: string; built: boolean } => {
+      const ref = `${localFlakeUrl(devboxProbeFlakeDir(stateDir))}#packages.${nixSystem()}.probe.outPath`;
+      const out = nix(['nix', '--extra-experimental-features', 'nix-command flakes', 'eval', '--raw', ref]).stdout.trim();
+      return { out, built: out.startsWith('/nix/store/') && nix(['nix-store', '--check-validity', out]).status === 0 };
+    };
     const first = doctor();
     expect(first.health).toMatchObject({ available: true, reason: null });
     expect(first.health.version).toContain(`(Nix ${devbox.ok ? devbox.nixVersion : ''}`);
-    // The probe really ran: Devbox generated the project's shell with the package and recorded its state.
-    const project = devboxProbeProject(path.join(cacheDir, 'runtimes', 'devbox'));
-    expect(fs.readFileSync(path.join(project, '.devbox', 'gen', 'flake', 'flake.nix'), 'utf8')).toContain(`packages.${nixSystem()}.probe`);
-    expect(fs.existsSync(path.join(project, '.devbox', 'state.json'))).toBe(true);
-    const probes = path.join(cacheDir, 'runtimes', 'devbox', 'health-probes.json');
+    // The probe really ran: Nix built the project's package for Devbox; its project is gone again.
+    const built = probePackage();
+    expect(built.built).toBe(true);
+    expect(fs.readdirSync(path.join(stateDir, 'health')).filter((name) => name.startsWith('project-'))).toEqual([]);
+    const probes = path.join(stateDir, 'health-probes.json');
     expect(Object.keys(JSON.parse(fs.readFileSync(probes, 'utf8')) as object)).toHaveLength(1);
-    // Warm: the remembered answer, no Devbox call (the fresh project is not made again).
-    fs.rmSync(path.join(project, '.devbox'), { recursive: true });
+    // Warm: the remembered answer, no Devbox call (the package Nix deleted is not built again).
+    // With the shell environments Devbox had Nix make from it (they name it in PATH), which nothing keeps.
+    const referrers = nix(['nix-store', '--query', '--referrers-closure', built.out]).stdout.trim().split('\n').filter(Boolean);
+    const deleted = nix(['nix-store', '--delete', ...new Set([...referrers, built.out])]);
+    expect(deleted.status, deleted.stderr).toBe(0);
     const second = doctor();
     expect(second.health).toEqual(first.health);
-    expect(fs.existsSync(path.join(project, '.devbox'))).toBe(false);
+    expect(probePackage().built).toBe(false);
+    // Forgotten: probed again.
+    fs.rmSync(probes);
+    expect(doctor().health).toEqual(first.health);
+    expect(probePackage().built).toBe(true);
     console.log(`devbox doctor: ${first.ms.toFixed(0)} ms probing, ${second.ms.toFixed(0)} ms remembered`);
   });
 
@@ -152,7 +168,7 @@ describe(devboxSuiteName('envbench doctor runs the real Devbox', devbox), () => 
     const health = (JSON.parse(result.stdout) as RuntimeHealth[]).find((h) => h.id === 'devbox')!;
     expect(health.available).toBe(false);
     expect(health.reason).toBe(
-      `EnvBench's Devbox probe cannot use ${cacheDir}/runtimes/devbox/health/project: Devbox runs its scripts through sh with the project's directory inside double quotes, where $ would be interpreted; point ENVBENCH_CACHE_DIR at a path without those characters`,
+      `EnvBench's Devbox probe cannot use ${cacheDir}/runtimes/devbox/health: Devbox runs its scripts through sh with the project's directory inside double quotes, where $ would be interpreted; point ENVBENCH_CACHE_DIR at a path without those characters`,
     );
   });
 });

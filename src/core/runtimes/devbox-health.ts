@@ -15,7 +15,9 @@ import { startDirectory } from './start-directory';
  * offline: its one package, a `path:` flake EnvBench writes, is realised by Nix, put on the
  * shell's PATH by Devbox and run. The same flake stands in for nixpkgs (Devbox's generated shell
  * only takes mkShell from it) through the project's devbox.lock, so nothing is fetched.
- * The project's `.devbox/` is deleted before each probe, so Devbox installs afresh every time.
+ * Each probe makes its own project (`health/project-<pid>-<random>`), so Devbox installs afresh
+ * and two EnvBench processes probing at once do not meet; it is removed after a success and kept
+ * after a failure, so the command the reason names can be rerun (until a later probe clears it).
  */
 
 /** Devbox's first `devbox run` of a fresh project takes a second or two; a stuck Nix store does not get the whole doctor. */
@@ -25,6 +27,8 @@ export const DEVBOX_PROBE_COMMAND = 'envbench-devbox-probe';
 const PROBE_OUTPUT = 'envbench-devbox-probe-ok';
 /** The key Devbox looks nixpkgs up by in devbox.lock (`Devbox.Stdenv()` → `lock.File.Stdenv()`). */
 const STDENV_LOCK_KEY = 'github:NixOS/nixpkgs/nixpkgs-unstable';
+/** A failed probe's project is kept this long for the user to rerun its command. */
+const KEEP_FAILED_PROJECT_MS = 60 * 60 * 1000;
 
 export interface DevboxProbeOptions {
   /** The devbox binary (devboxBinary()). */
@@ -117,19 +121,46 @@ export async function devboxRunProblem(options: DevboxProbeOptions): Promise<str
     const at = readRememberedProbes<{ at: number }>(cacheFile)[key]?.at;
     if (typeof at === 'number' && Date.now() >= at && Date.now() - at < NIX_PROBE_TTL_MS) return null;
   }
-  const problem = await runProbe(options, env);
-  rememberProbe(cacheFile, key, problem === null ? { at: Date.now() } : null);
-  return problem;
+  // One probe per key in this process: doctor's runtimes and a terminal may ask at once.
+  let probing = inProcess.get(key);
+  if (!probing) {
+    probing = runProbe(options, env).then((problem) => {
+      rememberProbe(cacheFile, key, problem === null ? { at: Date.now() } : null);
+      return problem;
+    });
+    inProcess.set(key, probing);
+    void probing.finally(() => inProcess.delete(key));
+  }
+  return probing;
+}
+
+const inProcess = new Map<string, Promise<string | null>>();
+
+/** Removes probe projects older than KEEP_FAILED_PROJECT_MS (a failed probe's, kept for the user). */
+function clearOldProjects(dir: string): void {
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(dir).filter((name) => name.startsWith('project-'));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    try {
+      if (Date.now() - fs.statSync(path.join(dir, name)).mtimeMs > KEEP_FAILED_PROJECT_MS) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+    } catch {
+      // Gone already, or not ours to remove: the next probe tries again.
+    }
+  }
 }
 
 async function runProbe(options: DevboxProbeOptions, env: NodeJS.ProcessEnv): Promise<string | null> {
   const system = nixSystem();
   const dir = path.join(options.stateDir, 'health');
-  const flakeDir = path.join(dir, 'flake');
-  const project = path.join(dir, 'project');
-  const unsafe = shellUnsafeCharacters(project);
+  const flakeDir = devboxProbeFlakeDir(options.stateDir);
+  const project = path.join(dir, `project-${process.pid}-${crypto.randomBytes(3).toString('hex')}`);
+  const unsafe = shellUnsafeCharacters(dir);
   if (unsafe) {
-    return `EnvBench's Devbox probe cannot use ${project}: Devbox runs its scripts through sh with the project's directory inside double quotes, where ${unsafe} would be interpreted; point ENVBENCH_CACHE_DIR at a path without those characters`;
+    return `EnvBench's Devbox probe cannot use ${dir}: Devbox runs its scripts through sh with the project's directory inside double quotes, where ${unsafe} would be interpreted; point ENVBENCH_CACHE_DIR at a path without those characters`;
   }
   const command = `devbox run --config ${project} -- ${DEVBOX_PROBE_COMMAND}`;
   try {
@@ -140,8 +171,8 @@ async function runProbe(options: DevboxProbeOptions, env: NodeJS.ProcessEnv): Pr
       fs.writeFileSync(flakeFile, flake);
       fs.rmSync(path.join(flakeDir, 'flake.lock'), { force: true });
     }
+    clearOldProjects(dir);
     // A fresh project every time: Devbox resolves, installs and computes the shell again.
-    fs.rmSync(project, { recursive: true, force: true });
     fs.mkdirSync(project, { recursive: true });
     fs.writeFileSync(path.join(project, 'devbox.json'), `${JSON.stringify({ packages: [localFlakeRef(flakeDir, 'probe')] }, null, 2)}\n`);
     const lock = { lockfile_version: '1', packages: { [STDENV_LOCK_KEY]: { resolved: localFlakeUrl(flakeDir) } } };
@@ -175,10 +206,11 @@ async function runProbe(options: DevboxProbeOptions, env: NodeJS.ProcessEnv): Pr
     const printed = result.stdout.trim().split('\n').slice(-2).join(' | ') || 'nothing';
     return `\`${command}\` exited 0 but did not run the project's package (it printed ${printed}): Devbox did not put the package it installed on the shell's PATH; run it by hand to see why`;
   }
+  fs.rmSync(project, { recursive: true, force: true });
   return null;
 }
 
-/** For tests: the probe project's directory under `stateDir`. */
-export function devboxProbeProject(stateDir: string): string {
-  return path.join(stateDir, 'health', 'project');
+/** The flake (its directory under `stateDir`) whose `probe` package every probe project installs. */
+export function devboxProbeFlakeDir(stateDir: string): string {
+  return path.join(stateDir, 'health', 'flake');
 }
