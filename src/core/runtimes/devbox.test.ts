@@ -25,6 +25,7 @@ import {
   lineAndColumn,
   localFlakeRef,
   lockPins,
+  lockStorePaths,
   nixpkgsStandinFlake,
   offlineDevboxLock,
   offlineNixConfig,
@@ -32,6 +33,7 @@ import {
   offlineWorkspaceProblems,
   pathFlakeDir,
   pathInfoClosure,
+  pathInfoUnion,
   runInDirectoryEnv,
   runInDirectoryScript,
   shellUnsafeCharacters,
@@ -328,6 +330,26 @@ describe('devbox.lock and Nix path-info', () => {
     const p = '/nix/store/aaaa-profile';
     expect(pathInfoClosure(JSON.stringify([{ path: p, closureSize: 10 }, { path: '/nix/store/b', closureSize: 4 }]), p)).toEqual({ closureBytes: 10, paths: 2, storePaths: [p, '/nix/store/b'] });
     expect(pathInfoClosure(JSON.stringify({ [p]: { closureSize: 12 }, '/nix/store/b': { closureSize: 4 } }), p)).toEqual({ closureBytes: 12, paths: 2, storePaths: [p, '/nix/store/b'] });
+  });
+});
+
+describe("the environment's store paths", () => {
+  it('devbox.lock names outputs per system, or a legacy store_path', () => {
+    const lock = JSON.stringify({
+      packages: {
+        'go@1.22': { systems: { 'x86_64-linux': { outputs: [{ path: '/nix/store/a-go' }, { path: '/nix/store/b-go-doc' }] }, 'aarch64-linux': { outputs: [{ path: '/nix/store/c' }] } } },
+        'hello@2': { systems: { 'x86_64-linux': { store_path: '/nix/store/d-hello' } } },
+        [DEVBOX_STDENV_KEY]: { resolved: 'path:/s' },
+      },
+    });
+    expect(lockStorePaths(lock, 'x86_64-linux')).toEqual(['/nix/store/a-go', '/nix/store/b-go-doc', '/nix/store/d-hello']);
+    expect(lockStorePaths('{ not json', 'x86_64-linux')).toEqual([]);
+  });
+
+  it('the union of closures adds each path once (both path-info JSON shapes)', () => {
+    const union = { narBytes: 12, storePaths: ['/nix/store/a', '/nix/store/b'] };
+    expect(pathInfoUnion(JSON.stringify({ '/nix/store/a': { narSize: 10 }, '/nix/store/b': { narSize: 2 } }))).toEqual(union);
+    expect(pathInfoUnion(JSON.stringify([{ path: '/nix/store/a', narSize: 10 }, { path: '/nix/store/b', narSize: 2 }]))).toEqual(union);
   });
 });
 

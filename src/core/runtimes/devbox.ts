@@ -414,6 +414,31 @@ export function flakeLockPinsEveryInput(text: string): boolean {
   return Object.entries(lock.nodes).every(([name, node]) => name === root || Boolean(node?.locked?.narHash || node?.locked?.rev));
 }
 
+/** The store paths devbox.lock names for `system` (each package's outputs, or its legacy store_path). */
+export function lockStorePaths(lockText: string, system: string): string[] {
+  let lock: { packages?: Record<string, { systems?: Record<string, LockedSystem> } | null> };
+  try {
+    lock = JSON.parse(lockText) as typeof lock;
+  } catch {
+    return [];
+  }
+  const paths: string[] = [];
+  for (const entry of Object.values(lock.packages ?? {})) {
+    const locked = entry?.systems?.[system];
+    for (const p of [...(locked?.outputs ?? []).map((o) => o.path), locked?.store_path]) if (typeof p === 'string' && p.startsWith('/nix/store/')) paths.push(p);
+  }
+  return [...new Set(paths)];
+}
+
+/** The union of the closures `nix path-info -S -r --json` lists (both JSON shapes): its paths and their NAR sizes added up. */
+export function pathInfoUnion(json: string): { narBytes: number; storePaths: string[] } {
+  const parsed = JSON.parse(json) as unknown;
+  const entries: [string, { narSize?: number } | null][] = Array.isArray(parsed)
+    ? (parsed as { path?: string; narSize?: number }[]).filter((e) => typeof e.path === 'string').map((e) => [e.path!, e])
+    : Object.entries(parsed as Record<string, { narSize?: number } | null>);
+  return { narBytes: entries.reduce((sum, [, e]) => sum + (e?.narSize ?? 0), 0), storePaths: entries.map(([p]) => p) };
+}
+
 /** Closure size and path count from `nix path-info -S [-r] --json` (a list before Nix 2.19, an object keyed by path since). */
 export function pathInfoClosure(json: string, storePath: string): { closureBytes: number | null; paths: number; storePaths: string[] } {
   const parsed = JSON.parse(json) as unknown;
@@ -1055,23 +1080,38 @@ class DevboxSession implements RuntimeSession {
     fs.mkdirSync(this.config.goCache, { recursive: true });
   }
 
+  /**
+   * The store paths the environment consists of: Devbox's profile when it made one; else (Devbox
+   * 0.18 makes none for flake packages) the offline flake's package outputs and the outputs
+   * devbox.lock names for this system, those present in the store.
+   */
+  private async environmentRoots(): Promise<string[]> {
+    const profile = this.profileTarget();
+    if (profile) return [profile];
+    const paths = await this.storePaths();
+    const lockFile = path.join(this.config.configDir, 'devbox.lock');
+    if (fs.existsSync(lockFile)) paths.push(...lockStorePaths(fs.readFileSync(lockFile, 'utf8'), nixSystem()));
+    return this.presentPaths([...new Set(paths)]);
+  }
+
   private async profileClosure(): Promise<{ path: string; bytes: number | null; paths: number | null; storePaths: string[] } | null> {
-    const target = this.profileTarget();
-    if (!target) return null;
-    const info = await this.nix(['path-info', '-S', '-r', '--json', target]);
-    if (info.code !== 0) return { path: target, bytes: null, paths: null, storePaths: [] };
+    const roots = await this.environmentRoots();
+    if (roots.length === 0) return null;
+    const label = roots.join(', ');
+    const info = await this.nix(['path-info', '-S', '-r', '--json', ...roots]);
+    if (info.code !== 0) return { path: label, bytes: null, paths: null, storePaths: [] };
     try {
-      const { closureBytes, paths, storePaths } = pathInfoClosure(info.stdout, target);
-      return { path: target, bytes: closureBytes, paths, storePaths };
+      const { narBytes, storePaths } = pathInfoUnion(info.stdout);
+      return { path: label, bytes: narBytes, paths: storePaths.length, storePaths };
     } catch {
-      return { path: target, bytes: null, paths: null, storePaths: [] };
+      return { path: label, bytes: null, paths: null, storePaths: [] };
     }
   }
 
   async footprint(): Promise<Footprint> {
     const items: FootprintItem[] = [{ label: 'Devbox state (.devbox/)', path: this.stateDir, bytes: await directorySize(this.stateDir) }];
     const closure = await this.profileClosure();
-    if (closure?.bytes != null) items.push({ label: 'Devbox profile closure (Nix store)', path: closure.path, bytes: closure.bytes });
+    if (closure?.bytes != null) items.push({ label: 'Devbox environment closure (Nix store)', path: closure.path, bytes: closure.bytes });
     items.push({ label: 'Go build cache (EnvBench-owned)', path: this.config.goCache, bytes: await directorySize(this.config.goCache) });
     return { totalBytes: items.reduce((sum, item) => sum + item.bytes, 0), items };
   }
@@ -1101,6 +1141,8 @@ class DevboxSession implements RuntimeSession {
       nixVersion: this.config.nixVersion,
       lockfile: pins ? lockFile : null,
       lockPinsEveryPackage: pins?.pinsEveryPackage ?? null,
+      // What the ranking reads: devbox.lock (with the local flakes' flake.lock) pins every input.
+      lockPinsEveryInput: pins?.pinsEveryPackage ?? null,
       lockUnpinnedPackages: pins && pins.unpinned.length > 0 ? pins.unpinned.join(', ') : null,
       closureBytes: closure?.bytes ?? null,
       closureStorePaths: closure?.paths ?? null,
