@@ -197,7 +197,6 @@ describe('every generated builder (NixOS/nix#2176)', () => {
     ['devbox packages flake', offlinePackagesFlake({ goroot: '/g', toolsDir: '/t', tools: ['gopls', 'dlv'], system: 'x86_64-linux', goVersion: 'go1.26' })],
     ['devbox nixpkgs stand-in', nixpkgsStandinFlake('x86_64-linux')],
     ["doctor's devbox probe flake", devboxProbeFlake('x86_64-linux')],
-    ['devbox doctor probe flake', devboxProbeFlake('x86_64-linux')],
     ['nix offline flake', offlineFlake({ goroot: '/g', toolsDir: '/t', system: 'x86_64-linux', goVersion: 'go1.26', instance: 'abc' })],
     ['nix offline shell.nix', offlineShellNix({ goroot: '/g', goHash: 'sha256-x', toolsDir: '/t', toolsHash: 'sha256-y', system: 'x86_64-linux', goVersion: 'go1.26', instance: 'abc' })],
     ['nix health probe derivation', goShellDerivation('x86_64-linux', false, '', null)],
