@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { FactValue } from '../../shared/run';
 import type { ImagePlan } from '../docker/dev-image';
 
@@ -12,7 +14,22 @@ export const RECORDED_DEFINITION_LIMIT_BYTES = 256 * 1024;
  * The dotted names keep them out of the maintenance tables and the scores.
  */
 export function definitionFacts(file: string, source: string, text: string): Record<string, FactValue> {
-  return { 'definition.file': file, 'definition.source': source, 'definition.text': capDefinitionText(text) };
+  const outside = linkOutside(file);
+  return { 'definition.file': file, 'definition.source': source, 'definition.text': outside ? `not shown: ${file} is a link to ${outside}, outside its folder` : capDefinitionText(text) };
+}
+
+/**
+ * Where a definition file really is when a link takes it out of its own folder (a workspace's
+ * flake.nix linked to ~/.ssh/...), else null: as the previews, the report never prints such a file.
+ */
+function linkOutside(file: string): string | null {
+  try {
+    const real = fs.realpathSync(file);
+    const folder = fs.realpathSync(path.dirname(file));
+    return real === folder || real.startsWith(folder + path.sep) ? null : real;
+  } catch {
+    return null;
+  }
 }
 
 /** The text whole when it fits, else its first RECORDED_DEFINITION_LIMIT_BYTES (whole characters) and a line saying so. */
