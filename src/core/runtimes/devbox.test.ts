@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathInfoClosure } from '../nix/nix-cli';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareVersions, nixVersion } from '../nix/nix-cli';
@@ -32,7 +33,6 @@ import {
   offlinePackagesFlake,
   offlineWorkspaceProblems,
   pathFlakeDir,
-  pathInfoClosure,
   pathInfoUnion,
   runInDirectoryEnv,
   runInDirectoryScript,

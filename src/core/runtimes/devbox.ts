@@ -439,18 +439,6 @@ export function pathInfoUnion(json: string): { narBytes: number; storePaths: str
   return { narBytes: entries.reduce((sum, [, e]) => sum + (e?.narSize ?? 0), 0), storePaths: entries.map(([p]) => p) };
 }
 
-/** Closure size and path count from `nix path-info -S [-r] --json` (a list before Nix 2.19, an object keyed by path since). */
-export function pathInfoClosure(json: string, storePath: string): { closureBytes: number | null; paths: number; storePaths: string[] } {
-  const parsed = JSON.parse(json) as unknown;
-  if (Array.isArray(parsed)) {
-    const entries = parsed as { path?: string; closureSize?: number }[];
-    const storePaths = entries.map((e) => e.path).filter((p): p is string => typeof p === 'string');
-    return { closureBytes: entries.find((e) => e.path === storePath)?.closureSize ?? null, paths: entries.length, storePaths };
-  }
-  const byPath = parsed as Record<string, { closureSize?: number } | null>;
-  return { closureBytes: byPath[storePath]?.closureSize ?? null, paths: Object.keys(byPath).length, storePaths: Object.keys(byPath) };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Devbox's own messages
 // ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import type { ToolResult } from '../machine/run-tool';
 import { runTool } from '../machine/run-tool';
 import { isMeasureHelperBuilt, measureHelperArgs, measureHelperPath } from '../measure/measure-helper';
 import { runMeasured } from '../measure/measured-process';
-import { compareVersions, emptyRegistry, MIN_FLAKES_VERSION, nixCommonArgs, nixError, nixVersion } from '../nix/nix-cli';
+import { compareVersions, emptyRegistry, MIN_FLAKES_VERSION, nixCommonArgs, nixError, nixVersion, pathInfoClosure } from '../nix/nix-cli';
 import { nixSystem, offlineFlake } from '../nix/offline-flake';
 import { UserError } from '../user-error';
 import { goEnvironment } from './go-environment';
@@ -554,7 +554,7 @@ class NixSession implements RuntimeSession {
     const target = fs.existsSync(this.profile) ? fs.realpathSync(this.profile) : null;
     if (!target) return { totalBytes: 0, items: [] };
     const info = await this.nix(['path-info', '-S', '--json', target]);
-    const closure = info.code === 0 ? ((JSON.parse(info.stdout) as { closureSize?: number }[])[0]?.closureSize ?? 0) : 0;
+    const closure = info.code === 0 ? (pathInfoClosure(info.stdout, target).closureBytes ?? 0) : 0;
     return { totalBytes: closure, items: [{ label: 'devShell closure', bytes: closure, path: target }] };
   }
 
@@ -577,9 +577,10 @@ class NixSession implements RuntimeSession {
     if (target) {
       const info = await this.nix(['path-info', '-S', '-r', '--json', target]);
       if (info.code === 0) {
-        const entries = JSON.parse(info.stdout) as { path: string; closureSize?: number }[];
-        storePaths = entries.length;
-        closureBytes = entries.find((e) => e.path === target)?.closureSize ?? null;
+        // A list before Nix 2.19, an object keyed by path since.
+        const closure = pathInfoClosure(info.stdout, target);
+        storePaths = closure.paths;
+        closureBytes = closure.closureBytes;
       }
     }
     const text = fs.readFileSync(this.definition.file, 'utf8');
