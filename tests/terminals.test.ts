@@ -96,8 +96,8 @@ describe.skipIf(!haveGo)('terminals in each environment (node-pty, real environm
     if (haveDocker) for (const info of opened) expect(terminalContainers(info.id), `containers of terminal ${info.id}`).toEqual([]);
   });
 
-  async function open(runtime: RuntimeId): Promise<TerminalInfo> {
-    const info = await invoke(service, 'terminal:open', { runtime, workspace: core.sampleWorkspace(), cols: 100, rows: 30 });
+  async function open(runtime: RuntimeId, offline?: boolean): Promise<TerminalInfo> {
+    const info = await invoke(service, 'terminal:open', { runtime, workspace: core.sampleWorkspace(), cols: 100, rows: 30, ...(offline === undefined ? {} : { offline }) });
     opened.push(info);
     expect(info.runtime).toBe(runtime);
     expect((await invoke(service, 'terminal:list')).map((t) => t.id)).toContain(info.id);
@@ -173,6 +173,15 @@ describe.skipIf(!haveGo)('terminals in each environment (node-pty, real environm
       expect(distro).toBe('debian');
       await goVersionResizeClose(info);
       await waitFor(() => !containerNamed(name), 30_000, `container ${name} to be removed`);
+    });
+
+    it('offline: the terminal\'s container is prepared as an offline run\'s, with no network but a loopback', async () => {
+      const info = await open('docker', true);
+      const nets = await run(info.id, 'echo "nets=$(ls /sys/class/net | tr \'\\n\' ,)"', printed('nets'));
+      expect(printed('nets').exec(nets)![1]).toBe('lo,');
+      await run(info.id, 'go env GOPROXY', /^off\r?$/m);
+      await invoke(service, 'terminal:close', { id: info.id });
+      await waitFor(() => watcher.exits.has(info.id), 15_000, 'terminal:exit');
     });
   });
 

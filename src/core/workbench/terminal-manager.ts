@@ -76,7 +76,7 @@ export class PtyTerminalManager implements TerminalManager {
     return opened;
   }
 
-  private async start({ runtime: runtimeId, workspace: folder, cols, rows }: OpenRequest, signal: AbortSignal): Promise<TerminalInfo> {
+  private async start({ runtime: runtimeId, workspace: folder, cols, rows, offline }: OpenRequest, signal: AbortSignal): Promise<TerminalInfo> {
     const runtime = this.core.runtimes.find((r) => r.id === runtimeId);
     if (!runtime) throw new UserError(`Unknown runtime "${runtimeId}"`, `EnvBench knows ${this.core.runtimes.map((r) => r.id).join(', ')}`, 'Open the terminal in one of those');
     const what = `Cannot open a ${runtime.displayName} terminal`;
@@ -88,7 +88,7 @@ export class PtyTerminalManager implements TerminalManager {
     if (!runtime.shellCommand) throw new UserError(what, `the ${runtime.id} runtime has no interactive shell`, 'Use another runtime');
 
     const id = crypto.randomUUID();
-    const command = await runtime.shellCommand(workspace, { dataDir: this.core.dataDir, cacheDir: this.core.cacheDir, terminalId: id, signal });
+    const command = await runtime.shellCommand(workspace, { dataDir: this.core.dataDir, cacheDir: this.core.cacheDir, terminalId: id, offline: offline ?? false, signal });
     if (this.disposed) {
       await command.dispose?.().catch(() => {});
       throw new Error(`the ${runtime.id} terminal was closed while it opened: EnvBench is shutting its terminals down`);

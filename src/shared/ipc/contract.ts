@@ -111,7 +111,8 @@ export interface IpcInvokeMap {
   'run:export': { args: [{ id: string; format: ExportFormat; path: string; compareWith?: string }]; result: { path: string; bytes: number } };
   'history:query': { args: [{ limit?: number; offset?: number }]; result: RunSummary[] };
   'history:trend': { args: [{ scenario: string; runtime: RuntimeId; workspace?: string }]; result: TrendPoint[] };
-  'terminal:open': { args: [{ runtime: RuntimeId; workspace: string; cols: number; rows: number }]; result: TerminalInfo };
+  /** `offline`: the environment as an offline run prepares it (Devbox and Nix from local definitions, containers without a network); default false. */
+  'terminal:open': { args: [{ runtime: RuntimeId; workspace: string; cols: number; rows: number; offline?: boolean }]; result: TerminalInfo };
   'terminal:write': { args: [{ id: string; data: string }]; result: void };
   'terminal:resize': { args: [{ id: string; cols: number; rows: number }]; result: void };
   /** Flow control: the renderer has drawn this many characters of the terminal's output. */
@@ -170,7 +171,7 @@ export const ipcInvokeArgs = {
   'run:export': z.tuple([z.object({ id: z.string().min(1).max(200), format: z.enum(EXPORT_FORMATS), path: z.string().min(1).max(4096), compareWith: z.string().min(1).max(200).optional() }).strict()]),
   'history:query': z.tuple([z.object({ limit: z.number().int().min(1).max(100_000).optional(), offset: z.number().int().min(0).optional() }).strict()]),
   'history:trend': z.tuple([z.object({ scenario: z.string().min(1).max(100), runtime: runtimeId, workspace: folder.optional() }).strict()]),
-  'terminal:open': z.tuple([z.object({ runtime: runtimeId, workspace: folder, ...size }).strict()]),
+  'terminal:open': z.tuple([z.object({ runtime: runtimeId, workspace: folder, ...size, offline: z.boolean().optional() }).strict()]),
   'terminal:write': z.tuple([z.object({ id: terminalId, data: z.string().max(1_000_000) }).strict()]),
   'terminal:resize': z.tuple([z.object({ id: terminalId, ...size }).strict()]),
   'terminal:ack': z.tuple([z.object({ id: terminalId, chars: z.number().int().min(0) }).strict()]),

@@ -53,6 +53,7 @@ export function TerminalsView({ workspace, runtimes, visible }: { workspace: Wor
   const [active, setActive] = useState<string | null>(null);
   const [broadcast, setBroadcast] = useState<string[]>([]);
   const [runtime, setRuntime] = useState<RuntimeId>('native');
+  const [offline, setOffline] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [opening, setOpening] = useState(false);
 
@@ -63,7 +64,7 @@ export function TerminalsView({ workspace, runtimes, visible }: { workspace: Wor
     setOpening(true);
     setError(null);
     try {
-      const info = await api.invoke('terminal:open', { runtime, workspace: workspace.path, cols: 100, rows: 30 });
+      const info = await api.invoke('terminal:open', { runtime, workspace: workspace.path, cols: 100, rows: 30, offline });
       setTerminals((list) => [...list, info]);
       setActive(info.id);
     } catch (e) {
@@ -101,6 +102,9 @@ export function TerminalsView({ workspace, runtimes, visible }: { workspace: Wor
               </option>
             ))}
           </select>
+          <label title="Prepare the environment as an offline run does: local definitions, no network">
+            <input type="checkbox" checked={offline} onChange={(e) => setOffline(e.target.checked)} /> Offline
+          </label>
           <button type="button" onClick={() => void open()} disabled={!workspace || opening}>
             {opening ? 'Opening…' : 'New terminal'}
           </button>
