@@ -6,7 +6,7 @@ import { runTool } from '../machine/run-tool';
 import { emptyRegistry } from '../nix/nix-cli';
 import { NIX_PROBE_TTL_MS, systemNixConf } from '../nix/nix-health';
 import { nixSystem } from '../nix/offline-flake';
-import { devboxError, localFlakeRef, localFlakeUrl, shellUnsafeCharacters } from './devbox';
+import { devboxError, localFlakeRef, offlineDevboxLock, offlineNixConfig, shellUnsafeCharacters } from './devbox';
 import { startDirectory } from './start-directory';
 
 /**
@@ -25,8 +25,6 @@ const PROBE_TIMEOUT_MS = 120_000;
 /** The command the probe's package provides, and what it prints. */
 export const DEVBOX_PROBE_COMMAND = 'envbench-devbox-probe';
 const PROBE_OUTPUT = 'envbench-devbox-probe-ok';
-/** The key Devbox looks nixpkgs up by in devbox.lock (`Devbox.Stdenv()` → `lock.File.Stdenv()`). */
-const STDENV_LOCK_KEY = 'github:NixOS/nixpkgs/nixpkgs-unstable';
 /** A failed probe's project is kept this long for the user to rerun its command. */
 const KEEP_FAILED_PROJECT_MS = 60 * 60 * 1000;
 
@@ -175,14 +173,12 @@ async function runProbe(options: DevboxProbeOptions, env: NodeJS.ProcessEnv): Pr
     // A fresh project every time: Devbox resolves, installs and computes the shell again.
     fs.mkdirSync(project, { recursive: true });
     fs.writeFileSync(path.join(project, 'devbox.json'), `${JSON.stringify({ packages: [localFlakeRef(flakeDir, 'probe')] }, null, 2)}\n`);
-    const lock = { lockfile_version: '1', packages: { [STDENV_LOCK_KEY]: { resolved: localFlakeUrl(flakeDir) } } };
-    fs.writeFileSync(path.join(project, 'devbox.lock'), `${JSON.stringify(lock, null, 2)}\n`);
+    fs.writeFileSync(path.join(project, 'devbox.lock'), offlineDevboxLock(null, flakeDir));
   } catch (error) {
     return `EnvBench cannot write its Devbox probe project in ${dir} (${(error as NodeJS.ErrnoException).code ?? String(error)}): check that ENVBENCH_CACHE_DIR (or ~/.cache) is writable`;
   }
-  // Offline whatever the machine has: no binary cache, an empty flake registry (features first, or Nix ignores it).
-  const offline = `extra-experimental-features = nix-command flakes\nsubstituters =\nflake-registry = ${emptyRegistry(options.stateDir)}`;
-  const probeEnv: NodeJS.ProcessEnv = { ...env, DO_NOT_TRACK: '1', NIX_CONFIG: env.NIX_CONFIG ? `${env.NIX_CONFIG}\n${offline}` : offline };
+  // Offline whatever the machine has: no binary cache, an empty flake registry.
+  const probeEnv: NodeJS.ProcessEnv = { ...env, DO_NOT_TRACK: '1', NIX_CONFIG: offlineNixConfig(emptyRegistry(options.stateDir), env.NIX_CONFIG) };
   let result;
   try {
     result = await runTool(options.program, ['run', '--config', project, '--', DEVBOX_PROBE_COMMAND], {
