@@ -59,7 +59,12 @@ export function nixBuildFailureReason(stderr: string, confFile: string): string 
   return `Nix cannot build a trivial derivation offline (Nix says: ${says}): \`nix build\` of any derivation shows the same error; fix the Nix installation or ${confFile}`;
 }
 
-function readOrEmpty(file: string): string {
+/** Nix's settings as a probe's cache key sees them: the user, the variables that change them, the system nix.conf. */
+export function nixSettingsKeyParts(env: NodeJS.ProcessEnv): string[] {
+  return [String(process.getuid?.() ?? ''), env.NIX_CONF_DIR ?? '', env.NIX_CONFIG ?? '', env.NIX_REMOTE ?? '', readOrEmpty(systemNixConf(env))];
+}
+
+export function readOrEmpty(file: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch {
@@ -76,17 +81,7 @@ function probeKey(options: NixProbeOptions, env: NodeJS.ProcessEnv): string {
   } catch {
     // No /etc/group: nothing to key on.
   }
-  const parts = [
-    options.program ?? 'nix',
-    options.version,
-    String(process.getuid?.() ?? ''),
-    env.NIX_CONF_DIR ?? '',
-    env.NIX_CONFIG ?? '',
-    env.NIX_REMOTE ?? '',
-    readOrEmpty(systemNixConf(env)),
-    ...userConfs.map(readOrEmpty),
-    groups,
-  ];
+  const parts = [options.program ?? 'nix', options.version, ...nixSettingsKeyParts(env), ...userConfs.map(readOrEmpty), groups];
   return crypto.createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { readRememberedProbes, rememberProbe } from '../machine/remembered-probes';
 import { runTool } from '../machine/run-tool';
 import { emptyRegistry } from '../nix/nix-cli';
-import { NIX_PROBE_TTL_MS, systemNixConf } from '../nix/nix-health';
+import { NIX_PROBE_TTL_MS, nixSettingsKeyParts, readOrEmpty, systemNixConf } from '../nix/nix-health';
 import { nixSystem } from '../nix/offline-flake';
 import { devboxError, localFlakeRef, offlineDevboxLock, offlineNixConfig, shellUnsafeCharacters } from './devbox';
 import { startDirectory } from './start-directory';
@@ -72,14 +72,6 @@ export function devboxProbeFlake(system: string): string {
 `;
 }
 
-function readOrEmpty(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
 function fileStamp(file: string): string {
   try {
     const stat = fs.statSync(file);
@@ -91,18 +83,7 @@ function fileStamp(file: string): string {
 
 /** Everything the answer depends on that EnvBench can see cheaply: a change means probe again. */
 function probeKey(options: DevboxProbeOptions, env: NodeJS.ProcessEnv): string {
-  const parts = [
-    options.program,
-    fileStamp(options.program),
-    options.version,
-    options.nixProgram,
-    options.nixVersion,
-    String(process.getuid?.() ?? ''),
-    env.NIX_CONF_DIR ?? '',
-    env.NIX_CONFIG ?? '',
-    env.NIX_REMOTE ?? '',
-    readOrEmpty(systemNixConf(env)),
-  ];
+  const parts = [options.program, fileStamp(options.program), options.version, options.nixProgram, options.nixVersion, ...nixSettingsKeyParts(env)];
   return crypto.createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
