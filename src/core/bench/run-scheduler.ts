@@ -4,6 +4,7 @@ import { scratchDir } from '../data-paths';
 import type { NewSample, RunStore } from '../history/run-store';
 import { newRunId, resultKey } from '../history/run-store';
 import { sampleFailure } from '../measure/command-failure';
+import { buildGoimportsIndexCommand } from '../scenarios/goimports-index';
 import type { ExecOutcome, Runtime, RuntimeSession } from '../runtimes/runtime';
 import type { CheckScenario, ProbeScenario, Scenario } from '../scenarios/catalog';
 import { notApplicableReason } from '../scenarios/catalog';
@@ -396,6 +397,12 @@ async function measureOne(
       if (!warmup) entry.walls.push(wallMs);
       return null;
     }
+    if (round === 0 && scenario.beforeFirstSample === 'build-goimports-index') {
+      const command = buildGoimportsIndexCommand(cwd, request.timeoutMs / 1000);
+      const built = await entry.session.exec(command, execOptions);
+      const failure = sampleFailure(['gopls', 'serve'], built, request.timeoutMs);
+      if (failure) return failure === 'cancelled' ? failure : `preparing (building gopls's goimports index of the module cache) failed: ${failure}`;
+    }
     if (scenario.prepare?.kind === 'clean-build-cache') {
       const clean = await entry.session.exec({ argv: ['go', 'clean', '-cache'], cwd }, execOptions);
       const failure = sampleFailure(['go', 'clean', '-cache'], clean, request.timeoutMs);
@@ -434,5 +441,6 @@ async function recordInputs(
   inputs.workspace = cwd === entry.session.workspaceDir ? 'the workspace as the environment mounts it' : 'a scratch copy of the workspace';
   const before = scenario.kind === 'command' ? scenario.prepare?.kind : undefined;
   inputs.beforeEachSample = before === 'clean-build-cache' ? 'build cache emptied (go clean -cache)' : before === 'edit-source-file' ? 'one line of one main-package file changed' : 'nothing';
+  if (scenario.kind === 'command' && scenario.beforeFirstSample === 'build-goimports-index') inputs.beforeFirstSample = "gopls's goimports index of the module cache built to completion";
   store.setInputs(entry.resultId, inputs);
 }

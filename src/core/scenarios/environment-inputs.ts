@@ -1,4 +1,5 @@
 import type { ExecOptions, RuntimeSession } from '../runtimes/runtime';
+import { GOIMPORTS_INDEX_STATE } from './goimports-index';
 
 /**
  * What an environment gives a command besides the workspace (docs/scenario-inputs.md): the user
@@ -22,7 +23,7 @@ tools=\${XDG_CACHE_HOME:-\${HOME:-/nonexistent}/.cache}
 kib() { if [ -d "$2" ]; then printf '%s=%s\\n' "$1" "$(du -sk "\${@:3}" -- "$2" 2>/dev/null | cut -f1)"; else printf '%s=0\\n' "$1"; fi; }
 kib GOCACHE.kib "$gocache"
 kib toolcache.kib "$tools" --exclude=go-build
-`;
+${GOIMPORTS_INDEX_STATE}`;
 
 export interface EnvironmentInputs {
   /** "0 (root)", "1000 (ana)". */
@@ -33,7 +34,7 @@ export interface EnvironmentInputs {
   XDG_CACHE_HOME: string;
   /** The value, or "(unset: /tmp)". */
   TMPDIR: string;
-  /** "warm: build cache 120.5 MiB, tool caches 3.1 MiB", or "empty: ...". */
+  /** "build cache warm (120.5 MiB), tool caches warm (3.1 MiB), goimports index built" (or empty, none). */
   caches: string;
 }
 
@@ -63,7 +64,7 @@ export function parseEnvironmentInputs(stdout: string, ownCacheHome: string | un
     HOME: unset('HOME') ? '(unset)' : (values.get('HOME') ?? '?'),
     XDG_CACHE_HOME: unset('XDG_CACHE_HOME') ? '(unset: ~/.cache)' : ownCacheHome && xdg === ownCacheHome ? `EnvBench's own (${xdg})` : xdg,
     TMPDIR: unset('TMPDIR') ? '(unset: /tmp)' : (values.get('TMPDIR') ?? '?'),
-    caches: `build cache ${warmth(buildKib)} (${mib(buildKib)}), tool caches ${warmth(toolKib)} (${mib(toolKib)})`,
+    caches: `build cache ${warmth(buildKib)} (${mib(buildKib)}), tool caches ${warmth(toolKib)} (${mib(toolKib)}), goimports index ${values.get('goimports') === 'built' ? 'built' : 'none'}`,
   };
 }
 
@@ -82,6 +83,10 @@ export function inputDiffers(key: string, value: string, baseline: string): bool
   return value !== baseline;
 }
 
+/**
+ * The build and tool caches' warmth. The goimports index is shown, not compared: gopls-load, the
+ * one scenario it decides, builds it in every environment first (goimports-index.ts).
+ */
 function warmthOf(caches: string): string {
   return [...caches.matchAll(/\b(empty|warm)\b/g)].map((m) => m[1]).join(',');
 }
