@@ -1,4 +1,5 @@
-// Layering (see README "Code map"): shared <- core <- {main, cli}; shared <- preload; shared <- renderer.
+// Layering (see README "Code map"): shared <- core <- {main, serve, cli}; serve <- cli <- harness-bench;
+// shared <- preload; shared <- renderer.
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -24,7 +25,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: [electron, ...noNode],
-        patterns: [{ group: ['**/core/**', '**/cli/**', '**/main/**', '**/preload/**', '**/renderer/**'], message: 'shared depends on nothing.' }],
+        patterns: [{ group: ['**/core/**', '**/serve/**', '**/cli/**', '**/harness-bench/**', '**/main/**', '**/preload/**', '**/renderer/**'], message: 'shared depends on nothing.' }],
       }],
     },
   },
@@ -33,7 +34,17 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: [electron],
-        patterns: [{ group: ['**/cli/**', '**/main/**', '**/preload/**', '**/renderer/**'], message: 'core may depend on shared only.' }],
+        patterns: [{ group: ['**/serve/**', '**/cli/**', '**/harness-bench/**', '**/main/**', '**/preload/**', '**/renderer/**'], message: 'core may depend on shared only.' }],
+      }],
+    },
+  },
+  {
+    // The IPC contract over HTTP for the renderer in a browser: a transport over core, as src/main's IPC handlers are.
+    files: ['src/serve/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [electron],
+        patterns: [{ group: ['**/cli/**', '**/harness-bench/**', '**/main/**', '**/preload/**', '**/renderer/**'], message: 'serve is a transport over core: it may depend on core and shared only.' }],
       }],
     },
   },
@@ -42,7 +53,17 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: [electron],
-        patterns: [{ group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'The CLI is a shell over core.' }],
+        patterns: [{ group: ['**/harness-bench/**', '**/main/**', '**/preload/**', '**/renderer/**'], message: 'The CLI is a shell over core.' }],
+      }],
+    },
+  },
+  {
+    // `npm run bench`: measures the harness through the CLI's core and the app through serve's bridge.
+    files: ['src/harness-bench/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [electron],
+        patterns: [{ group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'The harness benchmark is a shell over core, serve and the CLI.' }],
       }],
     },
   },
@@ -50,7 +71,7 @@ export default tseslint.config(
     files: ['src/main/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/cli/**', '**/renderer/**'], message: 'main is a shell over core.' }],
+        patterns: [{ group: ['**/serve/**', '**/cli/**', '**/harness-bench/**', '**/renderer/**'], message: 'main is a shell over core.' }],
       }],
     },
   },
@@ -60,7 +81,7 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': ['error', {
         patterns: [
           { group: ['**/shared/**'], allowTypeImports: true, message: 'preload takes only types from shared.' },
-          { group: ['**/core/**', '**/cli/**', '**/main/**', '**/renderer/**'], message: 'preload depends on shared types only.' },
+          { group: ['**/core/**', '**/serve/**', '**/cli/**', '**/harness-bench/**', '**/main/**', '**/renderer/**'], message: 'preload depends on shared types only.' },
         ],
       }],
     },
@@ -74,7 +95,7 @@ export default tseslint.config(
         patterns: [
           // shared/format holds pure formatting (units, machine keys) the renderer may run as is.
           { regex: '(^|/)shared/(?!format/)', allowTypeImports: true, message: 'renderer takes only types from shared (and shared/format).' },
-          { group: ['**/core/**', '**/cli/**', '**/main/**', '**/preload/**'], message: 'renderer talks to core through the IPC contract only.' },
+          { group: ['**/core/**', '**/serve/**', '**/cli/**', '**/harness-bench/**', '**/main/**', '**/preload/**'], message: 'renderer talks to core through the IPC contract only.' },
         ],
       }],
     },

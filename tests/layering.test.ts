@@ -20,6 +20,13 @@ describe('layering lint rules', () => {
     ['renderer takes only types from shared', 'src/renderer/src/x.ts', "import { RUNTIME_IDS } from '../../shared/run';\nexport const x = RUNTIME_IDS;\n"],
     ['preload takes only types from shared', 'src/preload/x.ts', "import { ipcInvokeArgs } from '../shared/ipc/contract';\nexport const x = ipcInvokeArgs;\n"],
     ['core may not import the CLI', 'src/core/x.ts', "import { main } from '../cli/envbench';\nexport const x = main;\n"],
+    ['core may not import the HTTP bridge', 'src/core/x.ts', "import { startBridge } from '../serve/bridge-server';\nexport const x = startBridge;\n"],
+    ['core may not import the harness benchmark', 'src/core/x.ts', "import { measureAaCheck } from '../harness-bench/aa-section';\nexport const x = measureAaCheck;\n"],
+    ['serve may not import electron', 'src/serve/x.ts', "import { app } from 'electron';\nexport const x = app;\n"],
+    ['serve may not import the CLI', 'src/serve/x.ts', "import { cliCore } from '../cli/cli-core';\nexport const x = cliCore;\n"],
+    ['main may not import the HTTP bridge', 'src/main/x.ts', "import { startBridge } from '../serve/bridge-server';\nexport const x = startBridge;\n"],
+    ['the CLI may not import the harness benchmark', 'src/cli/commands/x.ts', "import { measureAaCheck } from '../../harness-bench/aa-section';\nexport const x = measureAaCheck;\n"],
+    ['the harness benchmark may not import electron', 'src/harness-bench/x.ts', "import { app } from 'electron';\nexport const x = app;\n"],
   ])('%s', async (_name, file, code) => {
     expect(await violations(file, code)).not.toEqual([]);
   });
@@ -29,6 +36,9 @@ describe('layering lint rules', () => {
     ['renderer value imports from shared/format', 'src/renderer/src/x.ts', "import { formatMs } from '../../shared/format/units';\nexport const x = formatMs;\n"],
     ['core imports shared and Node', 'src/core/x.ts', "import fs from 'node:fs';\nimport { RUNTIME_IDS } from '../shared/run';\nexport const x = [fs, RUNTIME_IDS];\n"],
     ['main imports electron and core', 'src/main/x.ts', "import { app } from 'electron';\nimport { createCore } from '../core/create-core';\nexport const x = [app, createCore];\n"],
+    ['serve imports core and Node', 'src/serve/x.ts', "import http from 'node:http';\nimport { createIpcService } from '../core/ipc-service';\nexport const x = [http, createIpcService];\n"],
+    ['the CLI imports the HTTP bridge', 'src/cli/commands/x.ts', "import { startBridge } from '../../serve/bridge-server';\nexport const x = startBridge;\n"],
+    ['the harness benchmark imports the CLI, serve and core', 'src/harness-bench/x.ts', "import { cliCore } from '../cli/cli-core';\nimport { startBridge } from '../serve/bridge-server';\nimport { createCore } from '../core/create-core';\nexport const x = [cliCore, startBridge, createCore];\n"],
   ])('allows %s', async (_name, file, code) => {
     expect(await violations(file, code)).toEqual([]);
   });

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserType, Page } from 'playwright-core';
 import { median } from 'simple-statistics';
-import { startBridge } from '../core/bridge/bridge-server';
+import { startBridge } from '../serve/bridge-server';
 import type { Core } from '../core/create-core';
 import { createCore } from '../core/create-core';
 import type { NewSample } from '../core/history/run-store';

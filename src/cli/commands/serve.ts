@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checkBindAddress, isLoopbackHost, remoteWarning, startBridge } from '../../core/bridge/bridge-server';
+import { checkBindAddress, isLoopbackHost, remoteWarning, startBridge } from '../../serve/bridge-server';
 import type { Core } from '../../core/create-core';
 import { createIpcService } from '../../core/ipc-service';
 import { UserError } from '../../core/user-error';

@@ -1,6 +1,6 @@
 import type { EnvbenchApi, EventChannel, IpcEventMap, IpcReply } from '../../shared/ipc/contract';
 
-// window.envbench in a plain browser, served by `envbench serve` (src/core/bridge/bridge-server.ts):
+// window.envbench in a plain browser, served by `envbench serve` (src/serve/bridge-server.ts):
 // invoke is a same-origin POST /api/invoke/<channel>; events come over one WebSocket at /api/events.
 // The token travels in an HttpOnly cookie the server set when the page was opened with ?token=.
 

@@ -7,15 +7,16 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
-import type { IpcService } from '../ipc-service';
-import { UserError } from '../user-error';
+import type { IpcService } from '../core/ipc-service';
+import { UserError } from '../core/user-error';
 
 /**
  * `envbench serve`: the IPC contract over HTTP (invoke) and a WebSocket (events), plus the built
- * renderer, so the app runs in a plain browser. Whoever holds the token controls EnvBench (runs,
- * terminals), so every request — static files included — must carry it (query, cookie or Bearer),
- * come from no Origin or our own, and name our address in Host (DNS rebinding), before anything
- * else is looked at.
+ * renderer, so the app runs in a plain browser: what src/main's IPC handlers and src/preload are
+ * in Electron (src/renderer/src/bridge-client.ts is the other end). Whoever holds the token
+ * controls EnvBench (runs, terminals), so every request — static files included — must carry it
+ * (query, cookie or Bearer), come from no Origin or our own, and name our address in Host (DNS
+ * rebinding), before anything else is looked at.
  */
 export interface BridgeOptions {
   service: IpcService;
