@@ -20,8 +20,7 @@ import { seededRandom } from '../core/stats/seeded-random';
 import { describeError } from '../core/user-error';
 import type { AppInfo } from '../shared/ipc/contract';
 import type { MachineFingerprint, RunSummary, RuntimeId, WorkspaceInfo } from '../shared/run';
-import { ENVBENCH_BUILD, resourcesDir } from './cli-core';
-import { builtRendererDir } from './commands/serve';
+import { ENVBENCH_BUILD, builtRendererDir, resourcesDir } from './cli-core';
 import type { AppBenchReport, AppFigure } from './format/app-bench-report';
 
 const APP = { loads: 5, resultOpens: 5, historyOpens: 3, floods: 3, floodBytes: 100_000_000, historyRuns: 10_000, samples: 30, seed: 7 };

@@ -15,6 +15,11 @@ export function resourcesDir(): string {
   return process.env.ENVBENCH_RESOURCES_DIR ?? path.resolve(__dirname, '..', '..', 'resources');
 }
 
+/** The renderer electron-vite built into out/renderer, beside the bundle: served, printed to PDF, benchmarked. */
+export function builtRendererDir(): string {
+  return path.resolve(__dirname, '..', 'renderer');
+}
+
 export function cliCore(options: { db?: string } = {}): Core {
   return createCore({ resourcesDir: resourcesDir(), dbFile: options.db, envbench: ENVBENCH_BUILD });
 }

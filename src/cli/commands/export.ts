@@ -5,7 +5,7 @@ import { isTextExport } from '../../core/export/exporter';
 import { checkExportPath } from '../../core/export/write-export';
 import { reportData } from '../../core/report/report-data';
 import { UserError } from '../../core/user-error';
-import { builtRendererDir } from './serve';
+import { builtRendererDir } from '../cli-core';
 import { weightsOption } from '../format/ranking-table';
 
 export interface ExportCommandOptions {

@@ -13,7 +13,7 @@ import { checkExportPath, writeExport } from '../../core/export/write-export';
 import { pdfExporter } from '../../core/export/pdf';
 import { findChromium } from '../../core/report/pdf-report';
 import { reportData } from '../../core/report/report-data';
-import { builtRendererDir } from './serve';
+import { builtRendererDir } from '../cli-core';
 
 export interface RunCommandOptions {
   workspace?: string;

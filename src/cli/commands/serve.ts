@@ -7,18 +7,13 @@ import type { Core } from '../../core/create-core';
 import { createIpcService } from '../../core/ipc-service';
 import { UserError } from '../../core/user-error';
 import type { AppInfo } from '../../shared/ipc/contract';
-import { ENVBENCH_BUILD } from '../cli-core';
+import { ENVBENCH_BUILD, builtRendererDir } from '../cli-core';
 
 export interface ServeOptions {
   port?: string;
   host?: string;
   allowRemote?: boolean;
   open?: boolean;
-}
-
-/** The bundle lives in out/cli; electron-vite builds the renderer into out/renderer. */
-export function builtRendererDir(): string {
-  return path.resolve(__dirname, '..', 'renderer');
 }
 
 function parsePort(value: string | undefined): number {
