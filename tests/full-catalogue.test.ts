@@ -12,7 +12,7 @@ const haveRuntimes = haveDockerEngine() && hasTool('nix', ['--version']) && hasT
 const haveDevbox = hasDevbox();
 
 function hasDevbox(): boolean {
-  // Devbox cannot be installed on every machine (see README, Devbox): its absence is a result here, not a skip.
+  // Devbox cannot be installed on every machine (see docs/devbox.md): its absence is a result here, not a skip.
   const bin = process.env.ENVBENCH_DEVBOX ?? 'devbox';
   return fs.existsSync(bin) || (process.env.PATH ?? '').split(path.delimiter).some((dir) => fs.existsSync(path.join(dir, 'devbox')));
 }

@@ -19,7 +19,8 @@ function resourcesDir(): string {
 
 /**
  * better-sqlite3 is compiled per ABI; `npm run setup` builds a copy for Electron's ABI into
- * build/native/electron-abi<N>/ (see README, "Native modules"). Node keeps its own in node_modules.
+ * build/native/electron-abi<N>/ (see docs/app.md, "Native modules and Electron"). Node keeps its own
+ * in node_modules.
  */
 function sqliteBindingForElectron(): string | undefined {
   const candidate = path.join(app.getAppPath(), 'build', 'native', `electron-abi${process.versions.modules}`, 'better_sqlite3.node');

@@ -11,7 +11,7 @@ export type DevboxAvailability =
 /**
  * Whether tests can run the real Devbox: ENVBENCH_DEVBOX (else `devbox` on PATH) answers
  * `devbox version`, and Nix >= 2.18 is on PATH. Unlike hasTool() this never fails a CI run: CI
- * cannot get Devbox from any registry (README, "Devbox"), so there, and only for Devbox, a suite
+ * cannot get Devbox from any registry (docs/devbox.md), so there, and only for Devbox, a suite
  * reports "not run: no Devbox" with this reason in its name (.ci/run prints skipped tests' names).
  */
 export function devboxAvailability(): DevboxAvailability {

@@ -52,7 +52,7 @@ export function compareRuns(before: RunJson, after: RunJson): RunComparisonJson 
         pValue: comparison.pValue,
         pValueAdjusted,
         significant: enough && pValueAdjusted <= 0.05,
-        ...(enough ? {} : { warning: `n=${pair.b.length} vs n=${pair.a.length}: too few samples for a verdict (see README, Statistics)` }),
+        ...(enough ? {} : { warning: `n=${pair.b.length} vs n=${pair.a.length}: too few samples for a verdict (see docs/methodology.md, Statistics)` }),
       };
     }),
     unmatched,
