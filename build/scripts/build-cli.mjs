@@ -1,4 +1,5 @@
-// Bundles the `envbench` CLI and the harness benchmark into out/cli with esbuild.
+// Bundles the `envbench` CLI and the harness benchmark (`npm run bench`) into out/cli with esbuild;
+// both find resources/ and out/renderer from there (src/cli/cli-core.ts).
 // --if-stale: skip when the bundle is newer than every source file (fast `npm run envbench`).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,7 +9,7 @@ import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = path.join(root, 'out', 'cli');
-const entries = { envbench: 'src/cli/envbench.ts', bench: 'src/cli/bench.ts' };
+const entries = { envbench: 'src/cli/envbench.ts', 'harness-bench': 'src/harness-bench/harness-bench.ts' };
 
 function newestSource(dir) {
   let newest = 0;

@@ -6,7 +6,7 @@ import type { RuntimeSession } from '../core/runtimes/runtime';
 import { aaCheck } from '../core/stats/aa-check';
 import { drawDisjointSets, interleavedPairs } from '../core/stats/resample';
 import { seededRandom } from '../core/stats/seeded-random';
-import type { AaCheckReport } from './format/aa-check-report';
+import type { AaCheckReport } from './aa-check-report';
 
 const AA = { command: ['/bin/true'], poolSize: 4000, n: 10, repetitions: 1000, seed: 1 };
 

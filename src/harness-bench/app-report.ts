@@ -1,5 +1,5 @@
 import { max, median, min } from 'simple-statistics';
-import { textTable } from './text-table';
+import { textTable } from '../cli/format/text-table';
 
 export type AppFigureUnit = 'ms' | 'MB/s' | 'count';
 

@@ -1,5 +1,5 @@
-import type { AaCheckResult } from '../../core/stats/aa-check';
-import { textTable } from './text-table';
+import type { AaCheckResult } from '../core/stats/aa-check';
+import { textTable } from '../cli/format/text-table';
 
 export interface AaCheckReport {
   command: string;

@@ -20,8 +20,8 @@ import { seededRandom } from '../core/stats/seeded-random';
 import { describeError } from '../core/user-error';
 import type { AppInfo } from '../shared/ipc/contract';
 import type { MachineFingerprint, RunSummary, RuntimeId, WorkspaceInfo } from '../shared/run';
-import { ENVBENCH_BUILD, builtRendererDir, resourcesDir } from './cli-core';
-import type { AppBenchReport, AppFigure } from './format/app-bench-report';
+import { ENVBENCH_BUILD, builtRendererDir, resourcesDir } from '../cli/cli-core';
+import type { AppBenchReport, AppFigure } from './app-report';
 
 const APP = { loads: 5, resultOpens: 5, historyOpens: 3, floods: 3, floodBytes: 100_000_000, historyRuns: 10_000, samples: 30, seed: 7 };
 const VIEWPORT = { width: 1280, height: 900 };

@@ -15,12 +15,12 @@ import type { RuntimeSession } from '../core/runtimes/runtime';
 import { createDockerClient } from '../core/docker/docker-client';
 import { ownedContainer } from '../core/docker/labels';
 import { describeError } from '../core/user-error';
-import { measureAaCheck } from './bench-aa-check';
-import { measureAppBench } from './bench-app';
-import { cliCore } from './cli-core';
-import { formatAaCheck, type AaCheckReport } from './format/aa-check-report';
-import { formatAppBench, type AppBenchReport } from './format/app-bench-report';
-import { textTable } from './format/text-table';
+import { measureAaCheck } from './aa-section';
+import { measureAppBench } from './app-section';
+import { cliCore } from '../cli/cli-core';
+import { formatAaCheck, type AaCheckReport } from './aa-check-report';
+import { formatAppBench, type AppBenchReport } from './app-report';
+import { textTable } from '../cli/format/text-table';
 
 interface BenchCase {
   label: string;

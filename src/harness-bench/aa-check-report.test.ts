@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import type { AaCheckResult } from '../../core/stats/aa-check';
+import type { AaCheckResult } from '../core/stats/aa-check';
 import { formatAaCheck, type AaCheckReport } from './aa-check-report';
 
 function check(falsePositives: number, comparisons: number, ci: [number, number], rateVersusAlpha: AaCheckResult['rateVersusAlpha']): AaCheckResult {
