@@ -8,6 +8,11 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const electron = { name: 'electron', message: 'Only src/main and src/preload may import electron.' };
 const noNode = nodeBuiltins.map((name) => ({ name, message: 'This layer runs without Node: no Node built-ins.' }));
+const coreOnly = { group: ['**/serve/**', '**/cli/**', '**/harness-bench/**', '**/main/**', '**/preload/**', '**/renderer/**'], message: 'core may depend on shared only.' };
+// Only src/core/environments/registry.ts (and dind, on docker) reaches into an environment's folder.
+const environmentFolders = { regex: '(^|/)environments/(native|docker|dind|nix|devbox)(/|$)', message: 'Reach environments through src/core/environments/registry.ts (or the contract in runtime.ts), not their folders.' };
+const otherEnvironmentFolders = { regex: '^\\.{1,2}/(native|docker|dind|nix|devbox)/', message: 'An environment folder imports no other (dind may use docker): share through src/core/environments/*.ts.' };
+const usersOfEnvironments = { regex: '(^|/)(bench|report|export|history|workbench|scenarios|import|stats)/', message: 'Environments never import what uses them (the run engine, scenarios, reports, exports, history, the workbench).' };
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'resources/**', 'build/native/**'] },
@@ -34,7 +39,43 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: [electron],
-        patterns: [{ group: ['**/serve/**', '**/cli/**', '**/harness-bench/**', '**/main/**', '**/preload/**', '**/renderer/**'], message: 'core may depend on shared only.' }],
+        patterns: [coreOnly],
+      }],
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    ignores: ['src/core/environments/**', '**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [electron], patterns: [coreOnly, environmentFolders] }],
+    },
+  },
+  {
+    // The environments: the registry is the one door into their folders; they build on core's
+    // lower layers (machine, measure, workspace) and never on what uses them.
+    files: ['src/core/environments/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [electron],
+        patterns: [coreOnly, usersOfEnvironments, otherEnvironmentFolders],
+      }],
+    },
+  },
+  {
+    files: ['src/core/environments/registry.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [electron], patterns: [coreOnly, usersOfEnvironments] }],
+    },
+  },
+  {
+    // Docker-in-Docker runs the docker runtime's image, client and labels inside its own daemon.
+    files: ['src/core/environments/dind/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [electron],
+        patterns: [coreOnly, usersOfEnvironments, { regex: '^\\.\\./(native|nix|devbox)/', message: 'An environment folder imports no other (dind may use docker): share through src/core/environments/*.ts.' }],
       }],
     },
   },

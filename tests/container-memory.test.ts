@@ -4,9 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkspaceInfo } from '../src/shared/run';
 import { instanceKey } from '../src/core/data-paths';
-import { locateContainerCgroup } from '../src/core/docker/cgroup-usage';
-import { DockerRuntime } from '../src/core/runtimes/docker';
-import type { RuntimeSession } from '../src/core/runtimes/runtime';
+import { locateContainerCgroup } from '../src/core/environments/docker/cgroup-usage';
+import { DockerRuntime } from '../src/core/environments/docker/docker';
+import type { RuntimeSession } from '../src/core/environments/runtime';
 import { RESOURCES, tempDataDir, writeGoModule } from './support/envbench-cli';
 import { haveDockerEngine } from './support/docker';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { nixSystem } from '../src/core/nix/offline-flake';
+import { nixSystem } from '../src/core/environments/offline-flake';
 import type { RunJson } from '../src/shared/run';
 import { envbench, tempDataDir, writeGoModule } from './support/envbench-cli';
 import { haveDockerEngine } from './support/docker';

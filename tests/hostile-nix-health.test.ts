@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunJson, RuntimeHealth } from '../src/shared/run';
-import { nixBuildFailureReason } from '../src/core/nix/nix-health';
-import { goShellDerivation } from '../src/core/nix/offline-flake';
-import { devboxJsonProblem, offlinePackagesFlake } from '../src/core/runtimes/devbox';
+import { nixBuildFailureReason } from '../src/core/environments/nix-health';
+import { goShellDerivation } from '../src/core/environments/offline-flake';
+import { devboxJsonProblem } from '../src/core/environments/devbox/devbox-json';
+import { offlinePackagesFlake } from '../src/core/environments/devbox/devbox-definitions';
 import { envbench, SAMPLE_WORKSPACE, tempDataDir } from './support/envbench-cli';
 import { hasTool } from './support/require-runtime';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCore } from '../src/core/create-core';
-import { devboxTerminalEntry, runInDirectoryEnv, runInDirectoryScript } from '../src/core/runtimes/devbox';
+import { devboxTerminalEntry, runInDirectoryEnv, runInDirectoryScript } from '../src/core/environments/devbox/devbox-entry';
 import type { Core } from '../src/core/create-core';
 import { EventHub } from '../src/core/workbench/event-hub';
 import { PtyTerminalManager } from '../src/core/workbench/terminal-manager';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { instanceKey } from '../src/core/data-paths';
-import { NixRuntime } from '../src/core/runtimes/nix';
+import { NixRuntime } from '../src/core/environments/nix/nix';
 import { inspectWorkspace } from '../src/core/workspace/inspect-workspace';
 import type { NixEntry } from '../src/shared/run';
 import { RESOURCES, tempDataDir, writeGoModule } from './support/envbench-cli';

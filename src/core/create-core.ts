@@ -13,9 +13,6 @@ import { DEFAULT_RUNS, DEFAULT_SAMPLE_TIMEOUT_MS, DEFAULT_WARMUP, executeRun } f
 import type { CacheCleanup } from './clean-caches';
 import { cleanCaches } from './clean-caches';
 import { defaultCacheDir, defaultDataDir, historyFile } from './data-paths';
-import { checkEngine, createDockerClient, dockerEndpoint } from './docker/docker-client';
-import type { CleanupReport } from './docker/docker-cleanup';
-import { reapOrphanContainers, removeAllManaged } from './docker/docker-cleanup';
 import { RunStore } from './history/run-store';
 import { probePdfReports } from './report/pdf-health';
 import { checkImportTarget, commandMismatch, pickResult, PLACEHOLDER_MODULE, placeholderWorkspace, readHyperfineFile, storeHyperfineRun } from './import/hyperfine';
@@ -23,8 +20,9 @@ import { machineFingerprint } from './machine/fingerprint';
 import type { MeasureLockOwner } from './machine/measure-lock';
 import { acquireMeasureLock, measureLockHolder } from './machine/measure-lock';
 import { loadFacts } from './bench/machine-load';
-import { createRuntimes } from './runtimes/registry';
-import type { Runtime } from './runtimes/runtime';
+import type { CleanupReport } from './environments/registry';
+import { cleanEngine, createRuntimes, reapEngineOrphans } from './environments/registry';
+import type { Runtime } from './environments/runtime';
 import { SCENARIOS, findScenario } from './scenarios/catalog';
 import { UserError } from './user-error';
 import { inspectWorkspace } from './workspace/inspect-workspace';
@@ -235,15 +233,9 @@ export function createCore(options: CoreOptions): Core {
       if (workspace.module === PLACEHOLDER_MODULE) notes.push(`filed under the workspace "${PLACEHOLDER_MODULE}": no --workspace was given and ${cwd} is not a usable Go module; pass --workspace DIR to attach it to the module hyperfine ran in`);
       return { run: core.getRun(runId)!, notes };
     },
-    reapOrphans: () => reapOrphanContainers(createDockerClient()),
+    reapOrphans: reapEngineOrphans,
     cleanCaches: () => cleanCaches(cacheDir, dataDir),
-    async cleanDocker() {
-      const endpoint = dockerEndpoint();
-      const docker = createDockerClient(endpoint);
-      const engine = await checkEngine(docker, endpoint);
-      if (!engine.ok) throw new UserError('Cannot clean up Docker objects', engine.reason ?? 'Docker is unavailable', 'Start Docker and run `envbench clean` again');
-      return removeAllManaged(docker);
-    },
+    cleanDocker: cleanEngine,
     dispose() {
       store?.close();
       store = null;

@@ -14,6 +14,7 @@ import { describeError, UserError } from './user-error';
 import type { Disposable, EventListener } from './workbench/event-hub';
 import { EventHub } from './workbench/event-hub';
 import { RecentWorkspaces } from './workbench/recent-workspaces';
+import { runtimesNamed } from './environments/registry';
 import { RunManager } from './workbench/run-manager';
 import { previewDefinitions, writeDefinition } from './workbench/definition-previews';
 import { createTerminalManager } from './workbench/terminal-manager';
@@ -67,8 +68,8 @@ export function createIpcService(core: Core, appInfo: AppInfo, options: IpcServi
       if (!options.pickFolder) throw new UserError('No folder dialog here', 'the renderer runs in a browser, which cannot open the desktop\'s folder dialog', 'Type the folder\'s path instead');
       return options.pickFolder();
     },
-    'definitions:preview': async ({ workspace, runtimes }) => previewDefinitions(await core.inspectWorkspace(workspace), runtimes, { dataDir: core.dataDir }),
-    'definitions:write': async ({ workspace, runtime, file }) => writeDefinition(await core.inspectWorkspace(workspace), runtime, file),
+    'definitions:preview': async ({ workspace, runtimes }) => previewDefinitions(await core.inspectWorkspace(workspace), runtimesNamed(core.runtimes, runtimes), { dataDir: core.dataDir }),
+    'definitions:write': async ({ workspace, runtime, file }) => writeDefinition(await core.inspectWorkspace(workspace), runtimesNamed(core.runtimes, [runtime])[0]!, file),
     'run:start': (request) => runs.start(request),
     'run:cancel': ({ runId }) => runs.cancel(runId),
     'run:active': () => runs.list(),

@@ -2,7 +2,7 @@
 // from native. Far above 5%, the "significant" differences in a run could not be trusted.
 
 import os from 'node:os';
-import type { RuntimeSession } from '../core/runtimes/runtime';
+import type { RuntimeSession } from '../core/environments/runtime';
 import { aaCheck } from '../core/stats/aa-check';
 import { drawDisjointSets, interleavedPairs } from '../core/stats/resample';
 import { seededRandom } from '../core/stats/seeded-random';

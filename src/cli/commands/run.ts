@@ -1,6 +1,6 @@
 import type { Core } from '../../core/create-core';
 import type { NixEntry } from '../../shared/run';
-import { parseRuntimeIds } from '../../core/runtimes/registry';
+import { parseRuntimeIds } from '../../core/environments/registry';
 import { parseScenarioIds } from '../../core/scenarios/catalog';
 import { runToBenchfmt } from '../../core/export/benchfmt';
 import { UserError } from '../../core/user-error';

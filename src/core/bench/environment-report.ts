@@ -1,5 +1,5 @@
 import type { ConsistencyJson, ConsistencyRow, CrossBuildJson, RuntimeFacts, RuntimeId } from '../../shared/run';
-import { compareVersions } from '../nix/nix-cli';
+import { compareVersions } from '../environments/nix-cli';
 import { inputDiffers } from '../scenarios/environment-inputs';
 
 const BASELINE: RuntimeId = 'native';

@@ -1,6 +1,6 @@
 import { parse } from 'shell-quote';
 import type { FactValue, WorkspaceInfo } from '../../shared/run';
-import { commandLine } from '../runtimes/runtime';
+import { commandLine } from '../environments/runtime';
 import { UserError } from '../user-error';
 
 /** The run-level fact naming the first-run command, as a shell user would type it; set once a start is timed. */

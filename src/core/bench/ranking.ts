@@ -1,5 +1,5 @@
 import type { Dimension, DimensionScore, FactValue, MissingScoreInput, ResultJson, RunJson, RuntimeId, ScoreInput, ScoringJson } from '../../shared/run';
-import { compareVersions } from '../nix/nix-cli';
+import { compareVersions } from '../environments/nix-cli';
 import { findScenario } from '../scenarios/catalog';
 import { compareToBaseline, hasEnoughSamplesForVerdict, MIN_SAMPLES_FOR_VERDICT } from '../stats';
 

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunProgress, RuntimeId } from '../../shared/run';
 import { RunStore } from '../history/run-store';
-import { NativeRuntime } from '../runtimes/native';
-import type { Runtime } from '../runtimes/runtime';
+import { NativeRuntime } from '../environments/native/native';
+import type { Runtime } from '../environments/runtime';
 import type { Scenario } from '../scenarios/catalog';
 import { inspectWorkspace } from '../workspace/inspect-workspace';
 import { buildRunJson } from './run-report';
@@ -23,6 +23,7 @@ function recordingRuntimes(order: string[]): Runtime[] {
   const as = (id: RuntimeId): Runtime => ({
     id,
     displayName: id,
+    portableDefinition: () => null,
     detect: async () => ({ ...(await native.detect()), id }),
     async prepare(context) {
       const session = await native.prepare(context);

@@ -5,7 +5,7 @@ import type { NewSample, RunStore } from '../history/run-store';
 import { newRunId, resultKey } from '../history/run-store';
 import { sampleFailure } from '../measure/command-failure';
 import { buildGoimportsIndexCommand } from '../scenarios/goimports-index';
-import type { ExecOutcome, Runtime, RuntimeSession } from '../runtimes/runtime';
+import type { ExecOutcome, Runtime, RuntimeSession } from '../environments/runtime';
 import type { CheckScenario, ProbeScenario, Scenario } from '../scenarios/catalog';
 import { notApplicableReason } from '../scenarios/catalog';
 import type { CheckContext } from '../scenarios/check';

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FactValue, WorkspaceInfo } from '../../shared/run';
-import { commandLine } from '../runtimes/runtime';
+import { commandLine } from '../environments/runtime';
 import { UserError } from '../user-error';
 import { packageClause } from '../workspace/inspect-workspace';
 import { splitCommandWords } from './first-run';

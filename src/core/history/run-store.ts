@@ -16,8 +16,8 @@ import type {
 } from '../../shared/run';
 import { migrate } from './migrations';
 import { openHistoryDatabase, translate } from './open-database';
-import type { ProcessIdentity } from './process-identity';
-import { currentProcessIdentity, isProcessAlive } from './process-identity';
+import type { ProcessIdentity } from '../machine/process-identity';
+import { currentProcessIdentity, isProcessAlive } from '../machine/process-identity';
 
 export interface OpenStoreOptions {
   /** Path to a better_sqlite3.node built for the current ABI (Electron's differs from Node's). */

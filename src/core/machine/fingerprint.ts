@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { MachineFingerprint } from '../../shared/run';
 import { probe, toolVersion } from './tool-version';
-import { devboxBinary } from '../runtimes/devbox';
+import { devboxBinary } from './devbox-binary';
 
 export interface EnvbenchBuild {
   version: string;

@@ -1,4 +1,4 @@
-import { commandLine } from '../runtimes/runtime';
+import { commandLine } from '../environments/runtime';
 import type { MeasuredOutcome } from './measured-process';
 
 /** The last `count` non-empty lines of a command's output, joined with ' | '. */

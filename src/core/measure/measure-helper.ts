@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { currentProcessIdentity } from '../history/process-identity';
+import { currentProcessIdentity } from '../machine/process-identity';
 
 /**
  * The static C helper (resources/measure/envbench-measure.c) that runs a command and reports

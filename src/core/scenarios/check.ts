@@ -1,5 +1,5 @@
 import type { FactValue, VerdictJson, WorkspaceInfo } from '../../shared/run';
-import type { ExecOptions, ExecOutcome, RuntimeSession } from '../runtimes/runtime';
+import type { ExecOptions, ExecOutcome, RuntimeSession } from '../environments/runtime';
 
 /** What a check gets: one runtime's warm session and the run's settings. */
 export interface CheckContext {

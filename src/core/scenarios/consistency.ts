@@ -1,6 +1,6 @@
 import type { FactValue } from '../../shared/run';
 import { sampleFailure } from '../measure/command-failure';
-import type { ExecOutcome } from '../runtimes/runtime';
+import type { ExecOutcome } from '../environments/runtime';
 import type { CheckContext, CheckOutcome } from './check';
 import { INPUT_KEYS, readEnvironmentInputs } from './environment-inputs';
 

@@ -1,9 +1,9 @@
 import type { RuntimeId } from '../../shared/run';
-import type { DebuggerState } from '../debug/delve-client';
-import { breakpointHit, DelveClient } from '../debug/delve-client';
-import { DebugServerEnded } from '../debug/debug-server';
+import type { DebuggerState } from './delve-client';
+import { breakpointHit, DelveClient } from './delve-client';
+import { DebugServerEnded } from '../environments/debug-server';
 import { sampleFailure } from '../measure/command-failure';
-import type { DebugServer } from '../runtimes/runtime';
+import type { DebugServer } from '../environments/runtime';
 import { describeError } from '../user-error';
 import type { ProbeContext, ProbeOutcome } from './probe';
 

@@ -1,4 +1,4 @@
-import type { ExecOptions, RuntimeSession } from '../runtimes/runtime';
+import type { ExecOptions, RuntimeSession } from '../environments/runtime';
 import { GOIMPORTS_INDEX_STATE } from './goimports-index';
 
 /**

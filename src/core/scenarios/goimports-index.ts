@@ -1,4 +1,4 @@
-import type { CommandSpec } from '../runtimes/runtime';
+import type { CommandSpec } from '../environments/runtime';
 
 /**
  * gopls keeps an index of the module cache for goimports under `$XDG_CACHE_HOME/goimports`

@@ -1,5 +1,5 @@
 import { firstErrorLine, sampleFailure } from '../measure/command-failure';
-import { namespaceFailure } from '../runtimes/no-network';
+import { namespaceFailure } from '../environments/no-network';
 import type { CheckContext, CheckOutcome } from './check';
 
 const BUILD = ['go', 'build', '-o', '/dev/null', './...'];

@@ -1,5 +1,5 @@
 import type { FactValue, WorkspaceInfo } from '../../shared/run';
-import type { ExecOptions, ExecOutcome, RuntimeSession } from '../runtimes/runtime';
+import type { ExecOptions, ExecOutcome, RuntimeSession } from '../environments/runtime';
 
 /** What a probe gets for one sample: one runtime's warm session and the run's settings. */
 export interface ProbeContext {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { FactValue } from '../../shared/run';
 import { sampleFailure } from '../measure/command-failure';
-import type { ExecOutcome } from '../runtimes/runtime';
+import type { ExecOutcome } from '../environments/runtime';
 import type { CheckContext, CheckOutcome } from './check';
 
 /** The build settings (`go version -m`) that explain why two binaries differ. */

@@ -3,7 +3,7 @@ import * as pty from 'node-pty';
 import type { IPty } from 'node-pty';
 import type { IpcInvokeMap, TerminalInfo } from '../../shared/ipc/contract';
 import type { Core } from '../create-core';
-import type { ShellCommand } from '../runtimes/runtime';
+import type { ShellCommand } from '../environments/runtime';
 import { describeError, UserError } from '../user-error';
 import type { EventHub } from './event-hub';
 import type { TerminalManager } from './terminal-types';

@@ -3,6 +3,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { TrendPoint } from '../../../shared/ipc/contract';
 import type { RunComparisonJson, RunSummary, RuntimeId } from '../../../shared/run';
+import { RUNTIME_ORDER } from '../../../shared/format/runtimes';
 import { formatMs } from '../../../shared/format/units';
 import { api, errorMessage, useApiEvent } from '../api';
 import { ChartCanvas } from '../charts/ChartCanvas';
@@ -158,7 +159,7 @@ function Trend({ initialScenario, initialRuntime }: { initialScenario: string; i
           {scenarios.map((s) => <option key={s}>{s}</option>)}
         </select>
         <select value={runtime} onChange={(e) => setRuntime(e.target.value as RuntimeId)} aria-label="Trend runtime">
-          {(['native', 'docker', 'dind', 'nix', 'devbox'] as const).map((r) => <option key={r}>{r}</option>)}
+          {RUNTIME_ORDER.map((r) => <option key={r}>{r}</option>)}
         </select>
       </div>
       {machines.size > 1 && <p className="warning">These runs come from {machines.size} different machines.</p>}

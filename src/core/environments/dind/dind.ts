@@ -1,0 +1,147 @@
+import type Docker from 'dockerode';
+import type { RuntimeHealth, WorkspaceInfo } from '../../../shared/run';
+import type { ImagePlan } from '../docker/dev-image';
+import { instanceKey } from '../../data-paths';
+import { lifecycleCommandsFact, planDevImage, pullImage } from '../docker/dev-image';
+import { hostModuleCache } from '../host-go';
+import { workspaceDefinitionProblem } from '../docker/workspace-definition';
+import type { DindImagePlan } from './dind-image';
+import { buildDindImage, planOfflineDindImage, withheldCapabilities } from './dind-image';
+import type { DockerEndpoint } from '../docker/docker-client';
+import { containerRuntimeHealth, createDockerClient, dockerEndpoint } from '../docker/docker-client';
+import { LABEL_RUNTIME, ownedContainer } from '../docker/labels';
+import { ensureBaseImage, imageExists } from '../docker/offline-images';
+import { measureHelperPath } from '../../measure/measure-helper';
+import { describeError } from '../../user-error';
+import { dockerCliEnv, dockerExecShell, requireDockerCli, terminalContainerName } from '../docker/docker';
+import type { PrepareContext, Runtime, RuntimeSession, ShellCommand, ShellOptions } from '../runtime';
+import type { PortableDefinition } from '../runtime';
+import { commandLine, terminalPrepareContext } from '../runtime';
+import { pulledGoDockerfile } from '../docker/pulled-dockerfile';
+import type { OuterImage, PrivilegeMode, TerminalDaemons } from './dind-session';
+import { DindSession } from './dind-session';
+async function planOuterImage(docker: Docker, devPlan: ImagePlan, offline: boolean, instance: string, log: (line: string) => void): Promise<OuterImage> {
+  if (!offline && devPlan.source === 'pulled') {
+    const ref = 'docker:dind';
+    const pull = (): Promise<void> => pullImage(docker, ref, log);
+    try {
+      const present = await imageExists(docker, ref);
+      if (!present) await pull();
+      return { ref, source: 'pulled docker:dind', dockerfile: null, ensure: pull, removable: !present, instance: null };
+    } catch (error) {
+      log(`pulling docker:dind failed (${describeError(error)}); assembling one from this machine's Docker Engine`);
+    }
+  }
+  const base = await ensureBaseImage(docker, log);
+  const plan: DindImagePlan = await planOfflineDindImage(base.ref, instance);
+  return { ref: plan.ref, source: 'assembled from host binaries', dockerfile: plan.dockerfile, ensure: (options) => buildDindImage(docker, plan, log, options?.noCache), removable: true, instance };
+}
+
+/** Tries --privileged once; where the host refuses it, falls back to explicit capabilities. */
+async function choosePrivileges(docker: Docker, image: string): Promise<PrivilegeMode> {
+  const probe = await docker.createContainer({
+    ...ownedContainer('dind-container', { [LABEL_RUNTIME]: 'dind' }),
+    Image: image,
+    Cmd: ['true'],
+    HostConfig: { Privileged: true, NetworkMode: 'none' },
+  });
+  try {
+    await probe.start();
+    return { privileged: true, dropped: [], fallbackReason: null };
+  } catch (error) {
+    return { privileged: false, dropped: withheldCapabilities(), fallbackReason: describeError(error).replace(/\s+/g, ' ').trim() };
+  } finally {
+    await probe.remove({ force: true }).catch(() => {});
+  }
+}
+
+/** Docker-in-Docker: an outer container running its own dockerd; the Go container runs inside it. */
+export class DindRuntime implements Runtime {
+  readonly id = 'dind' as const;
+  readonly displayName = 'Docker-in-Docker';
+  private readonly endpoint: DockerEndpoint;
+  private readonly docker: Docker;
+  /** Outer containers serving terminals, by data volume, shared by the terminals of a workspace. */
+  private readonly terminalDaemons: TerminalDaemons = { shared: new Map(), stopping: new Map() };
+
+  constructor(
+    private readonly resourcesDir: string,
+    endpoint: DockerEndpoint = dockerEndpoint(),
+  ) {
+    this.endpoint = endpoint;
+    this.docker = createDockerClient(endpoint);
+  }
+
+  detect(): Promise<RuntimeHealth> {
+    return containerRuntimeHealth(this.id, this.docker, this.endpoint, this.resourcesDir);
+  }
+
+  checkWorkspace(workspace: WorkspaceInfo): string | null {
+    return workspaceDefinitionProblem(workspace);
+  }
+
+  /** The same Dockerfile.dev as docker: the inner Docker builds it. */
+  portableDefinition(workspace: WorkspaceInfo): PortableDefinition {
+    return { file: 'Dockerfile.dev', content: pulledGoDockerfile(workspace.goVersion).dockerfile };
+  }
+
+  async prepare(context: PrepareContext): Promise<RuntimeSession> {
+    const session = await this.session(context);
+    await session.warmUp();
+    return session;
+  }
+
+  /**
+   * bash in an inner Go container, as measured (same image, mounts and build cache volume), run
+   * from the host with `docker -H <inner socket> exec -it`: the inner daemon's socket is
+   * bind-mounted to a host directory, as EnvBench itself reaches it. The outer container runs on
+   * a data volume of its own for terminals, so a terminal never shares a dockerd data root with a
+   * run; it is shared by the terminals of a workspace and stops with the last of them.
+   */
+  async shellCommand(workspace: WorkspaceInfo, options: ShellOptions): Promise<ShellCommand> {
+    await requireDockerCli(this.displayName);
+    const session = await this.session(terminalPrepareContext(workspace, options, this.resourcesDir));
+    const shell = await session.startShellContainer(terminalContainerName(options.terminalId), this.terminalDaemons);
+    const args = dockerExecShell(shell.name, ['-H', `unix://${shell.socket}`]);
+    return {
+      file: 'docker',
+      args,
+      cwd: workspace.path,
+      env: dockerCliEnv(this.endpoint),
+      title: `Docker-in-Docker: ${session.innerImageRef}`,
+      display: commandLine(['docker', ...args]),
+      dispose: () => shell.remove(),
+    };
+  }
+
+  /** Everything prepare() does but warming up the data volume. */
+  private async session(context: PrepareContext): Promise<DindSession> {
+    const log = context.log ?? (() => {});
+    const instance = instanceKey(context.dataDir);
+    const devPlan = await planDevImage(this.docker, context.workspace, context.offline, instance, log);
+    if (!(await imageExists(this.docker, devPlan.ref))) await devPlan.ensure();
+    const outer = await planOuterImage(this.docker, devPlan, context.offline, instance, log);
+    if (!(await imageExists(this.docker, outer.ref))) {
+      log(`building ${outer.ref}`);
+      await outer.ensure();
+    }
+    const privileges = await choosePrivileges(this.docker, outer.ref);
+    if (privileges.fallbackReason) {
+      log(`dind: the host refused --privileged (${privileges.fallbackReason}); using all capabilities but ${privileges.dropped.join(', ') || 'none'} with seccomp and AppArmor unconfined`);
+    }
+    return new DindSession(this.docker, {
+      lifecycleCommands: lifecycleCommandsFact(devPlan, context.runId, log),
+      devPlan,
+      outer,
+      privileges,
+      workspace: context.workspace,
+      scratchPath: context.scratchPath,
+      helper: measureHelperPath(this.resourcesDir),
+      modCache: await hostModuleCache(),
+      offline: context.offline || devPlan.source === 'generated-offline',
+      runId: context.runId,
+      instance,
+      log,
+    });
+  }
+}

@@ -1,0 +1,241 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import type { WorkspaceInfo } from '../../../shared/run';
+import { workspaceKey } from '../../data-paths';
+import { describeError, UserError } from '../../user-error';
+import { packBuildContext } from './build-context';
+import { followProgress, isNotFound } from './engine-stream';
+import { LABEL_INSTANCE, managedLabels } from './labels';
+import type { GoToolchain } from '../host-go';
+import { hostGoToolchain } from '../host-go';
+import type { OwnBuild } from './offline-images';
+import { buildOfflineDevImage, devImageTag, ensureBaseImage, imageExists, offlineDockerfile } from './offline-images';
+import { findWorkspaceDefinition } from './workspace-definition';
+
+// The Go development image both container runtimes use, and the facts recorded about it.
+
+const PULL_TIMEOUT_MS = 60_000;
+
+/** How the dev image is obtained; decided once per run in prepare(). */
+export interface ImagePlan {
+  source: 'generated-offline' | 'pulled' | 'workspace Dockerfile.dev' | 'workspace devcontainer.json';
+  ref: string;
+  /** The Dockerfile used (generated, or the workspace's own), or a one-line note for an image. */
+  dockerfile: string;
+  /** The workspace file that defines the environment, when it has one. */
+  definitionFile: string | null;
+  /** Builds or pulls the image: the `image` phase of a cold start, which builds without cached layers (`noCache`). */
+  ensure(options?: { noCache?: boolean }): Promise<void>;
+  /** A cold start may remove it: EnvBench built it (labelled) or pulled it itself, never a user's own. */
+  removable: boolean;
+  /**
+   * The installation whose label the image carries when this EnvBench builds it (instanceKey());
+   * null for an image it pulled, which carries none.
+   */
+  instance: string | null;
+  /** Why EnvBench worked offline, when it did. */
+  offlineReason: string | null;
+  base: string;
+  /** devcontainer.json's lifecycle commands, which EnvBench does not run (empty when it has none). */
+  lifecycleCommands: string[];
+}
+
+/**
+ * Builds the workspace's own Dockerfile from its build context (inside the workspace, as
+ * .dockerignore leaves it, links out of the workspace left out), labelled as EnvBench's.
+ * Offline, the build has no network and every base image must already be here.
+ */
+async function buildFromDirectory(docker: Docker, tag: string, definition: { context: string; dockerfile: string; text: string; file: string }, workspaceRoot: string, offline: boolean, build: OwnBuild, log: (line: string) => void): Promise<void> {
+  if (offline) await requireLocalBaseImages(docker, definition.text, definition.file);
+  const { stream: pack, linksOutside } = packBuildContext(definition.context, definition.dockerfile, workspaceRoot);
+  const stream = await docker.buildImage(pack as unknown as NodeJS.ReadableStream, {
+    t: tag,
+    dockerfile: definition.dockerfile,
+    labels: managedLabels('dev-image', { [LABEL_INSTANCE]: build.instance }),
+    forcerm: true,
+    nocache: Boolean(build.noCache),
+    ...(offline ? { networkmode: 'none' } : {}),
+  });
+  await followProgress(docker, stream, log);
+  if (linksOutside.length > 0) log(`docker: left out of the build context, as links to outside the workspace: ${linksOutside.join(', ')}`);
+}
+
+/** Refuses, naming it, the first base image of a Dockerfile that is not on this machine (offline nothing is pulled). */
+async function requireLocalBaseImages(docker: Docker, dockerfile: string, file: string): Promise<void> {
+  for (const base of dockerfileBaseImages(dockerfile)) {
+    if (base.includes('$')) {
+      throw new UserError(`Cannot build ${file} offline`, `its base image "${base}" depends on a build argument EnvBench cannot resolve, so it cannot check the image is here without pulling`, 'Name the base image literally, or run without --offline');
+    }
+    if (!(await imageExists(docker, base))) throw offlineImageMissing(base, file);
+  }
+}
+
+export function offlineImageMissing(ref: string, file: string): UserError {
+  return new UserError(`Cannot use ${ref} offline`, `${file} needs the image ${ref}, which is not on this machine, and --offline pulls nothing`, `Pull it while online (\`docker pull ${ref}\`), or run without --offline`);
+}
+
+/**
+ * The images a Dockerfile builds FROM, with the defaults of ARGs declared before the first FROM
+ * substituted; `scratch` and earlier stages are not images to fetch.
+ */
+export function dockerfileBaseImages(dockerfile: string): string[] {
+  const args = new Map<string, string>();
+  const stages = new Set<string>();
+  const images: string[] = [];
+  let seenFrom = false;
+  // Line continuations joined, comments dropped.
+  for (const line of dockerfile.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
+    const words = line.trim().split(/\s+/);
+    const instruction = words[0]?.toUpperCase();
+    if (instruction === 'ARG' && !seenFrom) {
+      const [name, value] = (words[1] ?? '').split('=');
+      if (name && value !== undefined) args.set(name, value.replace(/^["']|["']$/g, ''));
+    }
+    if (instruction !== 'FROM') continue;
+    seenFrom = true;
+    const rest = words.slice(1).filter((w) => !w.startsWith('--'));
+    const image = (rest[0] ?? '').replace(/\$\{?(\w+)\}?/g, (whole, name: string) => args.get(name) ?? whole);
+    const earlierStage = stages.has(image.toLowerCase());
+    if (rest[1]?.toUpperCase() === 'AS' && rest[2]) stages.add(rest[2].toLowerCase());
+    if (image && image.toLowerCase() !== 'scratch' && !earlierStage) images.push(image);
+  }
+  return [...new Set(images)];
+}
+
+export async function pullImage(docker: Docker, ref: string, log: (line: string) => void): Promise<void> {
+  const stream = await docker.pull(ref);
+  await Promise.race([
+    followProgress(docker, stream, log),
+    new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer from the registry within ${PULL_TIMEOUT_MS / 1000} s`)), PULL_TIMEOUT_MS)),
+  ]);
+}
+
+/**
+ * The workspace's own Dockerfile.dev or devcontainer.json when it has one; otherwise the
+ * official golang image online, or offline a local image built from this machine's toolchain.
+ * Images EnvBench builds are tagged and labelled for its installation (`instance`, instanceKey()).
+ */
+export async function planDevImage(docker: Docker, workspace: WorkspaceInfo, offline: boolean, instance: string, log: (line: string) => void): Promise<ImagePlan> {
+  const definition = findWorkspaceDefinition(workspace);
+  if (definition) {
+    log(`docker: using the workspace's own ${path.relative(workspace.path, definition.file)}`);
+    if ('image' in definition) {
+      const present = await imageExists(docker, definition.image);
+      if (!present && offline) throw offlineImageMissing(definition.image, definition.file);
+      if (!present) await pullImage(docker, definition.image, log);
+      return {
+        source: 'workspace devcontainer.json',
+        ref: definition.image,
+        dockerfile: definition.text,
+        definitionFile: definition.file,
+        ensure: () => pullImage(docker, definition.image, log),
+        removable: !present,
+        instance: null,
+        offlineReason: null,
+        base: definition.image,
+        lifecycleCommands: definition.lifecycleCommands,
+      };
+    }
+    const ref = `envbench/ws-${workspaceKey(workspace.path)}-${instance}:${definition.kind === 'Dockerfile.dev' ? 'dockerfile-dev' : 'devcontainer'}`;
+    return {
+      source: definition.kind === 'Dockerfile.dev' ? 'workspace Dockerfile.dev' : 'workspace devcontainer.json',
+      ref,
+      dockerfile: definition.text,
+      definitionFile: definition.file,
+      ensure: (options) => buildFromDirectory(docker, ref, definition, fs.realpathSync(workspace.path), offline, { instance, noCache: options?.noCache }, log),
+      removable: true,
+      instance,
+      offlineReason: null,
+      base: dockerfileBaseImages(definition.text)[0] ?? 'unknown',
+      lifecycleCommands: definition.lifecycleCommands,
+    };
+  }
+  let offlineReason = offline ? '--offline was given' : null;
+  if (!offline) {
+    const ref = `golang:${workspace.goVersion ?? 'latest'}`;
+    try {
+      const present = await imageExists(docker, ref);
+      if (!present) await pullImage(docker, ref, log);
+      const dockerfile = [`FROM ${ref}`, 'ENV GOTOOLCHAIN=local GOMODCACHE=/go/pkg/mod GOCACHE=/root/.cache/go-build', 'WORKDIR /workspace', ''].join('\n');
+      return { source: 'pulled', ref, dockerfile, definitionFile: null, ensure: () => pullImage(docker, ref, log), removable: !present, instance: null, offlineReason: null, base: ref, lifecycleCommands: [] };
+    } catch (error) {
+      offlineReason = `pulling ${ref} failed (${describeError(error)})`;
+      log(`${offlineReason}; building an offline image instead`);
+    }
+  }
+  const toolchain: GoToolchain = await hostGoToolchain();
+  const base = await ensureBaseImage(docker, log);
+  const dockerfile = offlineDockerfile(base.ref, toolchain);
+  const ref = devImageTag(dockerfile, toolchain, instance);
+  return {
+    source: 'generated-offline',
+    ref,
+    dockerfile,
+    definitionFile: null,
+    ensure: (options) => buildOfflineDevImage(docker, ref, dockerfile, toolchain, { instance, noCache: options?.noCache }, log),
+    removable: true,
+    instance,
+    offlineReason,
+    base: base.ref,
+    lifecycleCommands: [],
+  };
+}
+
+/** The runs (by id) whose log already says the lifecycle commands are not run: docker and dind share one workspace file. */
+const toldLifecycle = new Set<string>();
+
+/**
+ * The fact recorded about devcontainer.json's lifecycle commands (null when it has none), said
+ * once per run in the log as well: EnvBench measures the image, never runs a workspace's commands.
+ */
+export function lifecycleCommandsFact(plan: ImagePlan, runId: string, log: (line: string) => void): string | null {
+  if (plan.lifecycleCommands.length === 0) return null;
+  const fact = `${plan.lifecycleCommands.join(', ')} in ${plan.definitionFile}: not run (EnvBench never runs a workspace's lifecycle commands)`;
+  if (!toldLifecycle.has(runId)) {
+    toldLifecycle.add(runId);
+    log(`docker: ${fact}`);
+  }
+  return fact;
+}
+
+/** A runtime's Go build cache volume for a workspace, one per EnvBench installation (instanceKey()). */
+export function cacheVolumeName(runtime: string, workspace: WorkspaceInfo, instance: string): string {
+  return `envbench-gocache-${runtime}-${workspaceKey(workspace.path)}-${instance}`;
+}
+
+/**
+ * Removes an image for a cold start: only one this installation made (its `envbench.instance`
+ * label is `instance`), or, with `instance` null, one EnvBench pulled itself. The daemon's build
+ * cache is left alone (it holds the user's builds too): the cold build runs with `noCache` instead.
+ * Callers only pass images the plan marks removable.
+ */
+export async function removeOwnImage(docker: Docker, ref: string, instance: string | null): Promise<void> {
+  let labels: Record<string, string>;
+  try {
+    labels = (await docker.getImage(ref).inspect()).Config?.Labels ?? {};
+  } catch (error) {
+    if (isNotFound(error)) return;
+    throw error;
+  }
+  if (instance !== null && labels[LABEL_INSTANCE] !== instance) {
+    throw new Error(`not removing the image ${ref} for a cold start: it is not this EnvBench's (its ${LABEL_INSTANCE} label is ${labels[LABEL_INSTANCE] ? `"${labels[LABEL_INSTANCE]}"` : 'missing'}, this installation's is "${instance}")`);
+  }
+  try {
+    await docker.getImage(ref).remove({ force: true });
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}
+
+const DOCKER_SOURCES: Record<ImagePlan['source'], (plan: ImagePlan) => string> = {
+  pulled: (plan) => `generated Dockerfile on the pulled image ${plan.ref}`,
+  'generated-offline': (plan) => `generated offline Dockerfile (local base ${plan.base}, this machine's Go toolchain)`,
+  'workspace Dockerfile.dev': () => "the workspace's own Dockerfile.dev",
+  'workspace devcontainer.json': () => "the workspace's own devcontainer.json",
+};
+
+/** How a docker or dind image plan's definition came about, in words. */
+export function dockerDefinitionSource(plan: ImagePlan): string {
+  return DOCKER_SOURCES[plan.source](plan);
+}

@@ -1,0 +1,284 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import type { FactValue, RuntimeHealth, WorkspaceInfo } from '../../../shared/run';
+import type { ImagePlan } from './dev-image';
+import { configLines } from '../../config-lines';
+import { definitionFacts } from '../definition-facts';
+import { instanceKey, workspaceDataDir } from '../../data-paths';
+import { cacheVolumeName, dockerDefinitionSource, lifecycleCommandsFact, planDevImage, removeOwnImage } from './dev-image';
+import { hostModuleCache, modulesSource } from '../host-go';
+import { workspaceDefinitionProblem } from './workspace-definition';
+import type { DockerEndpoint } from './docker-client';
+import { containerRuntimeHealth, createDockerClient, dockerEndpoint } from './docker-client';
+import { GoContainer, phaseTimer, WORKSPACE_IN_CONTAINER, XDG_CACHE_IN_CONTAINER } from './go-container';
+import { imageExists } from './offline-images';
+import { probe } from '../../machine/tool-version';
+import { measureHelperPath } from '../../measure/measure-helper';
+import { UserError } from '../../user-error';
+import { readyThenFirstRun } from '../startup-phases';
+import type {
+  CommandSpec,
+  DebugServer,
+  ExecOptions,
+  ExecOutcome,
+  Footprint,
+  IsolatedOutcome,
+  PrepareContext,
+  Runtime,
+  RuntimeSession,
+  ShellCommand,
+  ShellOptions,
+  StartupOptions,
+  StartupOutcome,
+  StartupTemperature,
+} from '../runtime';
+import type { PortableDefinition } from '../runtime';
+import { commandLine, terminalPrepareContext } from '../runtime';
+import { pulledGoDockerfile } from './pulled-dockerfile';
+
+/**
+ * Terminals run the docker CLI in a pty (`docker exec -it`): EnvBench itself speaks the Engine
+ * API, so the CLI is needed for terminals only.
+ */
+export async function requireDockerCli(runtimeName: string): Promise<void> {
+  const cli = await probe('docker', ['--version']);
+  if (cli.ok) return;
+  throw new UserError(
+    `Cannot open a ${runtimeName} terminal`,
+    cli.failure === 'ENOENT'
+      ? 'the docker CLI is not on PATH: the terminal runs `docker exec -it` in a pseudo-terminal (measurements use the Engine API and do not need it)'
+      : `\`docker --version\` failed (${cli.failure})`,
+    'Install the Docker CLI (apt-get install docker.io, or docker-ce-cli from Docker\'s repository) and open the terminal again',
+  );
+}
+
+/** The docker CLI's environment: the engine EnvBench uses, whatever the CLI's current context. */
+export function dockerCliEnv(endpoint: DockerEndpoint): Record<string, string> {
+  return endpoint.socketPath && !process.env.DOCKER_HOST ? { DOCKER_HOST: `unix://${endpoint.socketPath}` } : {};
+}
+
+/** A container's name for a terminal: short enough to read in `docker ps`, unique by the terminal's id. */
+export function terminalContainerName(terminalId: string): string {
+  return `envbench-terminal-${terminalId.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}`;
+}
+
+/** `docker [-H ...] exec -it` of bash in a running container, at the workspace. */
+export function dockerExecShell(container: string, host: string[] = []): string[] {
+  return [...host, 'exec', '-it', '-e', 'TERM=xterm-256color', '-w', WORKSPACE_IN_CONTAINER, container, 'bash'];
+}
+
+/** A Go toolchain in a container, workspace bind-mounted, commands run through `docker exec`. */
+export class DockerRuntime implements Runtime {
+  readonly id = 'docker' as const;
+  readonly displayName = 'Docker';
+  private readonly endpoint: DockerEndpoint;
+  private readonly docker: Docker;
+
+  constructor(
+    private readonly resourcesDir: string,
+    endpoint: DockerEndpoint = dockerEndpoint(),
+  ) {
+    this.endpoint = endpoint;
+    this.docker = createDockerClient(endpoint);
+  }
+
+  detect(): Promise<RuntimeHealth> {
+    return containerRuntimeHealth(this.id, this.docker, this.endpoint, this.resourcesDir);
+  }
+
+  checkWorkspace(workspace: WorkspaceInfo): string | null {
+    return workspaceDefinitionProblem(workspace);
+  }
+
+  /** A Dockerfile.dev on the official golang image of the workspace's Go version. */
+  portableDefinition(workspace: WorkspaceInfo): PortableDefinition {
+    return { file: 'Dockerfile.dev', content: pulledGoDockerfile(workspace.goVersion).dockerfile };
+  }
+
+  prepare(context: PrepareContext): Promise<RuntimeSession> {
+    return this.session(context);
+  }
+
+  /**
+   * bash in a new container of the runtime's dev image (the one its measurements use: same
+   * mounts, build cache volume and network), through `docker exec -it`. The container is the
+   * terminal's own, removed when the terminal ends.
+   */
+  async shellCommand(workspace: WorkspaceInfo, options: ShellOptions): Promise<ShellCommand> {
+    await requireDockerCli(this.displayName);
+    const session = await this.session(terminalPrepareContext(workspace, options, this.resourcesDir));
+    const container = await session.startShellContainer(terminalContainerName(options.terminalId));
+    const args = dockerExecShell(container.name);
+    return {
+      file: 'docker',
+      args,
+      cwd: workspace.path,
+      env: dockerCliEnv(this.endpoint),
+      title: `Docker: ${session.imageRef}`,
+      display: commandLine(['docker', ...args]),
+      dispose: () => container.remove(),
+    };
+  }
+
+  private async session(context: PrepareContext): Promise<DockerSession> {
+    const log = context.log ?? (() => {});
+    const instance = instanceKey(context.dataDir);
+    const plan = await planDevImage(this.docker, context.workspace, context.offline, instance, log);
+    if (!(await imageExists(this.docker, plan.ref))) {
+      log(`building ${plan.ref}`);
+      await plan.ensure();
+    }
+    let definitionFile = plan.definitionFile;
+    if (!definitionFile) {
+      // Generated definitions live in EnvBench's data directory, never in the user's repository.
+      const definitionDir = workspaceDataDir(context.dataDir, context.workspace.path);
+      fs.mkdirSync(definitionDir, { recursive: true });
+      definitionFile = path.join(definitionDir, 'Dockerfile.dev');
+      fs.writeFileSync(definitionFile, plan.dockerfile);
+    }
+    log(`docker: environment defined by ${definitionFile} (${plan.source})`);
+    return new DockerSession(this.docker, {
+      lifecycleCommands: lifecycleCommandsFact(plan, context.runId, log),
+      plan,
+      workspace: context.workspace,
+      scratchPath: context.scratchPath,
+      helper: measureHelperPath(this.resourcesDir),
+      modCache: await hostModuleCache(),
+      offline: context.offline || plan.source === 'generated-offline',
+      runId: context.runId,
+      definitionFile,
+      instance,
+    });
+  }
+}
+
+interface SessionConfig {
+  plan: ImagePlan;
+  workspace: WorkspaceInfo;
+  scratchPath: string | null;
+  helper: string;
+  modCache: string | null;
+  offline: boolean;
+  runId: string;
+  definitionFile: string;
+  /** devcontainer.json's lifecycle commands, not run (null when it has none). */
+  lifecycleCommands: string | null;
+  /** This EnvBench installation (instanceKey()): names the cache volume. */
+  instance: string;
+}
+
+class DockerSession implements RuntimeSession {
+  readonly runtime = 'docker' as const;
+  readonly workspaceDir: string;
+  readonly xdgCacheHome = XDG_CACHE_IN_CONTAINER;
+  private readonly go: GoContainer;
+
+  constructor(
+    private readonly docker: Docker,
+    private readonly config: SessionConfig,
+  ) {
+    this.workspaceDir = config.workspace.path;
+    this.go = new GoContainer({
+      runtime: 'docker',
+      docker,
+      image: config.plan.ref,
+      mounts: { workspace: config.workspace.path, scratch: config.scratchPath, helper: config.helper, modCache: config.modCache },
+      hostWorkspace: config.workspace.path,
+      hostScratch: config.scratchPath,
+      offline: config.offline,
+      runId: config.runId,
+      cacheVolume: cacheVolumeName('docker', config.workspace, config.instance),
+      instance: config.instance,
+    });
+  }
+
+  get imageRef(): string {
+    return this.config.plan.ref;
+  }
+
+  /** A container of the same spec as the measured one, named, started, for a terminal. */
+  async startShellContainer(name: string): Promise<{ name: string; remove(): Promise<void> }> {
+    await this.go.ensureCacheVolume();
+    const container = await this.docker.createContainer(this.go.spec('perf-container', true, 'default', name));
+    const remove = async (): Promise<void> => {
+      await container.remove({ force: true, v: true }).catch(() => {});
+    };
+    try {
+      await container.start();
+    } catch (error) {
+      await remove();
+      throw error;
+    }
+    return { name, remove };
+  }
+
+  exec(command: CommandSpec, options: ExecOptions): Promise<ExecOutcome> {
+    return this.go.exec(command, options);
+  }
+
+  execWithoutNetwork(command: CommandSpec, options: ExecOptions): Promise<IsolatedOutcome> {
+    return this.go.execWithoutNetwork(command, options);
+  }
+
+  startDebugServer(mainPackage: string, cwd: string, options: ExecOptions): Promise<DebugServer> {
+    return this.go.startDebugServer(mainPackage, cwd, options);
+  }
+
+  async startup(temperature: StartupTemperature, options: StartupOptions): Promise<StartupOutcome> {
+    const phases: { name: string; ms: number }[] = [];
+    const timed = phaseTimer(phases);
+    if (temperature === 'cold' && this.config.plan.removable) {
+      // Only this installation's image goes; the build then reuses no cached layer (the daemon's
+      // build cache, which holds the user's own builds, is never pruned).
+      await removeOwnImage(this.docker, this.config.plan.ref, this.config.plan.instance);
+      await timed('image', () => this.config.plan.ensure({ noCache: true }));
+    } else {
+      await this.go.ensureCacheVolume();
+    }
+    const container = await timed('create', () => this.docker.createContainer(this.go.spec('startup-container', temperature === 'warm')));
+    try {
+      await timed('start', () => container.start());
+      return await readyThenFirstRun(phases, 'exec-ready', (argv) => this.go.execIn(container, argv, options), options.firstRun);
+    } finally {
+      await container.remove({ force: true }).catch(() => {});
+    }
+  }
+
+
+  evictCaches(): Promise<void> {
+    return this.go.evictBuildCache();
+  }
+
+  async footprint(): Promise<Footprint> {
+    const info = await this.docker.getImage(this.config.plan.ref).inspect();
+    return { totalBytes: info.Size, items: [{ label: `image ${this.config.plan.ref}`, bytes: info.Size }] };
+  }
+
+  async facts(): Promise<Record<string, FactValue>> {
+    const image = await this.docker.getImage(this.config.plan.ref).inspect();
+    const engine = await this.docker.info();
+    return {
+      imageRef: this.config.plan.ref,
+      imageSource: this.config.plan.source,
+      coldStartRemovesImage: this.config.plan.removable,
+      baseImage: this.config.plan.source === 'pulled' ? (image.RepoDigests?.[0] ?? this.config.plan.ref) : `${this.config.plan.base} (local, offline-built)`,
+      imageSizeBytes: image.Size,
+      imageLayers: image.RootFS?.Layers?.length ?? null,
+      offlineReason: this.config.plan.offlineReason,
+      privileges: 'none (unprivileged container, workspace mounted read-only)',
+      storageDriver: engine.Driver ?? null,
+      configLines: configLines(this.config.plan.dockerfile),
+      definitionFile: this.config.definitionFile,
+      ...definitionFacts(this.config.definitionFile, dockerDefinitionSource(this.config.plan), this.config.plan.dockerfile),
+      ...(this.config.lifecycleCommands ? { lifecycleCommands: this.config.lifecycleCommands } : {}),
+      modulesSource: modulesSource(this.config.workspace, this.config.modCache),
+      network: this.config.offline ? 'none' : 'bridge',
+    };
+  }
+
+  dispose(): Promise<void> {
+    return this.go.dispose();
+  }
+}
+
