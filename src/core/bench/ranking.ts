@@ -183,7 +183,7 @@ function maintenanceInputs(run: RunJson, runtime: RuntimeId): ScoreInput[] {
 
 /**
  * Scores 0-100 per runtime in three dimensions and overall, with every input that went into each
- * score, so a reader can recompute them from the run JSON. See README "Ranking".
+ * score, so a reader can recompute them from the run JSON. See docs/methodology.md "Ranking".
  */
 export function scoreRun(run: RunJson, weights: ScoreWeights = DEFAULT_WEIGHTS): ScoringJson | null {
   const runtimes = [...new Set(run.results.map((r) => r.runtime))];

@@ -37,7 +37,7 @@ export function systemNixConf(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(env.NIX_CONF_DIR || '/etc/nix', 'nix.conf');
 }
 
-/** The two lines a single-user Nix run by root needs (README, "What each runtime needs"). */
+/** The two lines a single-user Nix run by root needs (docs/runtimes.md, "What each runtime needs"). */
 export const SINGLE_USER_NIX_CONF = 'build-users-group =\nsandbox = false\n';
 
 /**
