@@ -21,7 +21,7 @@ import type { MeasureLockOwner } from './machine/measure-lock';
 import { acquireMeasureLock, measureLockHolder } from './machine/measure-lock';
 import { loadFacts } from './bench/machine-load';
 import type { CleanupReport } from './environments/registry';
-import { cleanEngine, createRuntimes, reapEngineOrphans } from './environments/registry';
+import { cleanEngine, createRuntimes, reapEngineOrphans, runtimesNamed } from './environments/registry';
 import type { Runtime } from './environments/runtime';
 import { SCENARIOS, findScenario } from './scenarios/catalog';
 import { UserError } from './user-error';
@@ -39,6 +39,8 @@ export interface CoreOptions {
   /** better-sqlite3 addon for this process's ABI (the Electron main process passes its own). */
   sqliteNativeBinding?: string;
   envbench: { version: string; commit: string | null };
+  /** The environments: the registry's (createRuntimes) unless given (a test's own environment). */
+  runtimes?: readonly Runtime[];
 }
 
 export interface RunInput {
@@ -146,7 +148,7 @@ export function createCore(options: CoreOptions): Core {
   const dataDir = options.dataDir ?? defaultDataDir();
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const dbFile = options.dbFile ? path.resolve(options.dbFile) : historyFile(dataDir);
-  const runtimes = createRuntimes(options.resourcesDir);
+  const runtimes = options.runtimes ?? createRuntimes(options.resourcesDir);
   let store: RunStore | null = null;
   const openStore = (): RunStore => (store ??= RunStore.open(dbFile, { nativeBinding: options.sqliteNativeBinding }));
 
@@ -197,6 +199,8 @@ export function createCore(options: CoreOptions): Core {
       let runtimeIds = input.runtimes;
       if (!runtimeIds) {
         const health = await core.doctor();
+      // An id no environment has (the IPC contract checks only its form): what exists, and exit 2.
+      if (runtimeIds) runtimesNamed(runtimes, runtimeIds);
         runtimeIds = health.filter((h) => h.available).map((h) => h.id);
         if (runtimeIds.length === 0) {
           throw new UserError('No runtime can run here', health.map((h) => `${h.id}: ${h.reason}`).join('; '), 'Run `envbench doctor` and fix one of them');

@@ -25,7 +25,9 @@ import type { AppBenchReport, AppFigure } from './app-report';
 
 const APP = { loads: 5, resultOpens: 5, historyOpens: 3, floods: 3, floodBytes: 100_000_000, historyRuns: 10_000, samples: 30, seed: 7 };
 const VIEWPORT = { width: 1280, height: 900 };
-const RUNTIMES: RuntimeId[] = ['native', 'docker', 'dind', 'nix', 'devbox'];
+/** The environments the synthetic history is made of (shapes for the charts, not the registry). */
+const RUNTIMES = ['native', 'docker', 'dind', 'nix', 'devbox'] as const;
+type SyntheticRuntime = (typeof RUNTIMES)[number];
 
 // ---- The synthetic history -------------------------------------------------------------------
 
@@ -34,9 +36,9 @@ const NATIVE_MS: Record<string, number> = {
   'startup-cold': 900, 'startup-warm': 260, 'build-clean': 14_000, 'build-incremental': 1_200, test: 3_500, 'test-race': 9_000,
   vet: 1_800, 'gopls-load': 2_200, 'debug-breakpoint': 1_500, 'file-sync': 30, 'mount-build': 2_500, 'modcache-isolation': 6_000,
 };
-const SLOWER: Record<RuntimeId, number> = { native: 1, docker: 1.15, dind: 1.35, nix: 1.05, devbox: 1.1 };
+const SLOWER: Record<SyntheticRuntime, number> = { native: 1, docker: 1.15, dind: 1.35, nix: 1.05, devbox: 1.1 };
 /** Startup phases as each runtime reports them; the image phases only on a cold start. */
-const STARTUP_PHASES: Record<RuntimeId, string[]> = {
+const STARTUP_PHASES: Record<SyntheticRuntime, string[]> = {
   native: ['exec-ready', 'first-run'],
   docker: ['image', 'create', 'start', 'exec-ready', 'first-run'],
   dind: ['outer-image', 'outer-start', 'inner-daemon', 'inner-image-load', 'inner-create', 'inner-start', 'exec-ready', 'first-run'],
@@ -73,7 +75,7 @@ function syntheticMachine(): MachineFingerprint {
 }
 
 /** A sample around `medianMs` (log-normal, 8%), with its phases for startups and probes as the scheduler stores them. */
-function syntheticSample(random: () => number, runtime: RuntimeId, scenario: { id: string; kind: string }, medianMs: number): NewSample {
+function syntheticSample(random: () => number, runtime: SyntheticRuntime, scenario: { id: string; kind: string }, medianMs: number): NewSample {
   const gauss = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const wallMs = medianMs * Math.exp(0.08 * gauss) * (random() < 0.02 ? 1.6 : 1); // now and then an outlier
   const names = scenario.kind === 'startup' ? STARTUP_PHASES[runtime].filter((p) => scenario.id === 'startup-cold' || !COLD_ONLY.has(p)) : (PROBE_PHASES[scenario.id] ?? []);
@@ -107,7 +109,7 @@ function seedHistory(dbFile: string, workspace: WorkspaceInfo): string {
   const store = RunStore.open(dbFile);
   try {
     const machine = syntheticMachine();
-    const options = (runtimes: RuntimeId[], ids: string[], runs: number) => ({ runtimes, scenarios: ids, runs, warmup: 0, offline: false, timeoutMs: 600_000 });
+    const options = (runtimes: readonly RuntimeId[], ids: string[], runs: number) => ({ runtimes: [...runtimes], scenarios: ids, runs, warmup: 0, offline: false, timeoutMs: 600_000 });
     const now = Date.now();
     for (let i = APP.historyRuns; i >= 1; i--) {
       if (i % 500 === 0) process.stderr.write(`\rapp: writing the synthetic history ${APP.historyRuns - i + 1}/${APP.historyRuns}   `);

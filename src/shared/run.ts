@@ -1,7 +1,14 @@
 // The run model shared by core, CLI, main process and renderer. Pure types: no Node, no Electron.
 
-export const RUNTIME_IDS = ['native', 'docker', 'dind', 'nix', 'devbox'] as const;
-export type RuntimeId = (typeof RUNTIME_IDS)[number];
+/**
+ * An environment's id ("native", "docker", "dind", "nix", "devbox"): the list is
+ * src/core/environments/registry.ts's, the one every layer uses (the renderer through the IPC
+ * contract's `runtime:list`), so adding an environment adds no id here.
+ */
+export type RuntimeId = string;
+
+/** What an environment id looks like (checked at the IPC boundary; core checks it is registered). */
+export const RUNTIME_ID_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
 
 /** How the nix runtime enters its shell: `nix develop` on a flake, or `nix-shell` on a shell.nix. */
 export const NIX_ENTRIES = ['flake', 'shell'] as const;

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { FactValue, MachineFingerprint, RuntimeId, WorkspaceInfo } from '../../shared/run';
-import { RUNTIME_IDS } from '../../shared/run';
+import { RUNTIME_IDS } from '../environments/registry';
 import type { NewSample, RunStore } from '../history/run-store';
 import { newRunId, resultKey } from '../history/run-store';
 import { SCENARIOS, findScenario } from '../scenarios/catalog';

@@ -3,7 +3,7 @@
 // before calling the core; the preload and the renderer import only the types.
 import { z } from 'zod';
 import type { ExportFormat, RunComparisonJson, RunJson, RunProgress, RunSummary, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../run';
-import { EXPORT_FORMATS, RUNTIME_IDS } from '../run';
+import { EXPORT_FORMATS, RUNTIME_ID_PATTERN } from '../run';
 
 export interface AppInfo {
   version: string;
@@ -134,7 +134,9 @@ export interface IpcEventMap {
 export type InvokeChannel = keyof IpcInvokeMap;
 export type EventChannel = keyof IpcEventMap;
 
-const runtimeId = z.enum(RUNTIME_IDS);
+// Which ids exist is the registry's to say (core answers an unknown one with a UserError).
+const runtimeId = z.string().regex(RUNTIME_ID_PATTERN);
+const MAX_RUNTIMES = 32;
 const folder = z.string().min(1).max(4096);
 const terminalId = z.string().min(1).max(100);
 const size = { cols: z.number().int().min(2).max(1000), rows: z.number().int().min(2).max(1000) };
@@ -146,13 +148,13 @@ export const ipcInvokeArgs = {
   'workspace:inspect': z.tuple([z.object({ path: folder }).strict()]),
   'workspace:recent': z.tuple([]),
   'workspace:pick': z.tuple([]),
-  'definitions:preview': z.tuple([z.object({ workspace: folder, runtimes: z.array(runtimeId).max(RUNTIME_IDS.length) }).strict()]),
+  'definitions:preview': z.tuple([z.object({ workspace: folder, runtimes: z.array(runtimeId).max(MAX_RUNTIMES) }).strict()]),
   'definitions:write': z.tuple([z.object({ workspace: folder, runtime: runtimeId, file: z.string().min(1).max(200) }).strict()]),
   'run:start': z.tuple([
     z
       .object({
         workspace: folder,
-        runtimes: z.array(runtimeId).min(1).max(RUNTIME_IDS.length),
+        runtimes: z.array(runtimeId).min(1).max(MAX_RUNTIMES),
         scenarios: z.array(z.string().min(1).max(100)).min(1).max(100),
         runs: z.union([z.number().int().min(1).max(10_000), z.literal('auto')]),
         warmup: z.number().int().min(0).max(10_000),

@@ -3,7 +3,6 @@ import type { ChartConfiguration } from 'chart.js';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { TrendPoint } from '../../../shared/ipc/contract';
 import type { RunComparisonJson, RunSummary, RuntimeId } from '../../../shared/run';
-import { RUNTIME_ORDER } from '../../../shared/format/runtimes';
 import { formatMs } from '../../../shared/format/units';
 import { api, errorMessage, useApiEvent } from '../api';
 import { ChartCanvas } from '../charts/ChartCanvas';
@@ -55,7 +54,7 @@ export function HistoryView({ onOpenRun }: { onOpenRun: (runId: string) => void 
       {runs && runs.length === 0 && <p className="muted">No runs yet: start one in Run, or with `envbench run`.</p>}
       {runs && runs.length > 0 && <RunList runs={runs} selected={selected} onToggle={toggle} onOpen={onOpenRun} onDelete={(id) => void remove(id)} />}
       {comparison && <Comparison comparison={comparison} />}
-      {runs && runs.length > 0 && <Trend initialScenario={runs[0]!.scenarios.find((s) => !['consistency', 'offline-readiness', 'reproducible-build'].includes(s)) ?? 'build-clean'} initialRuntime={runs[0]!.runtimes[0] ?? 'native'} />}
+      {runs && runs.length > 0 && <Trend initialScenario={runs[0]!.scenarios.find((s) => !['consistency', 'offline-readiness', 'reproducible-build'].includes(s)) ?? 'build-clean'} initialRuntime={runs[0]!.runtimes[0] ?? 'native'} runtimes={[...new Set(runs.flatMap((r) => r.runtimes))]} />}
     </section>
   );
 }
@@ -123,7 +122,8 @@ function Comparison({ comparison }: { comparison: RunComparisonJson }): React.JS
   );
 }
 
-function Trend({ initialScenario, initialRuntime }: { initialScenario: string; initialRuntime: RuntimeId }): React.JSX.Element {
+/** `runtimes`: those the history has runs of (the registry's ids, as runs recorded them). */
+function Trend({ initialScenario, initialRuntime, runtimes }: { initialScenario: string; initialRuntime: RuntimeId; runtimes: RuntimeId[] }): React.JSX.Element {
   const [scenario, setScenario] = useState(initialScenario);
   const [runtime, setRuntime] = useState<RuntimeId>(initialRuntime);
   const [scenarios, setScenarios] = useState<string[]>([]);
@@ -159,7 +159,7 @@ function Trend({ initialScenario, initialRuntime }: { initialScenario: string; i
           {scenarios.map((s) => <option key={s}>{s}</option>)}
         </select>
         <select value={runtime} onChange={(e) => setRuntime(e.target.value as RuntimeId)} aria-label="Trend runtime">
-          {RUNTIME_ORDER.map((r) => <option key={r}>{r}</option>)}
+          {runtimes.map((r) => <option key={r}>{r}</option>)}
         </select>
       </div>
       {machines.size > 1 && <p className="warning">These runs come from {machines.size} different machines.</p>}
