@@ -1,25 +1,22 @@
 import type Docker from 'dockerode';
-import type { RuntimeHealth, WorkspaceInfo } from '../../../shared/run';
+import type { WorkspaceInfo } from '../../../shared/run';
 import type { ImagePlan } from '../docker/dev-image';
 import { instanceKey } from '../../data-paths';
 import { lifecycleCommandsFact, planDevImage, pullImage } from '../docker/dev-image';
 import { hostModuleCache } from '../host-go';
-import { workspaceDefinitionProblem } from '../docker/workspace-definition';
 import type { DindImagePlan } from './dind-image';
 import { buildDindImage, planOfflineDindImage, withheldCapabilities } from './dind-image';
-import type { DockerEndpoint } from '../docker/docker-client';
-import { containerRuntimeHealth, createDockerClient, dockerEndpoint } from '../docker/docker-client';
 import { LABEL_RUNTIME, ownedContainer } from '../docker/labels';
 import { ensureBaseImage, imageExists } from '../docker/offline-images';
 import { measureHelperPath } from '../../measure/measure-helper';
 import { describeError } from '../../user-error';
 import { dockerCliEnv, dockerExecShell, requireDockerCli, terminalContainerName } from '../docker/docker';
 import type { PrepareContext, Runtime, RuntimeSession, ShellCommand, ShellOptions } from '../runtime';
-import type { PortableDefinition } from '../runtime';
+import { ContainerRuntime } from '../docker/container-runtime';
 import { commandLine, terminalPrepareContext } from '../runtime';
-import { pulledGoDockerfile } from '../docker/pulled-dockerfile';
 import type { OuterImage, PrivilegeMode, TerminalDaemons } from './dind-session';
 import { DindSession } from './dind-session';
+
 async function planOuterImage(docker: Docker, devPlan: ImagePlan, offline: boolean, instance: string, log: (line: string) => void): Promise<OuterImage> {
   if (!offline && devPlan.source === 'pulled') {
     const ref = 'docker:dind';
@@ -56,34 +53,11 @@ async function choosePrivileges(docker: Docker, image: string): Promise<Privileg
 }
 
 /** Docker-in-Docker: an outer container running its own dockerd; the Go container runs inside it. */
-export class DindRuntime implements Runtime {
+export class DindRuntime extends ContainerRuntime implements Runtime {
   readonly id = 'dind' as const;
   readonly displayName = 'Docker-in-Docker';
-  private readonly endpoint: DockerEndpoint;
-  private readonly docker: Docker;
   /** Outer containers serving terminals, by data volume, shared by the terminals of a workspace. */
   private readonly terminalDaemons: TerminalDaemons = { shared: new Map(), stopping: new Map() };
-
-  constructor(
-    private readonly resourcesDir: string,
-    endpoint: DockerEndpoint = dockerEndpoint(),
-  ) {
-    this.endpoint = endpoint;
-    this.docker = createDockerClient(endpoint);
-  }
-
-  detect(): Promise<RuntimeHealth> {
-    return containerRuntimeHealth(this.id, this.docker, this.endpoint, this.resourcesDir);
-  }
-
-  checkWorkspace(workspace: WorkspaceInfo): string | null {
-    return workspaceDefinitionProblem(workspace);
-  }
-
-  /** The same Dockerfile.dev as docker: the inner Docker builds it. */
-  portableDefinition(workspace: WorkspaceInfo): PortableDefinition {
-    return { file: 'Dockerfile.dev', content: pulledGoDockerfile(workspace.goVersion).dockerfile };
-  }
 
   async prepare(context: PrepareContext): Promise<RuntimeSession> {
     const session = await this.session(context);

@@ -1,41 +1,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Docker from 'dockerode';
-import type { FactValue, RuntimeHealth, WorkspaceInfo } from '../../../shared/run';
+import type { FactValue, WorkspaceInfo } from '../../../shared/run';
 import type { ImagePlan } from './dev-image';
 import { configLines } from '../../config-lines';
 import { definitionFacts } from '../definition-facts';
 import { instanceKey, workspaceDataDir } from '../../data-paths';
 import { cacheVolumeName, dockerDefinitionSource, lifecycleCommandsFact, planDevImage, removeOwnImage } from './dev-image';
 import { hostModuleCache, modulesSource } from '../host-go';
-import { workspaceDefinitionProblem } from './workspace-definition';
 import type { DockerEndpoint } from './docker-client';
-import { containerRuntimeHealth, createDockerClient, dockerEndpoint } from './docker-client';
 import { GoContainer, phaseTimer, WORKSPACE_IN_CONTAINER, XDG_CACHE_IN_CONTAINER } from './go-container';
 import { imageExists } from './offline-images';
 import { probe } from '../../machine/tool-version';
 import { measureHelperPath } from '../../measure/measure-helper';
 import { UserError } from '../../user-error';
 import { readyThenFirstRun } from '../startup-phases';
-import type {
-  CommandSpec,
-  DebugServer,
-  ExecOptions,
-  ExecOutcome,
-  Footprint,
-  IsolatedOutcome,
-  PrepareContext,
-  Runtime,
-  RuntimeSession,
-  ShellCommand,
-  ShellOptions,
-  StartupOptions,
-  StartupOutcome,
-  StartupTemperature,
-} from '../runtime';
-import type { PortableDefinition } from '../runtime';
+import type { CommandSpec, DebugServer, ExecOptions, ExecOutcome, Footprint, IsolatedOutcome, PrepareContext, Runtime, RuntimeSession, ShellCommand, ShellOptions, StartupOptions, StartupOutcome, StartupTemperature } from '../runtime';
+import { ContainerRuntime } from './container-runtime';
 import { commandLine, terminalPrepareContext } from '../runtime';
-import { pulledGoDockerfile } from './pulled-dockerfile';
 
 /**
  * Terminals run the docker CLI in a pty (`docker exec -it`): EnvBench itself speaks the Engine
@@ -69,32 +51,9 @@ export function dockerExecShell(container: string, host: string[] = []): string[
 }
 
 /** A Go toolchain in a container, workspace bind-mounted, commands run through `docker exec`. */
-export class DockerRuntime implements Runtime {
+export class DockerRuntime extends ContainerRuntime implements Runtime {
   readonly id = 'docker' as const;
   readonly displayName = 'Docker';
-  private readonly endpoint: DockerEndpoint;
-  private readonly docker: Docker;
-
-  constructor(
-    private readonly resourcesDir: string,
-    endpoint: DockerEndpoint = dockerEndpoint(),
-  ) {
-    this.endpoint = endpoint;
-    this.docker = createDockerClient(endpoint);
-  }
-
-  detect(): Promise<RuntimeHealth> {
-    return containerRuntimeHealth(this.id, this.docker, this.endpoint, this.resourcesDir);
-  }
-
-  checkWorkspace(workspace: WorkspaceInfo): string | null {
-    return workspaceDefinitionProblem(workspace);
-  }
-
-  /** A Dockerfile.dev on the official golang image of the workspace's Go version. */
-  portableDefinition(workspace: WorkspaceInfo): PortableDefinition {
-    return { file: 'Dockerfile.dev', content: pulledGoDockerfile(workspace.goVersion).dockerfile };
-  }
 
   prepare(context: PrepareContext): Promise<RuntimeSession> {
     return this.session(context);
@@ -244,7 +203,6 @@ class DockerSession implements RuntimeSession {
       await container.remove({ force: true }).catch(() => {});
     }
   }
-
 
   evictCaches(): Promise<void> {
     return this.go.evictBuildCache();

@@ -1,0 +1,39 @@
+import type Docker from 'dockerode';
+import type { RuntimeHealth, WorkspaceInfo } from '../../../shared/run';
+import type { PortableDefinition } from '../runtime';
+import type { DockerEndpoint } from './docker-client';
+import { containerRuntimeHealth, createDockerClient, dockerEndpoint } from './docker-client';
+import { pulledGoDockerfile } from './pulled-dockerfile';
+import { workspaceDefinitionProblem } from './workspace-definition';
+
+/**
+ * What the two container runtimes, docker and dind, share as runtimes: one Docker Engine and its
+ * client, the health check, the workspace's own Dockerfile.dev or devcontainer.json, and the
+ * portable Dockerfile.dev (dind's inner Docker builds the same one).
+ */
+export abstract class ContainerRuntime {
+  abstract readonly id: 'docker' | 'dind';
+  protected readonly endpoint: DockerEndpoint;
+  protected readonly docker: Docker;
+
+  constructor(
+    protected readonly resourcesDir: string,
+    endpoint: DockerEndpoint = dockerEndpoint(),
+  ) {
+    this.endpoint = endpoint;
+    this.docker = createDockerClient(endpoint);
+  }
+
+  detect(): Promise<RuntimeHealth> {
+    return containerRuntimeHealth(this.id, this.docker, this.endpoint, this.resourcesDir);
+  }
+
+  checkWorkspace(workspace: WorkspaceInfo): string | null {
+    return workspaceDefinitionProblem(workspace);
+  }
+
+  /** A Dockerfile.dev on the official golang image of the workspace's Go version. */
+  portableDefinition(workspace: WorkspaceInfo): PortableDefinition {
+    return { file: 'Dockerfile.dev', content: pulledGoDockerfile(workspace.goVersion).dockerfile };
+  }
+}
