@@ -1,0 +1,32 @@
+import type { NixEntry, RunProgress, RuntimeId, WorkspaceInfo } from '../../shared/run';
+import type { Scenario } from '../scenarios/catalog';
+import type { AdaptiveSampling } from './adaptive-stop';
+
+// What a run is asked to do, and who listens while it runs (run-scheduler.ts, sample-step.ts).
+
+export interface RunRequest {
+  workspace: WorkspaceInfo;
+  runtimes: RuntimeId[];
+  scenarios: Scenario[];
+  runs: number;
+  warmup: number;
+  offline: boolean;
+  nixEntry?: NixEntry;
+  timeoutMs: number;
+  /** `--runs auto`: `runs` is then the cap, and each result stops once its median is known closely enough. */
+  adaptive?: AdaptiveSampling;
+  /** `--first-run`: the command that ends each start; default: the first build of the main packages (defaultFirstRun). */
+  firstRun?: readonly string[];
+  /** `--main ./cmd/x` (checked: checkMainPackage): the one main package for the scenarios that need one and for the default first run. */
+  main?: string;
+  /** `--test-args`: words added to the test and test-race commands (parseTestArgs). */
+  testArgs?: readonly string[];
+}
+
+export interface RunHooks {
+  signal?: AbortSignal;
+  onStarted?: (runId: string) => void;
+  onProgress?: (progress: RunProgress) => void;
+  onOutput?: (runtime: RuntimeId, stream: 'stdout' | 'stderr', text: string) => void;
+  onLog?: (line: string) => void;
+}
