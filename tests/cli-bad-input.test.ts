@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { envbench, tempDataDir, writeGoModule } from './support/envbench-cli';
+import { CLI, envbench, tempDataDir, writeGoModule } from './support/envbench-cli';
 
 describe('bad input gets one clear line, a non-zero exit, and writes nothing', () => {
   const base = tempDataDir('envbench-bad-');
@@ -68,5 +69,13 @@ describe('bad input gets one clear line, a non-zero exit, and writes nothing', (
     const result = envbench(['runn'], tempDataDir());
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/unknown command 'runn'/);
+  });
+
+  it('a reader that stops early ends the output quietly, with no stack trace', () => {
+    // As `envbench export --help | head -2` does, at its most abrupt: the reader closes the pipe
+    // before the first byte, so every write of the help meets a closed pipe.
+    const result = spawnSync('bash', ['-c', 'set -o pipefail; node "$1" export --help | { exec <&-; sleep 2; }', 'envbench-pipe', CLI], { encoding: 'utf8', env: { ...process.env, ENVBENCH_DATA_DIR: tempDataDir() } });
+    expect(result.stderr).not.toMatch(/EPIPE|Error|at /);
+    expect(result.status).toBe(0);
   });
 });

@@ -187,6 +187,14 @@ function program(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // A reader that stops early (`envbench export --help | head -2`) closes the pipe: there is
+  // nothing more to say, so end quietly instead of with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
   try {
     await program().parseAsync(argv);
   } catch (error) {
