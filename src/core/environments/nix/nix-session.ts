@@ -13,6 +13,7 @@ import { runMeasured } from '../../measure/measured-process';
 import { nixError, pathInfoClosure } from '../nix-cli';
 import { nixSystem } from '../offline-flake';
 import { NETWORK_NAMESPACE_ISOLATION, withoutNetwork } from '../no-network';
+import { NixStoreQueries } from './nix-store';
 import { ENTER_DIRECTORY_ENV, enterDirectoryArgv, HOST_TMPDIR_ENV, RESTORE_TMPDIR, terminalShellArgv } from '../start-directory';
 import { readyThenFirstRun } from '../startup-phases';
 import type { CommandSpec, DebugServer, ExecOptions, ExecOutcome, Footprint, IsolatedOutcome, RuntimeSession, StartupOptions, StartupOutcome, StartupTemperature } from '../runtime';
@@ -76,6 +77,7 @@ export class NixSession implements RuntimeSession {
   /** A GC root EnvBench owns that keeps the realised shell alive (`nix develop --profile`, `nix-store --add-root`). */
   private readonly profile: string;
   private readonly definition: NixDefinition;
+  private readonly store = new NixStoreQueries((args) => this.classic('nix-store', args));
   /** The shared inputs the last cold start left in the store, each with a GC root that kept it. */
   sharedKept: string[] = [];
 
@@ -226,10 +228,8 @@ export class NixSession implements RuntimeSession {
   }
 
   /** Which of these paths are in the store now. */
-  async presentPaths(paths: readonly string[]): Promise<string[]> {
-    const present: string[] = [];
-    for (const p of paths) if ((await this.classic('nix-store', ['--check-validity', p])).code === 0) present.push(p);
-    return present;
+  presentPaths(paths: readonly string[]): Promise<string[]> {
+    return this.store.presentPaths(paths);
   }
 
   /**
@@ -267,8 +267,7 @@ export class NixSession implements RuntimeSession {
     const ownRoots = path.dirname(this.config.stateDir) + path.sep;
     const used: string[] = [];
     for (const storePath of await this.presentPaths(shared)) {
-      const roots = (await this.classic('nix-store', ['--query', '--roots', storePath])).stdout
-        .split('\n')
+      const roots = (await this.store.rootsOf(storePath))
         .map((line) => line.split(' -> ')[0]!.trim())
         .filter((root) => root.startsWith('/') && !root.startsWith('/proc/') && !root.startsWith(ownRoots));
       if (roots.length > 0) used.push(`${storePath} (GC root ${roots[0]})`);
@@ -277,27 +276,6 @@ export class NixSession implements RuntimeSession {
     return used.length > 0
       ? `${what}: kept by a cold start while in use outside this EnvBench: ${used.join('; ')}`
       : `${what}: deleted by a cold start (no GC root outside this EnvBench uses them now)`;
-  }
-
-  /**
-   * `paths` with what Nix needs deleted in the same `nix-store --delete` to delete them: every path
-   * that refers to them, and the built outputs of those derivations (with keep-derivations, a
-   * valid output keeps its derivation), to a fixpoint.
-   */
-  private async deletionClosure(paths: readonly string[]): Promise<string[]> {
-    const all = new Set<string>();
-    let frontier = [...paths];
-    for (let round = 0; round < 4 && frontier.length > 0; round++) {
-      const referrers = (await this.classic('nix-store', ['--query', '--referrers-closure', ...frontier])).stdout.trim().split('\n').filter(Boolean);
-      const added = [...new Set([...frontier, ...referrers])].filter((p) => !all.has(p));
-      added.forEach((p) => all.add(p));
-      frontier = [];
-      for (const drv of added.filter((p) => p.endsWith('.drv'))) {
-        const outputs = (await this.classic('nix-store', ['--query', '--outputs', drv])).stdout.trim().split('\n').filter(Boolean);
-        frontier.push(...(await this.presentPaths(outputs)).filter((p) => !all.has(p)));
-      }
-    }
-    return [...all];
   }
 
   /**
@@ -312,13 +290,12 @@ export class NixSession implements RuntimeSession {
     const present = await this.presentPaths(own);
     const kept: string[] = [];
     if (present.length > 0) {
-      const doomed = await this.deletionClosure(present);
+      const doomed = await this.store.deletionClosure(present);
       this.dropOwnRoots(new Set(doomed));
-      // nix-store, not `nix store delete`: the latter takes installables and would build a .drv.
-      const deleted = await this.classic('nix-store', ['--delete', ...doomed]);
+      const deleted = await this.store.delete(doomed);
       const reason = nixError(deleted.stderr, 1);
       for (const storePath of await this.presentPaths(present)) {
-        const roots = (await this.classic('nix-store', ['--query', '--roots', storePath])).stdout.trim().split('\n').filter((l) => l.includes(' -> '));
+        const roots = await this.store.rootsOf(storePath);
         kept.push(roots.length > 0 ? `${storePath} (kept alive by the GC root ${roots[0]})` : `${storePath} (not deleted: ${reason || 'Nix refused'})`);
       }
     }
@@ -329,12 +306,12 @@ export class NixSession implements RuntimeSession {
     // root keeps and any `nix-collect-garbage` would delete), which Nix requires.
     this.sharedKept = [];
     for (const storePath of await this.presentPaths(shared)) {
-      const roots = (await this.classic('nix-store', ['--query', '--roots', storePath])).stdout.split('\n').filter((l) => l.includes(' -> '));
+      const roots = await this.store.rootsOf(storePath);
       if (roots.length > 0) {
         this.sharedKept.push(`${storePath} (GC root ${roots[0]!.split(' -> ')[0]})`);
         continue;
       }
-      await this.classic('nix-store', ['--delete', ...(await this.deletionClosure([storePath]))]);
+      await this.store.delete(await this.store.deletionClosure([storePath]));
     }
     fs.rmSync(this.config.env.XDG_CACHE_HOME!, { recursive: true, force: true });
     fs.rmSync(this.config.goCache, { recursive: true, force: true });
