@@ -292,6 +292,77 @@ export interface ScoringJson {
   scores: Partial<Record<RuntimeId, RuntimeScores>>;
 }
 
+/**
+ * What every output of one run shows, derived once in core (src/core/bench/run-table.ts, when the
+ * run JSON is built) and stored with the run JSON: the CLI tables, Markdown, CSV, the app and the
+ * printed report render it and derive nothing of their own, so they cannot disagree.
+ */
+export interface RunTable {
+  /** One row per result, in the order of `results` (rows[i] is results[i]'s). */
+  rows: RunTableRow[];
+  /** Every scored runtime, best overall first. Equal overall scores share a rank ("=2"). */
+  ranking: RankedRuntime[];
+  /** Why each dimension's winner wins, one sentence per scored dimension. */
+  rankingReasons: string[];
+  /** What scores rest on when that is not what the ranking table suggests (scores marked *, notable ties). */
+  basisNotes: string[];
+  /** Notes under the tables, in order: the load warning, the p-value correction, failures, stop reasons, warnings, devcontainer lifecycle commands. */
+  notes: RunNote[];
+}
+
+export interface RankedRuntime {
+  runtime: RuntimeId;
+  /** 1-based; runtimes with the same overall score share the rank of the first of them (1, =2, =2, 4). */
+  rank: number;
+  /** Another runtime has the same overall score. */
+  tied: boolean;
+  overall: number;
+}
+
+/** The comparison with native in one result's row: native itself, or the ratio of medians with its verdict. */
+export type VersusNative =
+  | { baseline: true }
+  | {
+      baseline: false;
+      ratio: number;
+      pValueAdjusted: number;
+      /** 'no-verdict': too few samples a side for any difference to be significant. */
+      verdict: 'significant' | 'not-significant' | 'no-verdict';
+    };
+
+export interface RunTableRow {
+  runtime: RuntimeId;
+  scenario: string;
+  status: ResultStatus;
+  /** The scenario's kind and dimension in the catalogue; null for a scenario this EnvBench does not know. */
+  kind: 'startup' | 'command' | 'check' | 'probe' | null;
+  dimension: Dimension | null;
+  /**
+   * Medians over the measured (non-warmup) samples of the command's whole process tree: CPU (user
+   * + system), peak RSS of its largest process, bytes read and written. Null without a measured
+   * sample. The wall time's median, CI and P95 are the result's `stats`.
+   */
+  medians: { cpuMs: number; peakRssBytes: number; readBytes: number; writeBytes: number } | null;
+  /** Null when the result has no figure to compare (no statistics, or no native to compare with). */
+  versusNative: VersusNative | null;
+  /** A check's verdict in words ("not ready"), or the result's status when it has none. */
+  verdict: string;
+  /** What the verdict rests on (its detail, or how it was measured), or the reason a result has no figures. */
+  detail: string;
+  /**
+   * reproducible-build: how this environment's binaries compare with native's ('baseline' for
+   * native itself); modcache-isolation: whether its builds' binaries are identical. Null when
+   * unknown; `why` says why they differ, or why the result has no figures. Absent for other scenarios.
+   */
+  binaries?: { comparison: 'baseline' | 'identical' | 'differs' | null; why: string };
+}
+
+/** One note under the tables; `kind` lets a rendering that shows failures elsewhere leave those out. */
+export interface RunNote {
+  kind: 'load' | 'correction' | 'failure' | 'stop' | 'warning' | 'comparison' | 'lifecycle';
+  text: string;
+}
+
 export interface RunJson {
   id: string;
   status: RunStatus;
@@ -310,6 +381,8 @@ export interface RunJson {
   scoring?: ScoringJson;
   /** The machine's load average at the start and end of the run; absent for runs that did not record it. */
   load?: RunLoadJson;
+  /** What every output of the run shows, derived once from the fields above. */
+  table: RunTable;
 }
 
 /** Load averages (1, 5 and 15 minutes) when the run started and ended (null: not recorded, e.g. killed). */

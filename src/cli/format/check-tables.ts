@@ -2,21 +2,21 @@ import type { ResultJson, RunJson } from '../../shared/run';
 import { textTable } from './text-table';
 import { formatMs } from '../../shared/format/units';
 import { applicableResults } from '../../shared/format/not-applicable';
+import { rowOf } from '../../shared/format/run-table';
 
-const VERDICT_WORDS: Record<string, string> = { ready: 'ready', 'not-ready': 'not ready', reproducible: 'reproducible', 'not-reproducible': 'NOT reproducible' };
-
-function verdictCell(result: ResultJson): string {
-  return result.verdict ? (VERDICT_WORDS[result.verdict.value] ?? result.verdict.value) : result.status;
+/** The run table's verdict words; a build that is not reproducible is said in capitals. */
+function verdictCell(run: RunJson, result: ResultJson): string {
+  return result.verdict?.value === 'not-reproducible' ? 'NOT reproducible' : rowOf(run, result).verdict;
 }
 
-function offlineReadiness(results: ResultJson[]): string[] {
+function offlineReadiness(run: RunJson, results: ResultJson[]): string[] {
   if (results.length === 0) return [];
   return [
     '',
     'Offline readiness (`go build ./...` in the warm environment with the network cut):',
     textTable(
       ['RUNTIME', 'VERDICT', 'BUILD', 'FIRST ERROR LINE / HOW THE NETWORK WAS CUT'],
-      results.map((r) => [r.runtime, verdictCell(r), r.samples[0] ? formatMs(r.samples[0].wallMs) : '-', r.verdict ? (r.verdict.detail ?? r.verdict.method) : (r.reason ?? '')]),
+      results.map((r) => [r.runtime, verdictCell(run, r), r.samples[0] ? formatMs(r.samples[0].wallMs) : '-', rowOf(run, r).detail]),
       new Set([2]),
     ),
   ];
@@ -43,10 +43,9 @@ function reproducibleBuilds(run: RunJson, results: ResultJson[]): string[] {
   if (results.length === 0) return [];
   const builds = run.consistency?.builds ?? [];
   const rows = results.map((r) => {
-    const mine = builds.filter((b) => b.runtime === r.runtime);
-    const versus = r.runtime === 'native' ? 'baseline' : mine.length === 0 ? '-' : mine.every((b) => b.identicalToNative) ? 'identical' : mine.some((b) => b.identicalToNative === null) ? '-' : 'differs';
-    const why = r.verdict?.detail ?? mine.map((b) => b.why).filter(Boolean).join('; ');
-    return [r.runtime, verdictCell(r), versus, mine.map((b) => b.sha256.slice(0, 16)).join(' '), r.status === 'completed' ? why : (r.reason ?? '')];
+    const { comparison, why } = rowOf(run, r).binaries!;
+    const shas = builds.filter((b) => b.runtime === r.runtime).map((b) => b.sha256.slice(0, 16));
+    return [r.runtime, verdictCell(run, r), comparison ?? '-', shas.join(' '), why];
   });
   return ['', 'Reproducible builds (go build -trimpath, twice per environment; SHA-256):', textTable(['RUNTIME', 'REBUILDS', 'VS NATIVE', 'SHA-256', 'WHY'], rows)];
 }
@@ -55,14 +54,12 @@ function reproducibleBuilds(run: RunJson, results: ResultJson[]): string[] {
 function modcacheIsolation(run: RunJson, results: ResultJson[]): string[] {
   if (results.length === 0) return [];
   const rows = results.map((r) => {
-    const facts = run.maintenance.find((m) => m.runtime === r.runtime)?.facts ?? {};
+    const { comparison, why } = rowOf(run, r).binaries!;
     const phase = (name: string): string => {
       const p50 = r.phaseStats?.find((p) => p.name === name)?.p50Ms;
       return p50 === undefined ? '-' : formatMs(p50);
     };
-    const identical = facts['modcache-isolation.identical'];
-    const verdict = r.status !== 'completed' ? r.status : identical === true ? 'identical' : identical === false ? 'DIFFER' : '-';
-    const why = r.status !== 'completed' ? (r.reason ?? '') : String(facts['modcache-isolation.difference'] ?? '');
+    const verdict = r.status !== 'completed' ? r.status : comparison === 'identical' ? 'identical' : comparison === 'differs' ? 'DIFFER' : '-';
     return [r.runtime, phase('shared-cache'), phase('own-cache'), phase('vendored'), verdict, why];
   });
   return [
@@ -76,7 +73,7 @@ function modcacheIsolation(run: RunJson, results: ResultJson[]): string[] {
 export function formatChecks(run: RunJson): string[] {
   const of = (scenario: string): ResultJson[] => run.results.filter((r) => r.scenario === scenario);
   return [
-    ...offlineReadiness(of('offline-readiness')),
+    ...offlineReadiness(run, of('offline-readiness')),
     ...consistencyMatrix(run),
     // Not applicable (no main package) is listed once with the run's other such results, not per runtime here.
     ...reproducibleBuilds(run, applicableResults(of('reproducible-build'))),

@@ -1,9 +1,9 @@
 import type { ScoreWeights } from '../../core/bench/ranking';
 import { parseWeights } from '../../core/bench/ranking';
 import { UserError } from '../../core/user-error';
-import { rankingReasons } from '../../shared/format/ranking-reasons';
-import type { DimensionScore, RunJson, RuntimeId } from '../../shared/run';
-import { restsOnFewerInputs, scoreBasisNotes } from '../../shared/format/score-basis';
+import type { DimensionScore, RunJson } from '../../shared/run';
+import { restsOnFewerInputs } from '../../shared/format/score-basis';
+import { rankedScores, rankText } from '../../shared/format/run-table';
 import { textTable } from './text-table';
 
 /** `--weights`, or a clear error before anything is measured. */
@@ -21,24 +21,22 @@ const scoreCell = (score: DimensionScore | undefined): string => `${cell(score?.
 
 /**
  * The ranking: dimension scores and the weighted overall, then why each dimension's winner wins
- * (one sentence each). Equal overall scores share a rank (shown "=2"): differences the
- * statistics cannot tell apart were already scored as equal.
+ * (one sentence each), from the run table. Equal overall scores share a rank (shown "=2"):
+ * differences the statistics cannot tell apart were already scored as equal.
  */
 export function formatRanking(run: RunJson): string[] {
   const scoring = run.scoring;
   if (!scoring) return [];
-  const entries = (Object.entries(scoring.scores) as [RuntimeId, NonNullable<(typeof scoring.scores)[RuntimeId]>][]).sort((a, b) => b[1].overall - a[1].overall);
-  const rows = entries.map(([runtime, s]) => {
-    const rank = entries.findIndex(([, other]) => other.overall === s.overall) + 1;
-    const tied = entries.filter(([, other]) => other.overall === s.overall).length > 1;
-    return [`${tied ? '=' : ''}${rank}`, runtime, scoreCell(s.startup), scoreCell(s.performance), scoreCell(s.maintenance), cell(s.overall)];
+  const rows = rankedScores(run).map((entry) => {
+    const s = entry.scores;
+    return [rankText(entry), entry.runtime, scoreCell(s.startup), scoreCell(s.performance), scoreCell(s.maintenance), cell(s.overall)];
   });
   const w = scoring.weights;
   return [
     '',
     `Ranking (0-100, higher is better; weights startup ${w.startup}, performance ${w.performance}, maintenance ${w.maintenance}; inputs in the run JSON under scoring):`,
     textTable(['RANK', 'RUNTIME', 'STARTUP', 'PERFORMANCE', 'MAINTENANCE', 'OVERALL'], rows, new Set([2, 3, 4, 5])),
-    ...scoreBasisNotes(scoring).map((note) => `  basis: ${note}`),
-    ...rankingReasons(scoring).map((r) => `  ${r.sentence}`),
+    ...run.table.basisNotes.map((note) => `  basis: ${note}`),
+    ...run.table.rankingReasons.map((sentence) => `  ${sentence}`),
   ];
 }

@@ -19,9 +19,12 @@ const CONFIG_HALF_POINTS_LINES = 50;
 /** A tie between medians this far apart (either way) is named in the score's basis. */
 const NOTABLE_TIE_RATIO = 1.1;
 
+/** What a score is computed from: the run JSON before its table (which renders the scores). */
+type ScoredRun = Omit<RunJson, 'table'>;
+
 const round = (x: number): number => Math.round(x * 10) / 10;
 const geometricMean = (values: readonly number[]): number => Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
-const measuredWalls = (run: RunJson, runtime: RuntimeId, scenario: string): number[] | null => {
+const measuredWalls = (run: ScoredRun, runtime: RuntimeId, scenario: string): number[] | null => {
   const result = run.results.find((r) => r.runtime === runtime && r.scenario === scenario && r.status === 'completed' && r.stats);
   return result ? result.samples.filter((s) => !s.warmup).map((s) => s.wallMs) : null;
 };
@@ -36,7 +39,7 @@ const median = (values: readonly number[]): number => {
  * the fastest); a difference from the fastest that is not statistically significant counts as
  * none. Score = 100 x geometric mean of those ratios.
  */
-function startupScores(run: RunJson, runtimes: readonly RuntimeId[]): Map<RuntimeId, DimensionScore> {
+function startupScores(run: ScoredRun, runtimes: readonly RuntimeId[]): Map<RuntimeId, DimensionScore> {
   const scores = new Map<RuntimeId, DimensionScore>();
   const scenarios = [...new Set(run.results.map((r) => r.scenario))].filter((id) => findScenario(id)?.dimension === 'startup');
   const inputs = new Map<RuntimeId, ScoreInput[]>(runtimes.map((r) => [r, []]));
@@ -100,7 +103,7 @@ function undecided(n: number, baselineN: number, pValue: number): string {
  * that is not significant (Holm-corrected) counts as 1. The geometric mean of the ratios, G, is
  * turned into a score relative to the best: 100 x G(best) / G(this).
  */
-function performanceScores(run: RunJson, runtimes: readonly RuntimeId[]): Map<RuntimeId, DimensionScore> {
+function performanceScores(run: ScoredRun, runtimes: readonly RuntimeId[]): Map<RuntimeId, DimensionScore> {
   const scenarios = [...new Set(run.results.map((r) => r.scenario))].filter((id) => findScenario(id)?.dimension === 'performance');
   const inputs = new Map<RuntimeId, ScoreInput[]>();
   for (const runtime of runtimes) {
@@ -138,11 +141,11 @@ function performanceScores(run: RunJson, runtimes: readonly RuntimeId[]): Map<Ru
   );
 }
 
-function factOf(run: RunJson, runtime: RuntimeId, key: string): FactValue | undefined {
+function factOf(run: ScoredRun, runtime: RuntimeId, key: string): FactValue | undefined {
   return run.maintenance.find((m) => m.runtime === runtime)?.facts[key];
 }
 
-function maintenanceInputs(run: RunJson, runtime: RuntimeId): ScoreInput[] {
+function maintenanceInputs(run: ScoredRun, runtime: RuntimeId): ScoreInput[] {
   const list: ScoreInput[] = [];
   const add = (name: string, value: FactValue, points: number | null, rule: string): void => {
     if (points !== null) list.push({ name, value, unit: '', points, rule });
@@ -185,7 +188,7 @@ function maintenanceInputs(run: RunJson, runtime: RuntimeId): ScoreInput[] {
  * Scores 0-100 per runtime in three dimensions and overall, with every input that went into each
  * score, so a reader can recompute them from the run JSON. See docs/methodology.md "Ranking".
  */
-export function scoreRun(run: RunJson, weights: ScoreWeights = DEFAULT_WEIGHTS): ScoringJson | null {
+export function scoreRun(run: ScoredRun, weights: ScoreWeights = DEFAULT_WEIGHTS): ScoringJson | null {
   const runtimes = [...new Set(run.results.map((r) => r.runtime))];
   const startup = startupScores(run, runtimes);
   const performance = performanceScores(run, runtimes);
@@ -230,7 +233,7 @@ function shortReason(reason: string | undefined, name: string): string {
 }
 
 /** Why `runtime` has no input `name` that another runtime's score has. */
-function whyMissing(run: RunJson, runtime: RuntimeId, dimension: Dimension, name: string): MissingScoreInput {
+function whyMissing(run: ScoredRun, runtime: RuntimeId, dimension: Dimension, name: string): MissingScoreInput {
   const scenario = dimension === 'maintenance' ? CRITERION_SCENARIO[name] : name;
   const result: ResultJson | undefined = scenario ? run.results.find((r) => r.runtime === runtime && r.scenario === scenario) : undefined;
   if (!scenario) return { name, status: 'missing', reason: `${runtime} records no fact for it` };
@@ -257,7 +260,7 @@ function listed(items: readonly string[]): string {
  * dimension rests on and this one's lacks (and why), and the inputs counted as a tie although the
  * medians differ. A score over fewer inputs, or over ties the statistics could not decide, says so.
  */
-function explainBases(run: RunJson, scores: ScoringJson['scores']): void {
+function explainBases(run: ScoredRun, scores: ScoringJson['scores']): void {
   const entries = Object.entries(scores) as [RuntimeId, NonNullable<ScoringJson['scores'][RuntimeId]>][];
   for (const dimension of ['startup', 'performance', 'maintenance'] as const) {
     const everyName = [...new Set(entries.flatMap(([, s]) => s[dimension]?.inputs.map((i) => i.name) ?? []))];

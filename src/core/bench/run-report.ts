@@ -7,6 +7,7 @@ import { runLoad } from './machine-load';
 import { scenarioTargetsOf } from './scenario-targets';
 import type { ScoreWeights } from './ranking';
 import { DEFAULT_WEIGHTS, scoreRun } from './ranking';
+import { buildRunTable } from './run-table';
 import { compareFamilyToBaseline, descriptiveStats, summarize } from '../stats';
 
 export const BASELINE_RUNTIME = 'native' as const;
@@ -27,7 +28,8 @@ function userDifference(result: StoredRun['results'][number], all: StoredRun['re
 
 /**
  * Turns a stored run into the run JSON: statistics over measured (non-warmup) samples of
- * wall time, outliers flagged (never removed), and every runtime compared with native.
+ * wall time, outliers flagged (never removed), every runtime compared with native, the scores,
+ * and the table every output renders (run-table.ts).
  */
 export function buildRunJson(run: StoredRun, weights: ScoreWeights = DEFAULT_WEIGHTS): RunJson {
   const results: ResultJson[] = run.results.map((result) => {
@@ -57,7 +59,7 @@ export function buildRunJson(run: StoredRun, weights: ScoreWeights = DEFAULT_WEI
   });
 
   const firstRun = firstRunOf(run.runFacts);
-  const json: RunJson = {
+  const json: Omit<RunJson, 'table'> = {
     id: run.id,
     status: run.status,
     startedAt: run.startedAt,
@@ -75,7 +77,8 @@ export function buildRunJson(run: StoredRun, weights: ScoreWeights = DEFAULT_WEI
   const load = runLoad(run.runFacts, run.machine.cpuCount);
   if (load) json.load = load;
   const scoring = scoreRun(json, weights);
-  return scoring ? { ...json, scoring } : json;
+  const scored = scoring ? { ...json, scoring } : json;
+  return { ...scored, table: buildRunTable(scored) };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import type { ResultJson, RunJson, Sample } from '../../shared/run';
 import { benchmarkName, runToBenchfmt } from './benchfmt';
+import { withRunTable } from '../bench/run-table';
 
 function sample(wallMs: number, extra: Partial<Sample> = {}): Sample {
   return {
@@ -24,7 +25,7 @@ function result(runtime: ResultJson['runtime'], scenario: string, samples: Sampl
   return { runtime, scenario, status: 'completed', samples, stats: null, ...extra };
 }
 
-const RUN: RunJson = {
+const RUN: RunJson = withRunTable({
   id: 'r-2026-05-01',
   status: 'failed',
   startedAt: '2026-05-01T10:00:00.000Z',
@@ -56,7 +57,7 @@ const RUN: RunJson = {
   ],
   comparisons: [],
   maintenance: [],
-};
+});
 
 describe('benchmarkName', () => {
   it.each([

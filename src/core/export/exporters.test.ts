@@ -11,6 +11,7 @@ import { EXPORTERS, exportRun, exportRunWith, exporterFor, findExporter } from '
 import { cell, runToMarkdown } from './markdown';
 import { checkExportPath, writeExport } from './write-export';
 import { parseCsvRecords } from '../../../tests/support/csv';
+import { withRunTable } from '../bench/run-table';
 
 const CONTEXT = { envbench: { version: '9.9.9', commit: 'abcdef0123456789' } };
 
@@ -36,7 +37,7 @@ function stats(medianMs: number): NonNullable<ResultJson['stats']> {
   return { n: 2, medianMs, p95Ms: medianMs + 1, minMs: medianMs - 1, maxMs: medianMs + 1, meanMs: medianMs, stddevMs: 1.4142135623730951, ciLowMs: medianMs - 1, ciHighMs: medianMs + 1, ciLevel: 0.5, outliers: [], warnings: ['n=2 < 6: no confidence interval'] };
 }
 
-const RUN: RunJson = {
+const RUN: RunJson = withRunTable({
   id: 'r-1',
   status: 'failed',
   startedAt: '2026-05-01T10:00:00.000Z',
@@ -75,7 +76,7 @@ const RUN: RunJson = {
     weights: { startup: 1, performance: 1, maintenance: 1 },
     scores: { native: { overall: 80 }, docker: { overall: 80 } },
   },
-};
+});
 
 describe('CSV', () => {
   it.each([

@@ -4,13 +4,12 @@
 // (a microsecond), whatever their size, so the tables can be read back and checked against
 // the run JSON; the JSON and CSV exports keep every digit.
 
-import type { ComparisonJson, DimensionScore, ResultJson, RunJson, RuntimeId, ScoringJson } from '../../shared/run';
+import type { DimensionScore, ResultJson, RunJson, RuntimeId } from '../../shared/run';
 import { escapeControlCharactersInText } from '../../shared/format/control-characters';
 import { applicableResults, notApplicableEntries, notApplicableLine } from '../../shared/format/not-applicable';
-import { restsOnFewerInputs, scoreBasisNotes } from '../../shared/format/score-basis';
-import { rankingReasons } from '../../shared/format/ranking-reasons';
+import { restsOnFewerInputs } from '../../shared/format/score-basis';
+import { rankedScores, rankText, rowOf, versusNativeCell } from '../../shared/format/run-table';
 import { formatBytes } from '../../shared/format/units';
-import { findScenario } from '../scenarios/catalog';
 import type { ExportContext, Exporter } from './exporter';
 
 /** Milliseconds as printed in every table: three decimals, no unit (the header says ms). */
@@ -51,10 +50,6 @@ function fenced(text: string, indent = ''): string[] {
 function table(header: readonly string[], rows: readonly string[][], rightAligned: ReadonlySet<number> = new Set()): string[] {
   const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map((_, i) => (rightAligned.has(i) ? '---:' : '---'))), ...rows.map(line)];
-}
-
-function isCheck(result: ResultJson): boolean {
-  return findScenario(result.scenario)?.kind === 'check';
 }
 
 function utc(iso: string): string {
@@ -111,29 +106,22 @@ function ranking(run: RunJson): string[] {
   const scoring = run.scoring;
   if (!scoring) return [];
   const score = (value: number | undefined): string => (value === undefined ? '-' : value.toFixed(1));
-  const entries = (Object.entries(scoring.scores) as [RuntimeId, NonNullable<(typeof scoring.scores)[RuntimeId]>][]).sort((a, b) => b[1].overall - a[1].overall);
-  const rows = entries.map(([runtime, s]) => {
-    const rank = entries.findIndex(([, other]) => other.overall === s.overall) + 1;
-    const tied = entries.filter(([, other]) => other.overall === s.overall).length > 1;
-    return [`${tied ? '=' : ''}${rank}`, runtime, basisMarked(s.startup), basisMarked(s.performance), basisMarked(s.maintenance), score(s.overall)];
+  const rows = rankedScores(run).map((entry) => {
+    const s = entry.scores;
+    return [rankText(entry), entry.runtime, basisMarked(s.startup), basisMarked(s.performance), basisMarked(s.maintenance), score(s.overall)];
   });
   const w = scoring.weights;
-  const reasons = rankingReasons(scoring);
+  const reasons = run.table.rankingReasons;
+  const basis = run.table.basisNotes;
   return [
     '## Ranking',
     '',
     `Scores 0–100, higher is better; weights startup ${w.startup}, performance ${w.performance}, maintenance ${w.maintenance}; every input is in the run JSON under \`scoring\`.`,
     '',
     ...table(['Rank', 'Runtime', 'Startup', 'Performance', 'Maintenance', 'Overall'], rows, new Set([2, 3, 4, 5])),
-    ...basisNotes(scoring),
-    ...(reasons.length > 0 ? ['', ...reasons.map((r) => `- ${cell(r.sentence)}`)] : []),
+    ...(basis.length > 0 ? ['', ...basis.map((n) => `- Basis: ${cell(n)}`)] : []),
+    ...(reasons.length > 0 ? ['', ...reasons.map((sentence) => `- ${cell(sentence)}`)] : []),
   ];
-}
-
-function versusNative(result: ResultJson, comparison: ComparisonJson | undefined): string {
-  if (!comparison) return result.runtime === 'native' && result.stats ? 'baseline' : '-';
-  const verdict = comparison.significant ? '' : /too few samples/.test(comparison.warning ?? '') ? ' (no verdict)' : ' (n.s.)';
-  return `${comparison.ratio.toFixed(2)}x${verdict}`;
 }
 
 /** A score over fewer inputs than another runtime's is marked *, and its basis said under the table. */
@@ -141,17 +129,11 @@ function basisMarked(dimension: DimensionScore | undefined): string {
   return `${dimension ? dimension.score.toFixed(1) : '-'}${restsOnFewerInputs(dimension) ? ' \\*' : ''}`;
 }
 
-function basisNotes(scoring: ScoringJson): string[] {
-  const notes = scoreBasisNotes(scoring);
-  return notes.length > 0 ? ['', ...notes.map((n) => `- Basis: ${cell(n)}`)] : [];
-}
-
 function results(run: RunJson): string[] {
-  const timed = applicableResults(run.results.filter((r) => !isCheck(r)));
+  const timed = applicableResults(run.results.filter((r) => rowOf(run, r).kind !== 'check'));
   if (timed.length === 0) return [];
   const rows = timed.map((result) => {
     const stats = result.stats;
-    const comparison = run.comparisons.find((c) => c.scenario === result.scenario && c.runtime === result.runtime);
     const level = stats && stats.ciLevel < 0.95 ? ` (${(stats.ciLevel * 100).toFixed(1)}%)` : '';
     return [
       result.scenario,
@@ -161,7 +143,7 @@ function results(run: RunJson): string[] {
       ms(stats?.medianMs),
       stats ? `${ms(stats.ciLowMs)} – ${ms(stats.ciHighMs)}${level}` : '-',
       ms(stats?.p95Ms),
-      versusNative(result, comparison),
+      versusNativeCell(rowOf(run, result).versusNative),
     ];
   });
   return [
@@ -184,16 +166,16 @@ function phases(run: RunJson): string[] {
   return ['## Startup phases', '', ...table(['Scenario', 'Runtime', 'Phase', 'P50 (ms)', 'P95 (ms)'], rows, new Set([3, 4]))];
 }
 
-const VERDICT_WORDS: Record<string, string> = { ready: 'ready', 'not-ready': 'not ready', reproducible: 'reproducible', 'not-reproducible': '**not reproducible**' };
-
-function verdictCell(result: ResultJson): string {
-  return result.verdict ? (VERDICT_WORDS[result.verdict.value] ?? result.verdict.value) : result.status;
+/** The run table's verdict words; a build that is not reproducible is said in bold. */
+function verdictCell(run: RunJson, result: ResultJson): string {
+  const words = rowOf(run, result).verdict;
+  return result.verdict?.value === 'not-reproducible' ? `**${words}**` : words;
 }
 
 function offlineReadiness(run: RunJson): string[] {
   const rows = run.results
     .filter((r) => r.scenario === 'offline-readiness')
-    .map((r) => [r.runtime, verdictCell(r), r.samples[0] ? ms(r.samples[0].wallMs) : '-', cell(r.verdict ? (r.verdict.detail ?? r.verdict.method) : (r.reason ?? ''))]);
+    .map((r) => [r.runtime, verdictCell(run, r), r.samples[0] ? ms(r.samples[0].wallMs) : '-', cell(rowOf(run, r).detail)]);
   if (rows.length === 0) return [];
   return [
     '### Offline readiness',
@@ -209,11 +191,10 @@ function reproducibleBuilds(run: RunJson): string[] {
   const rows = applicableResults(run.results)
     .filter((r) => r.scenario === 'reproducible-build')
     .map((r) => {
-      const mine = builds.filter((b) => b.runtime === r.runtime);
-      const versus =
-        r.runtime === 'native' ? 'baseline' : mine.length === 0 ? '-' : mine.every((b) => b.identicalToNative) ? 'identical' : mine.some((b) => b.identicalToNative === null) ? '-' : '**differs**';
-      const why = r.status === 'completed' ? (r.verdict?.detail ?? mine.map((b) => b.why).filter(Boolean).join('; ')) : (r.reason ?? '');
-      return [r.runtime, verdictCell(r), versus, mine.map((b) => codeCell(b.sha256.slice(0, 16))).join(' '), cell(why)];
+      const { comparison, why } = rowOf(run, r).binaries!;
+      const versus = comparison === 'differs' ? '**differs**' : (comparison ?? '-');
+      const shas = builds.filter((b) => b.runtime === r.runtime).map((b) => codeCell(b.sha256.slice(0, 16)));
+      return [r.runtime, verdictCell(run, r), versus, shas.join(' '), cell(why)];
     });
   if (rows.length === 0) return [];
   return ['### Reproducible builds', '', '`go build -trimpath` of each main package twice per environment; SHA-256.', '', ...table(['Runtime', 'Rebuilds', 'vs native', 'SHA-256', 'Why'], rows)];
@@ -246,11 +227,9 @@ function modcacheIsolation(run: RunJson): string[] {
   const rows = applicableResults(run.results)
     .filter((r) => r.scenario === 'modcache-isolation')
     .map((r) => {
-      const facts = run.maintenance.find((m) => m.runtime === r.runtime)?.facts ?? {};
+      const { comparison, why } = rowOf(run, r).binaries!;
       const p50 = (name: string): string => ms(r.phaseStats?.find((p) => p.name === name)?.p50Ms);
-      const identical = facts['modcache-isolation.identical'];
-      const verdict = r.status !== 'completed' ? r.status : identical === true ? 'identical' : identical === false ? '**differ**' : '-';
-      const why = r.status !== 'completed' ? (r.reason ?? '') : String(facts['modcache-isolation.difference'] ?? '');
+      const verdict = r.status !== 'completed' ? r.status : comparison === 'identical' ? 'identical' : comparison === 'differs' ? '**differ**' : '-';
       return [r.runtime, p50('shared-cache'), p50('own-cache'), p50('vendored'), verdict, cell(why)];
     });
   if (rows.length === 0) return [];
@@ -299,36 +278,27 @@ function notApplicable(run: RunJson): string[] {
   return ['## Not applicable', '', 'Nothing to measure in this workspace: not a failure, and not part of any score.', '', ...entries.map((e) => `- ${cell(notApplicableLine(e))}`)];
 }
 
-function correctionNote(run: RunJson): string | null {
-  const sizes = new Map<string, number>();
-  for (const c of run.comparisons) sizes.set(c.scenario, (sizes.get(c.scenario) ?? 0) + 1);
-  const values = [...sizes.values()];
-  const largest = Math.max(0, ...values);
-  if (largest < 2) return null;
-  const smallest = Math.min(...values);
-  return `p-values Holm-corrected across ${smallest === largest ? largest : `${smallest} to ${largest}`} comparisons per scenario`;
-}
-
 /** Facts an import recorded (src/core/import/hyperfine.ts): where the numbers came from and what they lack. */
 function importFacts(run: RunJson): { runtime: RuntimeId; facts: Record<string, unknown> }[] {
   return run.maintenance.filter((m) => m.facts['import.source'] !== undefined);
 }
 
+/**
+ * The run table's notes, as the CLI prints them, with where imported figures came from after the
+ * correction; failures are left out (they have their own section, with the whole reason).
+ */
 function notes(run: RunJson): string[] {
   const list: string[] = [];
-  const correction = correctionNote(run);
-  if (correction) list.push(correction);
+  const shown = run.table.notes.filter((n) => n.kind !== 'failure');
+  const before = shown.filter((n) => n.kind === 'load' || n.kind === 'correction');
+  list.push(...before.map((n) => cell(n.text)));
   for (const { runtime, facts } of importFacts(run)) {
     list.push(
       `${runtime}: imported from ${String(facts['import.source'])} (${code(String(facts['import.file'] ?? ''))}), command ${code(String(facts['import.command'] ?? ''))}` +
         (facts['import.note'] ? `: ${cell(String(facts['import.note']))}` : ''),
     );
   }
-  for (const result of run.results) {
-    if (result.stopReason) list.push(`${result.runtime} ${result.scenario}: ${cell(result.stopReason)}`);
-    for (const warning of result.stats?.warnings ?? []) list.push(`${result.runtime} ${result.scenario}: ${cell(warning)}`);
-  }
-  for (const c of run.comparisons) if (c.warning) list.push(`${c.runtime} vs ${c.baseline} ${c.scenario}: ${cell(c.warning)}`);
+  list.push(...shown.filter((n) => !before.includes(n)).map((n) => cell(n.text)));
   return list.length > 0 ? ['## Notes', '', ...list.map((n) => `- ${n}`)] : [];
 }
 

@@ -1,5 +1,6 @@
 import type { ChartConfiguration } from 'chart.js';
-import type { ResultJson, RunJson, RuntimeId, RuntimeScores } from '../../../shared/run';
+import type { RankedRuntime, ResultJson, RunJson, RuntimeId, RuntimeScores } from '../../../shared/run';
+import { rankText, rowOf } from '../../../shared/format/run-table';
 import { formatMs } from '../../../shared/format/units';
 
 // Chart configurations of a run, shared by the Results view and the printed report. Each runtime
@@ -55,25 +56,18 @@ export function runtimeFill(runtime: string): string | CanvasPattern {
   return g.createPattern(tile, 'repeat') ?? colour;
 }
 
-/** The median of a list (NaN when empty), for the resource columns of the views and the report. */
-export function medianOf(values: number[]): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 export function measuredWalls(result: ResultJson): number[] {
   return result.samples.filter((s) => !s.warmup).map((s) => s.wallMs);
 }
 
 /** "1.23× (p=0.004)", "(not significant …)", "baseline": the comparison with native, in words. */
 export function versusNative(run: RunJson, result: ResultJson): string {
-  const c = run.comparisons.find((x) => x.scenario === result.scenario && x.runtime === result.runtime);
-  if (!c) return result.runtime === 'native' ? 'baseline' : '—';
-  const ratio = `${c.ratio.toFixed(2)}×`;
-  if (c.significant) return `${ratio} (p=${c.pValueAdjusted.toFixed(3)})`;
-  return /too few samples/.test(c.warning ?? '') ? `${ratio} (no verdict: too few samples)` : `${ratio} (not significant, p=${c.pValueAdjusted.toFixed(3)})`;
+  const versus = rowOf(run, result).versusNative;
+  if (!versus) return '—';
+  if (versus.baseline) return 'baseline';
+  const ratio = `${versus.ratio.toFixed(2)}×`;
+  const p = versus.pValueAdjusted.toFixed(3);
+  return { significant: `${ratio} (p=${p})`, 'no-verdict': `${ratio} (no verdict: too few samples)`, 'not-significant': `${ratio} (not significant, p=${p})` }[versus.verdict];
 }
 
 /** Bars of the median with the 95% CI as error bars, scenarios on the axis, one dataset per runtime. */
@@ -170,26 +164,19 @@ export function stripChart(run: RunJson, scenario: string, logScale: boolean): C
   };
 }
 
-/** The ranking's entries, best first. */
-export function rankedScores(run: RunJson): [RuntimeId, RuntimeScores][] {
-  const scores = run.scoring?.scores ?? {};
-  return (Object.entries(scores) as [RuntimeId, RuntimeScores][]).sort((a, b) => b[1].overall - a[1].overall);
-}
-
-/** "=2 (tie)" when another runtime has the same overall score, else "2". */
-export function rankLabel(entries: [RuntimeId, RuntimeScores][], overall: number): string {
-  const rank = entries.findIndex(([, o]) => o.overall === overall) + 1;
-  return entries.filter(([, o]) => o.overall === overall).length > 1 ? `=${rank} (tie)` : String(rank);
+/** The run table's rank: "=2 (tie)" when another runtime has the same overall score, else "2". */
+export function rankLabel(entry: RankedRuntime): string {
+  return entry.tied ? `${rankText(entry)} (tie)` : rankText(entry);
 }
 
 /** The three dimension scores per runtime on a radar, a dash and a point style per runtime. */
-export function scoresRadar(entries: [RuntimeId, RuntimeScores][]): ChartConfiguration | null {
+export function scoresRadar(entries: readonly { runtime: RuntimeId; scores: RuntimeScores }[]): ChartConfiguration | null {
   if (entries.length === 0) return null;
   return {
     type: 'radar',
     data: {
       labels: ['startup', 'performance', 'maintenance'],
-      datasets: entries.map(([runtime, s], i) => ({
+      datasets: entries.map(({ runtime, scores: s }, i) => ({
         label: runtime,
         borderColor: runtimeColour(runtime),
         backgroundColor: 'transparent',

@@ -3,12 +3,12 @@ import { useEffect, useMemo, useRef } from 'react';
 import type { ReportData } from '../../../shared/report';
 import type { DimensionScore, FactValue, ResultJson, RunJson, RuntimeId } from '../../../shared/run';
 import { applicableResults, notApplicableEntries, notApplicableLine } from '../../../shared/format/not-applicable';
-import { rankingReasons } from '../../../shared/format/ranking-reasons';
-import { restsOnFewerInputs, scoreBasisNotes } from '../../../shared/format/score-basis';
+import { rankedScores, rowOf } from '../../../shared/format/run-table';
+import { restsOnFewerInputs } from '../../../shared/format/score-basis';
 import { formatBytes, formatCount, formatMs } from '../../../shared/format/units';
 import { ChartCanvas } from '../charts/ChartCanvas';
 import { ConsistencyMatrix } from '../components/ConsistencyMatrix';
-import { medianOf, mediansChart, phasesChart, phasesChartHeight, rankedScores, rankLabel, scoresRadar, versusNative } from '../charts/run-charts';
+import { mediansChart, phasesChart, phasesChartHeight, rankLabel, scoresRadar, versusNative } from '../charts/run-charts';
 
 const CHECKS = new Set(['offline-readiness', 'consistency', 'reproducible-build']);
 
@@ -65,7 +65,7 @@ export function ReportPage({ data }: { data: ReportData }): React.JSX.Element {
       <Verdict run={run} />
       <StartupSection run={run} results={startup} />
       <PerformanceSection run={run} results={performance} />
-      <ResourcesSection results={[...startup, ...performance]} />
+      <ResourcesSection run={run} results={[...startup, ...performance]} />
       <ConsistencySection run={run} />
       <MaintenanceSection run={run} />
       <FailuresSection run={run} />
@@ -127,16 +127,16 @@ function Verdict({ run }: { run: RunJson }): React.JSX.Element {
             <table>
               <thead><tr><th>Rank</th><th>Runtime</th><th className="num">Startup</th><th className="num">Performance</th><th className="num">Maintenance</th><th className="num">Overall</th></tr></thead>
               <tbody>
-                {entries.map(([runtime, s]) => (
+                {entries.map(({ runtime, scores: s }, i) => (
                   <tr key={runtime}>
-                    <td>{rankLabel(entries, s.overall)}</td><td>{runtime}</td><td className="num">{basisCell(s.startup)}</td><td className="num">{basisCell(s.performance)}</td><td className="num">{basisCell(s.maintenance)}</td><td className="num"><strong>{cell(s.overall)}</strong></td>
+                    <td>{rankLabel(entries[i]!)}</td><td>{runtime}</td><td className="num">{basisCell(s.startup)}</td><td className="num">{basisCell(s.performance)}</td><td className="num">{basisCell(s.maintenance)}</td><td className="num"><strong>{cell(s.overall)}</strong></td>
                   </tr>
                 ))}
               </tbody>
             </table>
             <ul className="reasons" data-testid="ranking-reasons">
-              {rankingReasons(run.scoring).map((r) => <li key={r.dimension}>{r.sentence}</li>)}
-              {run.scoring && scoreBasisNotes(run.scoring).map((n) => <li key={n} className="basis">Basis: {n}</li>)}
+              {run.table.rankingReasons.map((sentence) => <li key={sentence}>{sentence}</li>)}
+              {run.table.basisNotes.map((n) => <li key={n} className="basis">Basis: {n}</li>)}
             </ul>
             <p className="note">
               Scores 0–100, higher is better. Overall = weighted mean with weights startup {w?.startup}, performance {w?.performance}, maintenance {w?.maintenance}. Differences that are not statistically significant (Holm-corrected p &gt; 0.05, or fewer than 6 samples a side) score as ties and are marked “not significant” below; a tie in rank is written “=”.
@@ -212,7 +212,7 @@ function PerformanceSection({ run, results }: { run: RunJson; results: ResultJso
   );
 }
 
-function ResourcesSection({ results }: { results: ResultJson[] }): React.JSX.Element | null {
+function ResourcesSection({ run, results }: { run: RunJson; results: ResultJson[] }): React.JSX.Element | null {
   const measured = results.filter((r) => r.stats);
   if (measured.length === 0) return null;
   return (
@@ -223,14 +223,14 @@ function ResourcesSection({ results }: { results: ResultJson[] }): React.JSX.Ele
         <thead><tr><th>Scenario</th><th>Runtime</th><th className="num">CPU</th><th className="num">Peak RSS (largest process)</th><th className="num">Read</th><th className="num">Written</th><th className="num">Read calls/s</th></tr></thead>
         <tbody>
           {measured.map((r) => {
-            const samples = r.samples.filter((s) => !s.warmup);
+            const m = rowOf(run, r).medians;
             return (
               <tr key={`${r.runtime}/${r.scenario}`}>
                 <td>{r.scenario}</td><td>{r.runtime}</td>
-                <td className="num">{formatMs(medianOf(samples.map((s) => s.userMs + s.sysMs)))}</td>
-                <td className="num">{formatBytes(medianOf(samples.map((s) => s.maxRssKb * 1024)))}</td>
-                <td className="num">{formatBytes(medianOf(samples.map((s) => s.readBytes)))}</td>
-                <td className="num">{formatBytes(medianOf(samples.map((s) => s.writeBytes)))}</td>
+                <td className="num">{m ? formatMs(m.cpuMs) : '—'}</td>
+                <td className="num">{m ? formatBytes(m.peakRssBytes) : '—'}</td>
+                <td className="num">{m ? formatBytes(m.readBytes) : '—'}</td>
+                <td className="num">{m ? formatBytes(m.writeBytes) : '—'}</td>
                 <td className="num">{r.readCallsPerSecond !== undefined ? formatCount(r.readCallsPerSecond) : '—'}</td>
               </tr>
             );
@@ -241,17 +241,9 @@ function ResourcesSection({ results }: { results: ResultJson[] }): React.JSX.Ele
   );
 }
 
-const VERDICT_WORDS: Record<string, string> = { ready: 'ready', 'not-ready': 'not ready', reproducible: 'reproducible', 'not-reproducible': 'NOT reproducible' };
-
-/** The verdict in words, or the result's status when it has none (failed, not applicable, ...). */
-function verdictText(result: ResultJson): string {
-  return result.verdict ? (VERDICT_WORDS[result.verdict.value] ?? result.verdict.value) : result.status;
-}
-
-/** What the verdict rests on, or why there is none. */
-function verdictDetail(result: ResultJson): string {
-  if (result.verdict) return result.verdict.detail ?? result.verdict.method;
-  return result.reason ?? (result.status === 'completed' ? '' : '(no reason recorded)');
+/** The run table's verdict words, or the result's status when it has none; a build that is not reproducible is said in capitals. */
+function verdictText(run: RunJson, result: ResultJson): string {
+  return result.verdict?.value === 'not-reproducible' ? 'NOT reproducible' : rowOf(run, result).verdict;
 }
 
 /**
@@ -280,7 +272,7 @@ function ConsistencySection({ run }: { run: RunJson }): React.JSX.Element | null
           <p className="note">* differs from native.</p>
         </>
       )}
-      {consistencyFailures.map((r) => <p key={r.runtime}>consistency on {r.runtime}: {r.status}, {verdictDetail(r)}</p>)}
+      {consistencyFailures.map((r) => <p key={r.runtime}>consistency on {r.runtime}: {r.status}, {rowOf(run, r).detail}</p>)}
       {offline.length > 0 && (
         <>
           <h3>Offline readiness</h3>
@@ -289,7 +281,7 @@ function ConsistencySection({ run }: { run: RunJson }): React.JSX.Element | null
             <thead><tr><th>Runtime</th><th>Verdict</th><th className="num">Build</th><th>First error line, or how the network was cut</th></tr></thead>
             <tbody>
               {offline.map((r) => (
-                <tr key={r.runtime}><td>{r.runtime}</td><td>{verdictText(r)}</td><td className="num">{r.samples[0] ? formatMs(r.samples[0].wallMs) : '—'}</td><td>{verdictDetail(r)}</td></tr>
+                <tr key={r.runtime}><td>{r.runtime}</td><td>{verdictText(run, r)}</td><td className="num">{r.samples[0] ? formatMs(r.samples[0].wallMs) : '—'}</td><td>{rowOf(run, r).detail}</td></tr>
               ))}
             </tbody>
           </table>
@@ -303,11 +295,10 @@ function ConsistencySection({ run }: { run: RunJson }): React.JSX.Element | null
             <thead><tr><th>Runtime</th><th>Rebuilds</th><th>vs native</th><th>SHA-256</th><th>Why</th></tr></thead>
             <tbody>
               {repro.map((r) => {
-                const mine = builds.filter((b) => b.runtime === r.runtime);
-                const versus = r.runtime === 'native' ? 'baseline' : mine.length === 0 ? '—' : mine.every((b) => b.identicalToNative) ? 'identical' : mine.some((b) => b.identicalToNative === null) ? '—' : 'differs';
-                const why = r.status === 'completed' ? (r.verdict?.detail ?? mine.map((b) => b.why).filter(Boolean).join('; ')) : verdictDetail(r);
+                const { comparison, why } = rowOf(run, r).binaries!;
+                const shas = builds.filter((b) => b.runtime === r.runtime).map((b) => b.sha256.slice(0, 16));
                 return (
-                  <tr key={r.runtime}><td>{r.runtime}</td><td>{verdictText(r)}</td><td>{versus}</td><td><code>{mine.map((b) => b.sha256.slice(0, 16)).join(' ') || '—'}</code></td><td>{why}</td></tr>
+                  <tr key={r.runtime}><td>{r.runtime}</td><td>{verdictText(run, r)}</td><td>{comparison ?? '—'}</td><td><code>{shas.join(' ') || '—'}</code></td><td>{why}</td></tr>
                 );
               })}
             </tbody>
@@ -322,14 +313,12 @@ function ConsistencySection({ run }: { run: RunJson }): React.JSX.Element | null
             <thead><tr><th>Runtime</th><th className="num">Shared cache</th><th className="num">Own cache</th><th className="num">Vendored</th><th>Binaries</th><th>Difference</th></tr></thead>
             <tbody>
               {modcache.map((r) => {
-                const facts = run.maintenance.find((m) => m.runtime === r.runtime)?.facts ?? {};
+                const { comparison, why } = rowOf(run, r).binaries!;
                 const p50 = (name: string): string => {
                   const phase = r.phaseStats?.find((p) => p.name === name);
                   return phase ? formatMs(phase.p50Ms) : '—';
                 };
-                const identical = facts['modcache-isolation.identical'];
-                const verdict = r.status !== 'completed' ? r.status : identical === true ? 'identical' : identical === false ? 'DIFFER' : '—';
-                const why = r.status !== 'completed' ? verdictDetail(r) : String(facts['modcache-isolation.difference'] ?? '');
+                const verdict = r.status !== 'completed' ? r.status : comparison === 'identical' ? 'identical' : comparison === 'differs' ? 'DIFFER' : '—';
                 return (
                   <tr key={r.runtime}><td>{r.runtime}</td><td className="num">{p50('shared-cache')}</td><td className="num">{p50('own-cache')}</td><td className="num">{p50('vendored')}</td><td>{verdict}</td><td>{why}</td></tr>
                 );
@@ -343,7 +332,7 @@ function ConsistencySection({ run }: { run: RunJson }): React.JSX.Element | null
           <thead><tr><th>Check</th><th>Runtime</th><th>Verdict</th><th>Detail</th></tr></thead>
           <tbody>
             {otherVerdicts.map((r) => (
-              <tr key={`${r.runtime}/${r.scenario}`}><td>{r.scenario}</td><td>{r.runtime}</td><td>{verdictText(r)}</td><td>{verdictDetail(r)}</td></tr>
+              <tr key={`${r.runtime}/${r.scenario}`}><td>{r.scenario}</td><td>{r.runtime}</td><td>{verdictText(run, r)}</td><td>{rowOf(run, r).detail}</td></tr>
             ))}
           </tbody>
         </table>
@@ -362,7 +351,7 @@ function factText(value: FactValue | undefined): string {
 function MaintenanceSection({ run }: { run: RunJson }): React.JSX.Element | null {
   // Runtime-level facts (no scenario prefix): lockfile, privileges and fallbacks, disk footprint, config lines...
   const keys = [...new Set(run.maintenance.flatMap((m) => Object.keys(m.facts).filter((k) => !k.includes('.'))))].sort();
-  const inputs = rankedScores(run).map(([runtime, s]) => [runtime, s.maintenance?.inputs ?? []] as const);
+  const inputs = rankedScores(run).map(({ runtime, scores }) => [runtime, scores.maintenance?.inputs ?? []] as const);
   if (keys.length === 0 && inputs.length === 0) return null;
   const runtimes = run.maintenance.map((m) => m.runtime);
   return (

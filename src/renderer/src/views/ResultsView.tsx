@@ -1,13 +1,13 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { DimensionScore, ResultJson, RunJson, ScoringJson } from '../../../shared/run';
+import type { DimensionScore, ResultJson, RunJson } from '../../../shared/run';
 import { applicableResults, notApplicableEntries, notApplicableLine } from '../../../shared/format/not-applicable';
-import { restsOnFewerInputs, scoreBasisNotes } from '../../../shared/format/score-basis';
-import { rankingReasons } from '../../../shared/format/ranking-reasons';
+import { restsOnFewerInputs } from '../../../shared/format/score-basis';
+import { rankedScores, rowOf } from '../../../shared/format/run-table';
 import { formatBytes, formatCount, formatMs } from '../../../shared/format/units';
 import { api, errorMessage } from '../api';
 import { ChartCanvas } from '../charts/ChartCanvas';
 import { ConsistencyMatrix } from '../components/ConsistencyMatrix';
-import { medianOf, mediansChart, phasesChart, phasesChartHeight, rankedScores, rankLabel, scoresRadar, stripChart, versusNative } from '../charts/run-charts';
+import { mediansChart, phasesChart, phasesChartHeight, rankLabel, scoresRadar, stripChart, versusNative } from '../charts/run-charts';
 
 
 /** One run: ranking, medians with 95% CI, startup phases, distributions, checks, consistency, and the table. */
@@ -151,18 +151,18 @@ function Ranking({ run }: { run: RunJson }): React.JSX.Element | null {
             <tr><th>Rank</th><th>Runtime</th><th>Startup</th><th>Performance</th><th>Maintenance</th><th>Overall</th></tr>
           </thead>
           <tbody>
-            {entries.map(([runtime, s]) => (
+            {entries.map(({ runtime, scores: s }, i) => (
               <tr key={runtime}>
-                <td>{rankLabel(entries, s.overall)}</td>
+                <td>{rankLabel(entries[i]!)}</td>
                 <td>{runtime}</td><td>{dim(s.startup)}</td><td>{dim(s.performance)}</td><td>{dim(s.maintenance)}</td><td><strong>{cell(s.overall)}</strong></td>
               </tr>
             ))}
           </tbody>
         </table>
         <ul className="ranking-reasons" data-testid="ranking-reasons">
-          {rankingReasons(scoring).map((r) => <li key={r.dimension}>{r.sentence}</li>)}
+          {run.table.rankingReasons.map((sentence) => <li key={sentence}>{sentence}</li>)}
         </ul>
-        <ScoreBasis scoring={scoring} />
+        <ScoreBasis notes={run.table.basisNotes} />
       </div>
       <ChartCanvas config={config} label="Dimension scores" height={280} />
     </div>
@@ -170,8 +170,7 @@ function Ranking({ run }: { run: RunJson }): React.JSX.Element | null {
 }
 
 /** What scores rest on when a runtime lacks an input another has (marked *), or counts an undecided tie. */
-function ScoreBasis({ scoring }: { scoring: ScoringJson }): React.JSX.Element | null {
-  const notes = scoreBasisNotes(scoring);
+function ScoreBasis({ notes }: { notes: string[] }): React.JSX.Element | null {
   if (notes.length === 0) return null;
   return (
     <ul className="muted" data-testid="score-basis">
@@ -188,17 +187,17 @@ function NumbersTable({ run }: { run: RunJson }): React.JSX.Element {
       </thead>
       <tbody>
         {run.results.map((r) => {
-          const m = r.samples.filter((s) => !s.warmup);
+          const m = rowOf(run, r).medians;
           return (
             <tr key={`${r.runtime}/${r.scenario}`}>
-              <td>{r.scenario}</td><td>{r.runtime}</td><td className={`status ${r.status}`}>{r.verdict ? r.verdict.value : r.status}</td>
+              <td>{r.scenario}</td><td>{r.runtime}</td><td className={`status ${r.status}`}>{rowOf(run, r).verdict}</td>
               <td>{r.stats?.n ?? 0}</td>
               <td>{r.stats ? formatMs(r.stats.medianMs) : '—'}</td>
               <td>{r.stats ? `${formatMs(r.stats.ciLowMs)} – ${formatMs(r.stats.ciHighMs)}` : '—'}</td>
               <td>{r.stats ? formatMs(r.stats.p95Ms) : '—'}</td>
-              <td>{m.length ? formatMs(medianOf(m.map((s) => s.userMs + s.sysMs))) : '—'}</td>
-              <td>{m.length ? formatBytes(medianOf(m.map((s) => s.maxRssKb * 1024))) : '—'}</td>
-              <td>{m.length ? formatBytes(medianOf(m.map((s) => s.readBytes))) : '—'}</td>
+              <td>{m ? formatMs(m.cpuMs) : '—'}</td>
+              <td>{m ? formatBytes(m.peakRssBytes) : '—'}</td>
+              <td>{m ? formatBytes(m.readBytes) : '—'}</td>
               <td>{r.readCallsPerSecond !== undefined ? formatCount(r.readCallsPerSecond) : '—'}</td>
               <td>{r.stats ? versusNative(run, r) : '—'}</td>
             </tr>
@@ -220,8 +219,8 @@ function Checks({ run }: { run: RunJson }): React.JSX.Element | null {
         {checks.map((r) => (
           <tr key={`${r.runtime}/${r.scenario}`}>
             <td>{r.scenario}</td><td>{r.runtime}</td>
-            <td className={r.verdict?.value.startsWith('not-') ? 'bad' : ''}>{r.verdict?.value ?? r.status}</td>
-            <td>{r.verdict ? (r.verdict.detail ?? r.verdict.method) : (r.reason ?? '')}</td>
+            <td className={r.verdict?.value.startsWith('not-') ? 'bad' : ''}>{rowOf(run, r).verdict}</td>
+            <td>{rowOf(run, r).detail}</td>
           </tr>
         ))}
       </tbody>
