@@ -229,7 +229,7 @@ describe.skipIf(!haveGo)('envbench export', () => {
         service.handle('run:export', [{ id: run.id, format: 'xml', path: path.join(outDir, 'x.xml') }]),
       ]);
       expect(refusals.map((r) => (r.ok ? 'ok' : r.error.message))).toEqual([
-        expect.stringMatching(/^No run no-such-run: the history has no run with that id/),
+        expect.stringMatching(/^No run "no-such-run": it is not in .*history\.sqlite\. List the runs with `envbench history`/),
         expect.stringMatching(/^Cannot write relative\.md: the path is relative/),
         expect.stringMatching(/^Cannot write .*x\.md: the folder .*missing does not exist/),
         expect.stringMatching(/^invalid arguments for run:export/),

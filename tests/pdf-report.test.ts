@@ -163,7 +163,7 @@ describe.skipIf(!havePoppler)('PDF from the CLI: envbench export --format pdf, -
     expect(md.stderr).toMatch(/--compare works with --format pdf only/);
     const unknown = envbench(['export', id, '--format', 'pdf', '--compare', '20000101-000000-dead', '--out', path.join(dataDir, 'x.pdf')], dataDir);
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toMatch(/No run 20000101-000000-dead/);
+    expect(unknown.stderr).toMatch(/No run "20000101-000000-dead": it is not in .*history\.sqlite/);
     expect(fs.readdirSync(dataDir).filter((f) => /^x\.|\.tmp/.test(f))).toEqual([]);
   }, 300_000);
 });

@@ -116,6 +116,8 @@ export interface Core {
   listRuns(page?: { limit?: number; offset?: number }): RunSummary[];
   /** The run JSON; scores use these weights (default: equal). */
   getRun(id: string, weights?: ScoreWeights): RunJson | null;
+  /** The run JSON, or the one "No run" error every shell shows (a UserError: exit 2 in the CLI). */
+  requireRun(id: string, weights?: ScoreWeights): RunJson;
   /** Removes a run and everything measured in it from the history; false when there is no such run. */
   deleteRun(id: string): boolean;
   /** Validates everything, then stores the import as a finished run; `notes` are things to tell the user. */
@@ -220,6 +222,11 @@ export function createCore(options: CoreOptions): Core {
     getRun(id, weights) {
       const stored = openStore().getRun(id);
       return stored ? buildRunJson(stored, weights) : null;
+    },
+    requireRun(id, weights) {
+      const run = core.getRun(id, weights);
+      if (!run) throw new UserError(`No run "${id}"`, `it is not in ${dbFile}`, 'List the runs with `envbench history` (in the app: History) and use one of their IDs');
+      return run;
     },
     deleteRun: (id) => openStore().deleteRun(id),
     async importHyperfine(input) {

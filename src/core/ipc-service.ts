@@ -73,21 +73,15 @@ export function createIpcService(core: Core, appInfo: AppInfo, options: IpcServi
     'run:start': (request) => runs.start(request),
     'run:cancel': ({ runId }) => runs.cancel(runId),
     'run:active': () => runs.list(),
-    'run:get': ({ id }) => core.getRun(id),
+    'run:get': ({ id }) => core.requireRun(id),
     'run:delete': ({ id }) => {
       if (runs.list().some((r) => r.runId === id)) throw new UserError(`Run ${id} is still measuring`, 'a run is deleted only once it has ended', 'Cancel it first');
       return { deleted: core.deleteRun(id) };
     },
-    'run:compare': ({ before, after }) => {
-      const [a, b] = [core.getRun(before), core.getRun(after)];
-      const missing = [!a && before, !b && after].filter(Boolean);
-      if (missing.length > 0) throw new UserError(`No run ${missing.join(' or ')}`, 'the history has no run with that id', 'Pick runs from the history list');
-      return compareRuns(a!, b!);
-    },
+    'run:compare': ({ before, after }) => compareRuns(core.requireRun(before), core.requireRun(after)),
     'run:export': async ({ id, format, path: file, compareWith }) => {
       if (!path.isAbsolute(file)) throw new UserError(`Cannot write ${file}`, 'the path is relative, and the app has no current folder to resolve it against', 'Choose the file with the save dialog, or type an absolute path');
-      const run = core.getRun(id);
-      if (!run) throw new UserError(`No run ${id}`, 'the history has no run with that id', 'Pick a run from the history list');
+      const run = core.requireRun(id);
       if (compareWith && format !== 'pdf') throw new UserError('Only a PDF compares two runs', `the ${format} export is of one run`, 'Choose PDF, or export each run on its own');
       const context: ExportContext = { envbench: { version: appInfo.version, commit: appInfo.commit } };
       if (format === 'pdf') {

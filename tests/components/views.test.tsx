@@ -115,6 +115,6 @@ describe.skipIf(!haveGo)('views against the real core (DOM)', () => {
 
   it('says so when a run is not in the history', async () => {
     render(<views.ResultsView runId="20000101-000000-dead" />);
-    expect((await screen.findByRole('alert')).textContent).toMatch(/No run 20000101-000000-dead in the history/);
+    expect((await screen.findByRole('alert')).textContent).toMatch(/^No run "20000101-000000-dead": it is not in .*history\.sqlite\. List the runs with `envbench history`/);
   });
 });

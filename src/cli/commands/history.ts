@@ -1,6 +1,5 @@
 import type { Core } from '../../core/create-core';
 import { runToBenchfmt } from '../../core/export/benchfmt';
-import { UserError } from '../../core/user-error';
 import { weightsOption } from '../format/ranking-table';
 import type { RunJson } from '../../shared/run';
 import { formatRunSummary } from '../format/run-summary';
@@ -32,10 +31,7 @@ const FORMATTERS: Record<ShowFormat, (run: RunJson) => string> = {
 };
 
 export function showCommand(core: Core, runId: string, options: { json?: boolean; format?: ShowFormat; weights?: string }): number {
-  const run = core.getRun(runId, options.weights ? weightsOption(options.weights) : undefined);
-  if (!run) {
-    throw new UserError(`No run "${runId}"`, `it is not in ${core.dbFile}`, 'List the runs with `envbench history` and pass one of their IDs');
-  }
+  const run = core.requireRun(runId, options.weights ? weightsOption(options.weights) : undefined);
   // --json predates --format and stays as its shorthand.
   const format = options.format ?? (options.json ? 'json' : 'table');
   process.stdout.write(FORMATTERS[format](run) + '\n');

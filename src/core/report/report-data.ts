@@ -2,14 +2,7 @@ import type { ReportData } from '../../shared/report';
 import type { RunJson } from '../../shared/run';
 import { compareRuns } from '../bench/run-comparison';
 import type { Core } from '../create-core';
-import { UserError } from '../user-error';
 import { recordedDefinitions } from './recorded-definitions';
-
-function mustGetRun(core: Core, id: string): NonNullable<ReturnType<Core['getRun']>> {
-  const run = core.getRun(id);
-  if (!run) throw new UserError(`No run ${id}`, 'the history has no run with that id', 'List the runs with `envbench history`');
-  return run;
-}
 
 /**
  * What the printed report shows for a run the caller has already read (and, for a comparison
@@ -17,7 +10,7 @@ function mustGetRun(core: Core, id: string): NonNullable<ReturnType<Core['getRun
  * runtimes used, as recorded with the run (never today's preview of the workspace).
  */
 export async function reportData(core: Core, run: RunJson, options: { compareWith?: string } = {}): Promise<ReportData> {
-  const before = options.compareWith ? mustGetRun(core, options.compareWith) : null;
+  const before = options.compareWith ? core.requireRun(options.compareWith) : null;
   const definitions = recordedDefinitions(run);
   return {
     run,

@@ -103,7 +103,7 @@ export interface IpcInvokeMap {
   'run:start': { args: [RunRequest]; result: { runId: string } };
   'run:cancel': { args: [{ runId: string }]; result: { cancelled: boolean } };
   'run:active': { args: []; result: ActiveRun[] };
-  'run:get': { args: [{ id: string }]; result: RunJson | null };
+  'run:get': { args: [{ id: string }]; result: RunJson };
   'run:delete': { args: [{ id: string }]; result: { deleted: boolean } };
   'run:compare': { args: [{ before: string; after: string }]; result: RunComparisonJson };
   /** Writes the run in `format` to `path` (absolute), whole or not at all, with the same exporters as `envbench export`. */

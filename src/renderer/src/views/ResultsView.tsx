@@ -21,10 +21,8 @@ export function ResultsView({ runId }: { runId: string | null }): React.JSX.Elem
     setRun(null);
     setError(null);
     if (!runId) return;
-    api.invoke('run:get', { id: runId }).then(
-      (r) => (r ? setRun(r) : setError(`No run ${runId} in the history: it may have been deleted.`)),
-      (e: unknown) => setError(errorMessage(e)),
-    );
+    // A run that is not in the history (deleted meanwhile) comes back as the core's "No run" error.
+    api.invoke('run:get', { id: runId }).then(setRun, (e: unknown) => setError(errorMessage(e)));
   }, [runId]);
 
   if (!runId) return <section><h2>Results</h2><p className="muted">Open a run from the history, or start one.</p></section>;
