@@ -160,7 +160,7 @@ describe.skipIf(!havePoppler)('PDF from the CLI: envbench export --format pdf, -
     const id = (JSON.parse(envbench(['history', '--json'], dataDir).stdout) as { id: string }[])[0]!.id;
     const md = envbench(['export', id, '--format', 'md', '--compare', id, '--out', path.join(dataDir, 'x.md')], dataDir);
     expect(md.status).toBe(2);
-    expect(md.stderr).toMatch(/--compare works with --format pdf only/);
+    expect(md.stderr).toMatch(/Only a PDF compares two runs: the md export is of one run/);
     const unknown = envbench(['export', id, '--format', 'pdf', '--compare', '20000101-000000-dead', '--out', path.join(dataDir, 'x.pdf')], dataDir);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/No run "20000101-000000-dead": it is not in .*history\.sqlite/);

@@ -6,9 +6,8 @@ import { machineKey } from '../shared/format/machine-key';
 import type { ReportData } from '../shared/report';
 import { compareRuns } from './bench/run-comparison';
 import type { ExportContext } from './export/exporter';
-import { reportData } from './report/report-data';
 import type { Core } from './create-core';
-import { exportRun } from './export/exporters';
+import { exportToFile } from './export/export-flow';
 import { SCENARIOS } from './scenarios/catalog';
 import { describeError, UserError } from './user-error';
 import type { Disposable, EventListener } from './workbench/event-hub';
@@ -81,15 +80,8 @@ export function createIpcService(core: Core, appInfo: AppInfo, options: IpcServi
     'run:compare': ({ before, after }) => compareRuns(core.requireRun(before), core.requireRun(after)),
     'run:export': async ({ id, format, path: file, compareWith }) => {
       if (!path.isAbsolute(file)) throw new UserError(`Cannot write ${file}`, 'the path is relative, and the app has no current folder to resolve it against', 'Choose the file with the save dialog, or type an absolute path');
-      const run = core.requireRun(id);
-      if (compareWith && format !== 'pdf') throw new UserError('Only a PDF compares two runs', `the ${format} export is of one run`, 'Choose PDF, or export each run on its own');
-      const context: ExportContext = { envbench: { version: appInfo.version, commit: appInfo.commit } };
-      if (format === 'pdf') {
-        const { definitions, comparison } = await reportData(core, run, { compareWith });
-        context.report = { definitions, comparison };
-        context.pdf = { rendererDir: options.report?.rendererDir, print: options.report?.printPdf };
-      }
-      return exportRun(run, format, file, context);
+      const context: ExportContext = { envbench: { version: appInfo.version, commit: appInfo.commit }, pdf: { rendererDir: options.report?.rendererDir, print: options.report?.printPdf } };
+      return exportToFile(core, { run: id, format, compareWith }, file, context);
     },
     'history:query': ({ limit, offset }) => core.listRuns({ limit, offset }),
     'history:trend': ({ scenario, runtime, workspace }) => {

@@ -2,17 +2,14 @@ import type { Core } from '../../core/create-core';
 import type { NixEntry } from '../../shared/run';
 import { parseRuntimeIds } from '../../core/environments/registry';
 import { parseScenarioIds } from '../../core/scenarios/catalog';
-import { runToBenchfmt } from '../../core/export/benchfmt';
 import { UserError } from '../../core/user-error';
 import { describeOwner } from '../../core/machine/measure-lock';
 import { formatProgress, ProgressLine } from '../format/progress-line';
 import { weightsOption } from '../format/ranking-table';
 import { formatRunSummary } from '../format/run-summary';
-import { exportRunWith } from '../../core/export/exporters';
-import { checkExportPath, writeExport } from '../../core/export/write-export';
-import { pdfExporter } from '../../core/export/pdf';
+import { exportToFile } from '../../core/export/export-flow';
+import { checkExportPath } from '../../core/export/write-export';
 import { findChromium } from '../../core/report/pdf-report';
-import { reportData } from '../../core/report/report-data';
 import { builtRendererDir } from '../cli-core';
 
 export interface RunCommandOptions {
@@ -105,11 +102,10 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
     );
     progress.clear();
     process.stdout.write(formatRunSummary(run) + '\n');
-    if (jsonFile) writeExport(jsonFile, JSON.stringify(run, null, 2) + '\n');
-    if (benchFile) writeExport(benchFile, runToBenchfmt(run));
-    if (pdfFile) {
-      const { definitions } = await reportData(core, run);
-      await exportRunWith(pdfExporter, run, pdfFile, { envbench: core.envbench, report: { definitions }, pdf: { rendererDir: builtRendererDir() } });
+    // Written by the exporters `envbench export` and the app's Export button use.
+    const outputs = [['json', jsonFile], ['benchfmt', benchFile], ['pdf', pdfFile]] as const;
+    for (const [format, file] of outputs) {
+      if (file) await exportToFile(core, { run, format }, file, { envbench: core.envbench, pdf: { rendererDir: builtRendererDir() } });
     }
     const files = [core.dbFile, jsonFile, benchFile, pdfFile].filter((f) => f !== null);
     process.stdout.write(`\nSaved as run ${run.id} in ${[files.slice(0, -1).join(', '), files.at(-1)].filter(Boolean).join(' and ')}.\n`);

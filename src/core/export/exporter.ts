@@ -1,6 +1,6 @@
 // One interface for every file format a run can be exported to, as hyperfine's `Exporter` trait:
-// each format is one file here, listed once in exporters.ts, and `envbench export` and the app's
-// Export button both go through exportRun() there.
+// each format is one file here, listed once in exporters.ts, and `envbench export`, `envbench run`'s
+// outputs and the app's Export button all go through export-flow.ts.
 
 import type { ReportData } from '../../shared/report';
 import type { ExportFormat, RunJson } from '../../shared/run';

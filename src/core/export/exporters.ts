@@ -1,6 +1,6 @@
-// The registry of export formats and the one path every export takes (the CLI's `envbench
-// export`, the app's Export button through `run:export`): check the target, render, write
-// atomically. Adding a format is one new file and one line here.
+// The registry of export formats, and how a run is written in one of them: check the target,
+// render, write atomically (export-flow.ts adds the checks and data every shell's export shares).
+// Adding a format is one new file and one line here.
 
 import type { ExportFormat, RunJson } from '../../shared/run';
 import { EXPORT_FORMATS } from '../../shared/run';
