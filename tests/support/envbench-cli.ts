@@ -20,7 +20,7 @@ const created: string[] = [];
 /**
  * A fresh data directory per test, so history never leaks between tests or into the user's own.
  * Removed when its test file ends (tests/per-file-setup.ts), and in any case with the test run's
- * own parent directory (tests/global-setup.ts). A Nix GC root left inside one would keep store
+ * own parent directory (tests/test-run-dir.ts). A Nix GC root left inside one would keep store
  * paths alive and make a later test file's cold start impossible.
  */
 /** Removes the data directories this test file made (its cores are disposed by then). */
