@@ -188,7 +188,11 @@ describe('envbench serve: the bridge server', () => {
     expect(bad.status).toBe(200);
     const zodMessage = ipcInvokeArgs['run:get'].safeParse([{}]).error!.message;
     expect(JSON.parse(bad.body)).toEqual({ ok: false, error: { name: 'Error', message: `invalid arguments for run:get: ${zodMessage}` } });
-    expect(JSON.parse((await post('run:get', JSON.stringify([{ id: 'no-such-run' }]))).body)).toEqual({ ok: true, value: null });
+    // A run that is not in the history is the core's one "No run" error, not an empty answer.
+    expect(JSON.parse((await post('run:get', JSON.stringify([{ id: 'no-such-run' }]))).body)).toEqual({
+      ok: false,
+      error: { name: 'UserError', message: expect.stringMatching(/^No run "no-such-run": it is not in .*history\.sqlite\. List the runs with `envbench history`/) },
+    });
     expect(JSON.parse((await post('nope:never', '[]')).body)).toEqual({ ok: false, error: { name: 'Error', message: 'unknown IPC channel "nope:never"' } });
     expect((await post('app:info', '{"not":"an array"}')).status).toBe(400);
     expect((await post('app:info', 'not json')).status).toBe(400);
