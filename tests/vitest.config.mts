@@ -7,10 +7,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * Tests beside the code in src/ that drive a real tool for seconds or minutes: they run with the
  * integration project. Globs, so that they follow their file when it changes folder.
  * - goimports-index: the real gopls writes its index of a module cache;
- * - devbox: the real Nix builds the offline flake, copying the host's GOROOT into a store that an
- *   integration test's cold start may have emptied (60 s on a loaded machine).
+ * - devbox-offline-flake: the real Nix builds the offline flake, copying the host's GOROOT into a
+ *   store that an integration test's cold start may have emptied (60 s on a loaded machine).
  */
-const SRC_WITH_REAL_TOOLS = ['src/**/goimports-index.test.ts', 'src/**/devbox.test.ts'];
+const SRC_WITH_REAL_TOOLS = ['src/**/goimports-index.test.ts', 'src/**/devbox-offline-flake.test.ts'];
 
 // `npm test` runs both projects: unit first (files in parallel, vitest's default number of
 // workers), then integration, one file at a time.

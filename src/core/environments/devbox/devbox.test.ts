@@ -32,8 +32,6 @@ const onPath = (program: string, args: string[]): boolean => {
   return !result.error && result.status === 0;
 };
 const haveDevbox = onPath('devbox', ['version']);
-const haveNix = onPath('nix', ['--version']);
-const haveGo = onPath('go', ['version']);
 
 interface GeneratedConfig {
   $schema: string;
@@ -189,24 +187,6 @@ describe('every generated builder (NixOS/nix#2176)', () => {
   it('the online flake has no builder of its own (mkShell from nixpkgs)', () => {
     expect(onlineFlake({ goVersion: '1.22', system: 'x86_64-linux' })).not.toContain('builder');
   });
-});
-
-describe.skipIf(!haveNix || !haveGo)('the offline flake, built by the real Nix', () => {
-  it("builds packages.<system>.go whose go runs with the host toolchain's GOROOT in the store", () => {
-    const dir = tempDir();
-    const goroot = fs.realpathSync(spawnSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).stdout.trim());
-    fs.writeFileSync(path.join(dir, 'flake.nix'), offlinePackagesFlake({ goroot, toolsDir: null, tools: [], system: nixSystem(), goVersion: 'go-host' }));
-    const offline = ['--extra-experimental-features', 'nix-command flakes', '--offline', '--option', 'substituters', '', '--option', 'flake-registry', path.join(dir, 'none.json')];
-    fs.writeFileSync(path.join(dir, 'none.json'), '{"flakes":[],"version":2}\n');
-    const built = spawnSync('nix', [...offline, 'build', '--no-link', '--json', `${localFlakeRef(dir, 'go')}`], { encoding: 'utf8', timeout: 300_000 });
-    expect(built.status, built.stderr).toBe(0);
-    const out = (JSON.parse(built.stdout) as { outputs: { out: string } }[])[0]!.outputs.out;
-    const go = spawnSync(path.join(out, 'bin', 'go'), ['env', 'GOROOT', 'GOVERSION'], { encoding: 'utf8', env: { ...process.env, GOROOT: '' } });
-    expect(go.status, go.stderr).toBe(0);
-    const [storeGoroot, version] = go.stdout.trim().split('\n');
-    expect(storeGoroot).toMatch(/^\/nix\/store\/[a-z0-9]{32}-source$/);
-    expect(version).toBe(spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' }).stdout.trim());
-  }, 300_000);
 });
 
 describe('the workspace devbox.json', () => {
