@@ -199,10 +199,10 @@ export function createCore(options: CoreOptions): Core {
       // Always in catalogue order: startups (which remove images) before the scenarios that reuse them.
       const scenarios = SCENARIOS.filter((s) => requested.includes(s.id));
       let runtimeIds = input.runtimes;
-      if (!runtimeIds) {
-        const health = await core.doctor();
       // An id no environment has (the IPC contract checks only its form): what exists, and exit 2.
       if (runtimeIds) runtimesNamed(runtimes, runtimeIds);
+      if (!runtimeIds) {
+        const health = await core.doctor();
         runtimeIds = health.filter((h) => h.available).map((h) => h.id);
         if (runtimeIds.length === 0) {
           throw new UserError('No runtime can run here', health.map((h) => `${h.id}: ${h.reason}`).join('; '), 'Run `envbench doctor` and fix one of them');

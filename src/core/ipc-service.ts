@@ -13,8 +13,8 @@ import { describeError, UserError } from './user-error';
 import type { Disposable, EventListener } from './workbench/event-hub';
 import { EventHub } from './workbench/event-hub';
 import { RecentWorkspaces } from './workbench/recent-workspaces';
-import { runtimesNamed } from './environments/registry';
 import { RunManager } from './workbench/run-manager';
+import { runtimesNamed } from './environments/registry';
 import { previewDefinitions, writeDefinition } from './workbench/definition-previews';
 import { createTerminalManager } from './workbench/terminal-manager';
 
