@@ -1,32 +1,18 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDataDir } from '../../../../tests/support/envbench-cli';
+import { hasTool } from '../../../../tests/support/require-runtime';
 import { nixSystem } from '../offline-flake';
 import { localFlakeRef, offlinePackagesFlake } from './devbox-definitions';
 
 // The one Devbox definition test that builds with the real Nix (a minute when the store is empty):
 // in the integration project (tests/vitest.config.mts), the rest of devbox.test.ts in the unit one.
 
-const temps: string[] = [];
-function tempDir(prefix = 'envbench-devbox-'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-}
-afterAll(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-
-const onPath = (program: string, args: string[]): boolean => {
-  const result = spawnSync(program, args, { stdio: 'ignore', timeout: 20_000 });
-  return !result.error && result.status === 0;
-};
-const haveNix = onPath('nix', ['--version']);
-const haveGo = onPath('go', ['version']);
-
-describe.skipIf(!haveNix || !haveGo)('the offline flake, built by the real Nix', () => {
+describe.skipIf(!hasTool('nix') || !hasTool('go', ['version']))('the offline flake, built by the real Nix', () => {
   it("builds packages.<system>.go whose go runs with the host toolchain's GOROOT in the store", () => {
-    const dir = tempDir();
+    const dir = tempDataDir('envbench-devbox-');
     const goroot = fs.realpathSync(spawnSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).stdout.trim());
     fs.writeFileSync(path.join(dir, 'flake.nix'), offlinePackagesFlake({ goroot, toolsDir: null, tools: [], system: nixSystem(), goVersion: 'go-host' }));
     const offline = ['--extra-experimental-features', 'nix-command flakes', '--offline', '--option', 'substituters', '', '--option', 'flake-registry', path.join(dir, 'none.json')];
