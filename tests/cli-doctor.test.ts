@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunStore } from '../src/core/history/run-store';
-import type { MachineFingerprint, RuntimeHealth, ToolHealth } from '../src/shared/run';
+import type { RuntimeHealth, ToolHealth } from '../src/shared/run';
 import { envbench, tempDataDir } from './support/envbench-cli';
 import { hasTool } from './support/require-runtime';
+import { testMachine } from './support/run-fixtures';
 
 describe('envbench doctor', () => {
   it('reports every runtime with available, version and reason', () => {
@@ -38,10 +39,7 @@ describe('envbench doctor', () => {
   it('reads the offline-readiness verdicts from the database --db names, like the other commands', () => {
     const dir = tempDataDir();
     const db = path.join(dir, 'elsewhere.sqlite');
-    const machine: MachineFingerprint = {
-      cpuModel: 'c', cpuCount: 1, memoryBytes: 1, kernel: 'k', os: 'o', arch: 'x64', cgroupVersion: 'v2', dockerStorageDriver: null,
-      tools: { go: null, docker: null, nix: null, devbox: null }, envbenchVersion: 't', envbenchCommit: null,
-    };
+    const machine = testMachine();
     const store = RunStore.open(db);
     try {
       const ids = store.createRun({

@@ -18,6 +18,7 @@ import { formatBytes, formatMs } from '../../src/shared/format/units';
 import type { ReportData } from '../../src/shared/report';
 import type { RuntimeId } from '../../src/shared/run';
 import { parseCsvRecords } from '../support/csv';
+import { testMachine } from '../support/run-fixtures';
 
 let nextId = 1;
 /**
@@ -56,7 +57,7 @@ const STORED: StoredRun = {
   finishedAt: '2026-05-01T10:05:00.000Z',
   error: 'some measurements failed',
   workspace: { path: '/src/mod', module: 'example.com/mod', goVersion: '1.22' },
-  machine: { cpuModel: 'c', cpuCount: 2, memoryBytes: 2 ** 33, kernel: 'k', os: 'o', arch: 'x64', cgroupVersion: 'v2', dockerStorageDriver: null, tools: { go: 'go1.22.5', docker: null, nix: null, devbox: null }, envbenchVersion: 't', envbenchCommit: null },
+  machine: testMachine({ cpuCount: 2, memoryBytes: 2 ** 33, tools: { go: 'go1.22.5', docker: null, nix: null, devbox: null } }),
   options: { runtimes: ['native', 'docker', 'nix'], scenarios: ['startup-warm', 'vet', 'test', 'offline-readiness'], runs: 8, warmup: 1, offline: false, timeoutMs: 600_000 },
   results: [
     stored('native', 'startup-warm', walls(100)),

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import type { ComparisonJson, RunJson } from '../../shared/run';
 import { correctionNote, withRunTable } from '../../core/bench/run-table';
 import { formatRunSummary as formatTable } from './run-summary';
+import { testRun } from '../../../tests/support/run-fixtures';
 
 /** The summary of a run built by hand: its table derived as the core derives it. */
 const formatRunSummary = (run: Omit<RunJson, 'table'>): string => formatTable(withRunTable(run));
@@ -17,18 +18,7 @@ const comparison = (scenario: string, runtime: ComparisonJson['runtime']): Compa
   significant: false,
 });
 
-const run = (comparisons: ComparisonJson[]): Omit<RunJson, 'table'> => ({
-  id: 'r1',
-  status: 'completed',
-  startedAt: '2026-05-01T10:00:00.000Z',
-  finishedAt: null,
-  workspace: { path: '/m', module: 'example.com/m', goVersion: null },
-  machine: { cpuModel: 'c', cpuCount: 1, memoryBytes: 1, kernel: 'k', os: 'o', arch: 'x64', cgroupVersion: 'v2', dockerStorageDriver: null, tools: { go: null, docker: null, nix: null, devbox: null }, envbenchVersion: 't', envbenchCommit: null },
-  options: { runtimes: ['native'], scenarios: [], runs: 10, warmup: 1, offline: false, timeoutMs: 1 },
-  results: [],
-  comparisons,
-  maintenance: [],
-});
+const run = (comparisons: ComparisonJson[]): Omit<RunJson, 'table'> => testRun({ comparisons });
 
 describe('correctionNote', () => {
   it.each([

@@ -3,6 +3,7 @@ import type { DimensionScore, RunJson, RuntimeId } from '../../shared/run';
 import type { StoredResult, StoredRun } from '../history/run-store';
 import { parseWeights, scoreRun } from './ranking';
 import { buildRunJson } from './run-report';
+import { testMachine } from '../../../tests/support/run-fixtures';
 
 const walls = (center: number, n = 10): number[] => Array.from({ length: n }, (_, i) => center + i * 0.5);
 let nextId = 1;
@@ -26,7 +27,7 @@ function fixture(): StoredRun {
     finishedAt: null,
     error: null,
     workspace: { path: '/m', module: 'example.com/m', goVersion: '1.22' },
-    machine: { cpuModel: 'c', cpuCount: 2, memoryBytes: 1, kernel: 'k', os: 'o', arch: 'x64', cgroupVersion: 'v1', dockerStorageDriver: null, tools: { go: null, docker: null, nix: null, devbox: null }, envbenchVersion: 't', envbenchCommit: null },
+    machine: testMachine({ cpuCount: 2, cgroupVersion: 'v1' }),
     options: { runtimes: ['native', 'docker', 'nix'], scenarios: [], runs: 10, warmup: 0, offline: true, timeoutMs: 1 },
     results: [
       result('native', 'startup-warm', walls(50)),

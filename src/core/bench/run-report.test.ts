@@ -3,6 +3,7 @@ import type { RuntimeId } from '../../shared/run';
 import type { StoredResult, StoredRun } from '../history/run-store';
 import { compareToBaseline, holmAdjust } from '../stats';
 import { buildRunJson } from './run-report';
+import { testMachine } from '../../../tests/support/run-fixtures';
 
 const BASE = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((x) => 100 + x * 1.01);
 const shifted = (by: number): number[] => BASE.map((x) => x + by);
@@ -33,7 +34,7 @@ function run(results: StoredResult[]): StoredRun {
     finishedAt: null,
     error: null,
     workspace: { path: '/m', module: 'example.com/m', goVersion: null },
-    machine: { cpuModel: 'c', cpuCount: 1, memoryBytes: 1, kernel: 'k', os: 'o', arch: 'x64', cgroupVersion: 'v2', dockerStorageDriver: null, tools: { go: null, docker: null, nix: null, devbox: null }, envbenchVersion: 't', envbenchCommit: null },
+    machine: testMachine(),
     options: { runtimes: ['native', 'docker', 'nix'], scenarios: ['vet', 'test'], runs: 10, warmup: 0, offline: false, timeoutMs: 1 },
     results,
     maintenance: [],

@@ -10,6 +10,7 @@ import type { Scenario } from '../scenarios/catalog';
 import { inspectWorkspace } from '../workspace/inspect-workspace';
 import { buildRunJson } from './run-report';
 import { executeRun } from './run-scheduler';
+import { testMachine } from '../../../tests/support/run-fixtures';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const RESOURCES = path.join(ROOT, 'resources');
@@ -55,7 +56,7 @@ describe('executeRun', () => {
     const order: string[] = [];
     const progress: RunProgress[] = [];
     const workspace = await inspectWorkspace(path.join(RESOURCES, 'sample-workspace'));
-    const machine = { cpuModel: 'x', cpuCount: 1, memoryBytes: 1, kernel: 'k', os: 'o', arch: 'x64', cgroupVersion: 'v2' as const, dockerStorageDriver: null, tools: { go: null, docker: null, nix: null, devbox: null }, envbenchVersion: 't', envbenchCommit: null };
+    const machine = testMachine();
     const runId = await executeRun(
       { store, runtimes: recordingRuntimes(order), dataDir, cacheDir: dataDir, resourcesDir: RESOURCES, machine, envbench: { version: 't', commit: null } },
       { workspace, runtimes: ['native', 'docker'], scenarios: [scenario('true', ['true']), scenario('echo', ['echo', 'hi'])], runs: 2, warmup: 1, offline: true, timeoutMs: 10_000 },
@@ -89,7 +90,7 @@ describe('executeRun', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'envbench-sched-'));
     const store = RunStore.open(path.join(dataDir, 'history.sqlite'));
     const workspace = await inspectWorkspace(path.join(RESOURCES, 'sample-workspace'));
-    const machine = { cpuModel: 'x', cpuCount: 1, memoryBytes: 1, kernel: 'k', os: 'o', arch: 'x64', cgroupVersion: 'v2' as const, dockerStorageDriver: null, tools: { go: null, docker: null, nix: null, devbox: null }, envbenchVersion: 't', envbenchCommit: null };
+    const machine = testMachine();
     const probe: Scenario = {
       id: 'probe',
       kind: 'probe',

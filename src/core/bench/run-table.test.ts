@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ComparisonJson, ResultJson, RunJson, RuntimeId, Sample } from '../../shared/run';
 import { buildRunTable, correctionNote } from './run-table';
+import { testRun } from '../../../tests/support/run-fixtures';
 
 const sample = (i: number, warmup = false): Sample => ({
   wallMs: 100 + i,
@@ -40,19 +41,8 @@ const comparison = (runtime: RuntimeId, extra: Partial<ComparisonJson> = {}): Co
   ...extra,
 });
 
-const run = (extra: Partial<Omit<RunJson, 'table'>> = {}): Omit<RunJson, 'table'> => ({
-  id: 'r1',
-  status: 'completed',
-  startedAt: '2026-05-01T10:00:00.000Z',
-  finishedAt: null,
-  workspace: { path: '/m', module: 'example.com/m', goVersion: null },
-  machine: { cpuModel: 'c', cpuCount: 1, memoryBytes: 1, kernel: 'k', os: 'o', arch: 'x64', cgroupVersion: 'v2', dockerStorageDriver: null, tools: { go: null, docker: null, nix: null, devbox: null }, envbenchVersion: 't', envbenchCommit: null },
-  options: { runtimes: ['native'], scenarios: ['vet'], runs: 4, warmup: 1, offline: false, timeoutMs: 1 },
-  results: [],
-  comparisons: [],
-  maintenance: [],
-  ...extra,
-});
+const run = (extra: Partial<Omit<RunJson, 'table'>> = {}): Omit<RunJson, 'table'> =>
+  testRun({ options: { runtimes: ['native'], scenarios: ['vet'], runs: 4, warmup: 1, offline: false, timeoutMs: 1 }, ...extra });
 
 describe('buildRunTable', () => {
   it('ranks equal overall scores together and skips the ranks they take (1, =2, =2, 4)', () => {

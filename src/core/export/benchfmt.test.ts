@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import type { ResultJson, RunJson, Sample } from '../../shared/run';
 import { benchmarkName, runToBenchfmt } from './benchfmt';
 import { withRunTable } from '../bench/run-table';
+import { testMachine } from '../../../tests/support/run-fixtures';
 
 function sample(wallMs: number, extra: Partial<Sample> = {}): Sample {
   return {
@@ -31,19 +32,16 @@ const RUN: RunJson = withRunTable({
   startedAt: '2026-05-01T10:00:00.000Z',
   finishedAt: '2026-05-01T10:05:00.000Z',
   workspace: { path: '/src/mod', module: 'example.com/mod', goVersion: '1.22' },
-  machine: {
+  machine: testMachine({
     cpuModel: 'AMD EPYC 7B13 64-Core Processor',
     cpuCount: 2,
     memoryBytes: 8e9,
     kernel: '6.1.0',
     os: 'Debian GNU/Linux 12 (bookworm)',
-    arch: 'x64',
-    cgroupVersion: 'v2',
     dockerStorageDriver: 'overlay2',
     tools: { go: 'go1.22.5', docker: '24.0.7', nix: null, devbox: null },
     envbenchVersion: '0.1.0',
-    envbenchCommit: null,
-  },
+  }),
   options: { runtimes: ['native', 'docker'], scenarios: ['build-clean', 'vet', 'offline-readiness'], runs: 2, warmup: 1, offline: false, timeoutMs: 600_000 },
   results: [
     result('native', 'build-clean', [sample(999, { warmup: true }), sample(1234.5678901), sample(1200)]),

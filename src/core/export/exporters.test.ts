@@ -12,6 +12,7 @@ import { cell, runToMarkdown } from './markdown';
 import { checkExportPath, writeExport } from './write-export';
 import { parseCsvRecords } from '../../../tests/support/csv';
 import { withRunTable } from '../bench/run-table';
+import { testMachine } from '../../../tests/support/run-fixtures';
 
 const CONTEXT = { envbench: { version: '9.9.9', commit: 'abcdef0123456789' } };
 
@@ -44,19 +45,15 @@ const RUN: RunJson = withRunTable({
   finishedAt: '2026-05-01T10:05:00.000Z',
   error: 'some measurements failed',
   workspace: { path: '/src/mod', module: 'example.com/mod_x', goVersion: '1.22' },
-  machine: {
+  machine: testMachine({
     cpuModel: 'AMD EPYC | 64-Core',
     cpuCount: 2,
     memoryBytes: 8 * 2 ** 30,
     kernel: '6.1.0',
     os: 'Debian GNU/Linux 12 (bookworm)',
-    arch: 'x64',
-    cgroupVersion: 'v2',
-    dockerStorageDriver: null,
     tools: { go: 'go1.22.5', docker: null, nix: null, devbox: null },
     envbenchVersion: '0.1.0',
-    envbenchCommit: null,
-  },
+  }),
   options: { runtimes: ['native', 'docker'], scenarios: ['startup-warm', 'vet'], runs: 2, warmup: 1, offline: false, timeoutMs: 600_000 },
   results: [
     {

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, SCHEMA_VERSION, migrate } from './migrations';
 import { RunStore } from './run-store';
+import { testMachine } from '../../../tests/support/run-fixtures';
 
 function tempDb(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'envbench-db-')), 'history.sqlite');
@@ -50,7 +51,7 @@ describe('history schema', () => {
     const ids = store.createRun({
       id: 'new',
       workspace: { path: '/m', module: 'example.com/m', goVersion: null, toolchain: null, packages: 1, testFiles: 0, mainPackages: [], definitions: [] },
-      machine: { cpuModel: 'c', cpuCount: 1, memoryBytes: 1, kernel: 'k', os: 'o', arch: 'x64', cgroupVersion: 'v2', dockerStorageDriver: null, tools: { go: null, docker: null, nix: null, devbox: null }, envbenchVersion: 'v', envbenchCommit: null },
+      machine: testMachine({ envbenchVersion: 'v' }),
       envbench: { version: 'v', commit: null },
       options: { runtimes: ['native'], scenarios: ['vet'], runs: 2, warmup: 0, offline: false, timeoutMs: 1 },
     });
