@@ -17,7 +17,7 @@ printf 'user=%s\\n' "$(id -un 2>/dev/null)"
 show HOME
 show XDG_CACHE_HOME
 show TMPDIR
-gocache=$(go env GOCACHE 2>/dev/null)
+{ read -r gocache; read -r gomodcache; } < <(go env GOCACHE GOMODCACHE 2>/dev/null)
 printf 'GOCACHE=%s\\n' "$gocache"
 tools=\${XDG_CACHE_HOME:-\${HOME:-/nonexistent}/.cache}
 kib() { if [ -d "$2" ]; then printf '%s=%s\\n' "$1" "$(du -sk "\${@:3}" -- "$2" 2>/dev/null | cut -f1)"; else printf '%s=0\\n' "$1"; fi; }

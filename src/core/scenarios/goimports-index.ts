@@ -1,6 +1,16 @@
 import type { CommandSpec } from '../environments/runtime';
 
 /**
+ * Shared by both scripts below: `modcache_hash GOMODCACHE` names a module cache as gopls's index
+ * link does; `indexed DIR HASH` says whether DIR (an XDG_CACHE_HOME/goimports) holds that link,
+ * which gopls writes only once the index is complete.
+ */
+const INDEXED = `
+modcache_hash() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
+indexed() { ls -- "$1" 2>/dev/null | grep -q -- "^index-name-[0-9]*-$2\\$"; }
+`;
+
+/**
  * gopls keeps an index of the module cache for goimports under `$XDG_CACHE_HOME/goimports`
  * (golang.org/x/tools/internal/modindex): a payload file and a link file
  * `index-name-<version>-<sha256 of GOMODCACHE>` naming it. Every gopls session starts updating
@@ -18,15 +28,14 @@ import type { CommandSpec } from '../environments/runtime';
  * Exit 0 once the index exists ("built" or "present" on stdout), 3 when gopls ended or the
  * limit passed without one, other codes when `go env` or gopls could not run.
  */
-const SCRIPT = `
+const SCRIPT = `${INDEXED}
 set -u
 limit=$1
 gomodcache=$(go env GOMODCACHE) || exit 1
 [ -n "$gomodcache" ] || { echo "go env GOMODCACHE is empty" >&2; exit 1; }
 dir=\${XDG_CACHE_HOME:-\${HOME:-/nonexistent}/.cache}/goimports
-hash=$(printf '%s' "$gomodcache" | sha256sum | cut -d' ' -f1)
-indexed() { ls -- "$dir" 2>/dev/null | grep -q -- "^index-name-[0-9]*-$hash\\$"; }
-if indexed; then echo present; exit 0; fi
+hash=$(modcache_hash "$gomodcache")
+if indexed "$dir" "$hash"; then echo present; exit 0; fi
 command -v gopls >/dev/null || { echo "gopls is not on PATH" >&2; exit 127; }
 LC_ALL=C
 uri=file://
@@ -40,12 +49,12 @@ coproc GOPLS { exec gopls serve >/dev/null; }
 to=\${GOPLS[1]}
 lsp '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":"'"$uri"'","capabilities":{}}}'
 lsp '{"jsonrpc":"2.0","method":"initialized","params":{}}'
-until indexed || ! kill -0 "$GOPLS_PID" 2>/dev/null || [ "$SECONDS" -ge "$limit" ]; do sleep 0.1; done
+until indexed "$dir" "$hash" || ! kill -0 "$GOPLS_PID" 2>/dev/null || [ "$SECONDS" -ge "$limit" ]; do sleep 0.1; done
 lsp '{"jsonrpc":"2.0","id":2,"method":"shutdown"}'
 lsp '{"jsonrpc":"2.0","method":"exit"}'
 exec {to}>&-
 wait "$GOPLS_PID" 2>/dev/null
-if indexed; then echo built; exit 0; fi
+if indexed "$dir" "$hash"; then echo built; exit 0; fi
 echo "gopls wrote no goimports index for $gomodcache in $dir within $limit s" >&2
 exit 3
 `;
@@ -57,10 +66,9 @@ export function buildGoimportsIndexCommand(cwd: string, limitSeconds: number): C
 
 /**
  * Prints `goimports=built` when the index of the environment's module cache exists, else
- * `goimports=none`: a fragment of environment-inputs.ts's script (same variables).
+ * `goimports=none`: a fragment of environment-inputs.ts's script, which sets `gomodcache` and
+ * `tools` (its XDG_CACHE_HOME) first.
  */
-export const GOIMPORTS_INDEX_STATE = `
-gomodcache=$(go env GOMODCACHE 2>/dev/null)
-hash=$(printf '%s' "$gomodcache" | sha256sum 2>/dev/null | cut -d' ' -f1)
-if [ -n "$gomodcache" ] && ls -- "$tools/goimports" 2>/dev/null | grep -q -- "^index-name-[0-9]*-$hash\\$"; then echo goimports=built; else echo goimports=none; fi
+export const GOIMPORTS_INDEX_STATE = `${INDEXED}
+if [ -n "$gomodcache" ] && indexed "$tools/goimports" "$(modcache_hash "$gomodcache")"; then echo goimports=built; else echo goimports=none; fi
 `;
