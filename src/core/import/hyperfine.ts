@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { FactValue, MachineFingerprint, RuntimeId, WorkspaceInfo } from '../../shared/run';
-import { RUNTIME_IDS } from '../environments/registry';
+import { RUNTIME_IDS, unknownRuntimes } from '../environments/registry';
 import type { NewSample, RunStore } from '../history/run-store';
 import { newRunId, resultKey } from '../history/run-store';
 import { SCENARIOS, findScenario } from '../scenarios/catalog';
@@ -100,8 +100,8 @@ export function readHyperfineFile(file: string): HyperfineExport {
 
 /** The runtime and scenario an import is filed under, checked before anything is read or written. */
 export function checkImportTarget(runtime: string, scenario: string): { runtime: RuntimeId; scenario: string } {
-  if (!(RUNTIME_IDS as readonly string[]).includes(runtime)) {
-    throw new UserError(`Unknown runtime "${runtime}"`, `EnvBench knows ${RUNTIME_IDS.join(', ')}`, 'Pass with --runtime the environment hyperfine measured, for example --runtime native for the bare host');
+  if (!RUNTIME_IDS.includes(runtime)) {
+    throw unknownRuntimes([runtime], RUNTIME_IDS, 'Pass with --runtime the environment hyperfine measured, for example --runtime native for the bare host');
   }
   const timed = SCENARIOS.filter((s) => s.kind !== 'check').map((s) => s.id);
   const known = findScenario(scenario);

@@ -7,6 +7,7 @@ import type { ShellCommand } from '../environments/runtime';
 import { describeError, UserError } from '../user-error';
 import type { EventHub } from './event-hub';
 import type { TerminalManager } from './terminal-types';
+import { unknownRuntimes } from '../environments/registry';
 
 /**
  * Flow control as VS Code does it (platform/terminal/node/terminalProcess.ts): the renderer acks
@@ -78,7 +79,7 @@ export class PtyTerminalManager implements TerminalManager {
 
   private async start({ runtime: runtimeId, workspace: folder, cols, rows, offline }: OpenRequest, signal: AbortSignal): Promise<TerminalInfo> {
     const runtime = this.core.runtimes.find((r) => r.id === runtimeId);
-    if (!runtime) throw new UserError(`Unknown runtime "${runtimeId}"`, `EnvBench knows ${this.core.runtimes.map((r) => r.id).join(', ')}`, 'Open the terminal in one of those');
+    if (!runtime) throw unknownRuntimes([runtimeId], this.core.runtimes.map((r) => r.id), 'Open the terminal in one of those');
     const what = `Cannot open a ${runtime.displayName} terminal`;
     const workspace = await this.core.inspectWorkspace(folder);
     const problem = runtime.checkWorkspace?.(workspace);
