@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
-import type { FactValue, WorkspaceInfo } from '../../../shared/run';
+import type { FactValue } from '../../../shared/run';
 import { HELPER_IN_CONTAINER } from '../docker/container-exec';
 import type { ImagePlan } from '../docker/dev-image';
 import { configLines } from '../../config-lines';
@@ -19,6 +19,7 @@ import { imageExists } from '../docker/offline-images';
 import { readyThenFirstRun } from '../startup-phases';
 import { describeError } from '../../user-error';
 import type { CommandSpec, DebugServer, ExecOptions, ExecOutcome, Footprint, IsolatedOutcome, RuntimeSession, StartupOptions, StartupOutcome, StartupTemperature } from '../runtime';
+import type { ContainerSessionConfig } from '../docker/container-runtime';
 
 // A prepared Docker-in-Docker environment: an outer container running its own dockerd, and the Go
 // container inside it (the docker runtime's GoContainer) that commands, terminals and the debugger use.
@@ -60,20 +61,10 @@ export interface TerminalDaemons {
   stopping: Map<string, Promise<void>>;
 }
 
-interface DindConfig {
+interface DindConfig extends ContainerSessionConfig {
   devPlan: ImagePlan;
-  /** devcontainer.json's lifecycle commands, not run (null when it has none). */
-  lifecycleCommands: string | null;
   outer: OuterImage;
   privileges: PrivilegeMode;
-  workspace: WorkspaceInfo;
-  scratchPath: string | null;
-  helper: string;
-  modCache: string | null;
-  offline: boolean;
-  runId: string;
-  /** This EnvBench installation (instanceKey()): names and labels its volumes. */
-  instance: string;
   log: (line: string) => void;
 }
 

@@ -37,3 +37,19 @@ export abstract class ContainerRuntime {
     return { file: 'Dockerfile.dev', content: pulledGoDockerfile(workspace.goVersion).dockerfile };
   }
 }
+
+/** What docker's and dind's sessions are both made with. */
+export interface ContainerSessionConfig {
+  workspace: WorkspaceInfo;
+  scratchPath: string | null;
+  /** The measure helper on the host, copied into the container. */
+  helper: string;
+  /** The host's module cache, mounted read-only; null when there is none. */
+  modCache: string | null;
+  offline: boolean;
+  runId: string;
+  /** devcontainer.json's lifecycle commands, not run (null when it has none). */
+  lifecycleCommands: string | null;
+  /** This EnvBench installation (instanceKey()): names (and labels) its volumes. */
+  instance: string;
+}

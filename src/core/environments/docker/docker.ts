@@ -16,6 +16,7 @@ import { measureHelperPath } from '../../measure/measure-helper';
 import { UserError } from '../../user-error';
 import { readyThenFirstRun } from '../startup-phases';
 import type { CommandSpec, DebugServer, ExecOptions, ExecOutcome, Footprint, IsolatedOutcome, PrepareContext, Runtime, RuntimeSession, ShellCommand, ShellOptions, StartupOptions, StartupOutcome, StartupTemperature } from '../runtime';
+import type { ContainerSessionConfig } from './container-runtime';
 import { ContainerRuntime } from './container-runtime';
 import { commandLine, terminalPrepareContext } from '../runtime';
 
@@ -112,19 +113,9 @@ export class DockerRuntime extends ContainerRuntime implements Runtime {
   }
 }
 
-interface SessionConfig {
+interface SessionConfig extends ContainerSessionConfig {
   plan: ImagePlan;
-  workspace: WorkspaceInfo;
-  scratchPath: string | null;
-  helper: string;
-  modCache: string | null;
-  offline: boolean;
-  runId: string;
   definitionFile: string;
-  /** devcontainer.json's lifecycle commands, not run (null when it has none). */
-  lifecycleCommands: string | null;
-  /** This EnvBench installation (instanceKey()): names the cache volume. */
-  instance: string;
 }
 
 class DockerSession implements RuntimeSession {
