@@ -86,6 +86,9 @@ describe.skipIf(!haveDocker)('docker cold starts and what other EnvBench install
   let refA = '';
   let refB = '';
   let idB = '';
+  let idAWarm = '';
+  let layersB = '';
+  let layersAWarm = '';
   let coldA: RunJson;
 
   beforeAll(async () => {
@@ -97,13 +100,18 @@ describe.skipIf(!haveDocker)('docker cold starts and what other EnvBench install
     userCacheBefore = made.filter((r) => r.Description?.startsWith('fileop'));
     expect(userCacheBefore.length, "the user's build made cache records").toBeGreaterThan(0);
 
-    // Two installations (data directories) on one workspace: B warm first, then A's cold start.
+    // Two installations (data directories) on one workspace: A warm, B warm (taking over A's
+    // image, or another installation's of the same definition), then A's cold start.
     dataA = tempDataDir();
     dataB = tempDataDir();
     const workspace = writeGoModule(path.join(tempDataDir(), 'shared-workspace'));
+    const warmA = runDocker(dataA, workspace, 'startup-warm');
+    idAWarm = imageId(String(warmA.maintenance.find((m) => m.runtime === 'docker')!.facts.imageRef));
     const warmB = runDocker(dataB, workspace, 'startup-warm');
     refB = String(warmB.maintenance.find((m) => m.runtime === 'docker')!.facts.imageRef);
     idB = imageId(refB);
+    layersB = docker(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', refB]);
+    layersAWarm = docker(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', idAWarm]);
     coldA = runDocker(dataA, workspace, 'startup-cold');
     refA = String(coldA.maintenance.find((m) => m.runtime === 'docker')!.facts.imageRef);
   }, 30 * 60_000);
@@ -135,7 +143,16 @@ describe.skipIf(!haveDocker)('docker cold starts and what other EnvBench install
     expect(docker(['volume', 'ls', '-q', '--filter', `label=envbench.instance=${instanceKey(dataB)}`])).toMatch(new RegExp(`^envbench-gocache-docker-[0-9a-f]{12}-${instanceKey(dataB)}$`));
   });
 
-  it("leaves another installation's warm image as it was", () => {
+  it("takes over another installation's image of the same definition instead of building it again: its own, sharing every layer", () => {
+    expect(idB).not.toBe(idAWarm);
+    expect(layersB).toBe(layersAWarm);
+    // B's image is the other one plus a step that labels it: two LABEL steps, B's on top.
+    const labelSteps = docker(['history', '--no-trunc', '--format', '{{.CreatedBy}}', refB]).split('\n').filter((step) => step.includes('LABEL') && step.includes('envbench.instance='));
+    expect(labelSteps.length).toBeGreaterThanOrEqual(2);
+    expect(labelSteps[0]).toContain(`envbench.instance=${instanceKey(dataB)}`);
+  });
+
+  it("leaves another installation's warm image as it was, even when it took over this one's", () => {
     expect(imageId(refB)).toBe(idB);
   });
 
@@ -143,6 +160,7 @@ describe.skipIf(!haveDocker)('docker cold starts and what other EnvBench install
     const sample = coldA.results[0]!.samples[0]!;
     expect(Object.keys(sample.phases ?? {})[0]).toBe('image');
     expect(imageId(refA)).toMatch(/^sha256:/);
+    expect(imageId(refA)).not.toBe(idAWarm);
   });
 
   it("keeps the user's image and build cache, and the user's rebuild still hits it", async () => {

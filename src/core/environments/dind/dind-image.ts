@@ -6,6 +6,7 @@ import tarStream from 'tar-stream';
 import { probe } from '../../machine/tool-version';
 import { UserError } from '../../user-error';
 import { followProgress } from '../docker/engine-stream';
+import { adoptTwinImage } from '../docker/offline-images';
 import { LABEL_INSTANCE, managedLabels } from '../docker/labels';
 
 /** What an inner Docker Engine needs; the docker CLI is added when present, for terminals. */
@@ -83,8 +84,12 @@ export async function planOfflineDindImage(base: string, instance: string): Prom
   return { ref: `envbench/dind-${instance}:${fingerprint.digest('hex').slice(0, 12)}`, dockerfile, binaries, libraries, instance };
 }
 
-/** `noCache` for a cold start: every step runs again, and the daemon's build cache is left alone. */
+/**
+ * `noCache` for a cold start: every step runs again, and the daemon's build cache is left alone.
+ * Otherwise another installation's image of the same binaries is taken over when there is one (adoptTwinImage).
+ */
 export async function buildDindImage(docker: Docker, plan: DindImagePlan, log: (line: string) => void, noCache = false): Promise<void> {
+  if (!noCache && (await adoptTwinImage(docker, plan.ref, 'dind-image', plan.instance, log))) return;
   const pack = tarStream.pack();
   pack.entry({ name: 'Dockerfile' }, plan.dockerfile);
   for (const [name, file] of Object.entries(plan.binaries)) pack.entry({ name: `rootfs/usr/local/bin/${name}`, mode: 0o755 }, fs.readFileSync(file));

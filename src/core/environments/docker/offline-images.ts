@@ -7,10 +7,11 @@ import type Docker from 'dockerode';
 import tarFs from 'tar-fs';
 import tarStream from 'tar-stream';
 import { probe } from '../../machine/tool-version';
-import { UserError } from '../../user-error';
+import { describeError, UserError } from '../../user-error';
 import type { GoToolchain } from '../host-go';
 import { followProgress, isNotFound } from './engine-stream';
-import { LABEL_INSTANCE, LABEL_MANAGED, managedLabels } from './labels';
+import type { ObjectKind } from './labels';
+import { LABEL_INSTANCE, LABEL_KIND, LABEL_MANAGED, managedLabels } from './labels';
 
 export const BASE_IMAGE = 'envbench/debian-base:bookworm';
 /** Packages a Go workspace needs beyond the toolchain: cgo and -race need gcc and libc headers. */
@@ -71,6 +72,10 @@ export async function ensureBaseImage(docker: Docker, log: ImageLog): Promise<{ 
   try {
     log(`building ${BASE_IMAGE} with debootstrap from ${debianMirror()} (once; about a minute)`);
     await run('debootstrap', ['--variant=minbase', `--include=${BASE_PACKAGES.join(',')}`, 'bookworm', root, debianMirror()], log);
+    // The downloaded packages (about 100 MB) are not part of the system: every image built on it,
+    // and every load of one into DinD's inner engine, would carry them.
+    const archives = path.join(root, 'var/cache/apt/archives');
+    for (const name of fs.readdirSync(archives)) if (name.endsWith('.deb')) fs.rmSync(path.join(archives, name));
     const tar = spawn('tar', ['-C', root, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
     const stream = await docker.importImage(tar.stdout, {
       repo: 'envbench/debian-base',
@@ -116,8 +121,40 @@ export interface OwnBuild {
   noCache?: boolean;
 }
 
-/** Builds the dev image from the generated Dockerfile, streaming GOROOT into the build context. */
+/**
+ * A generated image's twin built by another EnvBench installation on this engine: the same tag
+ * (which names its whole definition, e.g. `1.26.8-<hash>`) in that installation's repository
+ * (`envbench/go-dev-<its instance>`). This installation takes it over with a build that only
+ * labels it, FROM it and sharing every layer, instead of sending and copying the toolchain again
+ * (seconds instead of a minute, and no second copy on disk). The twin's owner can still remove or
+ * rebuild its own tag: this image keeps the layers it needs. Returns false when there is no twin,
+ * or taking it over failed (the caller builds instead). Never for a cold start, which builds
+ * every step again.
+ */
+export async function adoptTwinImage(docker: Docker, ref: string, kind: ObjectKind, instance: string, log: ImageLog): Promise<boolean> {
+  const match = /^(.+-)([0-9a-f]+):([^:/]+)$/.exec(ref);
+  if (!match || match[2] !== instance) return false;
+  const [, repositoryPrefix, , tag] = match;
+  const candidates = await docker.listImages({ filters: { label: [`${LABEL_MANAGED}=true`, `${LABEL_KIND}=${kind}`], reference: [`${repositoryPrefix}*:${tag}`] } });
+  const twin = candidates.flatMap((image) => image.RepoTags ?? []).find((t) => t !== ref && t.startsWith(repositoryPrefix!) && t.endsWith(`:${tag}`));
+  if (!twin) return false;
+  const pack = tarStream.pack();
+  pack.entry({ name: 'Dockerfile' }, `FROM ${twin}\n`);
+  pack.finalize();
+  try {
+    const stream = await docker.buildImage(pack as unknown as NodeJS.ReadableStream, { t: ref, labels: managedLabels(kind, { [LABEL_INSTANCE]: instance }), forcerm: true, networkmode: 'none' });
+    await followProgress(docker, stream);
+  } catch (error) {
+    log(`${ref}: could not take over ${twin}, built from the same definition by another EnvBench installation (${describeError(error)}); building it instead`);
+    return false;
+  }
+  log(`${ref}: the same definition as ${twin}, which another EnvBench installation built; labelled for this one, sharing its layers`);
+  return true;
+}
+
+/** Builds the dev image from the generated Dockerfile, streaming GOROOT into the build context (or takes over a twin: adoptTwinImage). */
 export async function buildOfflineDevImage(docker: Docker, tag: string, dockerfile: string, toolchain: GoToolchain, build: OwnBuild, log: ImageLog): Promise<void> {
+  if (!build.noCache && (await adoptTwinImage(docker, tag, 'dev-image', build.instance, log))) return;
   const pack = tarStream.pack();
   pack.entry({ name: 'Dockerfile' }, dockerfile);
   for (const tool of toolchain.tools) pack.entry({ name: `bin/${tool.name}`, mode: 0o755 }, fs.readFileSync(tool.path));
