@@ -55,7 +55,7 @@ describe.skipIf(!haveTools)('Go benchmark format export read by benchstat', () =
     const jsonFile = path.join(dataDir, 'run.json');
     benchFile = path.join(dataDir, 'run.bench');
     const result = envbench(
-      ['run', '--workspace', module, '--runtimes', 'native', '--scenarios', 'build-clean,vet', '--runs', '6', '--warmup', '0', '--json', jsonFile, '--bench', benchFile],
+      ['run', '--workspace', module, '--runtimes', 'native', '--scenarios', 'build-incremental,vet', '--runs', '6', '--warmup', '0', '--json', jsonFile, '--bench', benchFile],
       dataDir,
     );
     expect(result.status, result.stderr).toBe(0);
@@ -70,8 +70,8 @@ describe.skipIf(!haveTools)('Go benchmark format export read by benchstat', () =
     expect(stdout).toContain('pkg: example.com/other');
     expect(stdout).toContain(`envbench-run: ${run.id}`);
     const medians = secPerOpMedians(stdout);
-    expect([...medians.keys()]).toEqual(['BuildClean/runtime=native', 'Vet/runtime=native']);
-    for (const [scenario, name] of [['build-clean', 'BuildClean/runtime=native'], ['vet', 'Vet/runtime=native']] as const) {
+    expect([...medians.keys()]).toEqual(['BuildIncremental/runtime=native', 'Vet/runtime=native']);
+    for (const [scenario, name] of [['build-incremental', 'BuildIncremental/runtime=native'], ['vet', 'Vet/runtime=native']] as const) {
       const ours = run.results.find((r) => r.scenario === scenario)!.stats!;
       expect(ours.n).toBe(6);
       const printed = medians.get(name)!;
@@ -87,7 +87,7 @@ describe.skipIf(!haveTools)('Go benchmark format export read by benchstat', () =
   it('benchstat pivots on the runtime key with -col /runtime', () => {
     const { stdout } = runBenchstat(['-col', '/runtime', benchFile]);
     expect(stdout).toMatch(/│\s*native\s*│/);
-    expect([...secPerOpMedians(stdout).keys()]).toEqual(['BuildClean', 'Vet']);
+    expect([...secPerOpMedians(stdout).keys()]).toEqual(['BuildIncremental', 'Vet']);
   });
 
   it('`envbench show --format bench` prints the same text, and --json still prints the run JSON', () => {

@@ -36,7 +36,7 @@ describe.skipIf(!haveRuntimes)('modcache-isolation and mount-build in native, do
     const module = writeModuleWithDependency(path.join(dataDir, 'withdep'));
     const before = fs.readdirSync(module).sort();
     const jsonFile = path.join(dataDir, 'withdep.json');
-    const result = envbench(['run', '--offline', '--workspace', module, '--runtimes', 'native,docker,nix', '--scenarios', 'modcache-isolation,mount-build', '--runs', '2', '--warmup', '1', '--json', jsonFile], dataDir);
+    const result = envbench(['run', '--offline', '--workspace', module, '--runtimes', 'native,docker,nix', '--scenarios', 'modcache-isolation,mount-build', '--runs', '2', '--warmup', '0', '--json', jsonFile], dataDir);
     expect(result.status, result.stdout + result.stderr).toBe(0);
     const run = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as RunJson;
     for (const r of run.results) {
