@@ -14,14 +14,19 @@ import { workspaceDefinitionProblem } from './workspace-definition';
 export abstract class ContainerRuntime {
   abstract readonly id: 'docker' | 'dind';
   protected readonly endpoint: DockerEndpoint;
-  protected readonly docker: Docker;
+  private client: Docker | null = null;
 
   constructor(
     protected readonly resourcesDir: string,
     endpoint: DockerEndpoint = dockerEndpoint(),
   ) {
     this.endpoint = endpoint;
-    this.docker = createDockerClient(endpoint);
+  }
+
+  /** The engine's client, made on first use: a command that never talks to Docker never loads dockerode. */
+  protected get docker(): Docker {
+    this.client ??= createDockerClient(this.endpoint);
+    return this.client;
   }
 
   detect(): Promise<RuntimeHealth> {

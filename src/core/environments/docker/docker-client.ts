@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import type { RuntimeHealth, RuntimeId } from '../../../shared/run';
 import { isMeasureHelperBuilt, measureHelperPath } from '../../measure/measure-helper';
 import { probeContainerStart } from './engine-probe';
@@ -21,9 +21,19 @@ export function dockerEndpoint(env: NodeJS.ProcessEnv = process.env): DockerEndp
   return { description: '/var/run/docker.sock', socketPath: '/var/run/docker.sock' };
 }
 
+/**
+ * dockerode, with docker-modem, ssh2 and gRPC, takes about 160 ms to load: it loads with the
+ * first client, not with every command (`envbench --version` and `history` never need it).
+ */
+function loadDockerode(): typeof Docker {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('dockerode') as typeof Docker;
+}
+
 /** dockerode for DOCKER_HOST or the default socket (dockerode reads DOCKER_HOST itself). */
 export function createDockerClient(endpoint: DockerEndpoint = dockerEndpoint()): Docker {
-  return endpoint.socketPath ? new Docker({ socketPath: endpoint.socketPath }) : new Docker();
+  const Dockerode = loadDockerode();
+  return endpoint.socketPath ? new Dockerode({ socketPath: endpoint.socketPath }) : new Dockerode();
 }
 
 export function compareApiVersions(a: string, b: string): number {
