@@ -2,8 +2,8 @@
  * `npm run bench`: measures EnvBench's own harness against hyperfine on this machine, in one
  * interleaved run (a block of hyperfine runs, then a block of EnvBench samples, repeated), the
  * cost of entering each environment, an A/A check of the verdicts (native against itself), and
- * the app in Chromium, and prints the figures. A benchmark, not a test: it prints and exits 0
- * unless it cannot run. ENVBENCH_BENCH_ONLY=app measures the app section alone.
+ * the CLI's own start against `node -e 0`, and the app in Chromium, and prints the figures. A benchmark, not a test: it prints and exits 0
+ * unless it cannot run. ENVBENCH_BENCH_ONLY=app or cli measures that section alone.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,6 +17,7 @@ import { ownedContainer } from '../core/environments/docker/labels';
 import { describeError } from '../core/user-error';
 import { measureAaCheck } from './aa-section';
 import { measureAppBench } from './app-section';
+import { measureCliStart } from './cli-start-section';
 import { cliCore } from '../cli/cli-core';
 import { formatAaCheck, type AaCheckReport } from './aa-check-report';
 import { formatAppBench, type AppBenchReport } from './app-report';
@@ -122,8 +123,8 @@ async function appSection(): Promise<string> {
 
 async function main(): Promise<void> {
   const only = process.env.ENVBENCH_BENCH_ONLY || undefined;
-  if (only !== undefined && only !== 'app') {
-    process.stderr.write(`bench: ENVBENCH_BENCH_ONLY=${only} names no section: the one that can run alone is \`app\`; unset it to run them all\n`);
+  if (only !== undefined && only !== 'app' && only !== 'cli') {
+    process.stderr.write(`bench: ENVBENCH_BENCH_ONLY=${only} names no section: the ones that can run alone are \`app\` and \`cli\`; unset it to run them all\n`);
     process.exit(2);
   }
   if (only === 'app') {
@@ -135,6 +136,10 @@ async function main(): Promise<void> {
   } catch {
     process.stderr.write('bench: hyperfine is not installed: apt-get install hyperfine (it is the reference this benchmark compares with)\n');
     process.exit(1);
+  }
+  if (only === 'cli') {
+    process.stdout.write(measureCliStart() + '\n');
+    return;
   }
   const core = cliCore();
   const native = core.runtimes.find((r) => r.id === 'native')!;
@@ -179,6 +184,7 @@ async function main(): Promise<void> {
   process.stdout.write('\nFixed cost of entering each environment (wall = as the user waits; inner = measured inside)\n\n');
   process.stdout.write(textTable(['ENTRY', 'N', 'WALL MEDIAN', 'INNER MEDIAN', 'ENTRY COST'], entryRows) + '\n');
   process.stdout.write('\n' + formatAaCheck(aa) + '\n');
+  process.stdout.write('\n' + measureCliStart() + '\n');
   process.stdout.write('\n' + (await appSection()) + '\n');
 }
 

@@ -1,0 +1,40 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { textTable } from '../cli/format/text-table';
+
+/**
+ * The CLI's own start, side by side with `node -e 0` in one hyperfine run (-N, no shell): what a
+ * user waits for before `envbench` does anything. Goal (issue 16): `--version` and `history`
+ * within 50 ms of node's own start.
+ */
+const RUNS = 20;
+const GOAL_MS = 50;
+
+const hyperfineJson = z.object({ results: z.array(z.object({ command: z.string(), median: z.number() })) });
+
+export function measureCliStart(): string {
+  const cli = path.join(__dirname, 'envbench.cjs');
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'envbench-cli-start-'));
+  try {
+    const out = path.join(scratch, 'hyperfine.json');
+    const commands = [['node', '-e', '0'], ['node', cli, '--version'], ['node', cli, 'history']];
+    // An empty history of its own: the figure is the start, not the size of someone's history.
+    execFileSync('hyperfine', ['-N', '--style', 'none', '--warmup', '3', '--runs', String(RUNS), '--export-json', out, ...commands.map((argv) => argv.join(' '))], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ENVBENCH_DATA_DIR: scratch },
+    });
+    const results = hyperfineJson.parse(JSON.parse(fs.readFileSync(out, 'utf8'))).results.map((r) => r.median * 1000);
+    const node = results[0]!;
+    const rows = commands.map((argv, i) => {
+      const ms = results[i]!;
+      const label = argv[1] === cli ? `envbench ${argv.slice(2).join(' ')}` : argv.join(' ');
+      return i === 0 ? [label, `${ms.toFixed(1)} ms`, '', ''] : [label, `${ms.toFixed(1)} ms`, `+${(ms - node).toFixed(1)} ms`, ms - node <= GOAL_MS ? 'met' : 'MISSED'];
+    });
+    return `The CLI's start (hyperfine -N, ${RUNS} runs each; goal: within ${GOAL_MS} ms of node -e 0)\n\n${textTable(['COMMAND', 'MEDIAN', 'OVER NODE', 'RESULT'], rows)}`;
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
