@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunJson, RunSummary } from '../src/shared/run';
-import { SAMPLE_WORKSPACE, envbench, tempDataDir, writeGoModule } from './support/envbench-cli';
+import { SAMPLE_WORKSPACE, envbench, envbenchAsync, tempDataDir, writeGoModule } from './support/envbench-cli';
 import { hasTool } from './support/require-runtime';
 
 const haveGo = hasTool('go', ['version']);
@@ -112,6 +112,28 @@ describe.skipIf(!haveGo)('envbench run --runtimes native', () => {
     // The test binary (greet.test, a grandchild of go) died with its process group.
     expect(spawnSync('pgrep', ['-x', 'greet.test']).status).not.toBe(0);
   });
+
+  it('piped, a run is never silent for more than 10 s: a line at every step and a heartbeat during a long sample', async () => {
+    const slow = writeGoModule(path.join(tempDataDir(), 'slow-but-ends'));
+    fs.writeFileSync(path.join(slow, 'greet', 'slow_test.go'), 'package greet\n\nimport (\n\t"testing"\n\t"time"\n)\n\nfunc TestSlow(t *testing.T) { time.Sleep(25 * time.Second) }\n');
+    const child = envbenchAsync(['run', '--workspace', slow, '--runtimes', 'native', '--scenarios', 'test', '--runs', '1', '--warmup', '0'], tempDataDir());
+    const started = Date.now();
+    const arrivals: number[] = [];
+    let stderr = '';
+    child.stdout!.on('data', () => arrivals.push(Date.now()));
+    child.stderr!.on('data', (chunk: Buffer) => {
+      arrivals.push(Date.now());
+      stderr += chunk.toString();
+    });
+    const status = await new Promise((resolve) => child.on('exit', resolve));
+    expect(status, stderr).toBe(0);
+    const gaps = [started, ...arrivals].slice(1).map((at, i) => at - [started, ...arrivals][i]!);
+    // HEARTBEAT_MS, checked every second, plus a second of slack for a busy machine.
+    expect(Math.max(...gaps), stderr).toBeLessThanOrEqual(11_000);
+    expect(stderr).toMatch(/^envbench: 0:0\d preparing native$/m);
+    expect(stderr).toMatch(/^envbench: 0:\d\d test on native: measure 1\/1$/m);
+    expect(stderr).toMatch(/^envbench: 0:\d\d still test on native: measure 1\/1 \(0:\d\d on this step\)$/m);
+  }, 120_000);
 
   it('--runs auto stops each result once its median is known, or at the cap or the time budget, and says which', () => {
     const dataDir = tempDataDir();

@@ -14,7 +14,7 @@ import { createCore } from '../src/core/create-core';
 import { createIpcService } from '../src/core/ipc-service';
 import { sharedToolsDir } from '../src/core/machine/shared-tools';
 import { writeFileAtomic } from '../src/core/write-file-atomic';
-import { ProgressLine } from '../src/cli/format/progress-line';
+import { RunStatus } from '../src/cli/format/progress-line';
 import type { DefinitionPreview } from '../src/shared/ipc/contract';
 import type { RunJson } from '../src/shared/run';
 import { envbench, RESOURCES, tempDataDir, writeGoModule } from './support/envbench-cli';
@@ -307,12 +307,23 @@ describe('control characters from a workspace are shown, never obeyed', () => {
     expect(outputs['export benchfmt']).toMatch(/^pkg: example\.com\/esc\\x1b\[31mred\\x1b\]0;pwned\\x07$/m);
   });
 
-  it('the live progress line escapes what it shows too', () => {
+  it('the live progress line, and its plain lines when piped, escape what they show too', () => {
     let written = '';
     const stream = { isTTY: true, columns: 200, write: (text: string) => (written += text) } as unknown as NodeJS.WriteStream;
-    new ProgressLine(stream).update(`vet on ${hostile}`);
+    const status = new RunStatus(stream);
+    status.log(`preparing ${hostile}`);
+    status.stepStarting({ runtime: 'native', scenario: `vet on ${hostile}`, phase: 'measure', sample: 1, of: 1 });
+    status.stop();
     expect(written.startsWith('\r\x1b[2K')).toBe(true);
-    expect(RAW.test(written.slice('\r\x1b[2K'.length))).toBe(false);
+    for (const line of written.split('\r\x1b[2K').filter(Boolean)) expect(RAW.test(line)).toBe(false);
+    // Piped, the plain lines are escaped the same way.
+    let piped = '';
+    const pipe = { isTTY: false, write: (text: string) => (piped += text) } as unknown as NodeJS.WriteStream;
+    const plain = new RunStatus(pipe);
+    plain.log(`preparing ${hostile}`);
+    plain.stop();
+    expect(piped).toMatch(/^envbench: 0:00 preparing /);
+    expect(RAW.test(piped)).toBe(false);
   });
 });
 

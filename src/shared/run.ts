@@ -437,6 +437,9 @@ export interface MeasuredVerdict extends VerdictJson {
   workspacePath: string;
 }
 
+/** A warmup, sample or check about to run (RunHooks.onStepStart). */
+export type RunStep = Pick<RunProgress, 'runtime' | 'scenario' | 'phase' | 'sample' | 'of'>;
+
 export interface RunProgress {
   runId: string;
   runtime: RuntimeId;

@@ -4,7 +4,7 @@ import { parseRuntimeIds } from '../../core/environments/registry';
 import { parseScenarioIds } from '../../core/scenarios/catalog';
 import { UserError } from '../../core/user-error';
 import { describeOwner } from '../../core/machine/measure-lock';
-import { formatProgress, ProgressLine } from '../format/progress-line';
+import { RunStatus } from '../format/progress-line';
 import { weightsOption } from '../format/ranking-table';
 import { formatRunSummary } from '../format/run-summary';
 import { exportToFile } from '../../core/export/export-flow';
@@ -57,7 +57,7 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
   if (!(timeoutSeconds > 0)) throw new UserError(`Invalid --timeout "${options.timeout}"`, 'it must be a positive number of seconds', 'Pass for example --timeout 600');
 
   const controller = new AbortController();
-  const progress = new ProgressLine();
+  const progress = new RunStatus();
   let interrupts = 0;
   const onSigint = (): void => {
     interrupts++;
@@ -97,10 +97,12 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
         onStarted: (id) => {
           if (!process.stderr.isTTY) process.stderr.write(`envbench: run ${id} started\n`);
         },
-        onProgress: (p) => progress.update(formatProgress(p)),
+        onLog: (line) => progress.log(line),
+        onStepStart: (step) => progress.stepStarting(step),
+        onProgress: (p) => progress.progress(p),
       },
     );
-    progress.clear();
+    progress.stop();
     process.stdout.write(formatRunSummary(run) + '\n');
     // Written by the exporters `envbench export` and the app's Export button use.
     const outputs = [['json', jsonFile], ['benchfmt', benchFile], ['pdf', pdfFile]] as const;
@@ -118,7 +120,7 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
     );
     return run.status === 'cancelled' ? 130 : 1;
   } finally {
-    progress.clear();
+    progress.stop();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }

@@ -1,4 +1,4 @@
-import type { NixEntry, RunProgress, RuntimeId, WorkspaceInfo } from '../../shared/run';
+import type { NixEntry, RunProgress, RunStep, RuntimeId, WorkspaceInfo } from '../../shared/run';
 import type { Scenario } from '../scenarios/catalog';
 import type { AdaptiveSampling } from './adaptive-stop';
 
@@ -26,6 +26,9 @@ export interface RunRequest {
 export interface RunHooks {
   signal?: AbortSignal;
   onStarted?: (runId: string) => void;
+  /** Before each warmup, sample or check: what is about to run (a long one is otherwise silent until it ends). */
+  onStepStart?: (step: RunStep) => void;
+  /** After each warmup, sample or check: the steps done and the ETA. */
   onProgress?: (progress: RunProgress) => void;
   onOutput?: (runtime: RuntimeId, stream: 'stdout' | 'stderr', text: string) => void;
   onLog?: (line: string) => void;

@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import type { MachineFingerprint, RuntimeHealth, RuntimeId } from '../../shared/run';
+import type { MachineFingerprint, RunProgress, RuntimeHealth, RuntimeId } from '../../shared/run';
 import { scratchDir } from '../data-paths';
 import type { Runtime, RuntimeSession } from '../environments/runtime';
 import type { RunStore } from '../history/run-store';
@@ -242,6 +242,7 @@ class RunExecution {
         // What the environment gives the measured samples, read once before the first of them
         // (or after a warmup that failed, so a failure still says what it ran with).
         if (sampled && round === warmups) await recordInputs(entry, scenario, cwd, this.step);
+        this.hooks.onStepStart?.({ runtime: entry.runtime, scenario: scenario.id, ...sampleIndex(check, warmup, round, warmups, this.request.runs) });
         const stepStart = performance.now();
         const failure = await measureStep(entry, scenario, { cwd, editTarget, round, warmup }, this.step);
         const duration = performance.now() - stepStart;
@@ -258,9 +259,7 @@ class RunExecution {
           runId: this.runId,
           runtime: entry.runtime,
           scenario: scenario.id,
-          phase: warmup ? 'warmup' : 'measure',
-          sample: check ? 1 : warmup ? round + 1 : round - warmups + 1,
-          of: check ? 1 : warmup ? warmups : this.request.runs,
+          ...sampleIndex(check, warmup, round, warmups, this.request.runs),
           completedSteps: counter.completedSteps,
           totalSteps: counter.totalSteps,
           etaMs: counter.etaMs(scenarioIndex, scenario.id),
@@ -289,4 +288,9 @@ class RunExecution {
       for (const entry of active) if (!entry.failed) store.finishResult(entry.resultId, 'completed');
     }
   }
+}
+
+/** Which warmup or sample a round is, and of how many: a check is one step. */
+function sampleIndex(check: boolean, warmup: boolean, round: number, warmups: number, runs: number): Pick<RunProgress, 'phase' | 'sample' | 'of'> {
+  return { phase: warmup ? 'warmup' : 'measure', sample: check ? 1 : warmup ? round + 1 : round - warmups + 1, of: check ? 1 : warmup ? warmups : runs };
 }
