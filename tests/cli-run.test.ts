@@ -136,6 +136,22 @@ describe.skipIf(!haveGo)('envbench run --runtimes native', () => {
     expect(stderr).toMatch(/^envbench: 0:\d\d still test on native: measure 1\/1 \(0:\d\d on this step\)$/m);
   }, 120_000);
 
+  it("--show-output prints the measured commands' output as they run, control characters escaped; without it, none", () => {
+    const module = writeGoModule(path.join(tempDataDir(), 'chatty'));
+    fs.writeFileSync(path.join(module, 'greet', 'chatty_test.go'), 'package greet\n\nimport "testing"\n\nfunc TestChatty(t *testing.T) { t.Log("said \\x1b]0;pwned\\x07 aloud") }\n');
+    const args = ['run', '--workspace', module, '--runtimes', 'native', '--scenarios', 'test', '--runs', '2', '--warmup', '0', '--test-args', '-v -run TestChatty'];
+    const shown = envbench([...args, '--show-output'], tempDataDir());
+    expect(shown.status, shown.stderr).toBe(0);
+    // Once per sample, before the summary.
+    expect(shown.stdout.split('=== RUN   TestChatty')).toHaveLength(3);
+    expect(shown.stdout.indexOf('=== RUN')).toBeLessThan(shown.stdout.indexOf('SCENARIO'));
+    expect(shown.stdout).toContain('said \\x1b]0;pwned\\x07 aloud');
+    expect(shown.stdout).not.toContain('\x1b]0;pwned');
+    const quiet = envbench(args, tempDataDir());
+    expect(quiet.status, quiet.stderr).toBe(0);
+    expect(quiet.stdout).not.toContain('=== RUN');
+  });
+
   it('--runs auto stops each result once its median is known, or at the cap or the time budget, and says which', () => {
     const dataDir = tempDataDir();
     const module = writeGoModule(path.join(dataDir, 'module'));

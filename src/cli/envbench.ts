@@ -61,6 +61,7 @@ function program(): Command {
     .option('--first-run <command>', 'startup scenarios: the command whose exit ends a start, split into words without a shell, e.g. "go run ./cmd/x -once" (default: go build -o /dev/null of the main packages)')
     .option('--main <package>', 'the main package (./cmd/x, relative to the workspace) for debug-breakpoint, reproducible-build, modcache-isolation and the default first run (default: the workspace\'s main packages; without one those scenarios are not applicable)')
     .option('--test-args <args>', 'test and test-race: arguments added to `go test -count=1 ./...`, split into words without a shell, e.g. "-run TestParse -short"')
+    .option('--show-output', "print the measured commands' output as they run (control characters shown as escapes)")
     .option('--json <file>', 'also write the run JSON to this file')
     .option('--bench <file>', 'also write the samples in Go benchmark format (for benchstat) to this file')
     .option('--pdf <file>', 'also write the PDF report to this file (printed by the system Chromium)')

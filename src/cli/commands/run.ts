@@ -1,5 +1,5 @@
 import type { Core } from '../../core/create-core';
-import type { NixEntry } from '../../shared/run';
+import type { NixEntry, RuntimeId } from '../../shared/run';
 import { parseRuntimeIds } from '../../core/environments/registry';
 import { parseScenarioIds } from '../../core/scenarios/catalog';
 import { UserError } from '../../core/user-error';
@@ -31,6 +31,8 @@ export interface RunCommandOptions {
   main?: string;
   testArgs?: string;
   wait?: boolean;
+  /** Print the measured commands' output (escaped) as they run, as hyperfine's --show-output does. */
+  showOutput?: boolean;
 }
 
 function parseWhole(name: string, text: string): number {
@@ -100,6 +102,7 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
         onLog: (line) => progress.log(line),
         onStepStart: (step) => progress.stepStarting(step),
         onProgress: (p) => progress.progress(p),
+        ...(options.showOutput ? { onOutput: (_runtime: RuntimeId, stream: 'stdout' | 'stderr', text: string) => progress.output(stream === 'stdout' ? process.stdout : process.stderr, text) } : {}),
       },
     );
     progress.stop();

@@ -1,6 +1,6 @@
 import type { RunProgress, RunStep } from '../../shared/run';
 import { formatMs } from '../../shared/format/units';
-import { escapeControlCharacters } from '../../shared/format/control-characters';
+import { escapeControlCharacters, escapeControlCharactersInText } from '../../shared/format/control-characters';
 
 /** How long a pipe may stay silent during a run: a plain line repeats the current step after it. */
 export const HEARTBEAT_MS = 10_000;
@@ -80,6 +80,15 @@ export class RunStatus {
     }
     if (this.now() - this.lastWrite < HEARTBEAT_MS - 1000) return;
     this.writeLine(`still ${this.current()} (${formatElapsed(this.now() - this.stepStarted)} on this step)`);
+  }
+
+  /** A measured command's output (--show-output), escaped, above the live line. */
+  output(target: NodeJS.WriteStream, text: string): void {
+    this.clear();
+    this.lastWrite = this.now();
+    target.write(escapeControlCharactersInText(text));
+    // Redrawn below whole lines only: a line still being written would be overwritten.
+    if (text.endsWith('\n')) this.render();
   }
 
   /** Clears the terminal line, before other output and at the end. */
