@@ -43,11 +43,9 @@ export class RunStatus {
     this.started = now();
     this.stepStarted = this.started;
     this.lastWrite = this.started;
-    // Checked every second: a heartbeat at most a second late.
-    if (!stream.isTTY) {
-      this.timer = setInterval(() => this.heartbeat(), 1000);
-      this.timer.unref();
-    }
+    // Every second: the terminal line's clock moves, and a heartbeat is at most a second late.
+    this.timer = setInterval(() => this.heartbeat(), 1000);
+    this.timer.unref();
   }
 
   /** Before a warmup, sample or check. */
@@ -72,7 +70,7 @@ export class RunStatus {
     this.render();
   }
 
-  /** Heartbeats: a plain line when nothing was written for HEARTBEAT_MS. */
+  /** On a terminal, redraws the line (its clock); piped, a plain line when nothing was written for HEARTBEAT_MS. */
   heartbeat(): void {
     if (this.stream.isTTY) {
       this.render();
