@@ -152,24 +152,52 @@ describe.skipIf(!haveGo)('envbench run --runtimes native', () => {
     expect(quiet.stdout).not.toContain('=== RUN');
   });
 
-  it('--runs auto stops each result once its median is known, or at the cap or the time budget, and says which', () => {
+  it('a planned run (--runs auto, the default) stops each result once its median is known, or at its plan, or at the run\'s budget, and says which', () => {
     const dataDir = tempDataDir();
     const module = writeGoModule(path.join(dataDir, 'module'));
     const jsonFile = path.join(dataDir, 'run.json');
-    // build-clean takes seconds, so a 1 s budget ends it after the first measured round; vet's
-    // tenth-of-a-second samples converge, or reach the cap of 8 or the budget, whichever is first.
-    const result = envbench(['run', '--workspace', module, '--runtimes', 'native', '--scenarios', 'build-clean,vet', '--runs', 'auto', '--max-runs', '8', '--budget', '1', '--warmup', '0', '--json', jsonFile], dataDir);
+    const args = ['run', '--workspace', module, '--runtimes', 'native', '--scenarios', 'build-clean,vet', '--runs', 'auto', '--max-runs', '8', '--budget', '1s', '--warmup', '0'];
+    // The plan, before anything is measured: the fewest samples a verdict needs do not fit in 1 s.
+    const plan = envbench([...args, '--plan'], dataDir);
+    expect(plan.status, plan.stderr).toBe(0);
+    expect(plan.stdout).toMatch(/^Plan: about .* in all \(budget 1\.00 s\)\./);
+    expect(plan.stdout).toMatch(/^build-clean +6 +[\d.]+ s\* +[\d.]+ s$/m);
+    expect(plan.stdout).toMatch(/more than the budget of 1\.00 s: the run will take that long/);
+    expect(envbench(['history'], dataDir).stdout).not.toMatch(/\d{8}-\d{6}-/);
+
+    // build-clean takes seconds, so once its six samples are in, the 1 s budget is long gone; vet's
+    // tenth-of-a-second samples converge, or stop at the budget after their six.
+    const result = envbench([...args, '--json', jsonFile], dataDir);
     expect(result.status, result.stdout + result.stderr).toBe(0);
     const run = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as RunJson;
     expect(run.options.adaptive).toEqual({ targetHalfWidth: 0.02, maxRuns: 8, budgetMs: 1000 });
+    expect(run.plan?.scenarios.map((s) => [s.scenario, s.samples, s.minSamples])).toEqual([
+      ['build-clean', 6, 6],
+      ['vet', 6, 6],
+    ]);
     const build = run.results.find((r) => r.scenario === 'build-clean')!;
-    expect(build.samples).toHaveLength(1);
-    expect(build.stopReason).toMatch(/^stopped at the time budget of 1 s for the scenario after 1 samples/);
+    expect(build.samples).toHaveLength(6);
+    expect(build.stopReason).toMatch(/^(converged: .* after 6 samples|stopped at the run's time budget of 1\.00 s after 6 samples)/);
     const vet = run.results.find((r) => r.scenario === 'vet')!;
-    expect(vet.samples.length).toBeLessThanOrEqual(8);
-    expect(vet.stopReason).toMatch(/^(converged: .* after \d samples|stopped at the (cap of 8 samples|time budget of 1 s for the scenario) after \d samples)/);
-    expect(vet.stopReason).toContain(`after ${vet.samples.length} samples`);
-    expect(result.stdout).toMatch(/runs auto \(95% CI within 2% of the median, at most 8\)/);
+    expect(vet.samples).toHaveLength(6);
+    expect(vet.stopReason).toMatch(/^(converged: .* after 6 samples|stopped at the run's time budget of 1\.00 s after 6 samples)/);
+    // Every step's time is kept: the next plan estimates from it.
+    expect(Object.keys(run.durations!.preparationMs)).toEqual(['native']);
+    expect(run.durations!.scenarios.map((s) => s.scenario)).toEqual(['build-clean', 'vet']);
+    expect(result.stdout).toMatch(/runs auto \(95% CI within 2% of the median, at most 8, budget 1\.00 s\)/);
+    expect(result.stdout).toMatch(/^Where the time went \(planned .*\):$/m);
+    const again = envbench([...args, '--plan'], dataDir);
+    expect(again.stdout).not.toContain('*');
+    expect(again.stdout).not.toContain('First guesses');
+  });
+
+  it('refuses --budget that is not a time, and --budget with a fixed --runs, before measuring anything', () => {
+    const bad = envbench(['run', '--runtimes', 'native', '--budget', 'soon'], tempDataDir());
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/Invalid --budget "soon".*15m, 1h30m or 90s.*--budget 30m/s);
+    const fixed = envbench(['run', '--runtimes', 'native', '--runs', '3', '--budget', '10m'], tempDataDir());
+    expect(fixed.status).toBe(2);
+    expect(fixed.stderr).toMatch(/--runs 3 fixes every scenario's samples.*--budget only shapes a planned run/s);
   });
 
   it('refuses --runs that is neither a number nor auto, before measuring anything', () => {

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { DEFAULT_RUNS, DEFAULT_SAMPLE_TIMEOUT_MS, DEFAULT_WARMUP } from '../core/bench/run-scheduler';
+import { DEFAULT_SAMPLE_TIMEOUT_MS, DEFAULT_WARMUP } from '../core/bench/run-scheduler';
 import { describeError, isUserError } from '../core/user-error';
 import { escapeControlCharactersInText } from '../shared/format/control-characters';
 import { RUNTIME_IDS } from '../core/environments/registry';
@@ -46,9 +46,10 @@ function program(): Command {
     .option('--workspace <dir>', 'Go module to measure (default: the embedded sample workspace)')
     .option('--runtimes <list>', `comma-separated: ${RUNTIME_IDS.join(',')} (default: every available one)`)
     .option('--scenarios <list>', `comma-separated: ${SCENARIOS.map((s) => s.id).join(',')} (default: all)`)
-    .option('--runs <n>', "measured runs per scenario and runtime, or 'auto': until the median's 95% CI half-width is within 2% of it", String(DEFAULT_RUNS))
-    .option('--max-runs <n>', 'with --runs auto: the most samples per scenario and runtime (default 30)')
-    .option('--budget <seconds>', 'with --runs auto: the most time per scenario, all runtimes together (default 600)')
+    .option('--runs <n>', "measured runs per scenario and runtime; default 'auto': planned within --budget from this machine's history, each result stopping once its median's 95% CI half-width is within 2% of it")
+    .option('--max-runs <n>', 'planned runs: the most samples per scenario and runtime (default 30)')
+    .option('--budget <time>', 'planned runs: the whole run\'s time, e.g. 15m, 1h, 90s (default 15m)')
+    .option('--plan', 'print the plan (samples per scenario and runtime, estimated times, what will be built) and measure nothing')
     .option('--warmup <n>', 'unmeasured warmup runs before them', String(DEFAULT_WARMUP))
     .option('--offline', 'no network: module proxy off, no toolchain downloads')
     .addOption(

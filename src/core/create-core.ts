@@ -1,15 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { MeasuredVerdict, NixEntry, RunJson, RunProgress, RunSummary, RuntimeHealth, RuntimeId, ToolHealth, WorkspaceInfo } from '../shared/run';
+import type { MachineFingerprint, MeasuredVerdict, NixEntry, RunJson, RunPlan, RunProgress, RunSummary, RuntimeHealth, RuntimeId, ToolHealth, WorkspaceInfo } from '../shared/run';
 import type { AdaptiveSampling } from './bench/adaptive-stop';
 import { DEFAULT_ADAPTIVE } from './bench/adaptive-stop';
 import { parseFirstRun } from './bench/first-run';
 import { checkMainPackage, parseTestArgs } from './bench/scenario-targets';
 import { buildRunJson } from './bench/run-report';
 import type { ScoreWeights } from './bench/ranking';
-import type { RunHooks } from './bench/run-scheduler';
-import { DEFAULT_RUNS, DEFAULT_SAMPLE_TIMEOUT_MS, DEFAULT_WARMUP, executeRun } from './bench/run-scheduler';
+import type { RunHooks, RunRequest } from './bench/run-scheduler';
+import { planRun } from './bench/run-plan';
+import { DEFAULT_SAMPLE_TIMEOUT_MS, DEFAULT_WARMUP, executeRun } from './bench/run-scheduler';
 import type { CacheCleanup } from './clean-caches';
 import { cleanCaches } from './clean-caches';
 import { defaultCacheDir, defaultDataDir, historyFile } from './data-paths';
@@ -23,7 +24,7 @@ import { loadFacts } from './bench/machine-load';
 import type { CleanupReport } from './environments/registry';
 import { cleanEngine, createRuntimes, reapEngineOrphans, runtimesNamed } from './environments/registry';
 import type { Runtime } from './environments/runtime';
-import { SCENARIOS, findScenario } from './scenarios/catalog';
+import { SCENARIOS, findScenario, notApplicableReason } from './scenarios/catalog';
 import { UserError } from './user-error';
 import { inspectWorkspace } from './workspace/inspect-workspace';
 
@@ -50,9 +51,12 @@ export interface RunInput {
   runtimes?: RuntimeId[];
   /** Defaults to every scenario. */
   scenarios?: string[];
-  /** A count, or 'auto': sample until the median is known within 2% (see AdaptiveSampling). */
+  /**
+   * A count fixes every scenario's samples. Absent or 'auto': planned within the run's budget
+   * (run-plan.ts), each result stopping once its median is known within 2% (AdaptiveSampling).
+   */
   runs?: number | 'auto';
-  /** With runs 'auto': the most samples per result (default 30) and seconds per scenario (default 600). */
+  /** A planned run: the most samples per result (default 30) and the whole run's budget in seconds (default 900). */
   maxRuns?: number;
   budgetSeconds?: number;
   warmup?: number;
@@ -110,6 +114,8 @@ export interface Core {
    * refuses at once, naming the run that holds it, unless `input.wait`.
    */
   run(input: RunInput, hooks?: CoreRunHooks): Promise<RunJson>;
+  /** What `run` with this input would do and how long it should take (`envbench run --plan`); measures nothing. */
+  plan(input: RunInput): Promise<RunPlan>;
   /** The run measuring on this machine now (any process, any history), or null. */
   measuringNow(): MeasureLockOwner | null;
   /** Newest first: the 200 newest unless told otherwise. */
@@ -154,6 +160,56 @@ export function createCore(options: CoreOptions): Core {
   let store: RunStore | null = null;
   const openStore = (): RunStore => (store ??= RunStore.open(dbFile, { nativeBinding: options.sqliteNativeBinding }));
 
+  /** Everything a run needs, checked before anything is written or measured: the request with its plan. */
+  const resolveRun = async (input: RunInput): Promise<{ request: RunRequest; machine: MachineFingerprint }> => {
+    const workspace = await inspectWorkspace(input.workspace ?? core.sampleWorkspace());
+    // Without --runs N: planned within the run's budget, each result stopping once its median is known.
+    const planned = input.runs === undefined || input.runs === 'auto';
+    const adaptive: AdaptiveSampling | undefined = planned
+      ? {
+          ...DEFAULT_ADAPTIVE,
+          ...(input.maxRuns !== undefined ? { maxRuns: checkCount('max-runs', input.maxRuns, 6) } : {}),
+          ...(input.budgetSeconds !== undefined ? { budgetMs: checkCount('budget', input.budgetSeconds, 1) * 1000 } : {}),
+        }
+      : undefined;
+    const runs = adaptive ? adaptive.maxRuns : checkCount('runs', input.runs as number, 1);
+    const warmup = checkCount('warmup', input.warmup ?? DEFAULT_WARMUP, 0);
+    const timeoutMs = input.timeoutMs ?? DEFAULT_SAMPLE_TIMEOUT_MS;
+    if (!(timeoutMs > 0)) throw new UserError('Invalid timeout', 'it must be a positive number of seconds', 'Pass for example --timeout 600');
+    const firstRun = input.firstRun !== undefined ? parseFirstRun(input.firstRun) : undefined;
+    const testArgs = input.testArgs !== undefined ? parseTestArgs(input.testArgs) : undefined;
+    const main = input.main !== undefined ? await checkMainPackage(workspace, input.main) : undefined;
+    const requested = input.scenarios ?? SCENARIOS.map((s) => s.id);
+    for (const id of requested) {
+      if (!findScenario(id)) throw new UserError(`Unknown scenario "${id}"`, `EnvBench knows ${SCENARIOS.map((s) => s.id).join(', ')}`, 'Use one of those names');
+    }
+    // Always in catalogue order: startups (which remove images) before the scenarios that reuse them.
+    const scenarios = SCENARIOS.filter((s) => requested.includes(s.id));
+    let runtimeIds = input.runtimes;
+    // An id no environment has (the IPC contract checks only its form): what exists, and exit 2.
+    if (runtimeIds) runtimesNamed(runtimes, runtimeIds);
+    if (!runtimeIds) {
+      const health = await core.doctor();
+      runtimeIds = health.filter((h) => h.available).map((h) => h.id);
+      if (runtimeIds.length === 0) {
+        throw new UserError('No runtime can run here', health.map((h) => `${h.id}: ${h.reason}`).join('; '), 'Run `envbench doctor` and fix one of them');
+      }
+    }
+    const machine = await machineFingerprint(options.envbench);
+    const targeted = main ? { ...workspace, mainPackages: [main] } : workspace;
+    const plan = planRun({
+      scenarios: scenarios.filter((s) => notApplicableReason(s, targeted) === null),
+      runtimes: runtimeIds,
+      warmup,
+      runs: adaptive ? null : runs,
+      budgetMs: adaptive?.budgetMs ?? 0,
+      maxRuns: runs,
+      targetHalfWidth: adaptive?.targetHalfWidth ?? 0,
+      history: openStore().recentStepTimes(machine, workspace.path),
+    });
+    return { request: { workspace, runtimes: runtimeIds, scenarios, runs, adaptive, plan, warmup, offline: input.offline ?? false, nixEntry: input.nixEntry, timeoutMs, firstRun, main, testArgs }, machine };
+  };
+
   const core: Core = {
     envbench: options.envbench,
     dataDir,
@@ -175,45 +231,13 @@ export function createCore(options: CoreOptions): Core {
     inspectWorkspace,
     measuringNow: () => measureLockHolder(),
 
+    async plan(input) {
+      return (await resolveRun(input)).request.plan!;
+    },
+
     async run(input, hooks = {}) {
-      const workspace = await inspectWorkspace(input.workspace ?? core.sampleWorkspace());
-      const adaptive: AdaptiveSampling | undefined =
-        input.runs === 'auto'
-          ? {
-              ...DEFAULT_ADAPTIVE,
-              ...(input.maxRuns !== undefined ? { maxRuns: checkCount('max-runs', input.maxRuns, 6) } : {}),
-              ...(input.budgetSeconds !== undefined ? { budgetMs: checkCount('budget', input.budgetSeconds, 1) * 1000 } : {}),
-            }
-          : undefined;
-      const runs = adaptive ? adaptive.maxRuns : checkCount('runs', input.runs === 'auto' ? DEFAULT_RUNS : (input.runs ?? DEFAULT_RUNS), 1);
-      const warmup = checkCount('warmup', input.warmup ?? DEFAULT_WARMUP, 0);
-      const timeoutMs = input.timeoutMs ?? DEFAULT_SAMPLE_TIMEOUT_MS;
-      if (!(timeoutMs > 0)) throw new UserError('Invalid timeout', 'it must be a positive number of seconds', 'Pass for example --timeout 600');
-      const firstRun = input.firstRun !== undefined ? parseFirstRun(input.firstRun) : undefined;
-      const testArgs = input.testArgs !== undefined ? parseTestArgs(input.testArgs) : undefined;
-      const main = input.main !== undefined ? await checkMainPackage(workspace, input.main) : undefined;
-      const requested = input.scenarios ?? SCENARIOS.map((s) => s.id);
-      for (const id of requested) {
-        if (!findScenario(id)) throw new UserError(`Unknown scenario "${id}"`, `EnvBench knows ${SCENARIOS.map((s) => s.id).join(', ')}`, 'Use one of those names');
-      }
-      // Always in catalogue order: startups (which remove images) before the scenarios that reuse them.
-      const scenarios = SCENARIOS.filter((s) => requested.includes(s.id));
-      let runtimeIds = input.runtimes;
-      // An id no environment has (the IPC contract checks only its form): what exists, and exit 2.
-      if (runtimeIds) runtimesNamed(runtimes, runtimeIds);
-      if (!runtimeIds) {
-        const health = await core.doctor();
-        runtimeIds = health.filter((h) => h.available).map((h) => h.id);
-        if (runtimeIds.length === 0) {
-          throw new UserError('No runtime can run here', health.map((h) => `${h.id}: ${h.reason}`).join('; '), 'Run `envbench doctor` and fix one of them');
-        }
-      }
-      const machine = await machineFingerprint(options.envbench);
-      const runId = await executeRun(
-        { store: openStore(), runtimes, dataDir, cacheDir, resourcesDir: options.resourcesDir, machine, envbench: options.envbench },
-        { workspace, runtimes: runtimeIds, scenarios, runs, adaptive, warmup, offline: input.offline ?? false, nixEntry: input.nixEntry, timeoutMs, firstRun, main, testArgs },
-        hooks,
-      );
+      const { request, machine } = await resolveRun(input);
+      const runId = await executeRun({ store: openStore(), runtimes, dataDir, cacheDir, resourcesDir: options.resourcesDir, machine, envbench: options.envbench }, request, hooks);
       openStore().setRunFacts(runId, loadFacts('end', os.loadavg()));
       return core.getRun(runId, input.weights)!;
     },

@@ -191,7 +191,10 @@ export interface RunOptionsJson {
   scenarios: string[];
   /** Measured runs per result; with `adaptive`, the most there may be. */
   runs: number;
-  /** `--runs auto`: sample until the median's 95% CI half-width is within targetHalfWidth of it. */
+  /**
+   * Adaptive sampling: sample until the median's 95% CI half-width is within targetHalfWidth of it,
+   * at most maxRuns, within the whole run's budgetMs (the plan's budget).
+   */
   adaptive?: { targetHalfWidth: number; maxRuns: number; budgetMs: number };
   warmup: number;
   offline: boolean;
@@ -205,6 +208,65 @@ export interface RunOptionsJson {
   main?: string;
   /** `--test-args "-run TestX"`: words added after `./...` to the test and test-race commands, as a shell user would type them. */
   testArgs?: string;
+}
+
+/** Where an estimate comes from: this machine's history of the same workspace, or EnvBench's first guess. */
+export type EstimateSource = 'history' | 'first guess';
+
+/** One runtime in a run plan: its preparation and everything it will measure. */
+export interface PlannedRuntime {
+  runtime: RuntimeId;
+  /** Preparing the runtime before its first step (image build, store copy, ...). */
+  preparationMs: number;
+  preparationSource: EstimateSource;
+  /** What preparing it builds or downloads, as far as EnvBench can tell before it starts. */
+  work: string[];
+  /** Its preparation plus all its steps. */
+  totalMs: number;
+}
+
+/** One scenario in a run plan. */
+export interface PlannedScenario {
+  scenario: string;
+  /** Warmups per runtime (0 for a check). */
+  warmups: number;
+  /** Measured samples per runtime: the most it may take (adaptive stopping may end it sooner); 1 for a check. */
+  samples: number;
+  /** The fewest it takes before the run's budget may stop it. */
+  minSamples: number;
+  /** One measured step (or the check) per runtime, as estimated. */
+  stepMs: Partial<Record<RuntimeId, number>>;
+  /** One warmup per runtime, as estimated. */
+  warmupMs: Partial<Record<RuntimeId, number>>;
+  /** 'first guess' when any runtime's estimate is. */
+  source: EstimateSource;
+  /** All its warmups and samples on every runtime. */
+  totalMs: number;
+  /** Why this many samples. */
+  reason: string;
+}
+
+/**
+ * What a run will do and how long it should take, decided before it starts (run-plan.ts): from the
+ * catalogue, the runtimes, this machine's history and the budget. Stored with the run.
+ */
+export interface RunPlan {
+  /** The whole run's time budget; null when `--runs N` fixes the samples. */
+  budgetMs: number | null;
+  totalMs: number;
+  runtimes: PlannedRuntime[];
+  scenarios: PlannedScenario[];
+  /** A budget the plan cannot meet, first guesses, ... */
+  notes: string[];
+}
+
+/** Where a run's time went, from every step's duration (preparation, warmups, samples, checks). */
+export interface RunDurations {
+  /** From the first preparation to the last step's end, in ms of step time (the run's own bookkeeping excluded). */
+  totalMs: number;
+  preparationMs: Partial<Record<RuntimeId, number>>;
+  /** Per scenario, per runtime: its warmups, samples or check. */
+  scenarios: { scenario: string; byRuntime: Partial<Record<RuntimeId, number>> }[];
 }
 
 /** One setting across environments; `differs` lists the runtimes whose value drifts from native's. */
@@ -381,6 +443,10 @@ export interface RunJson {
   scoring?: ScoringJson;
   /** The machine's load average at the start and end of the run; absent for runs that did not record it. */
   load?: RunLoadJson;
+  /** The plan the run followed (runs since EnvBench planned them). */
+  plan?: RunPlan;
+  /** Where the run's time went (runs since EnvBench recorded every step's duration). */
+  durations?: RunDurations;
   /** What every output of the run shows, derived once from the fields above. */
   table: RunTable;
 }

@@ -1,4 +1,4 @@
-import type { Core } from '../../core/create-core';
+import type { Core, RunInput } from '../../core/create-core';
 import type { NixEntry, RuntimeId } from '../../shared/run';
 import { parseRuntimeIds } from '../../core/environments/registry';
 import { parseScenarioIds } from '../../core/scenarios/catalog';
@@ -7,6 +7,7 @@ import { describeOwner } from '../../core/machine/measure-lock';
 import { RunStatus } from '../format/progress-line';
 import { weightsOption } from '../format/ranking-table';
 import { formatRunSummary } from '../format/run-summary';
+import { formatPlan } from '../format/plan-table';
 import { exportToFile } from '../../core/export/export-flow';
 import { checkExportPath } from '../../core/export/write-export';
 import { findChromium } from '../../core/report/pdf-report';
@@ -16,8 +17,10 @@ export interface RunCommandOptions {
   workspace?: string;
   runtimes?: string;
   scenarios?: string;
-  runs: string;
+  runs?: string;
   maxRuns?: string;
+  /** Print the plan and measure nothing. */
+  plan?: boolean;
   budget?: string;
   warmup: string;
   offline?: boolean;
@@ -42,7 +45,49 @@ function parseWhole(name: string, text: string): number {
   return Number(text);
 }
 
+/** `--budget`: `15m`, `1h30m`, `90s`, or a bare number of seconds. */
+export function parseBudget(text: string): number {
+  const trimmed = text.trim();
+  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$/.exec(trimmed);
+  const seconds = match ? Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0) : 0;
+  if (!match || trimmed === '' || seconds < 1) {
+    throw new UserError(`Invalid --budget "${text}"`, 'it must be a time such as 15m, 1h30m or 90s (a bare number is seconds), at least 1 s', 'Pass for example --budget 30m');
+  }
+  return seconds;
+}
+
+/** The run's input from the options, every value checked (UserError, exit 2) before anything runs. */
+function runInput(options: RunCommandOptions): RunInput {
+  const timeoutSeconds = Number(options.timeout);
+  if (!(timeoutSeconds > 0)) throw new UserError(`Invalid --timeout "${options.timeout}"`, 'it must be a positive number of seconds', 'Pass for example --timeout 600');
+  const runs = options.runs === undefined || options.runs.trim() === 'auto' ? 'auto' : parseWhole('runs', options.runs);
+  if (runs !== 'auto' && (options.budget !== undefined || options.maxRuns !== undefined)) {
+    throw new UserError(`--runs ${runs} fixes every scenario's samples`, `--${options.budget !== undefined ? 'budget' : 'max-runs'} only shapes a planned run`, 'Leave out --runs (or pass --runs auto) to plan within a budget, or leave out --budget and --max-runs');
+  }
+  return {
+    workspace: options.workspace,
+    runtimes: options.runtimes ? parseRuntimeIds(options.runtimes) : undefined,
+    scenarios: options.scenarios ? parseScenarioIds(options.scenarios) : undefined,
+    runs,
+    ...(options.maxRuns !== undefined ? { maxRuns: parseWhole('max-runs', options.maxRuns) } : {}),
+    ...(options.budget !== undefined ? { budgetSeconds: parseBudget(options.budget) } : {}),
+    warmup: parseWhole('warmup', options.warmup),
+    offline: options.offline ?? false,
+    nixEntry: options.nixEntry,
+    weights: options.weights ? weightsOption(options.weights) : undefined,
+    timeoutMs: timeoutSeconds * 1000,
+    firstRun: options.firstRun,
+    main: options.main,
+    testArgs: options.testArgs,
+    wait: options.wait,
+  };
+}
+
 export async function runCommand(core: Core, options: RunCommandOptions): Promise<number> {
+  if (options.plan) {
+    process.stdout.write(formatPlan(await core.plan(runInput(options))) + '\n');
+    return 0;
+  }
   // Output files are checked before anything is measured, as `envbench export` checks them.
   const jsonFile = options.json ? checkExportPath(options.json) : null;
   const benchFile = options.bench ? checkExportPath(options.bench) : null;
@@ -55,8 +100,7 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
   }
   // The browser that prints the PDF must be there before anything is measured.
   if (pdfFile) findChromium();
-  const timeoutSeconds = Number(options.timeout);
-  if (!(timeoutSeconds > 0)) throw new UserError(`Invalid --timeout "${options.timeout}"`, 'it must be a positive number of seconds', 'Pass for example --timeout 600');
+  const input = runInput(options);
 
   const controller = new AbortController();
   const progress = new RunStatus();
@@ -76,23 +120,7 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
   process.on('SIGTERM', onSigint);
   try {
     const run = await core.run(
-      {
-        workspace: options.workspace,
-        runtimes: options.runtimes ? parseRuntimeIds(options.runtimes) : undefined,
-        scenarios: options.scenarios ? parseScenarioIds(options.scenarios) : undefined,
-        runs: options.runs.trim() === 'auto' ? 'auto' : parseWhole('runs', options.runs),
-        ...(options.maxRuns !== undefined ? { maxRuns: parseWhole('max-runs', options.maxRuns) } : {}),
-        ...(options.budget !== undefined ? { budgetSeconds: parseWhole('budget', options.budget) } : {}),
-        warmup: parseWhole('warmup', options.warmup),
-        offline: options.offline ?? false,
-        nixEntry: options.nixEntry,
-        weights: options.weights ? weightsOption(options.weights) : undefined,
-        timeoutMs: timeoutSeconds * 1000,
-        firstRun: options.firstRun,
-        main: options.main,
-        testArgs: options.testArgs,
-        wait: options.wait,
-      },
+      input,
       {
         signal: controller.signal,
         onWaitingForMachine: (holder) => process.stderr.write(`envbench: waiting for ${describeOwner(holder)} to finish...\n`),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capReason, convergedReason, DEFAULT_ADAPTIVE, relativeHalfWidth } from './adaptive-stop';
+import { budgetReason, capReason, convergedReason, DEFAULT_ADAPTIVE, relativeHalfWidth } from './adaptive-stop';
 
 describe('adaptive sampling', () => {
   it('has no CI half-width below the sample size a 95% CI of the median needs', () => {
@@ -16,7 +16,9 @@ describe('adaptive sampling', () => {
   });
 
   it('says which cap stopped it and how far from the target it was', () => {
-    expect(capReason([100, 140, 90, 130, 80, 120, 110], 'samples', DEFAULT_ADAPTIVE)).toMatch(/^stopped at the cap of 30 samples after 7 samples: CI half-width \d+\.\d% \(target 2\.0%\)$/);
-    expect(capReason([100], 'budget', DEFAULT_ADAPTIVE)).toBe('stopped at the time budget of 600 s for the scenario after 1 samples: CI half-width no CI yet (target 2.0%)');
+    const loose = [100, 140, 90, 130, 80, 120, 110];
+    expect(capReason(loose, { samples: 30 }, DEFAULT_ADAPTIVE)).toMatch(/^stopped at the cap of 30 samples after 7 samples: CI half-width \d+\.\d% \(target 2\.0%\)$/);
+    expect(capReason(loose, { samples: 7 }, DEFAULT_ADAPTIVE)).toMatch(/^stopped at the samples its plan gave it after 7 samples: CI half-width/);
+    expect(budgetReason([100], DEFAULT_ADAPTIVE)).toBe("stopped at the run's time budget of 15m00s after 1 samples: CI half-width no CI yet (target 2.0%)");
   });
 });

@@ -1,17 +1,21 @@
 import { median } from 'simple-statistics';
+import { formatMs } from '../../shared/format/units';
 import { medianCi } from '../stats';
 
-/** `--runs auto`: sample until the median is known closely enough, or a cap is reached. */
+/**
+ * A planned run (the default, and `--runs auto`): each result samples until the median is known
+ * closely enough, or its planned count (run-plan.ts), or the run's clock passes the budget.
+ */
 export interface AdaptiveSampling {
   /** Stop once the 95% CI half-width of the median is within this fraction of it (0.02 = 2%). */
   targetHalfWidth: number;
   /** Most measured samples per result. */
   maxRuns: number;
-  /** Most time for one scenario across all runtimes, in ms. */
+  /** The whole run's time budget, in ms. */
   budgetMs: number;
 }
 
-export const DEFAULT_ADAPTIVE: AdaptiveSampling = { targetHalfWidth: 0.02, maxRuns: 30, budgetMs: 10 * 60_000 };
+export const DEFAULT_ADAPTIVE: AdaptiveSampling = { targetHalfWidth: 0.02, maxRuns: 30, budgetMs: 15 * 60_000 };
 
 /** The 95% CI half-width of the median as a fraction of the median, or null below the size a 95% CI needs. */
 export function relativeHalfWidth(values: readonly number[]): number | null {
@@ -31,7 +35,13 @@ export function convergedReason(values: readonly number[], target: number): stri
   return `converged: the 95% CI half-width of the median is ${percent(width)} of it after ${values.length} samples (target ${percent(target)})`;
 }
 
-export function capReason(values: readonly number[], kind: 'samples' | 'budget', adaptive: AdaptiveSampling): string {
-  const limit = kind === 'samples' ? `the cap of ${adaptive.maxRuns} samples` : `the time budget of ${Math.round(adaptive.budgetMs / 1000)} s for the scenario`;
+/** Why a result stopped at its planned sample count (the cap, or the plan's share of the budget). */
+export function capReason(values: readonly number[], planned: { samples: number }, adaptive: AdaptiveSampling): string {
+  const limit = planned.samples >= adaptive.maxRuns ? `the cap of ${adaptive.maxRuns} samples` : 'the samples its plan gave it';
   return `stopped at ${limit} after ${values.length} samples: CI half-width ${percent(relativeHalfWidth(values))} (target ${percent(adaptive.targetHalfWidth)})`;
+}
+
+/** Why a result stopped when the run's clock passed its budget. */
+export function budgetReason(values: readonly number[], adaptive: AdaptiveSampling): string {
+  return `stopped at the run's time budget of ${formatMs(adaptive.budgetMs)} after ${values.length} samples: CI half-width ${percent(relativeHalfWidth(values))} (target ${percent(adaptive.targetHalfWidth)})`;
 }

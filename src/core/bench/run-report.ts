@@ -1,5 +1,5 @@
-import type { ComparisonJson, ConsistencyJson, ResultJson, RunJson, Sample } from '../../shared/run';
-import type { StoredRun } from '../history/run-store';
+import type { ComparisonJson, ConsistencyJson, ResultJson, RunDurations, RunJson, Sample } from '../../shared/run';
+import type { StepTime, StoredRun } from '../history/run-store';
 import { findScenario } from '../scenarios/catalog';
 import { buildConsistency } from './environment-report';
 import { firstRunOf } from './first-run';
@@ -76,9 +76,27 @@ export function buildRunJson(run: StoredRun, weights: ScoreWeights = DEFAULT_WEI
   };
   const load = runLoad(run.runFacts, run.machine.cpuCount);
   if (load) json.load = load;
+  if (run.plan) json.plan = run.plan;
+  if (run.steps && run.steps.length > 0) json.durations = durationsOf(run.steps);
   const scoring = scoreRun(json, weights);
   const scored = scoring ? { ...json, scoring } : json;
   return { ...scored, table: buildRunTable(scored) };
+}
+
+/** Where the run's time went: each runtime's preparation and each scenario's steps, per runtime. */
+export function durationsOf(steps: readonly StepTime[]): RunDurations {
+  const durations: RunDurations = { totalMs: 0, preparationMs: {}, scenarios: [] };
+  for (const step of steps) {
+    durations.totalMs += step.ms;
+    if (step.scenario === null) {
+      durations.preparationMs[step.runtime] = (durations.preparationMs[step.runtime] ?? 0) + step.ms;
+      continue;
+    }
+    let entry = durations.scenarios.find((s) => s.scenario === step.scenario);
+    if (!entry) durations.scenarios.push((entry = { scenario: step.scenario, byRuntime: {} }));
+    entry.byRuntime[step.runtime] = (entry.byRuntime[step.runtime] ?? 0) + step.ms;
+  }
+  return durations;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { NixEntry, RunProgress, RunStep, RuntimeId, WorkspaceInfo } from '../../shared/run';
+import type { NixEntry, RunPlan, RunProgress, RunStep, RuntimeId, WorkspaceInfo } from '../../shared/run';
 import type { Scenario } from '../scenarios/catalog';
 import type { AdaptiveSampling } from './adaptive-stop';
 
@@ -13,8 +13,10 @@ export interface RunRequest {
   offline: boolean;
   nixEntry?: NixEntry;
   timeoutMs: number;
-  /** `--runs auto`: `runs` is then the cap, and each result stops once its median is known closely enough. */
+  /** A planned run: `runs` is then the cap, and each result stops once its median is known closely enough, or at its plan, or at the run's budget. */
   adaptive?: AdaptiveSampling;
+  /** The samples of each scenario (planRun); without one, every scenario gets `runs`. */
+  plan?: RunPlan;
   /** `--first-run`: the command that ends each start; default: the first build of the main packages (defaultFirstRun). */
   firstRun?: readonly string[];
   /** `--main ./cmd/x` (checked: checkMainPackage): the one main package for the scenarios that need one and for the default first run. */

@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import type { MachineFingerprint, RunProgress, RuntimeHealth, RuntimeId } from '../../shared/run';
+import type { MachineFingerprint, PlannedScenario, RunPlan, RunProgress, RuntimeHealth, RuntimeId } from '../../shared/run';
 import { scratchDir } from '../data-paths';
 import type { Runtime, RuntimeSession } from '../environments/runtime';
 import type { RunStore } from '../history/run-store';
@@ -7,7 +7,8 @@ import { newRunId, resultKey } from '../history/run-store';
 import type { Scenario } from '../scenarios/catalog';
 import { notApplicableReason } from '../scenarios/catalog';
 import { describeError } from '../user-error';
-import { capReason, convergedReason } from './adaptive-stop';
+import { budgetReason, capReason, convergedReason } from './adaptive-stop';
+import { floorMsFrom, planRun } from './run-plan';
 import type { RunHooks, RunRequest } from './run-request';
 import type { ActiveResult, StepContext } from './sample-step';
 import { measureStep, recordInputs } from './sample-step';
@@ -50,6 +51,9 @@ class RunExecution {
   private readonly log: (line: string) => void;
   private readonly sessions = new Map<RuntimeId, RuntimeSession>();
   private readonly step: StepContext;
+  /** When the first runtime's preparation began: the run's budget counts from here. */
+  private readonly started = performance.now();
+  private readonly plan: RunPlan;
   private resultIds = new Map<string, number>();
   private scratch: string | null = null;
   private anyFailed = false;
@@ -63,6 +67,10 @@ class RunExecution {
     this.byId = new Map(deps.runtimes.map((r) => [r.id, r]));
     this.log = hooks.onLog ?? (() => {});
     this.step = { runId: this.runId, request: this.request, store: deps.store, hooks };
+    // Without a plan (a caller that built its own request), every scenario gets `runs` samples.
+    this.plan =
+      given.plan ??
+      planRun({ scenarios: given.scenarios, runtimes: given.runtimes, warmup: given.warmup, runs: given.runs, budgetMs: 0, maxRuns: given.runs, targetHalfWidth: 0, history: [] });
   }
 
   private get aborted(): boolean {
@@ -117,6 +125,7 @@ class RunExecution {
         timeoutMs: request.timeoutMs,
       },
     });
+    this.deps.store.setPlan(this.runId, this.plan);
     const targets = scenarioTargetFacts(this.given.main, this.given.testArgs);
     if (Object.keys(targets).length > 0) store.setRunFacts(this.runId, targets);
   }
@@ -168,6 +177,9 @@ class RunExecution {
         this.failAll(runtime, applicable, `${runtime} is unavailable: ${health.reason}`);
         continue;
       }
+      const preparationStart = performance.now();
+      const timePreparation = (failed: boolean): void =>
+        this.deps.store.addStepTime(this.runId, { runtime, scenario: null, step: 'preparation', ms: performance.now() - preparationStart, failed });
       try {
         this.log(`preparing ${runtime}`);
         const session = await this.byId.get(runtime)!.prepare({
@@ -191,7 +203,9 @@ class RunExecution {
           throw error;
         }
         this.sessions.set(runtime, session);
+        timePreparation(false);
       } catch (error) {
+        if (!this.aborted) timePreparation(true);
         if (this.aborted) {
           for (const scenario of applicable) this.deps.store.finishResult(this.resultIdOf(runtime, scenario.id), 'cancelled', `cancelled by the user while ${runtime} was being prepared`);
           break;
@@ -201,17 +215,22 @@ class RunExecution {
     }
   }
 
-  /**
-   * A check is measured once per runtime; everything else gets warmups and samples. A warm start
-   * is always entered once, unmeasured, first: otherwise its first sample would fill the caches.
-   */
-  private warmupsOf(scenario: Scenario): number {
-    if (scenario.kind === 'check') return 0;
-    return scenario.kind === 'startup' && scenario.temperature === 'warm' ? Math.max(1, this.request.warmup) : this.request.warmup;
+  /** The plan's entry for a scenario: its warmups, samples and the fewest before the budget may stop it. */
+  private planned(scenario: Scenario): PlannedScenario {
+    return this.plan.scenarios.find((p) => p.scenario === scenario.id)!;
   }
 
   private stepsOf(scenario: Scenario): number {
-    return scenario.kind === 'check' ? 1 : this.warmupsOf(scenario) + this.request.runs;
+    const planned = this.planned(scenario);
+    return planned.warmups + planned.samples;
+  }
+
+  /** Whether the run's clock has passed its budget, keeping the fewest samples of the scenarios after this one. */
+  private overBudget(scenario: Scenario): boolean {
+    const budgetMs = this.plan.budgetMs;
+    if (budgetMs === null) return false;
+    const index = this.plan.scenarios.findIndex((p) => p.scenario === scenario.id);
+    return performance.now() - this.started + floorMsFrom(this.plan, index + 1) > budgetMs;
   }
 
   /** One scenario in every prepared runtime, round by round, runtimes interleaved within a round. */
@@ -225,11 +244,11 @@ class RunExecution {
     }
     const active: ActiveResult[] = [...this.sessions].map(([runtime, session]) => ({ runtime, session, resultId: this.resultIdOf(runtime, scenario.id), seq: 0, failed: false, walls: [], done: false }));
     const adaptive = scenario.kind === 'check' ? undefined : this.request.adaptive;
-    const scenarioStarted = performance.now();
     const check = scenario.kind === 'check';
     const sampled = scenario.kind === 'command' || scenario.kind === 'probe';
-    const warmups = this.warmupsOf(scenario);
-    const steps = this.stepsOf(scenario);
+    const planned = this.planned(scenario);
+    const warmups = planned.warmups;
+    const steps = planned.warmups + planned.samples;
 
     for (let round = 0; round < steps && !this.aborted; round++) {
       const warmup = !check && round < warmups;
@@ -242,11 +261,12 @@ class RunExecution {
         // What the environment gives the measured samples, read once before the first of them
         // (or after a warmup that failed, so a failure still says what it ran with).
         if (sampled && round === warmups) await recordInputs(entry, scenario, cwd, this.step);
-        this.hooks.onStepStart?.({ runtime: entry.runtime, scenario: scenario.id, ...sampleIndex(check, warmup, round, warmups, this.request.runs) });
+        this.hooks.onStepStart?.({ runtime: entry.runtime, scenario: scenario.id, ...sampleIndex(check, warmup, round, warmups, planned.samples) });
         const stepStart = performance.now();
         const failure = await measureStep(entry, scenario, { cwd, editTarget, round, warmup }, this.step);
         const duration = performance.now() - stepStart;
         if (failure === 'cancelled') break;
+        store.addStepTime(this.runId, { runtime: entry.runtime, scenario: scenario.id, step: check ? 'check' : warmup ? 'warmup' : 'sample', ms: duration, failed: failure !== null });
         if (failure) {
           if (sampled && round < warmups) await recordInputs(entry, scenario, cwd, this.step);
           entry.failed = true;
@@ -259,16 +279,16 @@ class RunExecution {
           runId: this.runId,
           runtime: entry.runtime,
           scenario: scenario.id,
-          ...sampleIndex(check, warmup, round, warmups, this.request.runs),
+          ...sampleIndex(check, warmup, round, warmups, planned.samples),
           completedSteps: counter.completedSteps,
           totalSteps: counter.totalSteps,
           etaMs: counter.etaMs(scenarioIndex, scenario.id),
         });
       }
       if (adaptive && !warmup) {
-        const overBudget = performance.now() - scenarioStarted > adaptive.budgetMs;
+        const overBudget = round - warmups + 1 >= planned.minSamples && this.overBudget(scenario);
         for (const entry of active.filter((e) => !e.failed && !e.done)) {
-          const reason = convergedReason(entry.walls, adaptive.targetHalfWidth) ?? (overBudget ? capReason(entry.walls, 'budget', adaptive) : null);
+          const reason = convergedReason(entry.walls, adaptive.targetHalfWidth) ?? (overBudget ? budgetReason(entry.walls, adaptive) : null);
           if (reason) {
             entry.done = true;
             store.setStopReason(entry.resultId, reason);
@@ -282,7 +302,7 @@ class RunExecution {
       }
     }
     if (adaptive) {
-      for (const entry of active.filter((e) => !e.failed && !e.done)) store.setStopReason(entry.resultId, capReason(entry.walls, 'samples', adaptive));
+      for (const entry of active.filter((e) => !e.failed && !e.done)) store.setStopReason(entry.resultId, capReason(entry.walls, planned, adaptive));
     }
     if (!this.aborted) {
       for (const entry of active) if (!entry.failed) store.finishResult(entry.resultId, 'completed');

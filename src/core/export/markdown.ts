@@ -9,7 +9,7 @@ import { escapeControlCharactersInText } from '../../shared/format/control-chara
 import { applicableResults, notApplicableEntries, notApplicableLine } from '../../shared/format/not-applicable';
 import { restsOnFewerInputs } from '../../shared/format/score-basis';
 import { rankedScores, rankText, rowOf, versusNativeCell } from '../../shared/format/run-table';
-import { formatBytes } from '../../shared/format/units';
+import { formatBytes, formatMs } from '../../shared/format/units';
 import type { ExportContext, Exporter } from './exporter';
 
 /** Milliseconds as printed in every table: three decimals, no unit (the header says ms). */
@@ -69,7 +69,7 @@ function title(run: RunJson): string[] {
 function optionsLine(run: RunJson): string {
   const o = run.options;
   const runs = o.adaptive
-    ? `runs auto (until the median's 95% CI half-width is within ${Math.round(o.adaptive.targetHalfWidth * 100)}% of it, at most ${o.adaptive.maxRuns} samples, ${Math.round(o.adaptive.budgetMs / 1000)} s per scenario)`
+    ? `runs auto (until the median's 95% CI half-width is within ${Math.round(o.adaptive.targetHalfWidth * 100)}% of it, at most ${o.adaptive.maxRuns} samples, ${run.plan ? `a budget of ${formatMs(o.adaptive.budgetMs)} for the run` : `${Math.round(o.adaptive.budgetMs / 1000)} s per scenario`})`
     : `${o.runs} runs`;
   const parts = [
     `runtimes ${o.runtimes.join(', ')}`,

@@ -34,7 +34,7 @@ describe('history schema', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
-    expect(tables).toEqual(['machines', 'results', 'runs', 'runtime_facts', 'sample_phases', 'samples', 'workspaces']);
+    expect(tables).toEqual(['machines', 'results', 'runs', 'runtime_facts', 'sample_phases', 'samples', 'step_times', 'workspaces']);
     db.close();
   });
 

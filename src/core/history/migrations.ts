@@ -177,6 +177,24 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    description: "every step's duration (a runtime's preparation, each warmup, sample and check) for the planner's estimates, and the plan each run followed",
+    up(db) {
+      db.exec(`
+        CREATE TABLE step_times (
+          run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          runtime TEXT NOT NULL,
+          scenario TEXT,
+          step TEXT NOT NULL CHECK (step IN ('preparation', 'warmup', 'sample', 'check')),
+          ms REAL NOT NULL,
+          failed INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX step_times_run ON step_times(run_id);
+        ALTER TABLE runs ADD COLUMN plan TEXT;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -9,6 +9,7 @@ import type {
   RunStatus,
   RunSummary,
   RuntimeFacts,
+  RunPlan,
   RuntimeId,
   VerdictJson,
   Sample,
@@ -38,6 +39,21 @@ export interface StoredRun {
   maintenance: RuntimeFacts[];
   /** Facts of the run as a whole (the machine's load average at start and end). */
   runFacts?: Record<string, FactValue>;
+  plan?: RunPlan | null;
+  /** Every step's duration, in the order they ran. */
+  steps?: StepTime[];
+}
+
+/** What the run measured or prepared in one step, and how long the step took as a whole. */
+export type StepKind = 'preparation' | 'warmup' | 'sample' | 'check';
+
+export interface StepTime {
+  runtime: RuntimeId;
+  /** Null for a runtime's preparation. */
+  scenario: string | null;
+  step: StepKind;
+  ms: number;
+  failed: boolean;
 }
 
 /** runtime_facts rows of the run as a whole carry this instead of a runtime id (no migration needed). */
@@ -71,6 +87,7 @@ interface RunRow {
   timeout_ms: number;
   adaptive_target: number | null;
   adaptive_budget_ms: number | null;
+  plan: string | null;
   ws_path: string;
   ws_module: string;
   ws_go_version: string | null;
@@ -86,6 +103,28 @@ interface RunRow {
   docker_version: string | null;
   nix_version: string | null;
   devbox_version: string | null;
+}
+
+/** The columns that make two runs "this machine" (and its hash, the machines table's key). */
+function machineIdentity(machine: MachineFingerprint): Record<string, string | number | null> {
+  return {
+    cpu_model: machine.cpuModel,
+    cpu_count: machine.cpuCount,
+    memory_bytes: machine.memoryBytes,
+    kernel: machine.kernel,
+    os: machine.os,
+    arch: machine.arch,
+    cgroup_version: machine.cgroupVersion,
+    docker_storage_driver: machine.dockerStorageDriver,
+    go_version: machine.tools.go,
+    docker_version: machine.tools.docker,
+    nix_version: machine.tools.nix,
+    devbox_version: machine.tools.devbox,
+  };
+}
+
+function machineHash(machine: MachineFingerprint): string {
+  return crypto.createHash('sha256').update(JSON.stringify(machineIdentity(machine))).digest('hex');
 }
 
 function now(): string {
@@ -149,21 +188,8 @@ export class RunStore {
   }
 
   private upsertMachine(machine: MachineFingerprint): number {
-    const identity = {
-      cpu_model: machine.cpuModel,
-      cpu_count: machine.cpuCount,
-      memory_bytes: machine.memoryBytes,
-      kernel: machine.kernel,
-      os: machine.os,
-      arch: machine.arch,
-      cgroup_version: machine.cgroupVersion,
-      docker_storage_driver: machine.dockerStorageDriver,
-      go_version: machine.tools.go,
-      docker_version: machine.tools.docker,
-      nix_version: machine.tools.nix,
-      devbox_version: machine.tools.devbox,
-    };
-    const hash = crypto.createHash('sha256').update(JSON.stringify(identity)).digest('hex');
+    const identity = machineIdentity(machine);
+    const hash = machineHash(machine);
     this.db
       .prepare(
         `INSERT INTO machines (fingerprint_hash, cpu_model, cpu_count, memory_bytes, kernel, os, arch, cgroup_version,
@@ -271,6 +297,33 @@ export class RunStore {
       const insertPhase = this.db.prepare(`INSERT INTO sample_phases (sample_id, position, name, ms) VALUES (?, ?, ?, ?)`);
       Object.entries(sample.phases ?? {}).forEach(([name, ms], position) => insertPhase.run(info.lastInsertRowid, position, name, ms));
     })();
+  }
+
+  /** How long one step took as a whole (the measured command and what EnvBench did around it). */
+  addStepTime(runId: string, time: StepTime): void {
+    this.db
+      .prepare(`INSERT INTO step_times (run_id, runtime, scenario, step, ms, failed) VALUES (?, ?, ?, ?, ?, ?)`)
+      .run(runId, time.runtime, time.scenario, time.step, time.ms, time.failed ? 1 : 0);
+  }
+
+  setPlan(runId: string, plan: RunPlan): void {
+    this.db.prepare(`UPDATE runs SET plan = ? WHERE id = ?`).run(JSON.stringify(plan), runId);
+  }
+
+  /**
+   * The step times of the newest `runs` runs of this workspace on this machine (same hardware,
+   * kernel and tool versions), newest run first: what the planner estimates from.
+   */
+  recentStepTimes(machine: MachineFingerprint, workspacePath: string, runs = 10): StepTime[] {
+    const rows = this.db
+      .prepare(
+        `SELECT st.runtime, st.scenario, st.step, st.ms, st.failed FROM step_times st
+         JOIN (SELECT r.id, r.started_at FROM runs r JOIN machines m ON m.id = r.machine_id JOIN workspaces w ON w.id = r.workspace_id
+               WHERE m.fingerprint_hash = ? AND w.path = ? ORDER BY r.started_at DESC, r.id DESC LIMIT ?) recent ON recent.id = st.run_id
+         ORDER BY recent.started_at DESC, recent.id DESC, st.rowid`,
+      )
+      .all(machineHash(machine), workspacePath, runs) as { runtime: RuntimeId; scenario: string | null; step: StepKind; ms: number; failed: number }[];
+    return rows.map((row) => ({ ...row, failed: row.failed === 1 }));
   }
 
   /** Maintenance facts of one runtime in a run; a later call for the same key replaces the value. */
@@ -416,6 +469,13 @@ export class RunStore {
       entry[fact.key] = fact.value === null ? null : (JSON.parse(fact.value) as FactValue);
       maintenance.set(fact.runtime, entry);
     }
+    const steps = (this.db.prepare(`SELECT runtime, scenario, step, ms, failed FROM step_times WHERE run_id = ? ORDER BY rowid`).all(runId) as {
+      runtime: RuntimeId;
+      scenario: string | null;
+      step: StepKind;
+      ms: number;
+      failed: number;
+    }[]).map((step) => ({ ...step, failed: step.failed === 1 }));
     const runtimes = [...new Set(results.map((r) => r.runtime))];
     const scenarios = [...new Set(results.map((r) => r.scenario))];
     return {
@@ -460,6 +520,8 @@ export class RunStore {
       })),
       maintenance: [...maintenance].map(([runtime, entries]) => ({ runtime, facts: entries })),
       runFacts,
+      plan: row.plan ? (JSON.parse(row.plan) as RunPlan) : null,
+      steps,
     };
   }
 
