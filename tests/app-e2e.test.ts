@@ -28,6 +28,8 @@ async function configureRun(page: Page, scenarios: string[], runs: number): Prom
     const want = scenarios.includes((await box.getAttribute('value')) ?? '');
     if ((await box.isChecked()) !== want) await box.click();
   }
+  const planned = page.getByLabel('Planned', { exact: true });
+  if (await planned.isChecked()) await planned.click();
   await page.getByLabel('Runs', { exact: true }).fill(String(runs));
   await page.getByLabel('Warmup', { exact: true }).fill('0');
 }

@@ -13,7 +13,7 @@ import { describeError, UserError } from './user-error';
 import type { Disposable, EventListener } from './workbench/event-hub';
 import { EventHub } from './workbench/event-hub';
 import { RecentWorkspaces } from './workbench/recent-workspaces';
-import { RunManager } from './workbench/run-manager';
+import { RunManager, runInputOf } from './workbench/run-manager';
 import { runtimesNamed } from './environments/registry';
 import { previewDefinitions, writeDefinition } from './workbench/definition-previews';
 import { createTerminalManager } from './workbench/terminal-manager';
@@ -70,6 +70,7 @@ export function createIpcService(core: Core, appInfo: AppInfo, options: IpcServi
     'definitions:preview': async ({ workspace, runtimes }) => previewDefinitions(await core.inspectWorkspace(workspace), runtimesNamed(core.runtimes, runtimes), { dataDir: core.dataDir }),
     'definitions:write': async ({ workspace, runtime, file }) => writeDefinition(await core.inspectWorkspace(workspace), runtimesNamed(core.runtimes, [runtime])[0]!, file),
     'run:start': (request) => runs.start(request),
+    'run:plan': (request) => core.plan(runInputOf(request)),
     'run:cancel': ({ runId }) => runs.cancel(runId),
     'run:active': () => runs.list(),
     'run:get': ({ id }) => core.requireRun(id),

@@ -12,6 +12,7 @@ const INVOKE_CHANNELS: Record<InvokeChannel, true> = {
   'definitions:preview': true,
   'definitions:write': true,
   'run:start': true,
+  'run:plan': true,
   'run:cancel': true,
   'run:active': true,
   'run:get': true,

@@ -240,6 +240,8 @@ export interface PlannedScenario {
   warmupMs: Partial<Record<RuntimeId, number>>;
   /** 'first guess' when any runtime's estimate is. */
   source: EstimateSource;
+  /** The runtimes whose estimate is a first guess. */
+  guessed: RuntimeId[];
   /** All its warmups and samples on every runtime. */
   totalMs: number;
   /** Why this many samples. */

@@ -16,7 +16,7 @@ export function formatPlan(plan: RunPlan): string {
   ];
   for (const scenario of plan.scenarios) {
     const samples = scenario.warmups > 0 ? `${scenario.samples} +${scenario.warmups}w` : String(scenario.samples);
-    const perRuntime = runtimes.map((r) => formatMs(scenario.warmups * (scenario.warmupMs[r] ?? 0) + scenario.samples * (scenario.stepMs[r] ?? 0)) + guessed(scenario.source));
+    const perRuntime = runtimes.map((r) => formatMs(scenario.warmups * (scenario.warmupMs[r] ?? 0) + scenario.samples * (scenario.stepMs[r] ?? 0)) + (scenario.guessed.includes(r) ? '*' : ''));
     rows.push([scenario.scenario, samples, ...perRuntime, formatMs(scenario.totalMs)]);
   }
   rows.push(['total', '', ...plan.runtimes.map((r) => formatMs(r.totalMs)), formatMs(plan.totalMs)]);

@@ -78,7 +78,7 @@ describe('run plan', () => {
     expect(cold).toMatchObject({ samples: 3, minSamples: 3 });
     expect(cold!.reason).toMatch(/^3 samples, the fewest for a start/);
     expect(vet!.samples).toBeGreaterThanOrEqual(6);
-    expect(plan.notes.join(' ')).toMatch(/take about 7m13s, more than the budget of 5m00s: the run will take that long\. Pass --budget 8m,/);
+    expect(plan.notes.join(' ')).toMatch(/take about 7m13s, more than the budget of 5m00s: the run will take that long\. Raise the budget to 8m \(--budget 8m\)/);
   });
 
   it('keeps the time the later scenarios need for their fewest samples', () => {

@@ -165,7 +165,7 @@ export function planRun(input: PlanInput): RunPlan {
     if (floorMs > budgetMs) {
       notes.push(
         `The fewest samples that give verdicts take about ${formatMs(floorMs)}, more than the budget of ${formatMs(budgetMs)}: the run will take that long. ` +
-          `Pass --budget ${Math.ceil(floorMs / 60_000)}m, or measure fewer scenarios (--scenarios) or runtimes (--runtimes), or fix the samples with --runs.`,
+          `Raise the budget to ${Math.ceil(floorMs / 60_000)}m (--budget ${Math.ceil(floorMs / 60_000)}m), or measure fewer scenarios or runtimes, or fix the samples (--runs).`,
       );
     }
     spendBudget(drafts, budgetMs - floorMs, input);
@@ -202,16 +202,17 @@ function draftScenario(scenario: Scenario, input: PlanInput, estimates: StepEsti
   const warmups = warmupsOf(scenario, input.warmup);
   const stepMs: Partial<Record<RuntimeId, number>> = {};
   const warmupMs: Partial<Record<RuntimeId, number>> = {};
-  let source: EstimateSource = 'history';
+  const guessed: RuntimeId[] = [];
   for (const runtime of input.runtimes) {
     const step = estimates.step(runtime, scenario, check ? 'check' : 'sample');
     stepMs[runtime] = step.ms;
-    if (step.source === 'first guess') source = 'first guess';
+    if (step.source === 'first guess') guessed.push(runtime);
     if (warmups > 0) warmupMs[runtime] = estimates.step(runtime, scenario, 'warmup').ms;
   }
   const roundMs = input.runtimes.reduce((sum, r) => sum + (stepMs[r] ?? 0), 0);
   const spread = check ? null : estimates.spread(input.runtimes, scenario);
-  const common = { scenario: scenario.id, warmups, stepMs, warmupMs, source, totalMs: 0, spread, roundMs, budgeted: false };
+  const source: EstimateSource = guessed.length > 0 ? 'first guess' : 'history';
+  const common = { scenario: scenario.id, warmups, stepMs, warmupMs, source, guessed, totalMs: 0, spread, roundMs, budgeted: false };
   if (check) return { ...common, samples: 1, minSamples: 1, reason: 'a check runs once per runtime' };
   if (input.runs !== null) return { ...common, samples: input.runs, minSamples: input.runs, reason: `--runs ${input.runs}` };
   const floor = Math.min(VERDICT_SAMPLES, input.maxRuns);

@@ -1,6 +1,6 @@
 import type { ActiveRun, RunRequest } from '../../shared/ipc/contract';
 import type { RuntimeId } from '../../shared/run';
-import type { Core } from '../create-core';
+import type { Core, RunInput } from '../create-core';
 import { describeError, UserError } from '../user-error';
 import type { EventHub } from './event-hub';
 
@@ -40,7 +40,7 @@ export class RunManager {
       };
       const finished = this.core
         .run(
-          { workspace: request.workspace, runtimes: request.runtimes, scenarios: request.scenarios, runs: request.runs, warmup: request.warmup, offline: request.offline, firstRun: request.firstRun, main: request.main, testArgs: request.testArgs },
+          runInputOf(request),
           {
             signal: controller.signal,
             onStarted: (id) => {
@@ -96,4 +96,20 @@ export class RunManager {
     for (const entry of running) entry.controller.abort();
     await Promise.allSettled(running.map((entry) => entry.finished));
   }
+}
+
+/** The core's run input for the app's run request (the same choices as `envbench run`). */
+export function runInputOf(request: RunRequest): RunInput {
+  return {
+    workspace: request.workspace,
+    runtimes: request.runtimes,
+    scenarios: request.scenarios,
+    runs: request.runs,
+    ...(request.budgetSeconds !== undefined ? { budgetSeconds: request.budgetSeconds } : {}),
+    warmup: request.warmup,
+    offline: request.offline,
+    firstRun: request.firstRun,
+    main: request.main,
+    testArgs: request.testArgs,
+  };
 }

@@ -2,7 +2,7 @@
 // The main process (and `envbench serve`) validate every argument list with these zod schemas
 // before calling the core; the preload and the renderer import only the types.
 import { z } from 'zod';
-import type { ExportFormat, RunComparisonJson, RunJson, RunProgress, RunSummary, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../run';
+import type { ExportFormat, RunComparisonJson, RunJson, RunPlan, RunProgress, RunSummary, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../run';
 import { EXPORT_FORMATS, RUNTIME_ID_PATTERN } from '../run';
 
 export interface AppInfo {
@@ -29,7 +29,10 @@ export interface RunRequest {
   workspace: string;
   runtimes: RuntimeId[];
   scenarios: string[];
+  /** A count fixes every scenario's samples; 'auto' plans them within `budgetSeconds` (as `envbench run`'s default). */
   runs: number | 'auto';
+  /** As `envbench run --budget`: the whole planned run's time, in seconds (default 900). */
+  budgetSeconds?: number;
   warmup: number;
   offline: boolean;
   /** As `envbench run --first-run`: the command that ends each start; default: the first build of the main packages. */
@@ -101,6 +104,8 @@ export interface IpcInvokeMap {
   'definitions:preview': { args: [{ workspace: string; runtimes: RuntimeId[] }]; result: DefinitionPreview[] };
   'definitions:write': { args: [{ workspace: string; runtime: RuntimeId; file: string }]; result: { path: string } };
   'run:start': { args: [RunRequest]; result: { runId: string } };
+  /** What run:start with this request would do and how long it should take; measures nothing. */
+  'run:plan': { args: [RunRequest]; result: RunPlan };
   'run:cancel': { args: [{ runId: string }]; result: { cancelled: boolean } };
   'run:active': { args: []; result: ActiveRun[] };
   'run:get': { args: [{ id: string }]; result: RunJson };
@@ -141,6 +146,21 @@ const folder = z.string().min(1).max(4096);
 const terminalId = z.string().min(1).max(100);
 const size = { cols: z.number().int().min(2).max(1000), rows: z.number().int().min(2).max(1000) };
 
+const runRequest = z
+      .object({
+        workspace: folder,
+        runtimes: z.array(runtimeId).min(1).max(MAX_RUNTIMES),
+        scenarios: z.array(z.string().min(1).max(100)).min(1).max(100),
+        runs: z.union([z.number().int().min(1).max(10_000), z.literal('auto')]),
+        budgetSeconds: z.number().int().min(1).max(7 * 24 * 3600).optional(),
+        warmup: z.number().int().min(0).max(10_000),
+        offline: z.boolean(),
+        firstRun: z.string().min(1).max(4096).optional(),
+        main: z.string().min(1).max(4096).optional(),
+        testArgs: z.string().min(1).max(4096).optional(),
+      })
+      .strict();
+
 export const ipcInvokeArgs = {
   'app:info': z.tuple([]),
   'runtime:list': z.tuple([]),
@@ -150,21 +170,8 @@ export const ipcInvokeArgs = {
   'workspace:pick': z.tuple([]),
   'definitions:preview': z.tuple([z.object({ workspace: folder, runtimes: z.array(runtimeId).max(MAX_RUNTIMES) }).strict()]),
   'definitions:write': z.tuple([z.object({ workspace: folder, runtime: runtimeId, file: z.string().min(1).max(200) }).strict()]),
-  'run:start': z.tuple([
-    z
-      .object({
-        workspace: folder,
-        runtimes: z.array(runtimeId).min(1).max(MAX_RUNTIMES),
-        scenarios: z.array(z.string().min(1).max(100)).min(1).max(100),
-        runs: z.union([z.number().int().min(1).max(10_000), z.literal('auto')]),
-        warmup: z.number().int().min(0).max(10_000),
-        offline: z.boolean(),
-        firstRun: z.string().min(1).max(4096).optional(),
-        main: z.string().min(1).max(4096).optional(),
-        testArgs: z.string().min(1).max(4096).optional(),
-      })
-      .strict(),
-  ]),
+  'run:start': z.tuple([runRequest]),
+  'run:plan': z.tuple([runRequest]),
   'run:cancel': z.tuple([z.object({ runId: z.string().min(1).max(200) }).strict()]),
   'run:active': z.tuple([]),
   'run:get': z.tuple([z.object({ id: z.string().min(1).max(200) }).strict()]),

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { DefinitionPreview, RunLogLine, RunRequest, ScenarioInfo } from '../../../shared/ipc/contract';
-import type { RunProgress, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../../../shared/run';
+import type { RunPlan, RunProgress, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../../../shared/run';
 import { formatMs } from '../../../shared/format/units';
 import { api, errorMessage, useApiEvent } from '../api';
 
@@ -24,7 +24,8 @@ export function RunView({ workspace, runtimes, scenarios, onOpenRun }: { workspa
   const [chosenRuntimes, setChosenRuntimes] = useState<RuntimeId[] | null>(null);
   const [chosenScenarios, setChosenScenarios] = useState<string[] | null>(null);
   const [runs, setRuns] = useState(10);
-  const [auto, setAuto] = useState(false);
+  const [auto, setAuto] = useState(true);
+  const [budgetMinutes, setBudgetMinutes] = useState(15);
   const [warmup, setWarmup] = useState(1);
   const [offline, setOffline] = useState(false);
   const [firstRun, setFirstRun] = useState('');
@@ -33,6 +34,7 @@ export function RunView({ workspace, runtimes, scenarios, onOpenRun }: { workspa
   const [error, setError] = useState<string | null>(null);
   const [live, setLive] = useState<LiveRun | null>(null);
   const [previews, setPreviews] = useState<DefinitionPreview[] | null>(null);
+  const [plan, setPlan] = useState<{ plan: RunPlan } | { error: string } | null>(null);
 
   const selectedRuntimes = chosenRuntimes ?? available;
   const selectedScenarios = chosenScenarios ?? scenarios.map((s) => s.id);
@@ -62,12 +64,46 @@ export function RunView({ workspace, runtimes, scenarios, onOpenRun }: { workspa
     setLive((current) => (current && current.runId === state.runId ? { ...current, status: state.status, error: state.error } : current));
   });
 
+  const request: RunRequest | null = workspace
+    ? {
+        workspace: workspace.path,
+        runtimes: selectedRuntimes,
+        scenarios: selectedScenarios,
+        runs: auto ? 'auto' : runs,
+        ...(auto ? { budgetSeconds: Math.max(1, Math.round(budgetMinutes * 60)) } : {}),
+        warmup,
+        offline,
+        ...(firstRun.trim() ? { firstRun: firstRun.trim() } : {}),
+        ...(main.trim() ? { main: main.trim() } : {}),
+        ...(testArgs.trim() ? { testArgs: testArgs.trim() } : {}),
+      }
+    : null;
+  // The plan follows the form: asked again a moment after the last change.
+  const requestKey = JSON.stringify(request);
+  useEffect(() => {
+    const current = JSON.parse(requestKey) as RunRequest | null;
+    if (!current || current.runtimes.length === 0 || current.scenarios.length === 0) {
+      setPlan(null);
+      return;
+    }
+    let stale = false;
+    const timer = setTimeout(() => {
+      api.invoke('run:plan', current).then(
+        (planned) => !stale && setPlan({ plan: planned }),
+        (e: unknown) => !stale && setPlan({ error: errorMessage(e) }),
+      );
+    }, 300);
+    return () => {
+      stale = true;
+      clearTimeout(timer);
+    };
+  }, [requestKey]);
+
   const toggle = <T,>(list: T[], item: T): T[] => (list.includes(item) ? list.filter((x) => x !== item) : [...list, item]);
 
   const start = async (): Promise<void> => {
-    if (!workspace) return;
+    if (!request) return;
     setError(null);
-    const request: RunRequest = { workspace: workspace.path, runtimes: selectedRuntimes, scenarios: selectedScenarios, runs: auto ? 'auto' : runs, warmup, offline, ...(firstRun.trim() ? { firstRun: firstRun.trim() } : {}), ...(main.trim() ? { main: main.trim() } : {}), ...(testArgs.trim() ? { testArgs: testArgs.trim() } : {}) };
     try {
       const { runId } = await api.invoke('run:start', request);
       setLive({ runId, request, status: 'running', cancelling: false, progress: null, cells: {}, log: [] });
@@ -137,8 +173,11 @@ export function RunView({ workspace, runtimes, scenarios, onOpenRun }: { workspa
           <label>
             Runs <input type="number" min={1} max={10000} value={runs} disabled={auto || running} onChange={(e) => setRuns(Number(e.target.value))} aria-label="Runs" />
           </label>
+          <label title="Samples chosen to fit the budget from this machine's past runs; each result stops once its median is known within 2%">
+            <input type="checkbox" checked={auto} disabled={running} onChange={() => setAuto(!auto)} aria-label="Planned" /> planned within
+          </label>
           <label>
-            <input type="checkbox" checked={auto} disabled={running} onChange={() => setAuto(!auto)} /> auto (until the median is known within 2%)
+            <input type="number" min={1} max={10080} value={budgetMinutes} disabled={!auto || running} onChange={(e) => setBudgetMinutes(Number(e.target.value))} aria-label="Budget in minutes" /> minutes
           </label>
           <label>
             Warmup <input type="number" min={0} max={10000} value={warmup} disabled={running} onChange={(e) => setWarmup(Number(e.target.value))} aria-label="Warmup" />
@@ -172,9 +211,73 @@ export function RunView({ workspace, runtimes, scenarios, onOpenRun }: { workspa
         </div>
       </form>
       {error && <p role="alert" className="error">{error}</p>}
+      {plan && !running && <PlanPanel plan={plan} />}
       {live && <LiveProgress live={live} onOpenRun={onOpenRun} />}
       {previews && previews.length > 0 && <DefinitionPreviews previews={previews} workspace={workspace} />}
     </section>
+  );
+}
+
+/** The plan of the run the form describes: samples and estimated time per scenario and runtime, before anything runs. */
+function PlanPanel({ plan: planned }: { plan: { plan: RunPlan } | { error: string } }): React.JSX.Element {
+  if ('error' in planned) return <p className="muted" data-testid="run-plan">No plan: {planned.error}</p>;
+  const { plan } = planned;
+  const guess = (source: string): string => (source === 'first guess' ? '*' : '');
+  return (
+    <details className="plan" data-testid="run-plan" open>
+      <summary>
+        Plan: about {formatMs(plan.totalMs)}
+        {plan.budgetMs !== null ? ` (budget ${formatMs(plan.budgetMs)})` : ' (samples fixed)'}
+      </summary>
+      <table className="grid">
+        <thead>
+          <tr>
+            <th>Scenario</th>
+            <th>Samples</th>
+            {plan.runtimes.map((r) => (
+              <th key={r.runtime}>{r.runtime}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <td>preparation</td>
+            <td />
+            {plan.runtimes.map((r) => (
+              <td key={r.runtime} title={r.work.join('\n') || undefined}>
+                {formatMs(r.preparationMs)}
+                {guess(r.preparationSource)}
+              </td>
+            ))}
+          </tr>
+          {plan.scenarios.map((s) => (
+            <tr key={s.scenario} title={s.reason}>
+              <td>{s.scenario}</td>
+              <td>{s.warmups > 0 ? `${s.samples} +${s.warmups}w` : s.samples}</td>
+              {plan.runtimes.map((r) => (
+                <td key={r.runtime}>
+                  {formatMs(s.warmups * (s.warmupMs[r.runtime] ?? 0) + s.samples * (s.stepMs[r.runtime] ?? 0))}
+                  {s.guessed.includes(r.runtime) ? '*' : ''}
+                </td>
+              ))}
+            </tr>
+          ))}
+          <tr>
+            <th>total</th>
+            <td />
+            {plan.runtimes.map((r) => (
+              <th key={r.runtime}>{formatMs(r.totalMs)}</th>
+            ))}
+          </tr>
+        </tbody>
+      </table>
+      <p className="muted">Samples at most (+w: warmups first); a result stops sooner once its median is known within 2%. * a first guess: this machine has not measured it for this workspace yet. Hover a row for why.</p>
+      {plan.notes.map((note) => (
+        <p key={note} className="muted">
+          {note}
+        </p>
+      ))}
+    </details>
   );
 }
 
