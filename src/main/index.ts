@@ -7,6 +7,7 @@ import { createIpcService } from '../core/ipc-service';
 import type { AppInfo } from '../shared/ipc/contract';
 import { registerIpcHandlers } from './ipc-handlers';
 import { printReportPdf } from './report-window';
+import { attendRuns } from './run-attention';
 import { isAppUrl, opensExternally, secureWebPreferences } from './window-security';
 
 declare const __ENVBENCH_COMMIT__: string | undefined;
@@ -64,6 +65,7 @@ async function createWindow(): Promise<void> {
     },
   });
   const ipc = registerIpcHandlers(service, (event) => isTrusted(event.senderFrame?.url ?? ''), window.webContents);
+  const attention = attendRuns(window, service);
 
   // No new windows, ever: a link the user clicked opens in their browser when it is http(s).
   window.webContents.setWindowOpenHandler(({ url }) => {
@@ -80,6 +82,7 @@ async function createWindow(): Promise<void> {
   window.webContents.session.setPermissionRequestHandler((_contents, permission, callback) => callback(ALLOWED_PERMISSIONS.has(permission)));
   window.once('ready-to-show', () => window.show());
   window.on('closed', () => {
+    attention.dispose();
     ipc.dispose();
     // Runs are cancelled (their containers removed) and terminals closed before the history closes.
     void service.dispose().finally(() => core.dispose());

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { AppInfo, ScenarioInfo } from '../../shared/ipc/contract';
 import type { RuntimeHealth, WorkspaceInfo } from '../../shared/run';
 import { api, errorMessage } from './api';
+import { RunningRun } from './components/RunningRun';
 import { HistoryView } from './views/HistoryView';
 import { ResultsView } from './views/ResultsView';
 import { RunView } from './views/RunView';
@@ -70,6 +71,7 @@ export function App(): React.JSX.Element {
             </li>
           ))}
         </ul>
+        <RunningRun onOpen={() => setView('run')} />
         {info && (
           <p className="muted small footer">
             v{info.version}

@@ -222,7 +222,6 @@ export function RunView({ workspace, runtimes, scenarios, onOpenRun }: { workspa
 function PlanPanel({ plan: planned }: { plan: { plan: RunPlan } | { error: string } }): React.JSX.Element {
   if ('error' in planned) return <p className="muted" data-testid="run-plan">No plan: {planned.error}</p>;
   const { plan } = planned;
-  const guess = (source: string): string => (source === 'first guess' ? '*' : '');
   return (
     <details className="plan" data-testid="run-plan" open>
       <summary>
@@ -246,7 +245,7 @@ function PlanPanel({ plan: planned }: { plan: { plan: RunPlan } | { error: strin
             {plan.runtimes.map((r) => (
               <td key={r.runtime} title={r.work.join('\n') || undefined}>
                 {formatMs(r.preparationMs)}
-                {guess(r.preparationSource)}
+                {r.preparationSource === 'first guess' ? '*' : ''}
               </td>
             ))}
           </tr>
@@ -271,7 +270,10 @@ function PlanPanel({ plan: planned }: { plan: { plan: RunPlan } | { error: strin
           </tr>
         </tbody>
       </table>
-      <p className="muted">Samples at most (+w: warmups first); a result stops sooner once its median is known within 2%. * a first guess: this machine has not measured it for this workspace yet. Hover a row for why.</p>
+      <p className="muted">
+        Samples at most (+w: warmups first); a result stops sooner once its median is known within 2%. Hover a row for why.
+        {plan.scenarios.some((s) => s.guessed.length > 0) || plan.runtimes.some((r) => r.preparationSource === 'first guess') ? ' * a first guess: this machine has not measured it for this workspace yet.' : ''}
+      </p>
       {plan.notes.map((note) => (
         <p key={note} className="muted">
           {note}
