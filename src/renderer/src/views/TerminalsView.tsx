@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { TerminalInfo } from '../../../shared/ipc/contract';
 import type { RuntimeHealth, RuntimeId, WorkspaceInfo } from '../../../shared/run';
 import { api, errorMessage, useApiEvent } from '../api';
+import { floodCut, FloodGuard } from '../terminal-flood';
 
 /**
  * Output that arrives before a terminal's pane is drawn (the first prompt) waits here, so nothing
@@ -41,6 +42,82 @@ async function flushInput(id: string, queue: { pending: string; sending: boolean
     }
   }
   queue.sending = false;
+}
+
+/**
+ * Flow control: the core pauses a terminal's pty while too much of its output is unacknowledged
+ * (terminal-manager.ts). Acknowledgements go one request at a time, each carrying all the
+ * characters drawn since the last, so a flood costs a few requests a second, not one per chunk.
+ */
+function acknowledger(id: string): (chars: number) => void {
+  let drawn = 0;
+  let sending = false;
+  const send = async (): Promise<void> => {
+    sending = true;
+    while (drawn > 0) {
+      const chars = drawn;
+      drawn = 0;
+      await api.invoke('terminal:ack', { id, chars }).catch(() => {});
+    }
+    sending = false;
+  };
+  return (chars) => {
+    drawn += chars;
+    if (!sending) void send();
+  };
+}
+
+/**
+ * Feeds xterm.js one batch at a time: what arrives while it parses waits and goes in the next
+ * batch, where a flood of plain text is cut to what the buffer keeps (terminal-flood.ts). Output
+ * is acknowledged once drawn (or cut).
+ */
+class TerminalWriter {
+  private queue: string[] = [];
+  private writing = false;
+  private readonly guard = new FloodGuard();
+  /** DECSTBM set scroll margins: lines then scroll inside them, and a cut would not be exact. */
+  private margins = false;
+
+  constructor(
+    private readonly term: Terminal,
+    private readonly ack: (chars: number) => void,
+  ) {
+    const flat = (params: (number | number[])[]): number[] => params.map((p) => (Array.isArray(p) ? (p[0] ?? 0) : p));
+    term.parser.registerCsiHandler({ final: 'r' }, (params) => {
+      const [top = 0, bottom = 0] = flat(params);
+      this.margins = top > 1 || (bottom > 0 && bottom < term.rows);
+      return false; // xterm.js still sets them
+    });
+    // A full reset (RIS) and a soft reset (DECSTR) clear the margins.
+    term.parser.registerEscHandler({ final: 'c' }, () => ((this.margins = false), false));
+    term.parser.registerCsiHandler({ intermediates: '!', final: 'p' }, () => ((this.margins = false), false));
+  }
+
+  push(data: string): void {
+    this.queue.push(data);
+    if (!this.writing) this.flush();
+  }
+
+  private flush(): void {
+    if (this.queue.length === 0) {
+      this.writing = false;
+      return;
+    }
+    let text = this.queue.length === 1 ? this.queue[0]! : this.queue.join('');
+    this.queue = [];
+    const chars = text.length;
+    if (this.guard.ground && !this.margins && this.term.buffer.active.type === 'normal') {
+      const cut = floodCut(text, (this.term.options.scrollback ?? 0) + this.term.rows + 1);
+      if (cut > 0) text = text.slice(cut);
+    }
+    this.writing = true;
+    this.guard.written(text);
+    this.term.write(text, () => {
+      this.ack(chars);
+      this.flush();
+    });
+  }
 }
 
 /**
@@ -153,8 +230,8 @@ function TerminalPane({ info, visible, onInput }: { info: TerminalInfo; visible:
     term.open(element);
     termRef.current = term;
     fitRef.current = fit;
-    // Flow control: acknowledge output once xterm.js has drawn it, so a flood pauses the pty instead of the window.
-    const write = (data: string): void => term.write(data, () => void api.invoke('terminal:ack', { id: info.id, chars: data.length }).catch(() => {}));
+    const writer = new TerminalWriter(term, acknowledger(info.id));
+    const write = (data: string): void => writer.push(data);
     for (const chunk of pending.get(info.id) ?? []) write(chunk);
     pending.delete(info.id);
     sinks.set(info.id, write);

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { floodCut, FloodGuard } from './terminal-flood';
+
+describe('terminal flood cut', () => {
+  it('cuts plain pty text right after a CR LF, keeping exactly the last keepLines line feeds', () => {
+    const text = 'y\r\n'.repeat(100) + 'partial';
+    const cut = floodCut(text, 10);
+    expect(cut).toBeGreaterThan(0);
+    expect(text.slice(cut - 2, cut)).toBe('\r\n');
+    expect(text.slice(cut).split('\n')).toHaveLength(11);
+    expect(text.slice(cut).endsWith('partial')).toBe(true);
+  });
+
+  it('never cuts text with an escape sequence, another control, a wide character, or a bare LF', () => {
+    const lines = 'y\r\n'.repeat(100);
+    expect(floodCut(lines + '\x1b[31mred', 10)).toBe(0);
+    expect(floodCut(lines + '\x07', 10)).toBe(0);
+    expect(floodCut(lines + 'é', 10)).toBe(0);
+    expect(floodCut(lines + '\x9b31m', 10)).toBe(0);
+    expect(floodCut(lines + 'a\nb', 10)).toBe(0);
+    expect(floodCut('y\r\n'.repeat(10), 10)).toBe(0);
+  });
+
+  it('knows when every escape sequence written so far is complete', () => {
+    const guard = new FloodGuard();
+    expect(guard.ground).toBe(true);
+    guard.written('plain\r\n');
+    expect(guard.ground).toBe(true);
+    guard.written('prompt \x1b[1;3');
+    expect(guard.ground).toBe(false);
+    guard.written('2m'); // the CSI completes in the next chunk
+    expect(guard.ground).toBe(true);
+    guard.written('\x1b]0;title');
+    expect(guard.ground).toBe(false);
+    guard.written(' still the title\x07text');
+    expect(guard.ground).toBe(true);
+    guard.written('\x1b]8;;http://x\x1b\\link');
+    expect(guard.ground).toBe(true);
+    guard.written('\x1b');
+    expect(guard.ground).toBe(false);
+    guard.written('7');
+    expect(guard.ground).toBe(true);
+    guard.written('\x1bP+q');
+    expect(guard.ground).toBe(false);
+    guard.written('\x9c');
+    expect(guard.ground).toBe(true);
+  });
+});
