@@ -206,6 +206,7 @@ export function createCore(options: CoreOptions): Core {
       maxRuns: runs,
       targetHalfWidth: adaptive?.targetHalfWidth ?? 0,
       history: openStore().recentStepTimes(machine, workspace.path),
+      bookkeepingPerResult: openStore().recentBookkeeping(machine, workspace.path),
     });
     return { request: { workspace, runtimes: runtimeIds, scenarios, runs, adaptive, plan, warmup, offline: input.offline ?? false, nixEntry: input.nixEntry, timeoutMs, firstRun, main, testArgs }, machine };
   };

@@ -255,7 +255,10 @@ export interface PlannedScenario {
 export interface RunPlan {
   /** The whole run's time budget; null when `--runs N` fixes the samples. */
   budgetMs: number | null;
+  /** Everything below plus `bookkeepingMs`. */
   totalMs: number;
+  /** EnvBench's own work between steps (reading each result's inputs, removing containers), from past runs; 0 without. */
+  bookkeepingMs: number;
   runtimes: PlannedRuntime[];
   scenarios: PlannedScenario[];
   /** A budget the plan cannot meet, first guesses, ... */

@@ -19,12 +19,13 @@ export function formatPlan(plan: RunPlan): string {
     const perRuntime = runtimes.map((r) => formatMs(scenario.warmups * (scenario.warmupMs[r] ?? 0) + scenario.samples * (scenario.stepMs[r] ?? 0)) + (scenario.guessed.includes(r) ? '*' : ''));
     rows.push([scenario.scenario, samples, ...perRuntime, formatMs(scenario.totalMs)]);
   }
+  if (plan.bookkeepingMs > 0) rows.push(['bookkeeping', '', ...plan.runtimes.map(() => ''), formatMs(plan.bookkeepingMs)]);
   rows.push(['total', '', ...plan.runtimes.map((r) => formatMs(r.totalMs)), formatMs(plan.totalMs)]);
   const right = new Set(Array.from({ length: runtimes.length + 2 }, (_, i) => i + 1));
   const budget = plan.budgetMs === null ? 'samples fixed by --runs' : `budget ${formatMs(plan.budgetMs)}`;
   const lines = [`Plan: about ${formatMs(plan.totalMs)} in all (${budget}).`, '', textTable(['SCENARIO', 'SAMPLES', ...runtimes, 'TOTAL'], rows, right)];
   const guesses = plan.runtimes.some((r) => r.preparationSource === 'first guess') || plan.scenarios.some((s) => s.source === 'first guess');
-  lines.push('', `SAMPLES: measured samples per runtime, at most (+w: unmeasured warmups first).${guesses ? ' *: a first guess.' : ''}`);
+  lines.push('', `SAMPLES: measured samples per runtime, at most (+w: unmeasured warmups first).${guesses ? ' *: a first guess.' : ''}${plan.bookkeepingMs > 0 ? " bookkeeping: EnvBench's own work between steps, as in past runs." : ''}`);
   if (plan.budgetMs !== null) {
     lines.push('', 'Why these samples (a result stops sooner once its median is known within the target):');
     for (const scenario of plan.scenarios) lines.push(`  ${scenario.scenario}: ${scenario.reason}`);

@@ -45,6 +45,10 @@ describe('run plan', () => {
     expect(vet.totalMs).toBe(3_000 + 5_000 + 10 * 3_000);
     expect(plan.totalMs).toBe(4_500 + vet.totalMs);
     expect(plan.notes).toEqual([]);
+    // EnvBench's own work between steps, per result in past runs, counts too.
+    const withBookkeeping = planRun({ ...base, scenarios: scenarios('vet'), runs: 10, history, bookkeepingPerResult: [100, 300, 200] });
+    expect(withBookkeeping.bookkeepingMs).toBe(2 * 200);
+    expect(withBookkeeping.totalMs).toBe(plan.totalMs + 400);
   });
 
   it('says which figures are first guesses when the machine has no history of the workspace', () => {

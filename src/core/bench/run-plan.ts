@@ -41,6 +41,8 @@ export interface PlanInput {
   targetHalfWidth: number;
   /** recentStepTimes: this workspace on this machine, newest first. */
   history: readonly StepTime[];
+  /** recentBookkeeping: per measured result, the time past runs spent between steps. */
+  bookkeepingPerResult?: readonly number[];
   /** What each runtime's preparation will build or download (Runtime.plannedWork). */
   work?: Partial<Record<RuntimeId, string[]>>;
 }
@@ -150,7 +152,9 @@ export function planRun(input: PlanInput): RunPlan {
     const preparation = estimates.preparation(runtime);
     return { runtime, preparationMs: preparation.ms, preparationSource: preparation.source, work: input.work?.[runtime] ?? [] };
   });
-  const fixedMs = runtimes.reduce((sum, r) => sum + r.preparationMs, 0) + drafts.reduce((sum, d) => sum + warmupAndCheckMs(d, input.runtimes), 0);
+  const perResult = input.bookkeepingPerResult && input.bookkeepingPerResult.length > 0 ? median([...input.bookkeepingPerResult]) : 0;
+  const bookkeepingMs = perResult * drafts.length * input.runtimes.length;
+  const fixedMs = bookkeepingMs + runtimes.reduce((sum, r) => sum + r.preparationMs, 0) + drafts.reduce((sum, d) => sum + warmupAndCheckMs(d, input.runtimes), 0);
   const totalOf = (): number => fixedMs + drafts.reduce((sum, d) => sum + d.samples * d.roundMs, 0);
   const budgetMs = input.runs === null ? input.budgetMs : null;
 
@@ -185,7 +189,7 @@ export function planRun(input: PlanInput): RunPlan {
   if (guesses.length > 0) {
     notes.push(`First guesses (no run of this workspace on this machine measured them yet): ${guesses.join(', ')}. The next plan uses this run's times.`);
   }
-  return { budgetMs, totalMs: plannedRuntimes.reduce((sum, r) => sum + r.totalMs, 0), runtimes: plannedRuntimes, scenarios, notes };
+  return { budgetMs, totalMs: bookkeepingMs + plannedRuntimes.reduce((sum, r) => sum + r.totalMs, 0), bookkeepingMs, runtimes: plannedRuntimes, scenarios, notes };
 }
 
 function isStartup(draft: PlannedScenario, scenarios: readonly Scenario[]): boolean {

@@ -326,6 +326,28 @@ export class RunStore {
     return rows.map((row) => ({ ...row, failed: row.failed === 1 }));
   }
 
+  /**
+   * For the newest `runs` finished runs of this workspace on this machine: the run's wall-clock
+   * time beyond its steps (EnvBench's own work between them: reading each result's inputs,
+   * removing containers) per measured result, in ms.
+   */
+  recentBookkeeping(machine: MachineFingerprint, workspacePath: string, runs = 3): number[] {
+    const rows = this.db
+      .prepare(
+        `SELECT r.started_at, r.finished_at,
+           (SELECT COALESCE(SUM(st.ms), 0) FROM step_times st WHERE st.run_id = r.id) AS steps_ms,
+           (SELECT COUNT(*) FROM results res WHERE res.run_id = r.id AND res.status = 'completed') AS results
+         FROM runs r JOIN machines m ON m.id = r.machine_id JOIN workspaces w ON w.id = r.workspace_id
+         WHERE m.fingerprint_hash = ? AND w.path = ? AND r.status = 'completed' AND r.finished_at IS NOT NULL
+           AND EXISTS (SELECT 1 FROM step_times st WHERE st.run_id = r.id)
+         ORDER BY r.started_at DESC, r.id DESC LIMIT ?`,
+      )
+      .all(machineHash(machine), workspacePath, runs) as { started_at: string; finished_at: string; steps_ms: number; results: number }[];
+    return rows
+      .filter((row) => row.results > 0)
+      .map((row) => Math.max(0, Date.parse(row.finished_at) - Date.parse(row.started_at) - row.steps_ms) / row.results);
+  }
+
   /** Maintenance facts of one runtime in a run; a later call for the same key replaces the value. */
   setFacts(runId: string, runtime: RuntimeId, facts: Record<string, FactValue>): void {
     const upsert = this.db.prepare(
