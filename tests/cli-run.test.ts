@@ -156,26 +156,26 @@ describe.skipIf(!haveGo)('envbench run --runtimes native', () => {
     const dataDir = tempDataDir();
     const module = writeGoModule(path.join(dataDir, 'module'));
     const jsonFile = path.join(dataDir, 'run.json');
-    const args = ['run', '--workspace', module, '--runtimes', 'native', '--scenarios', 'build-clean,vet', '--runs', 'auto', '--max-runs', '8', '--budget', '1s', '--warmup', '0'];
+    const args = ['run', '--workspace', module, '--runtimes', 'native', '--scenarios', 'build-incremental,vet', '--runs', 'auto', '--max-runs', '8', '--budget', '1s', '--warmup', '0'];
     // The plan, before anything is measured: the fewest samples a verdict needs do not fit in 1 s.
     const plan = envbench([...args, '--plan'], dataDir);
     expect(plan.status, plan.stderr).toBe(0);
     expect(plan.stdout).toMatch(/^Plan: about .* in all \(budget 1\.00 s\)\./);
-    expect(plan.stdout).toMatch(/^build-clean +6 +[\d.]+ s\* +[\d.]+ s$/m);
+    expect(plan.stdout).toMatch(/^build-incremental +6 +[\d.]+ s\* +[\d.]+ s$/m);
     expect(plan.stdout).toMatch(/more than the budget of 1\.00 s: the run will take that long/);
     expect(envbench(['history'], dataDir).stdout).not.toMatch(/\d{8}-\d{6}-/);
 
-    // build-clean takes seconds, so once its six samples are in, the 1 s budget is long gone; vet's
+    // Six builds take seconds, so once they are in, the 1 s budget is long gone; vet's
     // tenth-of-a-second samples converge, or stop at the budget after their six.
     const result = envbench([...args, '--json', jsonFile], dataDir);
     expect(result.status, result.stdout + result.stderr).toBe(0);
     const run = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as RunJson;
     expect(run.options.adaptive).toEqual({ targetHalfWidth: 0.02, maxRuns: 8, budgetMs: 1000 });
     expect(run.plan?.scenarios.map((s) => [s.scenario, s.samples, s.minSamples])).toEqual([
-      ['build-clean', 6, 6],
+      ['build-incremental', 6, 6],
       ['vet', 6, 6],
     ]);
-    const build = run.results.find((r) => r.scenario === 'build-clean')!;
+    const build = run.results.find((r) => r.scenario === 'build-incremental')!;
     expect(build.samples).toHaveLength(6);
     expect(build.stopReason).toMatch(/^(converged: .* after 6 samples|stopped at the run's time budget of 1\.00 s after 6 samples)/);
     const vet = run.results.find((r) => r.scenario === 'vet')!;
@@ -183,7 +183,7 @@ describe.skipIf(!haveGo)('envbench run --runtimes native', () => {
     expect(vet.stopReason).toMatch(/^(converged: .* after 6 samples|stopped at the run's time budget of 1\.00 s after 6 samples)/);
     // Every step's time is kept: the next plan estimates from it.
     expect(Object.keys(run.durations!.preparationMs)).toEqual(['native']);
-    expect(run.durations!.scenarios.map((s) => s.scenario)).toEqual(['build-clean', 'vet']);
+    expect(run.durations!.scenarios.map((s) => s.scenario)).toEqual(['build-incremental', 'vet']);
     expect(result.stdout).toMatch(/runs auto \(95% CI within 2% of the median, at most 8, budget 1\.00 s\)/);
     expect(result.stdout).toMatch(/^Where the time went \(planned .*\):$/m);
     const again = envbench([...args, '--plan'], dataDir);
