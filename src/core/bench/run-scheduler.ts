@@ -88,7 +88,12 @@ class RunExecution {
         this.scratch = await createScratchCopy(this.given.workspace, scratchDir(this.deps.cacheDir, this.runId));
       }
       await this.prepareRuntimes(applicable, healths);
-      const counter = new StepCounter(applicable.map((s) => this.stepsOf(s)), this.sessions.size);
+      const counter = new StepCounter(
+        applicable.map((s) => this.stepsOf(s)),
+        this.sessions.size,
+        applicable.map((s) => plannedStepMs(this.planned(s), [...this.sessions.keys()])),
+        applicable.map((s) => s.id),
+      );
       for (const [index, scenario] of applicable.entries()) {
         if (this.aborted) break;
         await this.runScenario(scenario, index, counter);
@@ -308,6 +313,13 @@ class RunExecution {
       for (const entry of active) if (!entry.failed) store.finishResult(entry.resultId, 'completed');
     }
   }
+}
+
+/** The plan's mean time of one of the scenario's steps on these runtimes (0: the plan has no estimate). */
+function plannedStepMs(planned: PlannedScenario, runtimes: readonly RuntimeId[]): number {
+  const steps = (planned.warmups + planned.samples) * runtimes.length;
+  if (steps === 0) return 0;
+  return runtimes.reduce((sum, r) => sum + planned.warmups * (planned.warmupMs[r] ?? 0) + planned.samples * (planned.stepMs[r] ?? 0), 0) / steps;
 }
 
 /** Which warmup or sample a round is, and of how many: a check is one step. */
