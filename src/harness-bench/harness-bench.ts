@@ -144,7 +144,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (only === 'cli') {
-    process.stdout.write(measureCliStart() + '\n');
+    process.stdout.write((await measureCliStart()) + '\n');
     return;
   }
   const core = cliCore();
@@ -190,7 +190,7 @@ async function main(): Promise<void> {
   process.stdout.write('\nFixed cost of entering each environment (wall = as the user waits; inner = measured inside)\n\n');
   process.stdout.write(textTable(['ENTRY', 'N', 'WALL MEDIAN', 'INNER MEDIAN', 'ENTRY COST'], entryRows) + '\n');
   process.stdout.write('\n' + formatAaCheck(aa) + '\n');
-  process.stdout.write('\n' + measureCliStart() + '\n');
+  process.stdout.write('\n' + (await measureCliStart()) + '\n');
   process.stdout.write('\n' + (await appSection()) + '\n');
   process.stdout.write('\nThe whole default comparison (issue 16) takes half an hour or more: ENVBENCH_BENCH_ONLY=comparison npm run bench measures it.\n');
 }
