@@ -25,7 +25,7 @@ import type { CleanupReport } from './environments/registry';
 import { cleanEngine, createRuntimes, reapEngineOrphans, runtimesNamed } from './environments/registry';
 import type { Runtime } from './environments/runtime';
 import { SCENARIOS, findScenario, notApplicableReason } from './scenarios/catalog';
-import { UserError } from './user-error';
+import { describeError, UserError } from './user-error';
 import { inspectWorkspace } from './workspace/inspect-workspace';
 
 export interface CoreOptions {
@@ -196,6 +196,12 @@ export function createCore(options: CoreOptions): Core {
       }
     }
     const machine = await machineFingerprint(options.envbench);
+    // What each runtime's preparation will build or download; a runtime that cannot tell says why.
+    const work: Partial<Record<RuntimeId, string[]>> = {};
+    for (const runtime of runtimesNamed(runtimes, runtimeIds)) {
+      if (!runtime.plannedWork) continue;
+      work[runtime.id] = await runtime.plannedWork(workspace, { dataDir, offline: input.offline ?? false }).catch((error: unknown) => [`cannot tell before it starts: ${describeError(error)}`]);
+    }
     const targeted = main ? { ...workspace, mainPackages: [main] } : workspace;
     const plan = planRun({
       scenarios: scenarios.filter((s) => notApplicableReason(s, targeted) === null),
@@ -207,6 +213,7 @@ export function createCore(options: CoreOptions): Core {
       targetHalfWidth: adaptive?.targetHalfWidth ?? 0,
       history: openStore().recentStepTimes(machine, workspace.path),
       bookkeepingPerResult: openStore().recentBookkeeping(machine, workspace.path),
+      work,
     });
     return { request: { workspace, runtimes: runtimeIds, scenarios, runs, adaptive, plan, warmup, offline: input.offline ?? false, nixEntry: input.nixEntry, timeoutMs, firstRun, main, testArgs }, machine };
   };

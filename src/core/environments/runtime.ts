@@ -39,6 +39,11 @@ export interface Runtime {
    * own, at the paths EnvBench keeps them (`at`, never in the workspace): shown in the previews.
    */
   offlineDefinitions?(workspace: WorkspaceInfo, dataDir: string): OfflineDefinition[];
+  /**
+   * What prepare() would build or download for this workspace ("pulls golang:1.22", "reuses
+   * envbench/go-dev-…"), found without building or downloading anything: shown in the run plan.
+   */
+  plannedWork?(workspace: WorkspaceInfo, options: { dataDir: string; offline: boolean }): Promise<string[]>;
 }
 
 export interface PortableDefinition {

@@ -2,12 +2,12 @@ import type Docker from 'dockerode';
 import type { WorkspaceInfo } from '../../../shared/run';
 import type { ImagePlan } from '../docker/dev-image';
 import { instanceKey } from '../../data-paths';
-import { lifecycleCommandsFact, planDevImage, pullImage } from '../docker/dev-image';
+import { devImageWork, lifecycleCommandsFact, planDevImage, pullImage } from '../docker/dev-image';
 import { hostModuleCache } from '../host-go';
 import type { DindImagePlan } from './dind-image';
 import { buildDindImage, planOfflineDindImage, withheldCapabilities } from './dind-image';
 import { LABEL_RUNTIME, ownedContainer } from '../docker/labels';
-import { ensureBaseImage, imageExists } from '../docker/offline-images';
+import { BASE_IMAGE, ensureBaseImage, imageExists } from '../docker/offline-images';
 import { measureHelperPath } from '../../measure/measure-helper';
 import { describeError } from '../../user-error';
 import { dockerCliEnv, dockerExecShell, requireDockerCli, terminalContainerName } from '../docker/docker';
@@ -58,6 +58,21 @@ export class DindRuntime extends ContainerRuntime implements Runtime {
   readonly displayName = 'Docker-in-Docker';
   /** Outer containers serving terminals, by data volume, shared by the terminals of a workspace. */
   private readonly terminalDaemons: TerminalDaemons = { shared: new Map(), stopping: new Map() };
+
+  /** The inner Go image as docker prepares it, and the outer image running the inner dockerd. */
+  async plannedWork(workspace: WorkspaceInfo, options: { dataDir: string; offline: boolean }): Promise<string[]> {
+    const instance = instanceKey(options.dataDir);
+    const inner = await devImageWork(this.docker, workspace, options.offline, instance);
+    const pulledInner = !options.offline && inner.some((line) => /\bgolang:/.test(line));
+    let outer: string;
+    if (pulledInner) {
+      outer = (await imageExists(this.docker, 'docker:dind')) ? 'uses docker:dind, already here' : 'pulls docker:dind (if that fails: assembles one from this machine\'s Docker Engine)';
+    } else {
+      const plan = await planOfflineDindImage(BASE_IMAGE, instance);
+      outer = (await imageExists(this.docker, plan.ref)) ? `reuses ${plan.ref}` : `assembles ${plan.ref} from this machine's Docker Engine binaries`;
+    }
+    return [...inner.map((line) => `inner: ${line}`), `outer: ${outer}`];
+  }
 
   async prepare(context: PrepareContext): Promise<RuntimeSession> {
     const session = await this.session(context);

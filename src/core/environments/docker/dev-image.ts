@@ -10,7 +10,7 @@ import { LABEL_INSTANCE, managedLabels } from './labels';
 import type { GoToolchain } from '../host-go';
 import { hostGoToolchain } from '../host-go';
 import type { OwnBuild } from './offline-images';
-import { buildOfflineDevImage, devImageTag, ensureBaseImage, imageExists, offlineDockerfile } from './offline-images';
+import { BASE_IMAGE, buildOfflineDevImage, devImageTag, ensureBaseImage, imageExists, offlineDockerfile } from './offline-images';
 import { findWorkspaceDefinition } from './workspace-definition';
 
 // The Go development image both container runtimes use, and the facts recorded about it.
@@ -137,7 +137,7 @@ export async function planDevImage(docker: Docker, workspace: WorkspaceInfo, off
         lifecycleCommands: definition.lifecycleCommands,
       };
     }
-    const ref = `envbench/ws-${workspaceKey(workspace.path)}-${instance}:${definition.kind === 'Dockerfile.dev' ? 'dockerfile-dev' : 'devcontainer'}`;
+    const ref = workspaceImageRef(workspace, instance, definition.kind);
     return {
       source: definition.kind === 'Dockerfile.dev' ? 'workspace Dockerfile.dev' : 'workspace devcontainer.json',
       ref,
@@ -180,6 +180,40 @@ export async function planDevImage(docker: Docker, workspace: WorkspaceInfo, off
     base: base.ref,
     lifecycleCommands: [],
   };
+}
+
+/** The image EnvBench builds from the workspace's own Dockerfile.dev or devcontainer.json build, one per installation. */
+function workspaceImageRef(workspace: WorkspaceInfo, instance: string, kind: string): string {
+  return `envbench/ws-${workspaceKey(workspace.path)}-${instance}:${kind === 'Dockerfile.dev' ? 'dockerfile-dev' : 'devcontainer'}`;
+}
+
+/**
+ * What preparing the dev image will build or download for this workspace, told before a run
+ * (its plan) without pulling or building anything: planDevImage's choices, and which images are
+ * already there.
+ */
+export async function devImageWork(docker: Docker, workspace: WorkspaceInfo, offline: boolean, instance: string): Promise<string[]> {
+  const definition = findWorkspaceDefinition(workspace);
+  if (definition) {
+    const file = path.relative(workspace.path, definition.file);
+    if ('image' in definition) {
+      if (await imageExists(docker, definition.image)) return [`uses ${definition.image} (${file}), already here`];
+      return [offline ? `needs ${definition.image} (${file}), which is not here: an offline run cannot pull it` : `pulls ${definition.image} (${file})`];
+    }
+    const ref = workspaceImageRef(workspace, instance, definition.kind);
+    return [(await imageExists(docker, ref)) ? `reuses ${ref}, built from ${file}` : `builds ${ref} from ${file}`];
+  }
+  if (!offline) {
+    const ref = `golang:${workspace.goVersion ?? 'latest'}`;
+    return [(await imageExists(docker, ref)) ? `uses ${ref}, already here` : `pulls ${ref} (if that fails: builds an offline image from this machine's Go)`];
+  }
+  const work: string[] = [];
+  if (!(await imageExists(docker, BASE_IMAGE))) work.push(`builds ${BASE_IMAGE} with debootstrap (once, about a minute)`);
+  const toolchain = await hostGoToolchain();
+  const ref = devImageTag(offlineDockerfile(BASE_IMAGE, toolchain), toolchain, instance);
+  const tools = toolchain.tools.map((t) => t.name).join(' and ');
+  work.push((await imageExists(docker, ref)) ? `reuses ${ref}` : `builds ${ref} from this machine's Go ${toolchain.version}${tools ? ` with ${tools}` : ''} (or takes over another installation's)`);
+  return work;
 }
 
 /** The runs (by id) whose log already says the lifecycle commands are not run: docker and dind share one workspace file. */

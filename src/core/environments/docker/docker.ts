@@ -6,7 +6,7 @@ import type { ImagePlan } from './dev-image';
 import { configLines } from '../../config-lines';
 import { definitionFacts } from '../definition-facts';
 import { instanceKey, workspaceDataDir } from '../../data-paths';
-import { cacheVolumeName, dockerDefinitionSource, lifecycleCommandsFact, planDevImage, removeOwnImage } from './dev-image';
+import { cacheVolumeName, dockerDefinitionSource, lifecycleCommandsFact, devImageWork, planDevImage, removeOwnImage } from './dev-image';
 import { hostModuleCache, modulesSource } from '../host-go';
 import type { DockerEndpoint } from './docker-client';
 import { GoContainer, phaseTimer, WORKSPACE_IN_CONTAINER, XDG_CACHE_IN_CONTAINER } from './go-container';
@@ -58,6 +58,10 @@ export class DockerRuntime extends ContainerRuntime implements Runtime {
 
   prepare(context: PrepareContext): Promise<RuntimeSession> {
     return this.session(context);
+  }
+
+  plannedWork(workspace: WorkspaceInfo, options: { dataDir: string; offline: boolean }): Promise<string[]> {
+    return devImageWork(this.docker, workspace, options.offline, instanceKey(options.dataDir));
   }
 
   /**
