@@ -212,7 +212,7 @@ export async function devImageWork(docker: Docker, workspace: WorkspaceInfo, off
   const toolchain = await hostGoToolchain();
   const ref = devImageTag(offlineDockerfile(BASE_IMAGE, toolchain), toolchain, instance);
   const tools = toolchain.tools.map((t) => t.name).join(' and ');
-  work.push((await imageExists(docker, ref)) ? `reuses ${ref}` : `builds ${ref} from this machine's Go ${toolchain.version}${tools ? ` with ${tools}` : ''} (or takes over another installation's)`);
+  work.push((await imageExists(docker, ref)) ? `reuses ${ref}` : `builds ${ref} from this machine's ${toolchain.version}${tools ? ` with ${tools}` : ''} (or takes over another installation's)`);
   return work;
 }
 
