@@ -1,7 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDirsOfThisFile } from '../../../tests/support/temp-dirs';
 import type { RunProgress, RuntimeId } from '../../shared/run';
 import { RunStore } from '../history/run-store';
 import { NativeRuntime } from '../environments/native/native';
@@ -11,6 +10,8 @@ import { inspectWorkspace } from '../workspace/inspect-workspace';
 import { buildRunJson } from './run-report';
 import { executeRun } from './run-scheduler';
 import { testMachine } from '../../../tests/support/run-fixtures';
+
+const tempDir = tempDirsOfThisFile('envbench-sched-');
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const RESOURCES = path.join(ROOT, 'resources');
@@ -51,7 +52,7 @@ const scenario = (id: string, argv: string[]): Scenario => ({ id, kind: 'command
 
 describe('executeRun', () => {
   it('interleaves runtimes within each round, stores every sample, and reports progress', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'envbench-sched-'));
+    const dataDir = tempDir();
     const store = RunStore.open(path.join(dataDir, 'history.sqlite'));
     const order: string[] = [];
     const progress: RunProgress[] = [];
@@ -87,7 +88,7 @@ describe('executeRun', () => {
   });
 
   it('samples a probe like a command: phases summed into the wall time, the tool\'s resources, facts kept even when it fails', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'envbench-sched-'));
+    const dataDir = tempDir();
     const store = RunStore.open(path.join(dataDir, 'history.sqlite'));
     const workspace = await inspectWorkspace(path.join(RESOURCES, 'sample-workspace'));
     const machine = testMachine();

@@ -1,14 +1,15 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { tempDirsOfThisFile } from '../../../tests/support/temp-dirs';
 import { MIGRATIONS, SCHEMA_VERSION, migrate } from './migrations';
 import { RunStore } from './run-store';
 import { testMachine } from '../../../tests/support/run-fixtures';
 
+const tempDir = tempDirsOfThisFile('envbench-db-');
+
 function tempDb(): string {
-  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'envbench-db-')), 'history.sqlite');
+  return path.join(tempDir(), 'history.sqlite');
 }
 
 /** A run 'old' with one result (inserted by `result`, id `resultId`) holding one sample, as an older EnvBench left it. */

@@ -1,17 +1,13 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirsOfThisFile } from '../../../../tests/support/temp-dirs';
 import { CgroupSampler, locateContainerCgroup, MEMORY_SAMPLE_MS, readCounters, readMemoryWithoutPageCache } from './cgroup-usage';
 
-const trees: string[] = [];
-afterAll(() => {
-  for (const root of trees) fs.rmSync(root, { recursive: true, force: true });
-});
+const tempDir = tempDirsOfThisFile('envbench-cgroup-');
 
 function tree(files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'envbench-cgroup-'));
-  trees.push(root);
+  const root = tempDir();
   for (const [name, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
     fs.writeFileSync(path.join(root, name), content);
