@@ -2,6 +2,7 @@ import type { FactValue, RuntimeId } from '../../shared/run';
 import type { ExecOptions, ExecOutcome, RuntimeSession } from '../environments/runtime';
 import type { NewSample, RunStore } from '../history/run-store';
 import { sampleFailure } from '../measure/command-failure';
+import { flushPendingWrites } from '../measure/flush-writes';
 import type { CheckScenario, CommandScenario, ProbeScenario, Scenario, StartupScenario } from '../scenarios/catalog';
 import { readEnvironmentInputs } from '../scenarios/environment-inputs';
 import { buildGoimportsIndexCommand } from '../scenarios/goimports-index';
@@ -52,6 +53,7 @@ export async function measureStep(entry: ActiveResult, scenario: Scenario, step:
     onOutput: (stream, text) => hooks.onOutput?.(entry.runtime, stream, text),
   };
   try {
+    await flushPendingWrites();
     switch (scenario.kind) {
       case 'check':
         return await measureCheck(entry, scenario, step, execOptions, context);
@@ -129,6 +131,7 @@ async function measureCommand(entry: ActiveResult, scenario: CommandScenario, st
   } else if (scenario.prepare?.kind === 'edit-source-file' && step.editTarget) {
     await editSourceFile(step.editTarget, step.round);
   }
+  if (scenario.prepare) await flushPendingWrites();
   const argv = scenario.takesTestArgs && request.testArgs ? [...scenario.argv, ...request.testArgs] : scenario.argv;
   const outcome = await entry.session.exec({ argv, cwd }, execOptions);
   const failure = sampleFailure(argv, outcome, request.timeoutMs);

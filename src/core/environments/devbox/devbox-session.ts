@@ -19,6 +19,7 @@ import { flakeLockPinsEveryInput, localFlakeUrl, lockPins, lockStorePaths, pathF
 import { devboxTerminalEntry, runInDirectoryEnv, runInDirectoryScript } from './devbox-entry';
 import { devboxFailure } from './devbox-errors';
 import { devboxPackages } from './devbox-json';
+import { flushPendingWrites } from '../../measure/flush-writes';
 
 export interface DevboxDefinition {
   /** The directory passed as `--config`: Devbox keeps its state in `<configDir>/.devbox/`. */
@@ -130,6 +131,7 @@ export class DevboxSession implements RuntimeSession {
    */
   async startup(temperature: StartupTemperature, options: StartupOptions): Promise<StartupOutcome> {
     if (temperature === 'cold') await this.evictCaches();
+    await flushPendingWrites();
     const phases: { name: string; ms: number }[] = [];
     const started = performance.now();
     const install = await this.devbox(['install', '--config', this.config.configDir], options.signal);

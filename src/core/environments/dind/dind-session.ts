@@ -20,6 +20,7 @@ import { readyThenFirstRun } from '../startup-phases';
 import { describeError } from '../../user-error';
 import type { CommandSpec, DebugServer, ExecOptions, ExecOutcome, Footprint, IsolatedOutcome, RuntimeSession, StartupOptions, StartupOutcome, StartupTemperature } from '../runtime';
 import type { ContainerSessionConfig } from '../docker/container-runtime';
+import { flushPendingWrites } from '../../measure/flush-writes';
 
 // A prepared Docker-in-Docker environment: an outer container running its own dockerd, and the Go
 // container inside it (the docker runtime's GoContainer) that commands, terminals and the debugger use.
@@ -357,6 +358,7 @@ export class DindSession implements RuntimeSession {
         await timed('outer-image', () => this.config.outer.ensure({ noCache: true }));
       }
     }
+    await flushPendingWrites();
     const volume = cold ? `envbench-dind-cold-${crypto.randomBytes(4).toString('hex')}` : this.warmVolume;
     const daemon = await timed('outer-start', () => this.startOuter(volume, cold));
     let container: Awaited<ReturnType<Docker['createContainer']>> | null = null;

@@ -19,6 +19,7 @@ import type { CommandSpec, DebugServer, ExecOptions, ExecOutcome, Footprint, Iso
 import type { ContainerSessionConfig } from './container-runtime';
 import { ContainerRuntime } from './container-runtime';
 import { commandLine, terminalPrepareContext } from '../runtime';
+import { flushPendingWrites } from '../../measure/flush-writes';
 
 /**
  * Terminals run the docker CLI in a pty (`docker exec -it`): EnvBench itself speaks the Engine
@@ -186,6 +187,7 @@ class DockerSession implements RuntimeSession {
       // Only this installation's image goes; the build then reuses no cached layer (the daemon's
       // build cache, which holds the user's own builds, is never pruned).
       await removeOwnImage(this.docker, this.config.plan.ref, this.config.plan.instance);
+      await flushPendingWrites();
       await timed('image', () => this.config.plan.ensure({ noCache: true }));
     } else {
       await this.go.ensureCacheVolume();

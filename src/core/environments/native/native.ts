@@ -28,6 +28,7 @@ import type {
   StartupTemperature,
 } from '../runtime';
 import { commandLine } from '../runtime';
+import { flushPendingWrites } from '../../measure/flush-writes';
 
 /** The user's shell ($SHELL when it exists), else bash from PATH; interactive, not a login shell. */
 function hostShell(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -130,6 +131,7 @@ class NativeSession implements RuntimeSession {
   /** The host has nothing to start: the phases are the toolchain answering and the first run (cold: empty build and tool caches). */
   async startup(temperature: StartupTemperature, options: StartupOptions): Promise<StartupOutcome> {
     if (temperature === 'cold') await this.evictCaches();
+    await flushPendingWrites();
     return readyThenFirstRun([], 'exec-ready', (argv) => this.exec({ argv, cwd: this.workspaceDir }, options), options.firstRun);
   }
 

@@ -18,6 +18,7 @@ import { ENTER_DIRECTORY_ENV, enterDirectoryArgv, HOST_TMPDIR_ENV, RESTORE_TMPDI
 import { readyThenFirstRun } from '../startup-phases';
 import type { CommandSpec, DebugServer, ExecOptions, ExecOutcome, Footprint, IsolatedOutcome, RuntimeSession, StartupOptions, StartupOutcome, StartupTemperature } from '../runtime';
 import { addedEnvironment } from '../runtime';
+import { flushPendingWrites } from '../../measure/flush-writes';
 
 // A prepared Nix environment (`nix develop` on a flake, or nix-shell): commands, terminals, the
 // debugger, startups and the footprint, each entering the environment by an argument vector.
@@ -320,6 +321,7 @@ export class NixSession implements RuntimeSession {
 
   async startup(temperature: StartupTemperature, options: StartupOptions): Promise<StartupOutcome> {
     if (temperature === 'cold') await this.evictCaches();
+    await flushPendingWrites();
     const phases: { name: string; ms: number }[] = [];
     let started = performance.now();
     const drvPath = await this.evaluate(options.signal);
