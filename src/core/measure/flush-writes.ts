@@ -5,13 +5,12 @@ import { execFile } from 'node:child_process';
  * 1.5 GB dirty for up to 30 s here) go to disk now, unmeasured, instead of during the next
  * measured sample, whichever runtime it belongs to: nothing may run beside a sample, and the
  * kernel's writeback of a previous step would. hyperfine advises the same `sync` in --prepare.
- * Returns how long it took; where there is no `sync` (Windows) it does nothing.
+ * Where there is no `sync` (Windows) it does nothing.
  */
-export function flushPendingWrites(): Promise<number> {
-  const started = performance.now();
-  if (process.platform === 'win32') return Promise.resolve(0);
+export function flushPendingWrites(): Promise<void> {
+  if (process.platform === 'win32') return Promise.resolve();
   return new Promise((resolve) => {
     // A failed sync (none on PATH) leaves the writes to the kernel, as before: no reason to fail a sample.
-    execFile('sync', [], { timeout: 120_000 }, () => resolve(performance.now() - started));
+    execFile('sync', [], { timeout: 120_000 }, () => resolve());
   });
 }

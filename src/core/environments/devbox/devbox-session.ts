@@ -130,8 +130,10 @@ export class DevboxSession implements RuntimeSession {
    * through `devbox run`, which computes the environment and runs the init hook) and `first-run`.
    */
   async startup(temperature: StartupTemperature, options: StartupOptions): Promise<StartupOutcome> {
-    if (temperature === 'cold') await this.evictCaches();
-    await flushPendingWrites();
+    if (temperature === 'cold') {
+      await this.evictCaches();
+      await flushPendingWrites();
+    }
     const phases: { name: string; ms: number }[] = [];
     const started = performance.now();
     const install = await this.devbox(['install', '--config', this.config.configDir], options.signal);

@@ -350,15 +350,13 @@ export class DindSession implements RuntimeSession {
     const phases: { name: string; ms: number }[] = [];
     const timed = phaseTimer(phases);
     const cold = temperature === 'cold';
-    if (cold) {
-      if (this.config.outer.removable) {
-        // Only this installation's image; its build reuses no cached layer, and the daemon's build
-        // cache (the user's builds too) is never pruned.
-        await removeOwnImage(this.docker, this.config.outer.ref, this.config.outer.instance);
-        await timed('outer-image', () => this.config.outer.ensure({ noCache: true }));
-      }
-    }
+    // Only this installation's image; its build reuses no cached layer, and the daemon's build
+    // cache (the user's builds too) is never pruned.
+    const rebuildOuter = cold && this.config.outer.removable;
+    if (rebuildOuter) await removeOwnImage(this.docker, this.config.outer.ref, this.config.outer.instance);
+    // What stopping the long-lived daemon and removing the image wrote goes to disk unmeasured.
     await flushPendingWrites();
+    if (rebuildOuter) await timed('outer-image', () => this.config.outer.ensure({ noCache: true }));
     const volume = cold ? `envbench-dind-cold-${crypto.randomBytes(4).toString('hex')}` : this.warmVolume;
     const daemon = await timed('outer-start', () => this.startOuter(volume, cold));
     let container: Awaited<ReturnType<Docker['createContainer']>> | null = null;

@@ -130,8 +130,10 @@ class NativeSession implements RuntimeSession {
 
   /** The host has nothing to start: the phases are the toolchain answering and the first run (cold: empty build and tool caches). */
   async startup(temperature: StartupTemperature, options: StartupOptions): Promise<StartupOutcome> {
-    if (temperature === 'cold') await this.evictCaches();
-    await flushPendingWrites();
+    if (temperature === 'cold') {
+      await this.evictCaches();
+      await flushPendingWrites();
+    }
     return readyThenFirstRun([], 'exec-ready', (argv) => this.exec({ argv, cwd: this.workspaceDir }, options), options.firstRun);
   }
 

@@ -320,8 +320,10 @@ export class NixSession implements RuntimeSession {
   }
 
   async startup(temperature: StartupTemperature, options: StartupOptions): Promise<StartupOutcome> {
-    if (temperature === 'cold') await this.evictCaches();
-    await flushPendingWrites();
+    if (temperature === 'cold') {
+      await this.evictCaches();
+      await flushPendingWrites();
+    }
     const phases: { name: string; ms: number }[] = [];
     let started = performance.now();
     const drvPath = await this.evaluate(options.signal);
