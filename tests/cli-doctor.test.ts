@@ -1,8 +1,9 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunStore } from '../src/core/history/run-store';
 import type { RuntimeHealth, ToolHealth } from '../src/shared/run';
-import { envbench, tempDataDir } from './support/envbench-cli';
+import { CLI, envbench, tempDataDir } from './support/envbench-cli';
 import { hasTool } from './support/require-runtime';
 import { testMachine } from './support/run-fixtures';
 
@@ -20,6 +21,17 @@ describe('envbench doctor', () => {
       expect(entry).toHaveProperty('version');
       if (!entry.available) expect(entry.reason?.length ?? 0).toBeGreaterThan(20);
       else expect(entry.reason).toBeNull();
+    }
+  });
+
+  it('loads Chromium for the PDF probe on every start, not only the first (the bundle has no import())', () => {
+    // The launcher (out/cli/envbench.cjs) runs the bundle from V8's code cache after the first
+    // start, and a script restored from that cache cannot run a dynamic import() on Node 20.
+    const bundle = fs.readFileSync(path.join(path.dirname(CLI), 'envbench-main.cjs'), 'utf8');
+    expect(bundle.match(/\bimport\(\s*["'`\w]/g) ?? []).toEqual([]);
+    for (let start = 0; start < 2; start++) {
+      const result = envbench(['doctor', '--json'], tempDataDir(), { env: { CHROMIUM_PATH: '/bin/false' } });
+      expect(result.status, result.stderr).toBe(0);
     }
   });
 

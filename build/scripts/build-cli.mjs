@@ -55,6 +55,10 @@ await build({
   // Native addons (and dockerode, whose ssh2 has optional ones) load from node_modules at run time;
   // so does playwright-core (the app section of `npm run bench`), which finds its own files by path.
   external: ['better-sqlite3', 'node-pty', 'electron', 'dockerode', 'playwright-core'],
+  // import() becomes require(): the launcher runs the bundle from V8's code cache, and a script
+  // restored from it has lost the callback a dynamic import needs (Node 20: "A dynamic import
+  // callback was not specified"), so `await import('playwright-core')` failed on every start but the first.
+  supported: { 'dynamic-import': false },
   define: {
     __ENVBENCH_VERSION__: JSON.stringify(pkg.version),
     __ENVBENCH_COMMIT__: JSON.stringify(gitCommit()),

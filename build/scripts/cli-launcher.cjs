@@ -3,6 +3,7 @@
 // so a start does not compile 1.7 MB of JavaScript again: Node 20 has no module compile cache of
 // its own (module.enableCompileCache is Node 22). The cache is kept beside the bundle, rewritten
 // when V8 rejects it (another Node, a rebuilt bundle), and skipped where the folder is read-only.
+// The bundle may not use import(): a script restored from the cache cannot (build-cli.mjs turns it into require).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -18,7 +19,7 @@ try {
 } catch {
   cachedData = undefined;
 }
-const script = new vm.Script(Module.wrap(source), { filename: file, cachedData, importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
 const main = new Module(file, module);
 main.filename = file;
 main.paths = module.paths; // the same folder as this file
