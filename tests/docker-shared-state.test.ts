@@ -175,4 +175,20 @@ describe.skipIf(!haveDocker)('docker cold starts and what other EnvBench install
     expect(added.filter((r) => r.Description?.startsWith('fileop')), 'steps the rebuild ran again').toEqual([]);
     expect(userCacheBefore.some((r) => rebuilt.get(r.ID)!.UsageCount > after.get(r.ID)!.UsageCount)).toBe(true);
   });
+
+  it("clean --caches removes this installation's Go build cache volumes, so its next builds are cold in Docker too, and no other installation's", () => {
+    const volumesOf = (dir: string): string[] => docker(['volume', 'ls', '-q', '--filter', `label=envbench.instance=${instanceKey(dir)}`]).split('\n').filter(Boolean).sort();
+    const mine = volumesOf(dataA);
+    const theirs = volumesOf(dataB);
+    expect(mine.length).toBeGreaterThan(0);
+    expect(theirs.length).toBeGreaterThan(0);
+    const cleaned = envbench(['clean', '--caches'], dataA);
+    expect(cleaned.status, cleaned.stderr).toBe(0);
+    expect(cleaned.stdout).toContain(`Removed ${mine.length} Docker build cache volume`);
+    for (const volume of mine) expect(cleaned.stdout).toContain(`  volume ${volume}\n`);
+    expect(volumesOf(dataA)).toEqual([]);
+    expect(volumesOf(dataB)).toEqual(theirs);
+    // Images are not caches: the next warm start still finds this installation's.
+    expect(imageId(refA)).toMatch(/^sha256:/);
+  });
 });

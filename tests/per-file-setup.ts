@@ -1,4 +1,5 @@
 import { afterAll } from 'vitest';
+import { removeCacheVolumesOf } from './support/docker';
 import { removeTempDataDirs, tempDataDir } from './support/envbench-cli';
 
 // Each test file gets its own cache directory (build caches, scratch copies, tool copies, Nix GC
@@ -8,5 +9,5 @@ process.env.ENVBENCH_CACHE_DIR = tempDataDir('envbench-cache-');
 
 // After each test file (its own afterAll hooks have disposed its cores and closed its terminals):
 // its data directories go, and with them any Nix GC root it made, so a later file's cold start
-// can really empty the store.
-afterAll(removeTempDataDirs);
+// can really empty the store; so do the Docker build cache volumes of those installations.
+afterAll(() => removeCacheVolumesOf(removeTempDataDirs()));

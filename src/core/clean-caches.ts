@@ -1,12 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { cacheFolders, LEGACY_DATA_DIR_CACHES, LEGACY_WORKSPACE_TOOL_COPIES } from './data-paths';
+import { cacheFolders, instanceKey, LEGACY_DATA_DIR_CACHES, LEGACY_WORKSPACE_TOOL_COPIES } from './data-paths';
+import { removeCacheVolumes } from './environments/registry';
 import { directorySize } from './machine/disk-usage';
 
 export interface CacheCleanup {
   /** Each folder removed, with the bytes it held. */
   removed: { path: string; bytes: number }[];
   freedBytes: number;
+  /** This installation's Go build cache volumes in Docker (docker's and dind's), removed. */
+  volumes: string[];
+  /** What could not be removed, each as a line for a person: a volume in use, a Docker that did not answer. */
+  left: string[];
 }
 
 /**
@@ -23,9 +28,10 @@ function foldersToRemove(cacheDir: string, dataDir: string): string[] {
 }
 
 /**
- * `envbench clean --caches`: removes the runtimes' build caches, Nix's evaluation cache and GC
- * roots, scratch copies and the shared tool copies; the next run fills them again (its first
- * builds are then cold). Returns what it removed and how many bytes that freed.
+ * `envbench clean --caches`: removes the runtimes' build caches (the host's folders and this
+ * installation's Docker volumes), Nix's evaluation cache and GC roots, scratch copies and the
+ * shared tool copies; the next run fills them again (its first builds are then cold in every
+ * runtime). Returns what it removed and how many bytes of folders that freed.
  */
 export async function cleanCaches(cacheDir: string, dataDir: string): Promise<CacheCleanup> {
   const removed: CacheCleanup['removed'] = [];
@@ -41,7 +47,8 @@ export async function cleanCaches(cacheDir: string, dataDir: string): Promise<Ca
   } catch {
     // Not empty, or not there.
   }
-  return { removed, freedBytes: removed.reduce((sum, r) => sum + r.bytes, 0) };
+  const docker = await removeCacheVolumes(instanceKey(dataDir));
+  return { removed, freedBytes: removed.reduce((sum, r) => sum + r.bytes, 0), volumes: docker.removed, left: docker.left };
 }
 
 function safeReaddir(dir: string): string[] {

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { instanceKey } from '../../src/core/data-paths';
 import { hasTool } from './require-runtime';
 
 /** Docker Engine answering: skips outside CI when absent, fails in CI (.ci/run starts dockerd). */
@@ -16,6 +17,25 @@ export function managedContainers(runtime?: string): string[] {
 export function managedVolumesWithOwner(): string[] {
   const result = spawnSync('docker', ['volume', 'ls', '-q', '--filter', 'label=envbench.managed=true', '--filter', 'label=envbench.owner'], { encoding: 'utf8' });
   return result.stdout.split('\n').filter(Boolean);
+}
+
+/**
+ * Removes the Go build cache volumes of the EnvBench installations these data directories were
+ * (a test file's, when it ends): each directory is an installation with volumes of its own, and
+ * a CI run left some 30 of them (about 10 GB) on the shared daemon. Images stay: the next file
+ * takes one over in a second instead of building it.
+ */
+export function removeCacheVolumesOf(dataDirs: string[]): void {
+  if (dataDirs.length === 0) return;
+  const instances = new Set(dataDirs.map(instanceKey));
+  const listed = spawnSync('docker', ['volume', 'ls', '--filter', 'label=envbench.kind=cache-volume', '--format', '{{.Name}} {{.Label "envbench.instance"}}'], { encoding: 'utf8', timeout: 30_000 });
+  if (listed.status !== 0) return; // no Docker here
+  const names = listed.stdout
+    .split('\n')
+    .map((line) => line.split(' '))
+    .filter(([name, instance]) => name && instance && instances.has(instance))
+    .map(([name]) => name!);
+  if (names.length > 0) spawnSync('docker', ['volume', 'rm', ...names], { stdio: 'ignore', timeout: 120_000 });
 }
 
 export function dockerdPid(): number | null {

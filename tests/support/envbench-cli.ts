@@ -23,9 +23,11 @@ const created: string[] = [];
  * own parent directory (tests/test-run-dir.ts). A Nix GC root left inside one would keep store
  * paths alive and make a later test file's cold start impossible.
  */
-/** Removes the data directories this test file made (its cores are disposed by then). */
-export function removeTempDataDirs(): void {
-  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+/** Removes the data directories this test file made (its cores are disposed by then), and returns them. */
+export function removeTempDataDirs(): string[] {
+  const dirs = created.splice(0);
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  return dirs;
 }
 
 export function tempDataDir(prefix = 'envbench-test-'): string {

@@ -19,10 +19,12 @@ export async function cleanCommand(core: Core): Promise<number> {
   return 0;
 }
 
-/** `envbench clean --caches`: EnvBench's caches only; the history, definitions and Docker objects stay. */
+/** `envbench clean --caches`: EnvBench's caches only (with its build cache volumes); the history, definitions, images and containers stay. */
 export async function cleanCachesCommand(core: Core): Promise<number> {
-  const { removed, freedBytes } = await core.cleanCaches();
-  if (removed.length === 0) process.stdout.write(`Nothing to remove: no EnvBench caches in ${core.cacheDir}.\n`);
-  else process.stdout.write(`Freed ${formatBytes(freedBytes)} (${freedBytes} bytes) of EnvBench caches:\n${removed.map((r) => `  ${r.path} (${formatBytes(r.bytes)})`).join('\n')}\n`);
+  const { removed, freedBytes, volumes, left } = await core.cleanCaches();
+  if (removed.length === 0 && volumes.length === 0) process.stdout.write(`Nothing to remove: no EnvBench caches in ${core.cacheDir}.\n`);
+  if (removed.length > 0) process.stdout.write(`Freed ${formatBytes(freedBytes)} (${freedBytes} bytes) of EnvBench caches:\n${removed.map((r) => `  ${r.path} (${formatBytes(r.bytes)})`).join('\n')}\n`);
+  if (volumes.length > 0) process.stdout.write(`Removed ${volumes.length} Docker build cache volume${volumes.length === 1 ? '' : 's'} of this EnvBench:\n${volumes.map((v) => `  ${v}`).join('\n')}\n`);
+  for (const line of left) process.stdout.write(`left: ${line}\n`);
   return 0;
 }

@@ -8,7 +8,7 @@ import { NixRuntime } from './nix/nix';
 import type { Runtime } from './runtime';
 
 /** Clean-up of what EnvBench left on the container engine docker and dind share. */
-export { cleanEngine, reapEngineOrphans } from './docker/docker-cleanup';
+export { cleanEngine, reapEngineOrphans, removeCacheVolumes } from './docker/docker-cleanup';
 export type { CleanupReport } from './docker/docker-cleanup';
 
 /**

@@ -4,7 +4,7 @@ import type Docker from 'dockerode';
 import { UserError } from '../../user-error';
 import { checkEngine, createDockerClient, dockerEndpoint, withTimeout } from './docker-client';
 import { isNotFound } from './engine-stream';
-import { checkOwner, isEnvbenchContainer, LABEL_KIND, LABEL_MANAGED, LABEL_OWNER, MANAGED_FILTER } from './labels';
+import { checkOwner, isEnvbenchContainer, LABEL_INSTANCE, LABEL_KIND, LABEL_MANAGED, LABEL_OWNER, MANAGED_FILTER } from './labels';
 
 const LIST_TIMEOUT_MS = 3_000;
 
@@ -164,6 +164,32 @@ export async function cleanEngine(): Promise<CleanupReport> {
   const engine = await checkEngine(docker, endpoint);
   if (!engine.ok) throw new UserError('Cannot clean up Docker objects', engine.reason ?? 'Docker is unavailable', 'Start Docker and run `envbench clean` again');
   return removeAllManaged(docker);
+}
+
+/**
+ * `envbench clean --caches`, in Docker: the Go build cache volumes of one EnvBench installation
+ * (`envbench.instance`), docker's and dind's, so that after it every runtime's first build is
+ * cold, not only the host's. Other installations' volumes and every image stay. A Docker that is
+ * not running cannot be asked: that is said (its volumes, if any, stay), not an error.
+ */
+export async function removeCacheVolumes(instance: string): Promise<CleanupReport> {
+  const endpoint = dockerEndpoint();
+  if (endpoint.socketPath && !fs.existsSync(endpoint.socketPath)) return { removed: [], left: [] };
+  const docker = createDockerClient(endpoint);
+  const engine = await checkEngine(docker, endpoint);
+  if (!engine.ok) return { removed: [], left: [`Docker's build cache volumes: not removed, ${engine.reason}; run \`envbench clean --caches\` again once it answers`] };
+  const report: CleanupReport = { removed: [], left: [] };
+  const filters = { label: [`${LABEL_MANAGED}=true`, `${LABEL_KIND}=cache-volume`, `${LABEL_INSTANCE}=${instance}`] };
+  for (const volume of (await docker.listVolumes({ filters })).Volumes ?? []) {
+    try {
+      await docker.getVolume(volume.Name).remove();
+      report.removed.push(`volume ${volume.Name}`);
+    } catch (error) {
+      if (isConflict(error)) report.left.push(`volume ${volume.Name}: in use by a container (a terminal or a run of this EnvBench?); close it and run \`envbench clean --caches\` again`);
+      else if (!isNotFound(error)) throw error;
+    }
+  }
+  return report;
 }
 
 /**
