@@ -79,6 +79,11 @@ export function scratchDir(cacheDir: string, runId: string): string {
   return path.join(cacheDir, 'scratch', runId);
 }
 
+/** Where a run parks what it deletes between samples until its last one (DeferredRemovals). */
+export function trashDir(cacheDir: string): string {
+  return path.join(cacheDir, 'trash');
+}
+
 /** Doctor's remembered probe answers for host tools (Chromium), so a warm doctor stays fast. */
 export function probesCacheDir(cacheDir: string): string {
   return path.join(cacheDir, 'probes');
@@ -86,7 +91,7 @@ export function probesCacheDir(cacheDir: string): string {
 
 /** Every folder EnvBench fills in the cache directory (runtimeCacheDir, scratchDir, toolsCacheDir and probesCacheDir live in them). */
 export function cacheFolders(cacheDir: string): string[] {
-  return ['runtimes', 'scratch', 'tools', 'probes'].map((name) => path.join(cacheDir, name));
+  return ['runtimes', 'scratch', 'tools', 'probes', 'trash'].map((name) => path.join(cacheDir, name));
 }
 
 /**

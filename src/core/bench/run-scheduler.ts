@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import type { MachineFingerprint, PlannedScenario, RunPlan, RunProgress, RuntimeHealth, RuntimeId } from '../../shared/run';
-import { scratchDir } from '../data-paths';
+import { scratchDir, trashDir } from '../data-paths';
+import { DeferredRemovals } from '../measure/deferred-removal';
 import type { Runtime, RuntimeSession } from '../environments/runtime';
 import type { RunStore } from '../history/run-store';
 import { newRunId, resultKey } from '../history/run-store';
@@ -56,6 +57,8 @@ class RunExecution {
   private readonly plan: RunPlan;
   private resultIds = new Map<string, number>();
   private scratch: string | null = null;
+  /** What sessions delete between samples, freed after the last one (deferred-removal.ts). */
+  private readonly removals: DeferredRemovals;
   private anyFailed = false;
 
   constructor(
@@ -67,6 +70,7 @@ class RunExecution {
     this.byId = new Map(deps.runtimes.map((r) => [r.id, r]));
     this.log = hooks.onLog ?? (() => {});
     this.step = { runId: this.runId, request: this.request, store: deps.store, hooks };
+    this.removals = new DeferredRemovals(trashDir(deps.cacheDir), this.runId);
     // Without a plan (a caller that built its own request), every scenario gets `runs` samples.
     this.plan =
       given.plan ??
@@ -108,6 +112,7 @@ class RunExecution {
       for (const session of this.sessions.values()) {
         await session.dispose().catch((error: unknown) => this.log(`could not clean up ${session.runtime}: ${describeError(error)}`));
       }
+      await this.removals.drain();
       if (this.scratch) await fs.rm(this.scratch, { recursive: true, force: true }).catch(() => {});
     }
   }
@@ -196,6 +201,7 @@ class RunExecution {
           cacheDir: this.deps.cacheDir,
           runId: this.runId,
           scratchPath: this.scratch,
+          removals: this.removals,
           signal: this.hooks.signal,
           log: this.log,
         });

@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { CgroupUsage, FactValue, NixEntry, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../../shared/run';
 import type { MeasuredOutcome } from '../measure/measured-process';
+import type { DeferredRemovals } from '../measure/deferred-removal';
 
 /**
  * One development environment EnvBench can measure. Each runtime lives in its own file in this
@@ -137,6 +138,11 @@ export interface PrepareContext {
   runId: string;
   /** Scratch copy of the workspace for scenarios that change files (created before prepare), or null. */
   scratchPath: string | null;
+  /**
+   * A run's: what a session deletes between samples (a cold start's caches, images, containers,
+   * volumes) is freed after the last sample through it. Without it (terminals, tests) at once.
+   */
+  removals?: DeferredRemovals;
   signal?: AbortSignal;
   log?: (line: string) => void;
 }

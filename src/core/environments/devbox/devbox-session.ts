@@ -20,6 +20,8 @@ import { devboxTerminalEntry, runInDirectoryEnv, runInDirectoryScript } from './
 import { devboxFailure } from './devbox-errors';
 import { devboxPackages } from './devbox-json';
 import { flushPendingWrites } from '../../measure/flush-writes';
+import type { DeferredRemovals } from '../../measure/deferred-removal';
+import { emptyFolder } from '../../measure/deferred-removal';
 
 export interface DevboxDefinition {
   /** The directory passed as `--config`: Devbox keeps its state in `<configDir>/.devbox/`. */
@@ -44,6 +46,8 @@ interface DevboxSessionConfig extends DevboxDefinition {
   /** Arguments for EnvBench's own Nix queries (path-info, eval), offline-safe. */
   nixArgs: string[];
   goCache: string;
+  /** The run's: a cold start's deletions are freed after its last sample (deferred-removal.ts). */
+  removals?: DeferredRemovals;
   /** Where Devbox and Nix are started: never the workspace (start-directory.ts). */
   startDir: string;
 }
@@ -209,6 +213,7 @@ export class DevboxSession implements RuntimeSession {
     if (present.length > 0) {
       const closure = await this.nix(['--query', '--referrers-closure', ...present], 'nix-store');
       const doomed = [...new Set([...closure.stdout.trim().split('\n').filter(Boolean), ...present])];
+      this.config.removals?.keepFilesOf(doomed);
       const deleted = await this.nix(['--delete', ...doomed], 'nix-store');
       const reason = nixError(deleted.stderr, 1);
       for (const storePath of await this.presentPaths(present)) {
@@ -217,8 +222,7 @@ export class DevboxSession implements RuntimeSession {
       }
     }
     if (kept.length > 0) throw new Error(`cannot make the Devbox environment cold: ${kept.join('; ')}; EnvBench does not force it`);
-    fs.rmSync(this.config.goCache, { recursive: true, force: true });
-    fs.mkdirSync(this.config.goCache, { recursive: true });
+    await emptyFolder(this.config.goCache, this.config.removals);
   }
 
   /**

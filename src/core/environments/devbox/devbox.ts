@@ -222,6 +222,7 @@ export class DevboxRuntime implements Runtime {
       nixVersion: (await devboxNix()).version,
       nixArgs,
       goCache: goEnv.GOCACHE!,
+      removals: context.removals,
       startDir,
     });
   }

@@ -370,10 +370,19 @@ export class DindSession implements RuntimeSession {
       await timed('inner-start', () => created.start());
       return await readyThenFirstRun(phases, 'exec-ready', (argv) => go.execIn(created, argv, options), options.firstRun);
     } finally {
-      // The inner container first: the warm volume keeps the inner daemon's data, and with it any
-      // container left there.
-      await container?.remove({ force: true }).catch(() => {});
-      await this.stopOuter(daemon);
+      const { removals } = this.config;
+      if (cold && removals) {
+        // The cold data root, with the inner container and its build cache, goes after the run's
+        // last sample: freeing its files now would slow the next sample's (deferred-removal.ts).
+        await daemon.container.remove({ force: true, v: true }).catch(() => {});
+        fs.rmSync(daemon.socketDir, { recursive: true, force: true });
+        removals.defer(() => this.docker.getVolume(daemon.volume).remove());
+      } else {
+        // The inner container first: the warm volume keeps the inner daemon's data, and with it any
+        // container left there.
+        await container?.remove({ force: true }).catch(() => {});
+        await this.stopOuter(daemon);
+      }
     }
   }
 

@@ -130,6 +130,7 @@ export class DindRuntime extends ContainerRuntime implements Runtime {
       offline: context.offline || devPlan.source === 'generated-offline',
       runId: context.runId,
       instance,
+      removals: context.removals,
       log,
     });
   }

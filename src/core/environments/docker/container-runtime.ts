@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import type { RuntimeHealth, WorkspaceInfo } from '../../../shared/run';
+import type { DeferredRemovals } from '../../measure/deferred-removal';
 import type { PortableDefinition } from '../runtime';
 import type { DockerEndpoint } from './docker-client';
 import { containerRuntimeHealth, createDockerClient, dockerEndpoint } from './docker-client';
@@ -57,4 +58,6 @@ export interface ContainerSessionConfig {
   lifecycleCommands: string | null;
   /** This EnvBench installation (instanceKey()): names (and labels) its volumes. */
   instance: string;
+  /** The run's: what a cold start replaces (image, container, data root) goes after its last sample. */
+  removals?: DeferredRemovals;
 }

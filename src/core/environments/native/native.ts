@@ -29,6 +29,8 @@ import type {
 } from '../runtime';
 import { commandLine } from '../runtime';
 import { flushPendingWrites } from '../../measure/flush-writes';
+import type { DeferredRemovals } from '../../measure/deferred-removal';
+import { emptyFolder } from '../../measure/deferred-removal';
 
 /** The user's shell ($SHELL when it exists), else bash from PATH; interactive, not a login shell. */
 function hostShell(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -73,7 +75,7 @@ export class NativeRuntime implements Runtime {
     const goEnv = goEnvironment(context.cacheDir, this.id, context.offline);
     await fs.mkdir(goEnv.GOCACHE!, { recursive: true });
     await fs.mkdir(goEnv.XDG_CACHE_HOME!, { recursive: true });
-    return new NativeSession(this.resourcesDir, context.workspace.path, goEnv);
+    return new NativeSession(this.resourcesDir, context.workspace.path, goEnv, context.removals);
   }
 
   /** The user's own shell in the workspace folder, with the runtime's Go settings (its GOCACHE). */
@@ -93,6 +95,7 @@ class NativeSession implements RuntimeSession {
     private readonly resourcesDir: string,
     readonly workspaceDir: string,
     private readonly goEnv: Record<string, string>,
+    private readonly removals: DeferredRemovals | undefined,
   ) {
     this.xdgCacheHome = goEnv.XDG_CACHE_HOME!;
   }
@@ -150,10 +153,7 @@ class NativeSession implements RuntimeSession {
 
   /** The runtime's own build cache and tool caches (gopls, goimports), as a container's cold start drops them. */
   async evictCaches(): Promise<void> {
-    for (const cache of [this.goEnv.GOCACHE!, this.goEnv.XDG_CACHE_HOME!]) {
-      await fs.rm(cache, { recursive: true, force: true });
-      await fs.mkdir(cache, { recursive: true });
-    }
+    for (const cache of [this.goEnv.GOCACHE!, this.goEnv.XDG_CACHE_HOME!]) await emptyFolder(cache, this.removals);
   }
 
   async footprint(): Promise<Footprint> {

@@ -19,6 +19,8 @@ import { readyThenFirstRun } from '../startup-phases';
 import type { CommandSpec, DebugServer, ExecOptions, ExecOutcome, Footprint, IsolatedOutcome, RuntimeSession, StartupOptions, StartupOutcome, StartupTemperature } from '../runtime';
 import { addedEnvironment } from '../runtime';
 import { flushPendingWrites } from '../../measure/flush-writes';
+import type { DeferredRemovals } from '../../measure/deferred-removal';
+import { emptyFolder } from '../../measure/deferred-removal';
 
 // A prepared Nix environment (`nix develop` on a flake, or nix-shell): commands, terminals, the
 // debugger, startups and the footprint, each entering the environment by an argument vector.
@@ -59,6 +61,8 @@ interface NixConfig {
   nixVersion: string | null;
   goCache: string;
   modCache: string | null;
+  /** The run's: a cold start's deletions are freed after its last sample (deferred-removal.ts). */
+  removals?: DeferredRemovals;
   /** The run's cancel signal: also stops Nix calls outside a measurement (realising for the facts). */
   signal?: AbortSignal;
 }
@@ -293,6 +297,7 @@ export class NixSession implements RuntimeSession {
     if (present.length > 0) {
       const doomed = await this.store.deletionClosure(present);
       this.dropOwnRoots(new Set(doomed));
+      this.config.removals?.keepFilesOf(doomed);
       const deleted = await this.store.delete(doomed);
       const reason = nixError(deleted.stderr, 1);
       for (const storePath of await this.presentPaths(present)) {
@@ -312,11 +317,12 @@ export class NixSession implements RuntimeSession {
         this.sharedKept.push(`${storePath} (GC root ${roots[0]!.split(' -> ')[0]})`);
         continue;
       }
-      await this.store.delete(await this.store.deletionClosure([storePath]));
+      const doomed = await this.store.deletionClosure([storePath]);
+      this.config.removals?.keepFilesOf(doomed);
+      await this.store.delete(doomed);
     }
-    fs.rmSync(this.config.env.XDG_CACHE_HOME!, { recursive: true, force: true });
-    fs.rmSync(this.config.goCache, { recursive: true, force: true });
-    fs.mkdirSync(this.config.goCache, { recursive: true });
+    await emptyFolder(this.config.env.XDG_CACHE_HOME!, this.config.removals);
+    await emptyFolder(this.config.goCache, this.config.removals);
   }
 
   async startup(temperature: StartupTemperature, options: StartupOptions): Promise<StartupOutcome> {

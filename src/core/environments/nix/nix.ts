@@ -97,6 +97,7 @@ export class NixRuntime implements Runtime {
       nixVersion: version,
       goCache: goEnvironment(context.cacheDir, this.id, context.offline).GOCACHE!,
       modCache: await hostModuleCache(),
+      removals: context.removals,
       signal: context.signal,
     });
   }
