@@ -58,6 +58,6 @@ export interface ContainerSessionConfig {
   lifecycleCommands: string | null;
   /** This EnvBench installation (instanceKey()): names (and labels) its volumes. */
   instance: string;
-  /** The run's: what a cold start replaces (image, container, data root) goes after its last sample. */
+  /** The run's: a DinD cold start's data root goes after its last sample (deferred-removal.ts). */
   removals?: DeferredRemovals;
 }
