@@ -193,7 +193,13 @@ export class DindSession implements RuntimeSession {
 
   private async stopOuter(daemon: OuterDaemon): Promise<void> {
     await daemon.container.remove({ force: true, v: true }).catch(() => {});
-    if (daemon.removeVolume) await this.docker.getVolume(daemon.volume).remove().catch(() => {});
+    if (daemon.removeVolume) {
+      // A cold data root, in a run, goes after its last sample: freeing its files now would slow
+      // the next sample's (deferred-removal.ts).
+      const remove = (): Promise<void> => this.docker.getVolume(daemon.volume).remove();
+      if (this.config.removals) this.config.removals.defer(remove);
+      else await remove().catch(() => {});
+    }
     fs.rmSync(daemon.socketDir, { recursive: true, force: true });
   }
 
@@ -370,19 +376,10 @@ export class DindSession implements RuntimeSession {
       await timed('inner-start', () => created.start());
       return await readyThenFirstRun(phases, 'exec-ready', (argv) => go.execIn(created, argv, options), options.firstRun);
     } finally {
-      const { removals } = this.config;
-      if (cold && removals) {
-        // The cold data root, with the inner container and its build cache, goes after the run's
-        // last sample: freeing its files now would slow the next sample's (deferred-removal.ts).
-        await daemon.container.remove({ force: true, v: true }).catch(() => {});
-        fs.rmSync(daemon.socketDir, { recursive: true, force: true });
-        removals.defer(() => this.docker.getVolume(daemon.volume).remove());
-      } else {
-        // The inner container first: the warm volume keeps the inner daemon's data, and with it any
-        // container left there.
-        await container?.remove({ force: true }).catch(() => {});
-        await this.stopOuter(daemon);
-      }
+      // Warm, the inner container first: the warm volume keeps the inner daemon's data, and with it
+      // any container left there. Cold, it goes with its data root (stopOuter).
+      if (!cold) await container?.remove({ force: true }).catch(() => {});
+      await this.stopOuter(daemon);
     }
   }
 
