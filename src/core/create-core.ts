@@ -162,6 +162,7 @@ export function createCore(options: CoreOptions): Core {
 
   /** Everything a run needs, checked before anything is written or measured: the request with its plan. */
   const resolveRun = async (input: RunInput): Promise<{ request: RunRequest; machine: MachineFingerprint }> => {
+    const requestedAt = Date.now();
     const workspace = await inspectWorkspace(input.workspace ?? core.sampleWorkspace());
     // Without --runs N: planned within the run's budget, each result stopping once its median is known.
     const planned = input.runs === undefined || input.runs === 'auto';
@@ -215,7 +216,7 @@ export function createCore(options: CoreOptions): Core {
       bookkeepingPerResult: openStore().recentBookkeeping(machine, workspace.path),
       work,
     });
-    return { request: { workspace, runtimes: runtimeIds, scenarios, runs, adaptive, plan, warmup, offline: input.offline ?? false, nixEntry: input.nixEntry, timeoutMs, firstRun, main, testArgs }, machine };
+    return { request: { workspace, runtimes: runtimeIds, scenarios, runs, adaptive, plan, warmup, offline: input.offline ?? false, nixEntry: input.nixEntry, timeoutMs, firstRun, main, testArgs, requestedAt }, machine };
   };
 
   const core: Core = {

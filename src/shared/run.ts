@@ -257,7 +257,11 @@ export interface RunPlan {
   budgetMs: number | null;
   /** Everything below plus `bookkeepingMs`. */
   totalMs: number;
-  /** EnvBench's own work between steps (reading each result's inputs, removing containers), from past runs; 0 without. */
+  /**
+   * EnvBench's own work outside the steps, from past runs (a first guess without): detecting the
+   * runtimes before the first step, reading each result's inputs and removing containers between
+   * steps, freeing what the cold starts deleted after the last one.
+   */
   bookkeepingMs: number;
   runtimes: PlannedRuntime[];
   scenarios: PlannedScenario[];

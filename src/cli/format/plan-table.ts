@@ -25,7 +25,7 @@ export function formatPlan(plan: RunPlan): string {
   const budget = plan.budgetMs === null ? 'samples fixed by --runs' : `budget ${formatMs(plan.budgetMs)}`;
   const lines = [`Plan: about ${formatMs(plan.totalMs)} in all (${budget}).`, '', textTable(['SCENARIO', 'SAMPLES', ...runtimes, 'TOTAL'], rows, right)];
   const guesses = plan.runtimes.some((r) => r.preparationSource === 'first guess') || plan.scenarios.some((s) => s.source === 'first guess');
-  lines.push('', `SAMPLES: measured samples per runtime, at most (+w: unmeasured warmups first).${guesses ? ' *: a first guess.' : ''}${plan.bookkeepingMs > 0 ? " bookkeeping: EnvBench's own work between steps, as in past runs." : ''}`);
+  lines.push('', `SAMPLES: measured samples per runtime, at most (+w: unmeasured warmups first).${guesses ? ' *: a first guess.' : ''}${plan.bookkeepingMs > 0 ? " bookkeeping: EnvBench's own work outside the steps (detection, cleanup), from past runs or a first guess." : ''}`);
   if (plan.budgetMs !== null) {
     lines.push('', 'Why these samples (a result stops sooner once its median is known within the target):');
     for (const scenario of plan.scenarios) lines.push(`  ${scenario.scenario}: ${scenario.reason}`);

@@ -19,6 +19,13 @@ export const VERDICT_SAMPLES = 6;
 /** A start costs tens of seconds: when the budget cannot hold six, three still give a median. */
 const STARTUP_FLOOR = 3;
 export const DEFAULT_BUDGET_MS = 15 * 60_000;
+/**
+ * The plan fills the budget less this share: a repeated run's time differs from its plan by a few
+ * percent either way (docs/harness-benchmark.md), and the budget is a limit, not a target.
+ */
+const BUDGET_MARGIN = 0.03;
+/** EnvBench's own time per result before this machine has run it: detection, cleanup, reading inputs. */
+const FIRST_GUESS_BOOKKEEPING_PER_RESULT_MS = 500;
 /** A scenario without history is assumed this noisy (relative spread of its samples). */
 const ASSUMED_SPREAD = 0.05;
 /** The median's standard error is about 1.2533 σ/√n; its 95% CI half-width about 1.96 times that. */
@@ -152,14 +159,15 @@ export function planRun(input: PlanInput): RunPlan {
     const preparation = estimates.preparation(runtime);
     return { runtime, preparationMs: preparation.ms, preparationSource: preparation.source, work: input.work?.[runtime] ?? [] };
   });
-  const perResult = input.bookkeepingPerResult && input.bookkeepingPerResult.length > 0 ? median([...input.bookkeepingPerResult]) : 0;
+  const perResult = input.bookkeepingPerResult && input.bookkeepingPerResult.length > 0 ? median([...input.bookkeepingPerResult]) : FIRST_GUESS_BOOKKEEPING_PER_RESULT_MS;
   const bookkeepingMs = perResult * drafts.length * input.runtimes.length;
   const fixedMs = bookkeepingMs + runtimes.reduce((sum, r) => sum + r.preparationMs, 0) + drafts.reduce((sum, d) => sum + warmupAndCheckMs(d, input.runtimes), 0);
   const totalOf = (): number => fixedMs + drafts.reduce((sum, d) => sum + d.samples * d.roundMs, 0);
   const budgetMs = input.runs === null ? input.budgetMs : null;
 
   if (budgetMs !== null) {
-    if (totalOf() > budgetMs) {
+    const fillMs = budgetMs * (1 - BUDGET_MARGIN);
+    if (totalOf() > fillMs) {
       for (const draft of drafts.filter((d) => d.budgeted && isStartup(d, input.scenarios) && d.samples > STARTUP_FLOOR)) {
         draft.samples = draft.minSamples = STARTUP_FLOOR;
         draft.reason = `${STARTUP_FLOOR} samples, the fewest for a start: the budget does not hold ${VERDICT_SAMPLES} (fewer than ${VERDICT_SAMPLES} a side never make a significant difference)`;
@@ -172,7 +180,7 @@ export function planRun(input: PlanInput): RunPlan {
           `Raise the budget to ${Math.ceil(floorMs / 60_000)}m (--budget ${Math.ceil(floorMs / 60_000)}m), or measure fewer scenarios or runtimes, or fix the samples (--runs).`,
       );
     }
-    spendBudget(drafts, budgetMs - floorMs, input);
+    spendBudget(drafts, fillMs - floorMs, input);
   }
 
   const scenarios: PlannedScenario[] = drafts.map(({ budgeted: _budgeted, spread: _spread, roundMs, ...planned }) => ({
@@ -265,4 +273,10 @@ export function floorMsFrom(plan: RunPlan, from: number): number {
     }
   }
   return ms;
+}
+
+/** The bookkeeping still to come after scenario `from` starts (the run's cleanup included): what the budget must keep for it besides the samples. */
+export function tailMs(plan: RunPlan, from: number): number {
+  if (plan.scenarios.length === 0) return 0;
+  return (plan.bookkeepingMs * Math.max(0, plan.scenarios.length - from)) / plan.scenarios.length;
 }

@@ -23,6 +23,8 @@ export interface RunRequest {
   main?: string;
   /** `--test-args`: words added to the test and test-race commands (parseTestArgs). */
   testArgs?: readonly string[];
+  /** When the run was asked for (Date.now()), before detection and planning: the run's record and its budget count from here. */
+  requestedAt?: number;
 }
 
 export interface RunHooks {

@@ -9,7 +9,7 @@ import type { Scenario } from '../scenarios/catalog';
 import { notApplicableReason } from '../scenarios/catalog';
 import { describeError } from '../user-error';
 import { budgetReason, capReason, convergedReason } from './adaptive-stop';
-import { floorMsFrom, planRun } from './run-plan';
+import { floorMsFrom, planRun, tailMs } from './run-plan';
 import type { RunHooks, RunRequest } from './run-request';
 import type { ActiveResult, StepContext } from './sample-step';
 import { measureStep, recordInputs } from './sample-step';
@@ -52,8 +52,8 @@ class RunExecution {
   private readonly log: (line: string) => void;
   private readonly sessions = new Map<RuntimeId, RuntimeSession>();
   private readonly step: StepContext;
-  /** When the first runtime's preparation began: the run's budget counts from here. */
-  private readonly started = performance.now();
+  /** When the run was asked for (before detection), on performance.now()'s clock: the run's budget counts from here. */
+  private readonly started: number;
   private readonly plan: RunPlan;
   private resultIds = new Map<string, number>();
   private scratch: string | null = null;
@@ -71,6 +71,7 @@ class RunExecution {
     this.log = hooks.onLog ?? (() => {});
     this.step = { runId: this.runId, request: this.request, store: deps.store, hooks };
     this.removals = new DeferredRemovals(trashDir(deps.cacheDir), this.runId);
+    this.started = performance.now() - (given.requestedAt !== undefined ? Math.max(0, Date.now() - given.requestedAt) : 0);
     // Without a plan (a caller that built its own request), every scenario gets `runs` samples.
     this.plan =
       given.plan ??
@@ -114,6 +115,11 @@ class RunExecution {
       }
       await this.removals.drain();
       if (this.scratch) await fs.rm(this.scratch, { recursive: true, force: true }).catch(() => {});
+      try {
+        store.endCleanup(this.runId);
+      } catch (error) {
+        this.log(`could not record when the run's cleanup ended: ${describeError(error)}`);
+      }
     }
   }
 
@@ -122,6 +128,7 @@ class RunExecution {
     const request = this.request;
     this.resultIds = store.createRun({
       id: this.runId,
+      ...(this.given.requestedAt !== undefined ? { startedAt: new Date(this.given.requestedAt).toISOString() } : {}),
       workspace: this.given.workspace,
       machine: this.deps.machine,
       envbench: this.deps.envbench,
@@ -241,7 +248,7 @@ class RunExecution {
     const budgetMs = this.plan.budgetMs;
     if (budgetMs === null) return false;
     const index = this.plan.scenarios.findIndex((p) => p.scenario === scenario.id);
-    return performance.now() - this.started + floorMsFrom(this.plan, index + 1) > budgetMs;
+    return performance.now() - this.started + floorMsFrom(this.plan, index + 1) + tailMs(this.plan, index + 1) > budgetMs;
   }
 
   /** One scenario in every prepared runtime, round by round, runtimes interleaved within a round. */

@@ -220,6 +220,8 @@ export class RunStore {
     machine: MachineFingerprint;
     envbench: { version: string; commit: string | null };
     options: RunOptionsJson;
+    /** When it was asked for (ISO), before detection; default: now. */
+    startedAt?: string;
   }): Map<string, number> {
     const resultIds = new Map<string, number>();
     this.db.transaction(() => {
@@ -233,7 +235,7 @@ export class RunStore {
         )
         .run(
           input.id,
-          now(),
+          input.startedAt ?? now(),
           workspaceId,
           machineId,
           input.envbench.version,
@@ -399,6 +401,14 @@ export class RunStore {
 
   finishResult(resultId: number, status: ResultStatus, reason: string | null = null): void {
     this.db.prepare(`UPDATE results SET status = ?, reason = ? WHERE id = ?`).run(status, reason, resultId);
+  }
+
+  /**
+   * A finished run ends when its cleanup does (sessions disposed, deferred removals drained): the
+   * planner counts that time too (recentBookkeeping).
+   */
+  endCleanup(runId: string): void {
+    this.db.prepare(`UPDATE runs SET finished_at = ? WHERE id = ? AND finished_at IS NOT NULL`).run(now(), runId);
   }
 
   finishRun(runId: string, status: RunStatus, error: string | null = null): void {
