@@ -136,8 +136,9 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { paths: [electron, ...noNode] }],
       '@typescript-eslint/no-restricted-imports': ['error', {
         patterns: [
-          // shared/format holds pure formatting (units, machine keys) the renderer may run as is.
-          { regex: '(^|/)shared/(?!format/)', allowTypeImports: true, message: 'renderer takes only types from shared (and shared/format).' },
+          // shared/format holds pure formatting (units, machine keys) the renderer may run as is; shared/ipc/terminal-frame the
+          // WebSocket's binary frame codec (bridge-client.ts).
+          { regex: '(^|/)shared/(?!format/|ipc/terminal-frame)', allowTypeImports: true, message: 'renderer takes only types from shared (and shared/format, and the terminal frame codec).' },
           { group: ['**/core/**', '**/serve/**', '**/cli/**', '**/harness-bench/**', '**/main/**', '**/preload/**'], message: 'renderer talks to core through the IPC contract only.' },
         ],
       }],

@@ -114,7 +114,7 @@ describe.skipIf(!haveChromium)('the app in Chromium against `envbench serve` and
     await expect.poll(() => page.getByTestId('results').getAttribute('data-run-id')).toBe(runId);
   });
 
-  it('opens a terminal on the host and reads `go version` from it', async () => {
+  it('opens a terminal on the host, reads `go version` from it, and keeps exactly the last lines of a flood it cuts', async () => {
     await page.getByRole('button', { name: 'Terminals' }).click();
     await page.getByLabel('Terminal runtime').selectOption('native');
     await page.getByRole('button', { name: 'New terminal' }).click();
@@ -124,6 +124,23 @@ describe.skipIf(!haveChromium)('the app in Chromium against `envbench serve` and
     await page.keyboard.type('go version\n');
     await expect.poll(() => terminal.locator('.xterm-rows').innerText(), { timeout: 30_000 }).toMatch(/go version go1\.\d+/);
     await shot(page, 'app-terminal');
+
+    // A flood of plain text is cut before xterm.js parses it (terminal-flood.ts, TerminalWriter),
+    // yet the buffer keeps exactly what it would have: scrolled to the top, the first line is the
+    // one 10 000 (scrollback) + rows lines above the bottom.
+    const lines = 300_000;
+    await page.keyboard.type(`seq 1 ${lines}; echo flood-$((6*7))\n`);
+    await expect.poll(() => terminal.locator('.xterm-rows').innerText(), { timeout: 120_000 }).toContain('flood-42');
+    const rowTexts = (): Promise<string[]> => terminal.locator('.xterm-rows > div').evaluateAll((rows) => rows.map((r) => (r.textContent ?? '').trimEnd()));
+    const bottom = await rowTexts();
+    const lastRow = bottom.indexOf(String(lines));
+    expect(lastRow).toBeGreaterThan(0);
+    const expectedTop = lines - (10_000 + bottom.length - 1 - (bottom.length - 1 - lastRow));
+    // Shift+PageUp scrolls xterm.js a page; the buffer holds 10 000 / rows pages.
+    for (let i = 0; i < 1_000 && (await rowTexts())[0] !== String(expectedTop); i += 50) {
+      for (let j = 0; j < 50; j++) await page.keyboard.press('Shift+PageUp');
+    }
+    await expect.poll(async () => (await rowTexts())[0], { timeout: 10_000 }).toBe(String(expectedTop));
 
     // Broadcast: a second terminal, both ticked, one keystroke stream reaches both, side by side.
     await page.getByRole('button', { name: 'New terminal' }).click();

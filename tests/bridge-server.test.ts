@@ -14,6 +14,7 @@ import type { IpcService } from '../src/core/ipc-service';
 import { createIpcService } from '../src/core/ipc-service';
 import type { EventListener } from '../src/core/workbench/event-hub';
 import { ipcInvokeArgs } from '../src/shared/ipc/contract';
+import { decodeTerminalFrame } from '../src/shared/ipc/terminal-frame';
 import type { EnvbenchApi, IpcEventMap } from '../src/shared/ipc/contract';
 import { CLI, RESOURCES, ROOT, SAMPLE_WORKSPACE, tempDataDir } from './support/envbench-cli';
 import { serve, stopServers } from './support/envbench-serve';
@@ -223,7 +224,7 @@ describe('envbench serve: the bridge server', () => {
     }
   });
 
-  it('sends events to WebSocket clients as {channel, payload}, and drops a client that falls 8 MB behind with 1013', async () => {
+  it('sends events to WebSocket clients as {channel, payload} (terminal output as binary frames), and drops a client that falls 8 MB behind with 1013', async () => {
     const connect = (headers: Record<string, string>): Promise<WebSocket> =>
       new Promise((resolve, reject) => {
         const ws = new WebSocket(`ws://127.0.0.1:${bridge.port}/api/events`, { headers });
@@ -234,6 +235,12 @@ describe('envbench serve: the bridge server', () => {
     const received = new Promise<unknown>((resolve) => ws.once('message', (data: Buffer) => resolve(JSON.parse(data.toString('utf8')))));
     emit('bench:state', { runId: 'r1', status: 'running' });
     expect(await received).toEqual({ channel: 'bench:state', payload: { runId: 'r1', status: 'running' } });
+    // Terminal output comes as a binary frame: no JSON escaping of its control characters.
+    const binary = new Promise<{ data: Buffer; isBinary: boolean }>((resolve) => ws.once('message', (data: Buffer, isBinary: boolean) => resolve({ data, isBinary })));
+    emit('terminal:data', { id: 't1', data: 'y\r\n\x1b[0m é' });
+    const frame = await binary;
+    expect(frame.isBinary).toBe(true);
+    expect(decodeTerminalFrame(frame.data)).toEqual({ id: 't1', data: 'y\r\n\x1b[0m é' });
 
     const slow = await connect({ cookie: cookie() });
     slow.pause();

@@ -533,7 +533,36 @@ async function measureTerminal(served: Served, page: Page, notes: string[]): Pro
     if (switchMs !== null) switches.push(switchMs);
     await sleep(500);
   }
+  // The same characters through the same path with the pty's output processing off: the kernel's
+  // onlcr turns each "y\n" into "y\r\n" one line at a time, and on a small machine that alone caps
+  // the flood (ptyCeiling below). "y\r\n" written as such, under stty -opost, gives xterm.js exactly
+  // what the real flood gives it, so this is what EnvBench's own path (node-pty, the event hub, the
+  // WebSocket, the flood cut, xterm.js) can carry.
+  const chars = 1.5 * APP.floodBytes;
+  const pathOnly: number[] = [];
+  for (let i = 0; i < APP.floods; i++) {
+    process.stderr.write(`\rapp: terminal path ${i + 1}/${APP.floods}   `);
+    // Short, so that the command line does not wrap and its echo is found on one row.
+    const marker = `EB-P${i}`;
+    await pane.click();
+    await page.keyboard.insertText(`stty -opost;yes "$(printf 'y\\r')"|head -c${chars};stty opost;echo ${marker}-$((6*7))`);
+    for (let wait = 0; !(await rowsText()).includes(`echo ${marker}`); wait++) {
+      if (wait > 100) throw new Error('the terminal did not echo the command typed into it');
+      await sleep(50);
+    }
+    const handle = await arm(page, 'terminal-text', `${marker}-42`, 'enter');
+    await page.keyboard.press('Enter');
+    const flood = await waited(page, handle);
+    pathOnly.push(APP.floodBytes / 1e6 / (flood.ms / 1000));
+    await sleep(500);
+  }
+  const ceiling = await ptyCeiling(`yes | head -c ${APP.floodBytes}`);
+  const ceilingRaw = await ptyCeiling(`stty -opost; yes "$(printf 'y\\r')" | head -c ${chars}`);
   const mb = APP.floodBytes / 1e6;
+  notes.push(
+    `Terminal, the pty alone (node-pty read in the bench's process, no app): ${mb} MB of yes at ${(mb / (ceiling / 1000)).toFixed(1)} MB/s with the default output processing (onlcr), ` +
+      `${(mb / (ceilingRaw / 1000)).toFixed(1)} MB/s of the same characters with stty -opost. No terminal can show the first faster than the pty delivers it.`,
+  );
   notes.push(
     `Terminal: a native shell (node-pty in this process, as in \`envbench serve\`); ${mb} MB of "y\\n" reach xterm.js as ${(1.5 * mb).toFixed(0)} M characters (the pty adds \\r). ` +
       (ackGaps.length === 0
@@ -543,11 +572,23 @@ async function measureTerminal(served: Served, page: Page, notes: string[]): Pro
   );
   return [
     { label: `terminal: ${mb} MB of yes in xterm.js`, unit: 'MB/s', values: throughput, how: `${mb} MB / (Enter -> the echo after it shown)` },
+    { label: `terminal: the same characters, pty -opost`, unit: 'MB/s', values: pathOnly, how: `${mb} MB of yes as "y\\r\\n" under stty -opost / (Enter -> the echo after it shown)` },
     { label: 'terminal: flood, frame gap', unit: 'ms', values: gaps, how: 'longest gap between animation frames, Enter to done' },
     { label: 'terminal: flood, long task', unit: 'ms', values: tasks, how: `longest 'longtask' entry (${taskCount} in all, 0 = none)` },
     { label: 'terminal: flood, view switch', unit: 'ms', values: switches, how: 'click on Runtimes 0.5 s in -> its view in the DOM' },
     { label: 'terminal: flood, page round trip', unit: 'ms', values: roundTrips, how: 'longest page.evaluate(() => 1) from Node, every 100 ms' },
   ];
+}
+
+/** How long node-pty takes to deliver everything `command` (sh -c) writes to a pty, in ms: what no terminal can beat. */
+async function ptyCeiling(command: string): Promise<number> {
+  const pty = await import('node-pty');
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const child = pty.spawn('/bin/sh', ['-c', command], { cols: 120, rows: 40, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' } });
+    child.onData(() => {});
+    child.onExit(() => resolve(performance.now() - started));
+  });
 }
 
 /**

@@ -9,6 +9,8 @@ import type { WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
 import type { IpcService } from '../core/ipc-service';
 import { UserError } from '../core/user-error';
+import type { IpcEventMap } from '../shared/ipc/contract';
+import { encodeTerminalFrame } from '../shared/ipc/terminal-frame';
 
 /**
  * `envbench serve`: the IPC contract over HTTP (invoke) and a WebSocket (events), plus the built
@@ -357,7 +359,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   const events = service.subscribe((channel, payload) => {
     if (clients.size === 0) return;
-    const message = JSON.stringify({ channel, payload });
+    // Terminal output as binary frames (terminal-frame.ts), every other event as JSON text.
+    const message = channel === 'terminal:data' ? encodeTerminalFrame(payload as IpcEventMap['terminal:data']) : JSON.stringify({ channel, payload });
     for (const ws of clients) {
       if (ws.readyState !== ws.OPEN) continue;
       if (ws.bufferedAmount > MAX_BUFFERED_EVENT_BYTES) {

@@ -14,7 +14,7 @@ import { unknownRuntimes } from '../environments/registry';
  * the characters it has drawn; a pty whose unacknowledged output passes the high watermark is
  * paused (the program blocks on a full pty buffer) until the renderer catches up below the low one.
  */
-export const FLOW_CONTROL = { highWatermarkChars: 1_000_000, lowWatermarkChars: 100_000 } as const;
+export const FLOW_CONTROL = { highWatermarkChars: 4_000_000, lowWatermarkChars: 1_000_000 } as const;
 /** Output is coalesced for up to this long or this many characters into one 'terminal:data' event. */
 export const OUTPUT_BATCH = { maxDelayMs: 8, maxChars: 64 * 1024 } as const;
 /** After close(), how long a program has to exit on SIGHUP before it gets SIGKILL. */

@@ -1,4 +1,5 @@
 import type { EnvbenchApi, EventChannel, IpcEventMap, IpcReply } from '../../shared/ipc/contract';
+import { decodeTerminalFrame } from '../../shared/ipc/terminal-frame';
 
 // window.envbench in a plain browser, served by `envbench serve` (src/serve/bridge-server.ts):
 // invoke is a same-origin POST /api/invoke/<channel>; events come over one WebSocket at /api/events.
@@ -37,13 +38,20 @@ class EventSocket {
     socket.addEventListener('open', () => {
       this.attempts = 0;
     });
+    socket.binaryType = 'arraybuffer';
     socket.addEventListener('message', (event: MessageEvent) => {
-      if (typeof event.data !== 'string') return;
       let message: { channel?: unknown; payload?: unknown };
-      try {
-        message = JSON.parse(event.data) as typeof message;
-      } catch {
-        return;
+      if (event.data instanceof ArrayBuffer) {
+        const payload = decodeTerminalFrame(event.data);
+        if (!payload) return;
+        message = { channel: 'terminal:data', payload };
+      } else {
+        if (typeof event.data !== 'string') return;
+        try {
+          message = JSON.parse(event.data) as typeof message;
+        } catch {
+          return;
+        }
       }
       if (typeof message.channel !== 'string') return;
       for (const listener of [...(this.listeners.get(message.channel) ?? [])]) {

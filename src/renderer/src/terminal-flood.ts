@@ -73,6 +73,11 @@ export class FloodGuard {
 const PLAIN_TEXT = /^[\t\r\n\x20-\x7e]*$/;
 const LF_WITHOUT_CR = /[^\r]\n/;
 
+/** Whether xterm.js parsing `text` cannot change anything a cut depends on (no escape sequence, no control but tab, CR and LF). */
+export function isPlainText(text: string): boolean {
+  return PLAIN_TEXT.test(text);
+}
+
 /**
  * How many leading characters of `text` can be left unparsed: all before the last `keepLines`
  * line feeds (the cut falls right after a CR LF), or 0 when `text` is not plain text in pty form
