@@ -68,18 +68,18 @@ function acknowledger(id: string): (chars: number) => void {
 }
 
 /**
+ * During a flood, xterm.js gets a batch at most this often (30 a second), each cut to what the
+ * buffer keeps: a batch costs xterm.js about 10 000 line feeds however much arrived before it.
+ */
+const FLOOD_FRAME_MS = 33;
+
+/**
  * Feeds xterm.js one batch at a time: what arrives while it parses waits and goes in the next
  * batch, where a flood of plain text is cut to what the buffer keeps (terminal-flood.ts). While
  * xterm.js parses plain text (which cannot set margins or switch buffers), a flood waiting behind
  * it is cut as it arrives. Cut output is acknowledged at once, the rest once drawn: the pty then
  * pauses only for what xterm.js really has to parse.
  */
-/**
- * During a flood, xterm.js gets a batch at most this often (30 a second), each cut to what the
- * buffer keeps: a batch costs xterm.js about 10 000 line feeds however much arrived before it.
- */
-const FLOOD_FRAME_MS = 33;
-
 class TerminalWriter {
   private queue: string[] = [];
   private queuedChars = 0;
@@ -88,6 +88,9 @@ class TerminalWriter {
   private plainInFlight = false;
   /** Cleared when what waits cannot be cut (not plain, or LF without CR), until the next batch. */
   private queueCuttable = true;
+  /** The next batch of a flood, waiting for its frame. */
+  private frameTimer: ReturnType<typeof setTimeout> | null = null;
+  private disposed = false;
   private readonly guard = new FloodGuard();
   /** DECSTBM set scroll margins: lines then scroll inside them, and a cut would not be exact. */
   private margins = false;
@@ -139,7 +142,15 @@ class TerminalWriter {
     this.ack(cut);
   }
 
+  /** Before the terminal is disposed: nothing more is written. */
+  dispose(): void {
+    this.disposed = true;
+    if (this.frameTimer) clearTimeout(this.frameTimer);
+  }
+
   private flush(): void {
+    this.frameTimer = null;
+    if (this.disposed) return;
     if (this.queue.length === 0) {
       this.writing = false;
       return;
@@ -167,7 +178,7 @@ class TerminalWriter {
       // A flood rewrites the whole buffer with every batch, and the screen shows one state a
       // frame: the next batch waits for the next frame, and what arrives meanwhile is cut.
       const wait = flood ? FLOOD_FRAME_MS - (performance.now() - started) : 0;
-      if (wait > 0) setTimeout(() => this.flush(), wait);
+      if (wait > 0) this.frameTimer = setTimeout(() => this.flush(), wait);
       else this.flush();
     });
   }
@@ -304,6 +315,7 @@ function TerminalPane({ info, visible, onInput }: { info: TerminalInfo; visible:
     });
     return () => {
       sinks.delete(info.id);
+      writer.dispose();
       term.dispose();
     };
   }, [info.id]);
