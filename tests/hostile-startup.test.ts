@@ -128,6 +128,8 @@ describe.skipIf(!haveGo)('the app names the first-run command as the CLI does', 
       expect(started.ok, JSON.stringify(started)).toBe(true);
       const runId = (started as { ok: true; value: { runId: string } }).value.runId;
       await expect.poll(() => core.getRun(runId)?.status, { timeout: 60_000 }).toBe('completed');
+      // The status is written before the run's cleanup; the machine is free only once that has ended.
+      await expect.poll(() => core.measuringNow(), { timeout: 60_000 }).toBeNull();
       expect(core.getRun(runId)?.options.firstRun).toBe('go version');
       if (havePdf) {
         // The PDF report says which command was timed.

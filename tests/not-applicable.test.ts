@@ -82,6 +82,8 @@ describe('--main and --test-args', () => {
       expect(started.ok, JSON.stringify(started)).toBe(true);
       const runId = (started as { ok: true; value: { runId: string } }).value.runId;
       await expect.poll(() => core.getRun(runId)?.status, { timeout: 60_000 }).toBe('completed');
+      // The status is written before the run's cleanup; the machine is free only once that has ended.
+      await expect.poll(() => core.measuringNow(), { timeout: 60_000 }).toBeNull();
       expect(core.getRun(runId)?.options).toMatchObject({ main: './cmd/hello', testArgs: '-short' });
     } finally {
       core.dispose();
