@@ -135,7 +135,8 @@ describe.skipIf(!haveChromium)('the app in Chromium against `envbench serve` and
     const bottom = await rowTexts();
     const lastRow = bottom.indexOf(String(lines));
     expect(lastRow).toBeGreaterThan(0);
-    const expectedTop = lines - (10_000 + bottom.length - 1 - (bottom.length - 1 - lastRow));
+    // The line on screen row `lastRow` has 10 000 scrollback lines and `lastRow` rows above it.
+    const expectedTop = lines - (10_000 + lastRow);
     // Shift+PageUp scrolls xterm.js a page; the buffer holds 10 000 / rows pages.
     for (let i = 0; i < 1_000 && (await rowTexts())[0] !== String(expectedTop); i += 50) {
       for (let j = 0; j < 50; j++) await page.keyboard.press('Shift+PageUp');
