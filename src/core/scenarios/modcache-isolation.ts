@@ -10,7 +10,7 @@ type Mode = (typeof MODCACHE_MODES)[number];
  * Two builds of one main package at once, three times over: sharing the environment's module cache,
  * each with a module cache of its own, and from a vendor directory. A constant script; the package
  * is its only argument. The script works on a copy of the workspace in a fresh directory under the
- * environment's /tmp (untimed; containers mount the workspace read-only and vendoring writes), so
+ * environment's /tmp (untimed; vendoring writes, and the user's tree is left as it was), so
  * all three modes read the same tree. Every build has `-trimpath` and writes its binary there; the
  * build cache stays the environment's own (warm), as a developer's is.
  *

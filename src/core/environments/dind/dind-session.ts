@@ -100,13 +100,13 @@ export class DindSession implements RuntimeSession {
   private outerSpec(volume: string, socketDir: string): Docker.ContainerCreateOptions {
     const { privileges } = this.config;
     const binds = [
-      bindMount(socketDir, INNER_SOCKET_DIR, false),
-      bindMount(this.config.workspace.path, WORKSPACE_IN_CONTAINER),
-      bindMount(this.config.helper, HELPER_IN_CONTAINER),
+      bindMount(socketDir, INNER_SOCKET_DIR, 'read-write'),
+      bindMount(this.config.workspace.path, WORKSPACE_IN_CONTAINER, 'read-write'),
+      bindMount(this.config.helper, HELPER_IN_CONTAINER, 'read-only'),
     ];
-    if (this.config.scratchPath) binds.push(bindMount(this.config.scratchPath, SCRATCH_IN_CONTAINER));
-    if (this.config.modCache) binds.push(bindMount(this.config.modCache, MODCACHE_IN_CONTAINER));
-    if (!privileges.privileged) binds.push(bindMount('/sys/fs/cgroup', '/sys/fs/cgroup', false));
+    if (this.config.scratchPath) binds.push(bindMount(this.config.scratchPath, SCRATCH_IN_CONTAINER, 'read-write'));
+    if (this.config.modCache) binds.push(bindMount(this.config.modCache, MODCACHE_IN_CONTAINER, 'read-only'));
+    if (!privileges.privileged) binds.push(bindMount('/sys/fs/cgroup', '/sys/fs/cgroup', 'read-write'));
     return {
       ...ownedContainer('dind-container', { [LABEL_RUN]: this.config.runId, [LABEL_RUNTIME]: 'dind' }),
       Image: this.config.outer.ref,

@@ -221,7 +221,7 @@ class DockerSession implements RuntimeSession {
       imageSizeBytes: image.Size,
       imageLayers: image.RootFS?.Layers?.length ?? null,
       offlineReason: this.config.plan.offlineReason,
-      privileges: 'none (unprivileged container, workspace mounted read-only)',
+      privileges: 'none (unprivileged container)',
       storageDriver: engine.Driver ?? null,
       configLines: configLines(this.config.plan.dockerfile),
       definitionFile: this.config.definitionFile,

@@ -73,7 +73,7 @@ async function runProbe(docker: Docker, helperOnHost: string, network: ProbeNetw
         ...ownedContainer('probe-container'),
         Image: PROBE_IMAGE,
         Cmd: [HELPER_IN_CONTAINER],
-        HostConfig: { Mounts: [bindMount(helperOnHost, HELPER_IN_CONTAINER)], NetworkMode: network },
+        HostConfig: { Mounts: [bindMount(helperOnHost, HELPER_IN_CONTAINER, 'read-only')], NetworkMode: network },
       }),
       'creating a container',
     );

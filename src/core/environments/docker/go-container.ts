@@ -27,8 +27,8 @@ const TCP_RELAY = 'exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1; cat <&3 & exec cat
  * A bind mount in the Engine API's structured form. `Binds` strings ("src:dst:ro") cannot hold a
  * path with a colon ("invalid volume specification"); a Mount takes any path as it is.
  */
-export function bindMount(source: string, target: string, readOnly = true): Docker.MountSettings {
-  return { Type: 'bind', Source: source, Target: target, ReadOnly: readOnly };
+export function bindMount(source: string, target: string, access: 'read-only' | 'read-write'): Docker.MountSettings {
+  return { Type: 'bind', Source: source, Target: target, ReadOnly: access === 'read-only' };
 }
 
 /** Bind-mount sources as the engine that runs the Go container sees them. */
@@ -95,9 +95,11 @@ export class GoContainer {
   /** The container's options; `name` for a terminal's container, otherwise a random one. */
   spec(kind: ObjectKind, warmCache: boolean, network: 'none' | 'default' = 'default', name?: string): Docker.ContainerCreateOptions {
     const { mounts } = this.config;
-    const binds = [bindMount(mounts.workspace, WORKSPACE_IN_CONTAINER), bindMount(mounts.helper, HELPER_IN_CONTAINER)];
-    if (mounts.scratch) binds.push(bindMount(mounts.scratch, SCRATCH_IN_CONTAINER));
-    if (mounts.modCache) binds.push(bindMount(mounts.modCache, MODCACHE_IN_CONTAINER));
+    // The workspace and the scratch copy are writable, as on the host and in a dev container: a
+    // test that writes beside its package (cobra's TestDeadcodeElimination) must not fail only here.
+    const binds = [bindMount(mounts.workspace, WORKSPACE_IN_CONTAINER, 'read-write'), bindMount(mounts.helper, HELPER_IN_CONTAINER, 'read-only')];
+    if (mounts.scratch) binds.push(bindMount(mounts.scratch, SCRATCH_IN_CONTAINER, 'read-write'));
+    if (mounts.modCache) binds.push(bindMount(mounts.modCache, MODCACHE_IN_CONTAINER, 'read-only'));
     return {
       ...ownedContainer(kind, { [LABEL_RUN]: this.config.runId, [LABEL_RUNTIME]: this.config.runtime }, name),
       Image: this.config.image,
