@@ -13,7 +13,7 @@ import { exportCommand, type ExportCommandOptions } from './commands/export';
 import { importHyperfineCommand, type ImportHyperfineOptions } from './commands/import';
 import { historyCommand, SHOW_FORMATS, showCommand, type ShowFormat } from './commands/history';
 import { runCommand } from './commands/run';
-import { serveCommand, type ServeOptions } from './commands/serve';
+import type { ServeOptions } from './commands/serve';
 
 /** Exit codes: 0 success, 1 a measurement failed, 2 bad input, 130 cancelled. */
 const EXIT_BAD_INPUT = 2;
@@ -50,7 +50,7 @@ function program(): Command {
     .option('--max-runs <n>', 'planned runs: the most samples per scenario and runtime (default 30)')
     .option('--budget <time>', 'planned runs: the whole run\'s time, e.g. 15m, 1h, 90s (default 15m)')
     .option('--plan', 'print the plan (samples per scenario and runtime, estimated times, what will be built) and measure nothing')
-    .option('--warmup <n>', 'unmeasured warmup runs before them', String(DEFAULT_WARMUP))
+    .option('--warmup <n>', 'unmeasured warmup runs before them (a warm start always gets 1; a cold start and a clean build none: they reset before every sample)', String(DEFAULT_WARMUP))
     .option('--offline', 'no network: module proxy off, no toolchain downloads')
     .addOption(
       new Option('--nix-entry <mode>', "nix runtime: `nix develop` on a flake or `nix-shell` on a shell.nix (default: the workspace's own flake.nix or shell.nix, else flake)").choices(
@@ -171,6 +171,8 @@ function program(): Command {
     .option('--no-open', 'do not open a browser (default)')
     .addOption(dbOption())
     .action(async (options: ServeOptions & { db?: string }) => {
+      // Loaded here: the server, WebSocket and terminals (ws, node:http, node-pty) cost every other command ~20 ms at start.
+      const { serveCommand } = await import('./commands/serve');
       const core = cliCore({ db: options.db });
       try {
         process.exitCode = await serveCommand(core, options);

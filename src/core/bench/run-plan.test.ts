@@ -15,14 +15,19 @@ function steps(runtime: string, scenario: string | null, step: StepTime['step'],
 const base: PlanInput = { scenarios: [], runtimes: ['native', 'docker'], warmup: 1, runs: null, budgetMs: 15 * 60_000, maxRuns: 30, targetHalfWidth: 0.02, history: [] };
 
 describe('run plan', () => {
-  it('gives every scenario the fixed samples of --runs N, with no budget', () => {
-    const plan = planRun({ ...base, scenarios: scenarios('build-clean', 'vet', 'consistency'), runs: 4 });
+  it('gives every scenario the fixed samples of --runs N, with no budget, and warmups only where a sample leaves state for the next', () => {
+    const plan = planRun({ ...base, scenarios: scenarios('startup-cold', 'startup-warm', 'build-clean', 'vet', 'consistency'), runs: 4, warmup: 0 });
     expect(plan.budgetMs).toBeNull();
     expect(plan.scenarios.map((s) => [s.scenario, s.warmups, s.samples])).toEqual([
-      ['build-clean', 1, 4],
-      ['vet', 1, 4],
+      // A cold start and a clean build reset their state before every sample: a warmup would be one more such sample.
+      ['startup-cold', 0, 4],
+      // A warm start needs one entry first, whatever --warmup says.
+      ['startup-warm', 1, 4],
+      ['build-clean', 0, 4],
+      ['vet', 0, 4],
       ['consistency', 0, 1],
     ]);
+    expect(planRun({ ...base, scenarios: scenarios('startup-cold', 'build-clean', 'vet'), runs: 4, warmup: 2 }).scenarios.map((s) => s.warmups)).toEqual([0, 0, 2]);
     expect(plan.totalMs).toBeCloseTo(plan.bookkeepingMs + plan.runtimes.reduce((sum, r) => sum + r.totalMs, 0), 6);
   });
 

@@ -54,10 +54,22 @@ export interface PlanInput {
   work?: Partial<Record<RuntimeId, string[]>>;
 }
 
-/** Warmups a scenario gets: a check none; a warm start always one, else its first sample would fill the caches. */
+/**
+ * Warmups a scenario gets: a check none; a warm start always one, else its first sample would fill
+ * the caches. A scenario that resets its own state before every sample (a cold start, a clean
+ * build) none: its warmup would be one more such sample, thrown away. What it could still warm,
+ * the page cache of the files it reads, the runtime's preparation and the scenarios before it have
+ * warmed already; measured here, each runtime's warmup of both lay within its measured samples'
+ * range (docs/methodology.md).
+ */
 export function warmupsOf(scenario: Scenario, warmup: number): number {
-  if (scenario.kind === 'check') return 0;
+  if (scenario.kind === 'check' || resetsBeforeEachSample(scenario)) return 0;
   return scenario.kind === 'startup' && scenario.temperature === 'warm' ? Math.max(1, warmup) : warmup;
+}
+
+/** Whether every sample starts from a state the scenario sets itself: a cold start, a clean build. */
+export function resetsBeforeEachSample(scenario: Scenario): boolean {
+  return (scenario.kind === 'startup' && scenario.temperature === 'cold') || (scenario.kind === 'command' && scenario.prepare?.kind === 'clean-build-cache');
 }
 
 /**
