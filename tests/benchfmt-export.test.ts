@@ -105,7 +105,7 @@ describe.skipIf(!haveTools)('Go benchmark format export read by benchstat', () =
     expect(bad.stderr).toContain("argument 'xml' is invalid. Allowed choices are table, json, bench.");
     const both = envbench(['show', run.id, '--json', '--format', 'bench'], dataDir);
     expect(both.status).toBe(2);
-    expect(both.stderr).toMatch(/--format <format>' cannot be used with option '--json'/);
+    expect(both.stderr).toMatch(/--format <format>' cannot be used with option '--json \[file\]'/);
   });
 
   it('--bench is checked before measuring, like --json', () => {

@@ -65,10 +65,28 @@ describe('bad input gets one clear line, a non-zero exit, and writes nothing', (
     expect(lines[0]).toMatch(message);
   });
 
-  it('an unknown command or option', () => {
+  it('an unknown command or option: its one line, then the usage of that command, not the whole help', () => {
     const result = envbench(['runn'], tempDataDir());
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/unknown command 'runn'/);
+    const option = envbench(['run', '--bogus'], tempDataDir());
+    expect(option.status).toBe(2);
+    expect(option.stderr.trim().split('\n')).toEqual(["error: unknown option '--bogus'", 'Usage: envbench run [options]', "Run 'envbench run --help' for its options."]);
+    const nested = envbench(['import', 'hyperfine', '--runtime', 'native', '--scenario', 'build'], tempDataDir());
+    expect(nested.status).toBe(2);
+    expect(nested.stderr.trim().split('\n')).toEqual(["error: missing required argument 'file'", 'Usage: envbench import hyperfine [options] <file>', "Run 'envbench import hyperfine --help' for its options."]);
+  });
+
+  it.each([
+    ['two outputs on standard output', ['--json', '--export-markdown', '-'], /^envbench: --json and --export-markdown both write to standard output: the two would be mixed in one stream\. Give one of them a file name/],
+    ['a PDF on standard output', ['--pdf', '-'], /^envbench: Cannot write the pdf report to standard output: it is a binary file\. Pass a file name, for example --pdf run\.pdf/],
+    ['hyperfine\'s and EnvBench\'s names for one file', ['--export-json', 'same.json', '--json', 'same.json'], /^envbench: --json and --export-json both name .*same\.json: one would overwrite the other/],
+  ])('run outputs: %s', (_name, args, message) => {
+    const dataDir = tempDataDir();
+    const result = envbench(['run', '--runtimes', 'native', '--runs', '1', ...args], dataDir, { cwd: dataDir });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toMatch(message);
+    expect(JSON.parse(envbench(['history', '--json'], dataDir).stdout)).toEqual([]);
   });
 
   it('a reader that stops early ends the output quietly, with no stack trace', () => {

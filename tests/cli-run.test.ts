@@ -84,6 +84,22 @@ describe.skipIf(!haveGo)('envbench run --runtimes native', () => {
     expect(fs.existsSync(path.join(awkward, 'hello'))).toBe(false);
   });
 
+  it('--json with no file (or -) writes the run JSON alone to standard output, the summary to standard error; history and show take a file', () => {
+    const module = writeGoModule(path.join(tempDataDir(), 'json-out'));
+    const result = envbench(['run', '--offline', '--workspace', module, '--runtimes', 'native', '--scenarios', 'vet', '-r', '1', '-w', '0', '--json'], dataDir);
+    expect(result.status, result.stderr).toBe(0);
+    const run = JSON.parse(result.stdout) as RunJson;
+    expect(run.results.map((r) => [r.scenario, r.samples.length])).toEqual([['vet', 1]]);
+    expect(result.stderr).toMatch(/^vet\s+native\s+completed/m);
+    expect(result.stderr).toMatch(new RegExp(`Saved as run ${run.id} in .*history\\.sqlite and standard output\\.`));
+    const file = path.join(tempDataDir(), 'history.json');
+    const listed = envbench(['history', '--json', file], dataDir);
+    expect(listed.status, listed.stderr).toBe(0);
+    expect(listed.stdout).toBe('');
+    expect((JSON.parse(fs.readFileSync(file, 'utf8')) as { id: string }[]).map((r) => r.id)).toContain(run.id);
+    expect(JSON.parse(envbench(['show', run.id, '--json', '-'], dataDir).stdout)).toEqual(run);
+  });
+
   it('fails with the reason when a measured command fails, and exits non-zero', () => {
     const broken = writeGoModule(path.join(tempDataDir(), 'broken'));
     fs.writeFileSync(path.join(broken, 'greet', 'greet_test.go'), 'package greet\n\nimport "testing"\n\nfunc TestFails(t *testing.T) { t.Fatal("deliberate failure") }\n');
@@ -91,6 +107,19 @@ describe.skipIf(!haveGo)('envbench run --runtimes native', () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/native test failed: `go test -count=1 \.\/\.\.\.` exited with 1: .*deliberate failure/);
     expect(result.stderr).toMatch(/run failed: 1 of 2 measurements did not complete \(native\/test\)/);
+  });
+
+  it('-i / --ignore-failure keeps a command that exits non-zero as a sample, with its exit code, and says so', () => {
+    const broken = writeGoModule(path.join(tempDataDir(), 'broken-kept'));
+    fs.writeFileSync(path.join(broken, 'greet', 'greet_test.go'), 'package greet\n\nimport "testing"\n\nfunc TestFails(t *testing.T) { t.Fatal("deliberate failure") }\n');
+    const jsonFile = path.join(tempDataDir(), 'run.json');
+    const result = envbench(['run', '--offline', '--workspace', broken, '--runtimes', 'native', '--scenarios', 'test', '-r', '2', '-w', '0', '-i', '--json', jsonFile], dataDir);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/native test: 2 of 2 samples exited non-zero \(exit 1\): kept, as --ignore-failure asked/);
+    const run = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as RunJson;
+    expect(run.options.ignoreFailure).toBe(true);
+    expect(run.results[0]!.status).toBe('completed');
+    expect(run.results[0]!.samples.map((s) => s.exitCode)).toEqual([1, 1]);
   });
 
   it('offline, a dependency missing from the module cache fails with a message naming the module', () => {

@@ -188,4 +188,38 @@ describe.skipIf(!haveDocker || process.getuid?.() !== 0)('envbench clean', () =>
     expect(left(['ps', '-aq', '--no-trunc', '--filter', `id=${unlabelledContainer}`])).toBe(unlabelledContainer);
     expect(left(['images', '-q', unlabelledImage])).not.toBe('');
   });
+
+  it("follows the docker CLI's current context (here: this second daemon), shows it in doctor, and works there", () => {
+    // The user's docker CLI configuration: a context for the second daemon, made current, as
+    // rootless Docker, Docker Desktop, Colima or Podman set one up. No DOCKER_HOST.
+    const config = tempDataDir('envbench-docker-config-');
+    const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_CONFIG: config, ENVBENCH_DATA_DIR: tempDataDir() };
+    delete env.DOCKER_HOST;
+    delete env.DOCKER_CONTEXT;
+    const cli = (args: string[]): string => {
+      const result = spawnSync('docker', args, { env, encoding: 'utf8' });
+      expect(result.status, result.stderr).toBe(0);
+      return result.stdout.trim();
+    };
+    cli(['context', 'create', 'second-daemon', '--docker', `host=${engine.host}`]);
+    cli(['context', 'use', 'second-daemon']);
+    cli(['volume', 'create', '--label', 'envbench.managed=true', '--label', 'envbench.kind=cache-volume', 'envbench-gocache-context']);
+
+    const doctor = spawnSync(process.execPath, [CLI, 'doctor', '--json'], { cwd: ROOT, encoding: 'utf8', env });
+    expect(doctor.status, doctor.stderr).toBe(0);
+    const docker = (JSON.parse(doctor.stdout) as { id: string; endpoint?: string; reason: string | null }[]).find((h) => h.id === 'docker')!;
+    expect(docker.endpoint).toBe(`${engine.host} (docker context second-daemon)`);
+    expect(docker.reason ?? '').not.toMatch(/docker\.sock/);
+    const table = spawnSync(process.execPath, [CLI, 'doctor'], { cwd: ROOT, encoding: 'utf8', env });
+    expect(table.stdout).toContain(`Docker Engine (docker, dind): ${engine.host} (docker context second-daemon)`);
+
+    const clean = spawnSync(process.execPath, [CLI, 'clean'], { cwd: ROOT, encoding: 'utf8', env });
+    expect(clean.status, clean.stderr).toBe(0);
+    expect(cli(['volume', 'ls', '-q', '--filter', 'label=envbench.managed=true'])).toBe('');
+
+    // A context that does not exist is named, with what to do.
+    const missing = spawnSync(process.execPath, [CLI, 'doctor', '--json'], { cwd: ROOT, encoding: 'utf8', env: { ...env, DOCKER_CONTEXT: 'nowhere' } });
+    const reason = (JSON.parse(missing.stdout) as { id: string; reason: string | null }[]).find((h) => h.id === 'docker')!.reason;
+    expect(reason).toMatch(/^the docker context "nowhere" \(DOCKER_CONTEXT\) does not exist: `docker context ls` lists them/);
+  });
 });

@@ -7,31 +7,36 @@ import { EXPORT_FORMATS, NIX_ENTRIES } from '../shared/run';
 import { EXPORTERS } from '../core/export/exporters';
 import { SCENARIOS } from '../core/scenarios/catalog';
 import { cliCore, ENVBENCH_BUILD } from './cli-core';
+import { addRunOutputOptions } from './run-outputs';
+import { COMPLETION_SHELLS, completionScript } from './completion';
 import { cleanCachesCommand, cleanCommand, refuseWhileMeasuring } from './commands/clean';
+import { COMPARE_FORMATS, compareCommand, type CompareOptions } from './commands/compare';
 import { doctorCommand } from './commands/doctor';
 import { exportCommand, type ExportCommandOptions } from './commands/export';
 import { importHyperfineCommand, type ImportHyperfineOptions } from './commands/import';
-import { historyCommand, SHOW_FORMATS, showCommand, type ShowFormat } from './commands/history';
+import { deleteCommand, historyCommand, type HistoryOptions, SHOW_FORMATS, showCommand, type ShowFormat } from './commands/history';
 import { runCommand } from './commands/run';
 import type { ServeOptions } from './commands/serve';
 
 /** Exit codes: 0 success, 1 a measurement failed, 2 bad input, 130 cancelled. */
 const EXIT_BAD_INPUT = 2;
 
+/** One meaning of --json in every command: JSON on standard output, or in the file named ('-': standard output). */
+const JSON_OPTION = ['--json [file]', "print JSON; to a file when one is named ('-': standard output)"] as const;
+
 function program(): Command {
   const cli = new Command('envbench')
     .description('Measure Go development environments side by side on this machine.')
     .version(`${ENVBENCH_BUILD.version}${ENVBENCH_BUILD.commit ? ` (${ENVBENCH_BUILD.commit.slice(0, 12)})` : ''}`)
-    .showHelpAfterError()
     .exitOverride();
   const dbOption = (): Option => new Option('--db <file>', 'history database (default: $ENVBENCH_DATA_DIR or the user-data directory)');
 
   cli
     .command('doctor')
     .description('which runtimes can run here, with versions, and why not')
-    .option('--json', 'print JSON')
+    .option(...JSON_OPTION)
     .addOption(dbOption())
-    .action(async (options: { json?: boolean; db?: string }) => {
+    .action(async (options: { json?: string | boolean; db?: string }) => {
       const core = cliCore({ db: options.db });
       try {
         process.exitCode = await doctorCommand(core, options);
@@ -40,17 +45,18 @@ function program(): Command {
       }
     });
 
-  cli
+  const run = cli
     .command('run')
     .description('measure scenarios on runtimes and save the run in the history')
     .option('--workspace <dir>', 'Go module to measure (default: the embedded sample workspace)')
     .option('--runtimes <list>', `comma-separated: ${RUNTIME_IDS.join(',')} (default: every available one)`)
     .option('--scenarios <list>', `comma-separated: ${SCENARIOS.map((s) => s.id).join(',')} (default: all)`)
-    .option('--runs <n>', "measured runs per scenario and runtime; default 'auto': planned within --budget from this machine's history, each result stopping once its median's 95% CI half-width is within 2% of it")
-    .option('--max-runs <n>', 'planned runs: the most samples per scenario and runtime (default 30)')
+    .option('-r, --runs <n>', "measured runs per scenario and runtime; default 'auto': planned within --budget from this machine's history, each result stopping once its median's 95% CI half-width is within 2% of it")
+    .option('-m, --min-runs <n>', 'planned runs: the fewest samples per scenario and runtime (default: 6, what a verdict needs; 3 for a start when the budget is short)')
+    .option('-M, --max-runs <n>', 'planned runs: the most samples per scenario and runtime (default 30)')
     .option('--budget <time>', 'planned runs: the whole run\'s time, e.g. 15m, 1h, 90s (default 15m)')
     .option('--plan', 'print the plan (samples per scenario and runtime, estimated times, what will be built) and measure nothing')
-    .option('--warmup <n>', 'unmeasured warmup runs before them (a warm start always gets 1; a cold start and a clean build none: they reset before every sample)', String(DEFAULT_WARMUP))
+    .option('-w, --warmup <n>', 'unmeasured warmup runs before them (a warm start always gets 1; a cold start and a clean build none: they reset before every sample)', String(DEFAULT_WARMUP))
     .option('--offline', 'no network: module proxy off, no toolchain downloads')
     .addOption(
       new Option('--nix-entry <mode>', "nix runtime: `nix develop` on a flake or `nix-shell` on a shell.nix (default: the workspace's own flake.nix or shell.nix, else flake)").choices(
@@ -63,9 +69,8 @@ function program(): Command {
     .option('--main <package>', 'the main package (./cmd/x, relative to the workspace) for debug-breakpoint, reproducible-build, modcache-isolation and the default first run (default: the workspace\'s main packages; without one those scenarios are not applicable)')
     .option('--test-args <args>', 'test and test-race: arguments added to `go test -count=1 ./...`, split into words without a shell, e.g. "-run TestParse -short"')
     .option('--show-output', "print the measured commands' output as they run (control characters shown as escapes)")
-    .option('--json <file>', 'also write the run JSON to this file')
-    .option('--bench <file>', 'also write the samples in Go benchmark format (for benchstat) to this file')
-    .option('--pdf <file>', 'also write the PDF report to this file (printed by the system Chromium)')
+    .option('-i, --ignore-failure', 'keep a command that exits non-zero as a sample, with its exit code, instead of ending its result (as hyperfine -i)');
+  addRunOutputOptions(run)
     .option('--weights <list>', 'weights of the ranking, e.g. startup=1,performance=2,maintenance=1 (default: equal)')
     .addOption(dbOption())
     .action(async (options: Parameters<typeof runCommand>[1] & { db?: string }) => {
@@ -79,10 +84,15 @@ function program(): Command {
 
   cli
     .command('history')
-    .description('list the runs in the history')
-    .option('--json', 'print JSON')
+    .description('list the runs in the history, newest first')
+    .option(...JSON_OPTION)
+    .option('--runtime <list>', 'only runs that measured one of these runtimes (comma-separated)')
+    .option('--scenario <list>', 'only runs that measured one of these scenarios (comma-separated)')
+    .option('--workspace <dir>', 'only runs of this Go module')
+    .option('--since <when>', 'only runs started since: 30m, 12h, 7d, 2w ago, or a date (2026-12-01)')
+    .option('--limit <n>', 'at most this many runs (default 200)')
     .addOption(dbOption())
-    .action((options: { json?: boolean; db?: string }) => {
+    .action((options: HistoryOptions & { db?: string }) => {
       const core = cliCore({ db: options.db });
       try {
         process.exitCode = historyCommand(core, options);
@@ -95,7 +105,7 @@ function program(): Command {
     .command('show')
     .description('show one run')
     .argument('<run-id>', 'as listed by `envbench history`')
-    .option('--json', 'print the run JSON (same as --format json)')
+    .option('--json [file]', "print the run JSON (same as --format json); to a file when one is named")
     .option('--weights <list>', 'weights of the ranking, e.g. startup=1,performance=2,maintenance=1 (default: equal)')
     .addOption(
       new Option('--format <format>', 'table (default), json, or bench: Go benchmark format for benchstat')
@@ -103,7 +113,7 @@ function program(): Command {
         .conflicts('json'),
     )
     .addOption(dbOption())
-    .action((runId: string, options: { json?: boolean; format?: ShowFormat; weights?: string; db?: string }) => {
+    .action((runId: string, options: { json?: string | boolean; format?: ShowFormat; weights?: string; db?: string }) => {
       const core = cliCore({ db: options.db });
       try {
         process.exitCode = showCommand(core, runId, options);
@@ -111,6 +121,37 @@ function program(): Command {
         core.dispose();
       }
     });
+  cli
+    .command('compare')
+    .description('run B against run A, as benchstat compares two benchmark files: medians with their 95% CI, the change and its p-value')
+    .argument('<run-a>', 'the base run, as listed by `envbench history`')
+    .argument('<run-b>', 'the run compared with it')
+    .option('--filter <terms>', 'only these rows: runtime=ID and scenario=ID terms, comma-separated, e.g. runtime=native,scenario=test')
+    .addOption(new Option('--format <format>', 'table (default), md, csv or json').choices(COMPARE_FORMATS))
+    .addOption(dbOption())
+    .action((runA: string, runB: string, options: CompareOptions & { db?: string }) => {
+      const core = cliCore({ db: options.db });
+      try {
+        process.exitCode = compareCommand(core, runA, runB, options);
+      } finally {
+        core.dispose();
+      }
+    });
+
+  cli
+    .command('delete')
+    .description('remove a run and everything measured in it from the history (as the app\'s Delete)')
+    .argument('<run-id>', 'as listed by `envbench history`')
+    .addOption(dbOption())
+    .action((runId: string, options: { db?: string }) => {
+      const core = cliCore({ db: options.db });
+      try {
+        process.exitCode = deleteCommand(core, runId);
+      } finally {
+        core.dispose();
+      }
+    });
+
   cli
     .command('export')
     .description('write one run as a report or data file, whole or not at all')
@@ -181,6 +222,20 @@ function program(): Command {
       }
     });
 
+  cli
+    .command('completion')
+    .description('print a completion script for bash, zsh or fish (eval "$(envbench completion bash)" in ~/.bashrc)')
+    .argument('<shell>', COMPLETION_SHELLS.join(', '))
+    .action((shell: string) => {
+      process.stdout.write(completionScript(cli, shell));
+    });
+
+  // A parse error is its one line, then the usage of the command it was for, not the whole help.
+  for (const command of withSubcommands(cli)) {
+    const name = commandPath(command);
+    command.showHelpAfterError(`Usage: ${name} ${command.usage()}\nRun '${name} --help' for its options.`);
+  }
+
   // Every command first removes containers left behind by an EnvBench process that died.
   cli.hook('preAction', async () => {
     const reaped = await cliCore().reapOrphans();
@@ -188,6 +243,17 @@ function program(): Command {
     for (const left of reaped.left) process.stderr.write(`envbench: left ${left}\n`);
   });
   return cli;
+}
+
+function withSubcommands(command: Command): Command[] {
+  return [command, ...command.commands.flatMap(withSubcommands)];
+}
+
+/** `envbench import hyperfine`: the words that name a command. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }
 
 export async function main(argv: string[]): Promise<void> {

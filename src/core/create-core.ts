@@ -14,6 +14,7 @@ import { DEFAULT_SAMPLE_TIMEOUT_MS, DEFAULT_WARMUP, executeRun } from './bench/r
 import type { CacheCleanup } from './clean-caches';
 import { cleanCaches } from './clean-caches';
 import { defaultCacheDir, defaultDataDir, historyFile } from './data-paths';
+import type { RunFilter } from './history/run-store';
 import { RunStore } from './history/run-store';
 import { probePdfReports } from './report/pdf-health';
 import { checkImportTarget, commandMismatch, pickResult, PLACEHOLDER_MODULE, placeholderWorkspace, readHyperfineFile, storeHyperfineRun } from './import/hyperfine';
@@ -56,8 +57,11 @@ export interface RunInput {
    * (run-plan.ts), each result stopping once its median is known within 2% (AdaptiveSampling).
    */
   runs?: number | 'auto';
-  /** A planned run: the most samples per result (default 30) and the whole run's budget in seconds (default 900). */
+  /** A planned run: the most samples per result (default 30), the fewest (default: what a verdict needs, 6; 3 for a start) and the whole run's budget in seconds (default 900). */
   maxRuns?: number;
+  minRuns?: number;
+  /** hyperfine's -i: a command that exits non-zero is a sample (with its exit code), not the end of its result. */
+  ignoreFailure?: boolean;
   budgetSeconds?: number;
   warmup?: number;
   offline?: boolean;
@@ -118,8 +122,8 @@ export interface Core {
   plan(input: RunInput): Promise<RunPlan>;
   /** The run measuring on this machine now (any process, any history), or null. */
   measuringNow(): MeasureLockOwner | null;
-  /** Newest first: the 200 newest unless told otherwise. */
-  listRuns(page?: { limit?: number; offset?: number }): RunSummary[];
+  /** Newest first: the 200 newest unless told otherwise; `filter` keeps some (RunFilter). */
+  listRuns(page?: { limit?: number; offset?: number; filter?: RunFilter }): RunSummary[];
   /** The run JSON; scores use these weights (default: equal). */
   getRun(id: string, weights?: ScoreWeights): RunJson | null;
   /** The run JSON, or the one "No run" error every shell shows (a UserError: exit 2 in the CLI). */
@@ -174,6 +178,14 @@ export function createCore(options: CoreOptions): Core {
         }
       : undefined;
     const runs = adaptive ? adaptive.maxRuns : checkCount('runs', input.runs as number, 1);
+    const minRuns = input.minRuns === undefined ? undefined : checkCount('min-runs', input.minRuns, 1);
+    if (minRuns !== undefined && (!adaptive || minRuns > runs)) {
+      throw new UserError(
+        adaptive ? `--min-runs ${minRuns} is more than --max-runs ${runs}` : `--runs ${runs} fixes every scenario's samples`,
+        adaptive ? 'a result cannot take more samples than its cap' : '--min-runs only shapes a planned run',
+        adaptive ? `Lower --min-runs, or raise --max-runs to ${minRuns} or more` : 'Leave out --runs (or pass --runs auto) to plan, or leave out --min-runs',
+      );
+    }
     const warmup = checkCount('warmup', input.warmup ?? DEFAULT_WARMUP, 0);
     const timeoutMs = input.timeoutMs ?? DEFAULT_SAMPLE_TIMEOUT_MS;
     if (!(timeoutMs > 0)) throw new UserError('Invalid timeout', 'it must be a positive number of seconds', 'Pass for example --timeout 600');
@@ -211,12 +223,13 @@ export function createCore(options: CoreOptions): Core {
       runs: adaptive ? null : runs,
       budgetMs: adaptive?.budgetMs ?? 0,
       maxRuns: runs,
+      ...(minRuns !== undefined ? { minRuns } : {}),
       targetHalfWidth: adaptive?.targetHalfWidth ?? 0,
       history: openStore().recentStepTimes(machine, workspace.path),
       bookkeepingPerResult: openStore().recentBookkeeping(machine, workspace.path),
       work,
     });
-    return { request: { workspace, runtimes: runtimeIds, scenarios, runs, adaptive, plan, warmup, offline: input.offline ?? false, nixEntry: input.nixEntry, timeoutMs, firstRun, main, testArgs, requestedAt }, machine };
+    return { request: { workspace, runtimes: runtimeIds, scenarios, runs, adaptive, plan, warmup, offline: input.offline ?? false, nixEntry: input.nixEntry, timeoutMs, firstRun, main, testArgs, requestedAt, ...(input.ignoreFailure ? { ignoreFailure: true } : {}) }, machine };
   };
 
   const core: Core = {
@@ -251,7 +264,7 @@ export function createCore(options: CoreOptions): Core {
       return core.getRun(runId, input.weights)!;
     },
 
-    listRuns: (page = {}) => openStore().listRuns(page.limit, page.offset),
+    listRuns: (page = {}) => openStore().listRuns(page.limit, page.offset, page.filter),
     getRun(id, weights) {
       const stored = openStore().getRun(id);
       return stored ? buildRunJson(stored, weights) : null;

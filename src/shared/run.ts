@@ -208,6 +208,8 @@ export interface RunOptionsJson {
   main?: string;
   /** `--test-args "-run TestX"`: words added after `./...` to the test and test-race commands, as a shell user would type them. */
   testArgs?: string;
+  /** `--ignore-failure`: commands that exited non-zero were kept as samples (each sample has its exitCode). */
+  ignoreFailure?: true;
 }
 
 /** Where an estimate comes from: this machine's history of the same workspace, or EnvBench's first guess. */
@@ -486,6 +488,8 @@ export interface RuntimeHealth {
   version: string | null;
   /** Why it is unavailable and what to do, in one sentence; null when available. */
   reason: string | null;
+  /** docker and dind: the Docker Engine they use, as the docker CLI resolves it (DOCKER_HOST, else the docker context), with the context's name. */
+  endpoint?: string;
   /**
    * The latest offline-readiness verdict measured for this runtime on this machine (any workspace),
    * from the history: measured, never inferred. Null when never measured; absent from detect().

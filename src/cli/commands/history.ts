@@ -1,18 +1,69 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Core } from '../../core/create-core';
+import type { RunFilter } from '../../core/history/run-store';
+import { parseRuntimeIds } from '../../core/environments/registry';
+import { parseScenarioIds } from '../../core/scenarios/catalog';
+import { describeOwner } from '../../core/machine/measure-lock';
+import { UserError } from '../../core/user-error';
 import { runToBenchfmt } from '../../core/export/benchfmt';
 import { weightsOption } from '../format/ranking-table';
 import type { RunJson } from '../../shared/run';
 import { formatRunSummary } from '../format/run-summary';
 import { textTable } from '../format/text-table';
+import { jsonTarget, writeJson } from '../run-outputs';
 
-export function historyCommand(core: Core, options: { json?: boolean }): number {
-  const runs = core.listRuns();
-  if (options.json) {
-    process.stdout.write(JSON.stringify(runs, null, 2) + '\n');
+export interface HistoryOptions {
+  json?: string | boolean;
+  runtime?: string;
+  scenario?: string;
+  workspace?: string;
+  limit?: string;
+  since?: string;
+}
+
+const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
+
+/** `--since`: `7d`, `12h`, `30m`, `2w` ago, or a date or time (`2026-12-01`, `2026-12-01T09:00`, local time). */
+export function parseSince(text: string, now = Date.now()): string {
+  const trimmed = text.trim();
+  const ago = /^(\d+)([mhdw])$/.exec(trimmed);
+  const at = ago ? now - Number(ago[1]) * UNITS[ago[2]!]! : /^\d{4}-\d\d-\d\d/.test(trimmed) ? new Date(/^\d{4}-\d\d-\d\d$/.test(trimmed) ? `${trimmed}T00:00` : trimmed).getTime() : NaN;
+  if (Number.isNaN(at)) throw new UserError(`Invalid --since "${text}"`, 'it must be a time ago (30m, 12h, 7d, 2w) or a date (2026-12-01, 2026-12-01T09:00)', 'Pass for example --since 7d');
+  return new Date(at).toISOString();
+}
+
+/** The filter of `history`'s options, each checked (UserError, exit 2) before the history is read. */
+function runFilter(options: HistoryOptions): { filter: RunFilter; limit: number | undefined } {
+  let limit: number | undefined;
+  if (options.limit !== undefined) {
+    if (!/^\d+$/.test(options.limit.trim()) || Number(options.limit) < 1) throw new UserError(`Invalid --limit "${options.limit}"`, 'it must be a whole number from 1', 'Pass for example --limit 20');
+    limit = Number(options.limit);
+  }
+  const workspace = options.workspace === undefined ? undefined : path.resolve(options.workspace);
+  return {
+    limit,
+    filter: {
+      ...(options.runtime !== undefined ? { runtimes: parseRuntimeIds(options.runtime) } : {}),
+      ...(options.scenario !== undefined ? { scenarios: parseScenarioIds(options.scenario) } : {}),
+      // Runs store the workspace's real path; one that is gone is looked for as given.
+      ...(workspace !== undefined ? { workspacePath: fs.existsSync(workspace) ? fs.realpathSync(workspace) : workspace } : {}),
+      ...(options.since !== undefined ? { since: parseSince(options.since) } : {}),
+    },
+  };
+}
+
+export function historyCommand(core: Core, options: HistoryOptions): number {
+  const json = jsonTarget(options.json);
+  const { filter, limit } = runFilter(options);
+  const runs = core.listRuns({ filter, ...(limit !== undefined ? { limit } : {}) });
+  if (json) {
+    writeJson(json, runs);
     return 0;
   }
   if (runs.length === 0) {
-    process.stdout.write(`No runs yet in ${core.dbFile}. Start one with: envbench run\n`);
+    const filtered = Object.keys(filter).length > 0;
+    process.stdout.write(filtered ? `No run in ${core.dbFile} matches.\n` : `No runs yet in ${core.dbFile}. Start one with: envbench run\n`);
     return 0;
   }
   const rows = runs.map((r) => [r.id, r.startedAt.replace('T', ' ').slice(0, 19), r.status, r.module, r.runtimes.join(','), r.scenarios.join(',')]);
@@ -30,10 +81,27 @@ const FORMATTERS: Record<ShowFormat, (run: RunJson) => string> = {
   bench: (run) => runToBenchfmt(run).trimEnd(),
 };
 
-export function showCommand(core: Core, runId: string, options: { json?: boolean; format?: ShowFormat; weights?: string }): number {
+export function showCommand(core: Core, runId: string, options: { json?: string | boolean; format?: ShowFormat; weights?: string }): number {
+  const json = jsonTarget(options.json);
   const run = core.requireRun(runId, options.weights ? weightsOption(options.weights) : undefined);
+  if (json) {
+    writeJson(json, run);
+    return 0;
+  }
   // --json predates --format and stays as its shorthand.
-  const format = options.format ?? (options.json ? 'json' : 'table');
+  const format = options.format ?? 'table';
   process.stdout.write(FORMATTERS[format](run) + '\n');
+  return 0;
+}
+
+/** `envbench delete RUN_ID`: as the app's Delete, never a run that is still measuring. */
+export function deleteCommand(core: Core, runId: string): number {
+  const run = core.requireRun(runId);
+  const measuring = core.measuringNow();
+  if (measuring?.runId === run.id) {
+    throw new UserError(`Run ${run.id} is still measuring`, `${describeOwner(measuring)} holds the machine`, 'Cancel it first (Ctrl-C where it runs, or Cancel in the app), then delete it');
+  }
+  core.deleteRun(run.id);
+  process.stdout.write(`Deleted run ${run.id} (${run.workspace.module}, started ${run.startedAt.replace('T', ' ').slice(0, 19)} UTC) and everything measured in it from ${core.dbFile}.\n`);
   return 0;
 }

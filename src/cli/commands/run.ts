@@ -8,17 +8,19 @@ import { RunStatus } from '../format/progress-line';
 import { weightsOption } from '../format/ranking-table';
 import { formatRunSummary } from '../format/run-summary';
 import { formatPlan } from '../format/plan-table';
-import { exportToFile } from '../../core/export/export-flow';
-import { checkExportPath } from '../../core/export/write-export';
+import { exportToFile, prepareExport } from '../../core/export/export-flow';
 import { findChromium } from '../../core/report/pdf-report';
 import { builtRendererDir } from '../cli-core';
+import type { RunOutputOptions } from '../run-outputs';
+import { parseRunOutputs } from '../run-outputs';
 
-export interface RunCommandOptions {
+export interface RunCommandOptions extends RunOutputOptions {
   workspace?: string;
   runtimes?: string;
   scenarios?: string;
   runs?: string;
   maxRuns?: string;
+  minRuns?: string;
   /** Print the plan and measure nothing. */
   plan?: boolean;
   budget?: string;
@@ -26,14 +28,13 @@ export interface RunCommandOptions {
   offline?: boolean;
   nixEntry?: NixEntry;
   weights?: string;
-  json?: string;
-  bench?: string;
-  pdf?: string;
   timeout: string;
   firstRun?: string;
   main?: string;
   testArgs?: string;
   wait?: boolean;
+  /** hyperfine's -i: keep a command that exits non-zero as a sample. */
+  ignoreFailure?: boolean;
   /** Print the measured commands' output (escaped) as they run, as hyperfine's --show-output does. */
   showOutput?: boolean;
 }
@@ -61,8 +62,9 @@ function runInput(options: RunCommandOptions): RunInput {
   const timeoutSeconds = Number(options.timeout);
   if (!(timeoutSeconds > 0)) throw new UserError(`Invalid --timeout "${options.timeout}"`, 'it must be a positive number of seconds', 'Pass for example --timeout 600');
   const runs = options.runs === undefined || options.runs.trim() === 'auto' ? 'auto' : parseWhole('runs', options.runs);
-  if (runs !== 'auto' && (options.budget !== undefined || options.maxRuns !== undefined)) {
-    throw new UserError(`--runs ${runs} fixes every scenario's samples`, `--${options.budget !== undefined ? 'budget' : 'max-runs'} only shapes a planned run`, 'Leave out --runs (or pass --runs auto) to plan within a budget, or leave out --budget and --max-runs');
+  if (runs !== 'auto' && (options.budget !== undefined || options.maxRuns !== undefined || options.minRuns !== undefined)) {
+    const option = options.budget !== undefined ? 'budget' : options.maxRuns !== undefined ? 'max-runs' : 'min-runs';
+    throw new UserError(`--runs ${runs} fixes every scenario's samples`, `--${option} only shapes a planned run`, 'Leave out --runs (or pass --runs auto) to plan within a budget, or leave out --budget, --min-runs and --max-runs');
   }
   return {
     workspace: options.workspace,
@@ -70,6 +72,7 @@ function runInput(options: RunCommandOptions): RunInput {
     scenarios: options.scenarios ? parseScenarioIds(options.scenarios) : undefined,
     runs,
     ...(options.maxRuns !== undefined ? { maxRuns: parseWhole('max-runs', options.maxRuns) } : {}),
+    ...(options.minRuns !== undefined ? { minRuns: parseWhole('min-runs', options.minRuns) } : {}),
     ...(options.budget !== undefined ? { budgetSeconds: parseBudget(options.budget) } : {}),
     warmup: parseWhole('warmup', options.warmup),
     offline: options.offline ?? false,
@@ -80,6 +83,7 @@ function runInput(options: RunCommandOptions): RunInput {
     main: options.main,
     testArgs: options.testArgs,
     wait: options.wait,
+    ...(options.ignoreFailure ? { ignoreFailure: true } : {}),
   };
 }
 
@@ -89,18 +93,12 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
     return 0;
   }
   // Output files are checked before anything is measured, as `envbench export` checks them.
-  const jsonFile = options.json ? checkExportPath(options.json) : null;
-  const benchFile = options.bench ? checkExportPath(options.bench) : null;
-  if (jsonFile && jsonFile === benchFile) {
-    throw new UserError(`--json and --bench both name ${jsonFile}`, 'one would overwrite the other', 'Give them different files, for example run.json and run.bench');
-  }
-  const pdfFile = options.pdf ? checkExportPath(options.pdf) : null;
-  if (pdfFile && (pdfFile === jsonFile || pdfFile === benchFile)) {
-    throw new UserError(`--pdf names ${pdfFile} as another output does`, 'one would overwrite the other', 'Give each output its own file, for example run.pdf');
-  }
+  const outputs = parseRunOutputs(options);
   // The browser that prints the PDF must be there before anything is measured.
-  if (pdfFile) findChromium();
+  if (outputs.some((o) => o.format === 'pdf')) findChromium();
   const input = runInput(options);
+  // With an export on standard output, everything meant for a person goes to standard error.
+  const said = outputs.some((o) => o.target.kind === 'stdout') ? process.stderr : process.stdout;
 
   const controller = new AbortController();
   const progress = new RunStatus();
@@ -130,18 +128,23 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
         onLog: (line) => progress.log(line),
         onStepStart: (step) => progress.stepStarting(step),
         onProgress: (p) => progress.progress(p),
-        ...(options.showOutput ? { onOutput: (_runtime: RuntimeId, stream: 'stdout' | 'stderr', text: string) => progress.output(stream === 'stdout' ? process.stdout : process.stderr, text) } : {}),
+        ...(options.showOutput ? { onOutput: (_runtime: RuntimeId, stream: 'stdout' | 'stderr', text: string) => progress.output(stream === 'stdout' ? said : process.stderr, text) } : {}),
       },
     );
     progress.stop();
-    process.stdout.write(formatRunSummary(run) + '\n');
+    said.write(formatRunSummary(run) + '\n');
     // Written by the exporters `envbench export` and the app's Export button use.
-    const outputs = [['json', jsonFile], ['benchfmt', benchFile], ['pdf', pdfFile]] as const;
-    for (const [format, file] of outputs) {
-      if (file) await exportToFile(core, { run, format }, file, { envbench: core.envbench, pdf: { rendererDir: builtRendererDir() } });
+    const context = { envbench: core.envbench, pdf: { rendererDir: builtRendererDir() } };
+    for (const output of outputs) {
+      if (output.target.kind === 'file') {
+        await exportToFile(core, { run, format: output.format }, output.target.path, context);
+      } else {
+        const job = await prepareExport(core, { run, format: output.format }, context);
+        process.stdout.write(await job.exporter.render(job.run, job.context));
+      }
     }
-    const files = [core.dbFile, jsonFile, benchFile, pdfFile].filter((f) => f !== null);
-    process.stdout.write(`\nSaved as run ${run.id} in ${[files.slice(0, -1).join(', '), files.at(-1)].filter(Boolean).join(' and ')}.\n`);
+    const files = [core.dbFile, ...outputs.map((o) => (o.target.kind === 'file' ? o.target.path : 'standard output'))];
+    said.write(`\nSaved as run ${run.id} in ${[files.slice(0, -1).join(', '), files.at(-1)].filter(Boolean).join(' and ')}.\n`);
     if (run.status === 'completed') return 0;
     const failed = run.results.filter((r) => r.status !== 'completed' && r.status !== 'not-applicable');
     process.stderr.write(

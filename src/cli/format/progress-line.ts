@@ -5,8 +5,14 @@ import { escapeControlCharacters, escapeControlCharactersInText } from '../../sh
 /** How long a pipe may stay silent during a run: a plain line repeats the current step after it. */
 export const HEARTBEAT_MS = 10_000;
 
+/** The run's remaining time; below a second it is the step under way ("ETA 0 µs" while a step runs for half a minute says nothing). */
+function formatEta(etaMs: number | null): string {
+  if (etaMs === null) return '';
+  return etaMs < 1000 ? ' · ETA: this step' : ` · ETA ${formatMs(etaMs)}`;
+}
+
 export function formatProgress(p: RunProgress): string {
-  const eta = p.etaMs === null ? '' : ` · ETA ${formatMs(p.etaMs)}`;
+  const eta = formatEta(p.etaMs);
   return `[${p.completedSteps}/${p.totalSteps}] ${p.scenario} on ${p.runtime}: ${p.phase} ${p.sample}/${p.of}${eta}`;
 }
 
@@ -56,7 +62,7 @@ export class RunStatus {
   /** After one: the steps done and the ETA. */
   progress(p: RunProgress): void {
     this.counts = `[${p.completedSteps}/${p.totalSteps}] `;
-    this.eta = p.etaMs === null ? '' : ` · ETA ${formatMs(p.etaMs)}`;
+    this.eta = formatEta(p.etaMs);
     this.render();
   }
 

@@ -93,6 +93,15 @@ describe('run plan', () => {
     expect(plan.notes.join(' ')).toMatch(/take about 7m15s, more than the budget of 5m00s: the run will take that long\. Raise the budget to 8m \(--budget 8m\)/);
   });
 
+  it('--min-runs raises the fewest samples of every result, a start\'s too, whatever the budget', () => {
+    const history = [...['native', 'docker'].flatMap((r) => steps(r, 'startup-cold', 'sample', 60_000)), ...['native', 'docker'].flatMap((r) => steps(r, 'vet', 'sample', 1_000))];
+    const plan = planRun({ ...base, warmup: 0, scenarios: scenarios('startup-cold', 'vet'), budgetMs: 5 * 60_000, history, minRuns: 8 });
+    expect(plan.scenarios.map((s) => [s.scenario, s.samples, s.minSamples])).toEqual([
+      ['startup-cold', 8, 8],
+      ['vet', 8, 8],
+    ]);
+  });
+
   it('keeps the time the later scenarios need for their fewest samples', () => {
     const history = ['native', 'docker'].flatMap((r) => [...steps(r, 'vet', 'sample', 1_000), ...steps(r, 'test', 'sample', 2_000), ...steps(r, 'test', 'warmup', 3_000)]);
     const plan = planRun({ ...base, scenarios: scenarios('vet', 'test'), history });

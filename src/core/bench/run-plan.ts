@@ -44,6 +44,8 @@ export interface PlanInput {
   budgetMs: number;
   /** The most samples per result (`--max-runs`). */
   maxRuns: number;
+  /** A planned run: the fewest samples per result (`--min-runs`), above the floors a verdict or a start needs. */
+  minRuns?: number;
   /** The CI half-width (fraction of the median) at which a result needs no more samples. */
   targetHalfWidth: number;
   /** recentStepTimes: this workspace on this machine, newest first. */
@@ -180,8 +182,9 @@ export function planRun(input: PlanInput): RunPlan {
   if (budgetMs !== null) {
     const fillMs = budgetMs * (1 - BUDGET_MARGIN);
     if (totalOf() > fillMs) {
-      for (const draft of drafts.filter((d) => d.budgeted && isStartup(d, input.scenarios) && d.samples > STARTUP_FLOOR)) {
-        draft.samples = draft.minSamples = STARTUP_FLOOR;
+      const startupFloor = Math.max(STARTUP_FLOOR, input.minRuns ?? 0);
+      for (const draft of drafts.filter((d) => d.budgeted && isStartup(d, input.scenarios) && d.samples > startupFloor)) {
+        draft.samples = draft.minSamples = startupFloor;
         draft.reason = `${STARTUP_FLOOR} samples, the fewest for a start: the budget does not hold ${VERDICT_SAMPLES} (fewer than ${VERDICT_SAMPLES} a side never make a significant difference)`;
       }
     }
@@ -239,7 +242,7 @@ function draftScenario(scenario: Scenario, input: PlanInput, estimates: StepEsti
   const common = { scenario: scenario.id, warmups, stepMs, warmupMs, source, guessed, totalMs: 0, spread, roundMs, budgeted: false };
   if (check) return { ...common, samples: 1, minSamples: 1, reason: 'a check runs once per runtime' };
   if (input.runs !== null) return { ...common, samples: input.runs, minSamples: input.runs, reason: `--runs ${input.runs}` };
-  const floor = Math.min(VERDICT_SAMPLES, input.maxRuns);
+  const floor = Math.min(Math.max(VERDICT_SAMPLES, input.minRuns ?? 0), input.maxRuns);
   return { ...common, budgeted: true, samples: floor, minSamples: floor, reason: '' };
 }
 

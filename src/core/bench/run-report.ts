@@ -36,6 +36,11 @@ export function buildRunJson(run: StoredRun, weights: ScoreWeights = DEFAULT_WEI
     const measured = result.samples.filter((s) => !s.warmup);
     // A check's one measurement is shown as it is, not summarised.
     const stats = measured.length > 0 && findScenario(result.scenario)?.kind !== 'check' ? summarize(measured.map((s) => s.wallMs)) : null;
+    // Kept only under --ignore-failure: said with the figures, which time a command that failed.
+    const nonZero = measured.filter((s) => s.exitCode !== 0);
+    if (stats && nonZero.length > 0) {
+      stats.warnings.push(`${nonZero.length} of ${measured.length} samples exited non-zero (exit ${[...new Set(nonZero.map((s) => s.exitCode))].join(', ')}): kept, as --ignore-failure asked`);
+    }
     const outliers = new Set(stats?.outliers ?? []);
     let measuredIndex = 0;
     const samples = result.samples.map((sample) => ({

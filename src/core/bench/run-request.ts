@@ -23,6 +23,8 @@ export interface RunRequest {
   main?: string;
   /** `--test-args`: words added to the test and test-race commands (parseTestArgs). */
   testArgs?: readonly string[];
+  /** `--ignore-failure` (hyperfine's -i): a command that exits non-zero is kept as a sample, its exit code with it, instead of ending its result. */
+  ignoreFailure?: boolean;
   /** When the run was asked for (Date.now()), before detection and planning: the run's record and its budget count from here. */
   requestedAt?: number;
 }

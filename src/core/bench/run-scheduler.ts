@@ -143,7 +143,7 @@ class RunExecution {
       },
     });
     this.deps.store.setPlan(this.runId, this.plan);
-    const targets = scenarioTargetFacts(this.given.main, this.given.testArgs);
+    const targets = scenarioTargetFacts(this.given.main, this.given.testArgs, this.given.ignoreFailure);
     if (Object.keys(targets).length > 0) store.setRunFacts(this.runId, targets);
   }
 
@@ -306,7 +306,9 @@ class RunExecution {
       if (adaptive && !warmup) {
         const overBudget = round - warmups + 1 >= planned.minSamples && this.overBudget(scenario);
         for (const entry of active.filter((e) => !e.failed && !e.done)) {
-          const reason = convergedReason(entry.walls, adaptive.targetHalfWidth) ?? (overBudget ? budgetReason(entry.walls, adaptive) : null);
+          // Never before the plan's fewest (--min-runs can raise them above what a CI needs).
+          const converged = entry.walls.length >= planned.minSamples ? convergedReason(entry.walls, adaptive.targetHalfWidth) : null;
+          const reason = converged ?? (overBudget ? budgetReason(entry.walls, adaptive) : null);
           if (reason) {
             entry.done = true;
             store.setStopReason(entry.resultId, reason);

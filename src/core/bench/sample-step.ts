@@ -103,8 +103,9 @@ async function measureStartup(entry: ActiveResult, scenario: StartupScenario, st
   if (step.round === 0) store.setRunFacts(runId, firstRunFact(firstRun));
   const startup = await entry.session.startup(scenario.temperature, { ...execOptions, firstRun });
   // A start that failed before its first run failed at the toolchain check (readyThenFirstRun).
-  const failed = startup.phases.at(-1)?.name === 'first-run' ? firstRun : ['go', 'version'];
-  const failure = sampleFailure(failed, startup.firstRun, request.timeoutMs);
+  const reachedFirstRun = startup.phases.at(-1)?.name === 'first-run';
+  const failed = reachedFirstRun ? firstRun : ['go', 'version'];
+  const failure = reachedFirstRun && keptByIgnoreFailure(request, startup.firstRun) ? null : sampleFailure(failed, startup.firstRun, request.timeoutMs);
   if (failure === 'cancelled') return failure;
   // Any failure ends the result at once, so a command that cannot end costs one limit, not one per sample.
   const hint = startup.firstRun.timedOut && failed === firstRun ? '; a start ends when the first-run command exits: name one that ends with --first-run' : '';
@@ -114,6 +115,14 @@ async function measureStartup(entry: ActiveResult, scenario: StartupScenario, st
   store.addSample(entry.resultId, entry.seq++, toSample(startup.firstRun, step.warmup, { wallMs, phases }));
   if (!step.warmup) entry.walls.push(wallMs);
   return null;
+}
+
+/**
+ * `--ignore-failure`: a command that ran to its end and exited non-zero is a sample, with its exit
+ * code (hyperfine's -i). One that timed out, was cancelled or could not start never is.
+ */
+function keptByIgnoreFailure(request: RunRequest, outcome: ExecOutcome): boolean {
+  return request.ignoreFailure === true && !outcome.cancelled && !outcome.timedOut && outcome.report !== null && outcome.report !== undefined && !outcome.report.execError && outcome.exitCode !== 0;
 }
 
 /** One sample of a command, after what the scenario runs before it (untimed). */
@@ -134,7 +143,7 @@ async function measureCommand(entry: ActiveResult, scenario: CommandScenario, st
   if (scenario.prepare) await flushPendingWrites();
   const argv = scenario.takesTestArgs && request.testArgs ? [...scenario.argv, ...request.testArgs] : scenario.argv;
   const outcome = await entry.session.exec({ argv, cwd }, execOptions);
-  const failure = sampleFailure(argv, outcome, request.timeoutMs);
+  const failure = keptByIgnoreFailure(request, outcome) ? null : sampleFailure(argv, outcome, request.timeoutMs);
   if (failure) return failure;
   store.addSample(entry.resultId, entry.seq++, toSample(outcome, step.warmup));
   if (!step.warmup) entry.walls.push(outcome.wallMs);

@@ -57,17 +57,21 @@ export async function checkMainPackage(workspace: Pick<WorkspaceInfo, 'path' | '
   return pkg;
 }
 
-/** The run-level facts recording the user's --main and --test-args (none when neither was given). */
-export function scenarioTargetFacts(main: string | undefined, testArgs: readonly string[] | undefined): Record<string, string> {
+/** The run-level fact recording `--ignore-failure`. */
+const IGNORE_FAILURE_FACT = 'run.ignoreFailure';
+
+/** The run-level facts recording the user's --main, --test-args and --ignore-failure (none when none was given). */
+export function scenarioTargetFacts(main: string | undefined, testArgs: readonly string[] | undefined, ignoreFailure = false): Record<string, string | boolean> {
   return {
     ...(main ? { [MAIN_FACT]: main } : {}),
     ...(testArgs && testArgs.length > 0 ? { [TEST_ARGS_FACT]: commandLine(testArgs) } : {}),
+    ...(ignoreFailure ? { [IGNORE_FAILURE_FACT]: true } : {}),
   };
 }
 
 /** `--main` and `--test-args` as a run recorded them (RunOptionsJson.main, .testArgs). */
-export function scenarioTargetsOf(runFacts: Readonly<Record<string, FactValue>> | undefined): { main?: string; testArgs?: string } {
+export function scenarioTargetsOf(runFacts: Readonly<Record<string, FactValue>> | undefined): { main?: string; testArgs?: string; ignoreFailure?: true } {
   const main = runFacts?.[MAIN_FACT];
   const testArgs = runFacts?.[TEST_ARGS_FACT];
-  return { ...(typeof main === 'string' ? { main } : {}), ...(typeof testArgs === 'string' ? { testArgs } : {}) };
+  return { ...(typeof main === 'string' ? { main } : {}), ...(typeof testArgs === 'string' ? { testArgs } : {}), ...(runFacts?.[IGNORE_FAILURE_FACT] === true ? { ignoreFailure: true as const } : {}) };
 }

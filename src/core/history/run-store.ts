@@ -142,6 +142,16 @@ export function newRunId(date = new Date()): string {
  * so a crash loses at most the sample in flight; runs whose process died are marked
  * `interrupted` the next time any EnvBench process opens the store.
  */
+/** Which runs `listRuns` keeps (`envbench history --runtime --scenario --workspace --since`). */
+export interface RunFilter {
+  runtimes?: readonly string[];
+  scenarios?: readonly string[];
+  /** The workspace as stored: its real path. */
+  workspacePath?: string;
+  /** An ISO 8601 UTC time: runs started at or after it. */
+  since?: string;
+}
+
 export class RunStore {
   private readonly db: Database.Database;
   private readonly owner: ProcessIdentity = currentProcessIdentity();
@@ -423,16 +433,35 @@ export class RunStore {
   }
 
   /** Newest first; `offset` skips that many (the app's history pages through ten thousand runs). */
-  listRuns(limit = 200, offset = 0): RunSummary[] {
+  /** Newest first; a filter keeps the runs that measured any of its runtimes (scenarios), in that workspace, started at or after `since`. */
+  listRuns(limit = 200, offset = 0, filter: RunFilter = {}): RunSummary[] {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    const anyOf = (column: 'runtime' | 'scenario', values: readonly string[] | undefined): void => {
+      if (!values?.length) return;
+      where.push(`EXISTS (SELECT 1 FROM results x WHERE x.run_id = r.id AND x.${column} IN (${values.map(() => '?').join(', ')}))`);
+      params.push(...values);
+    };
+    anyOf('runtime', filter.runtimes);
+    anyOf('scenario', filter.scenarios);
+    if (filter.workspacePath !== undefined) {
+      where.push('w.path = ?');
+      params.push(filter.workspacePath);
+    }
+    if (filter.since !== undefined) {
+      where.push('r.started_at >= ?');
+      params.push(filter.since);
+    }
     const rows = this.db
       .prepare(
         `SELECT r.id, r.status, r.started_at, r.finished_at, w.path, w.module,
            (SELECT group_concat(runtime, ',') FROM (SELECT DISTINCT runtime FROM results WHERE run_id = r.id ORDER BY position)) AS runtimes,
            (SELECT group_concat(scenario, ',') FROM (SELECT DISTINCT scenario FROM results WHERE run_id = r.id ORDER BY position)) AS scenarios
          FROM runs r JOIN workspaces w ON w.id = r.workspace_id
+         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY r.started_at DESC, r.id DESC LIMIT ? OFFSET ?`,
       )
-      .all(limit, offset) as {
+      .all(...params, limit, offset) as {
       id: string;
       status: RunStatus;
       started_at: string;

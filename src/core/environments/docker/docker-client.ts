@@ -3,23 +3,15 @@ import type Docker from 'dockerode';
 import type { RuntimeHealth, RuntimeId } from '../../../shared/run';
 import { isMeasureHelperBuilt, measureHelperPath } from '../../measure/measure-helper';
 import { probeContainerStart } from './engine-probe';
+import type { DockerEndpoint } from './docker-context';
+import { dockerEndpoint } from './docker-context';
 
 /** Oldest Engine API EnvBench drives (Docker 19.03). */
 export const MIN_API_VERSION = '1.40';
 const PING_TIMEOUT_MS = 5_000;
 
-export interface DockerEndpoint {
-  /** What to tell a person: the socket path or the DOCKER_HOST URL. */
-  description: string;
-  socketPath: string | null;
-}
-
-export function dockerEndpoint(env: NodeJS.ProcessEnv = process.env): DockerEndpoint {
-  const host = env.DOCKER_HOST;
-  if (host && host.startsWith('unix://')) return { description: host, socketPath: host.slice('unix://'.length) };
-  if (host) return { description: host, socketPath: null };
-  return { description: '/var/run/docker.sock', socketPath: '/var/run/docker.sock' };
-}
+export type { DockerEndpoint };
+export { dockerEndpoint };
 
 /**
  * dockerode, with docker-modem, ssh2 and gRPC, takes about 160 ms to load: it loads with the
@@ -30,10 +22,16 @@ function loadDockerode(): typeof Docker {
   return require('dockerode') as typeof Docker;
 }
 
-/** dockerode for DOCKER_HOST or the default socket (dockerode reads DOCKER_HOST itself). */
+/** dockerode for the endpoint the docker CLI would use (dockerEndpoint): its socket, or its tcp:// URL. */
 export function createDockerClient(endpoint: DockerEndpoint = dockerEndpoint()): Docker {
   const Dockerode = loadDockerode();
-  return endpoint.socketPath ? new Dockerode({ socketPath: endpoint.socketPath }) : new Dockerode();
+  if (endpoint.socketPath) return new Dockerode({ socketPath: endpoint.socketPath });
+  if (endpoint.url) {
+    const url = new URL(endpoint.url.replace(/^tcp:/, 'http:'));
+    return new Dockerode({ host: url.hostname, port: Number(url.port || 2375), protocol: 'http' });
+  }
+  // An endpoint EnvBench cannot use: checkEngine says why before anything asks this client.
+  return new Dockerode({ socketPath: '/nonexistent/docker.sock' });
 }
 
 export function compareApiVersions(a: string, b: string): number {
@@ -70,6 +68,7 @@ export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 /** Why the engine cannot be used, as precisely as the socket and the daemon let us tell. */
 export async function checkEngine(client: Docker, endpoint: DockerEndpoint): Promise<EngineStatus> {
   const fail = (reason: string, version: string | null = null): EngineStatus => ({ ok: false, version, apiVersion: null, reason });
+  if (endpoint.problem) return fail(`${endpoint.problem}; or point DOCKER_HOST at the engine`);
   if (endpoint.socketPath) {
     if (!fs.existsSync(endpoint.socketPath)) {
       return fail(`no Docker socket at ${endpoint.socketPath}: install Docker Engine and start dockerd (\`sudo systemctl start docker\`), or set DOCKER_HOST`);
@@ -104,11 +103,12 @@ export async function checkEngine(client: Docker, endpoint: DockerEndpoint): Pro
  */
 export async function containerRuntimeHealth(id: RuntimeId, client: Docker, endpoint: DockerEndpoint, resourcesDir: string): Promise<RuntimeHealth> {
   const engine = await checkEngine(client, endpoint);
-  if (!engine.ok) return { id, available: false, version: engine.version, reason: engine.reason };
+  const where = { endpoint: endpoint.description };
+  if (!engine.ok) return { id, available: false, version: engine.version, reason: engine.reason, ...where };
   if (!isMeasureHelperBuilt(resourcesDir)) {
-    return { id, available: false, version: engine.version, reason: 'the measure helper is not built: run `npm run setup`' };
+    return { id, available: false, version: engine.version, reason: 'the measure helper is not built: run `npm run setup`', ...where };
   }
   const cannotStart = await probeContainerStart(client, endpoint.description, measureHelperPath(resourcesDir), id === 'docker' ? 'bridge' : 'none');
-  if (cannotStart) return { id, available: false, version: engine.version, reason: cannotStart };
-  return { id, available: true, version: engine.version, reason: null };
+  if (cannotStart) return { id, available: false, version: engine.version, reason: cannotStart, ...where };
+  return { id, available: true, version: engine.version, reason: null, ...where };
 }

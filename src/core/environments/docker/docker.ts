@@ -37,9 +37,11 @@ export async function requireDockerCli(runtimeName: string): Promise<void> {
   );
 }
 
-/** The docker CLI's environment: the engine EnvBench uses, whatever the CLI's current context. */
+/** The docker CLI's environment: the engine EnvBench uses (DOCKER_HOST outranks any context, as in the CLI). */
 export function dockerCliEnv(endpoint: DockerEndpoint): Record<string, string> {
-  return endpoint.socketPath && !process.env.DOCKER_HOST ? { DOCKER_HOST: `unix://${endpoint.socketPath}` } : {};
+  if (process.env.DOCKER_HOST) return {};
+  if (endpoint.socketPath) return { DOCKER_HOST: `unix://${endpoint.socketPath}` };
+  return endpoint.url ? { DOCKER_HOST: endpoint.url } : {};
 }
 
 /** A container's name for a terminal: short enough to read in `docker ps`, unique by the terminal's id. */
@@ -114,6 +116,7 @@ export class DockerRuntime extends ContainerRuntime implements Runtime {
       runId: context.runId,
       definitionFile,
       instance,
+      engineEndpoint: this.endpoint.description,
     });
   }
 }
@@ -121,6 +124,8 @@ export class DockerRuntime extends ContainerRuntime implements Runtime {
 interface SessionConfig extends ContainerSessionConfig {
   plan: ImagePlan;
   definitionFile: string;
+  /** The engine, as a person would name it (its socket or URL, and the docker context it came from). */
+  engineEndpoint: string;
 }
 
 class DockerSession implements RuntimeSession {
@@ -223,6 +228,7 @@ class DockerSession implements RuntimeSession {
       offlineReason: this.config.plan.offlineReason,
       privileges: 'none (unprivileged container)',
       storageDriver: engine.Driver ?? null,
+      engineEndpoint: this.config.engineEndpoint,
       configLines: configLines(this.config.plan.dockerfile),
       definitionFile: this.config.definitionFile,
       ...definitionFacts(this.config.definitionFile, dockerDefinitionSource(this.config.plan), this.config.plan.dockerfile),

@@ -1,0 +1,78 @@
+import type { Command } from 'commander';
+import { exporterFor } from '../core/export/exporters';
+import { isTextExport } from '../core/export/exporter';
+import { checkExportPath, writeExport } from '../core/export/write-export';
+import { UserError } from '../core/user-error';
+import type { ExportFormat } from '../shared/run';
+
+/** Where an output goes: standard output, or a file whose folder was checked before anything ran. */
+export type OutputTarget = { kind: 'stdout' } | { kind: 'file'; path: string };
+
+export interface RunOutput {
+  /** The option as the user typed it, for messages: `--json`. */
+  flag: string;
+  format: ExportFormat;
+  target: OutputTarget;
+}
+
+/**
+ * `envbench run`'s output files: EnvBench's own names beside hyperfine's `--export-*`. A file of
+ * '-' (and `--json` with none) is standard output, as in hyperfine; the run's summary then goes to
+ * standard error, so what a pipe reads is the export alone.
+ */
+const RUN_OUTPUT_OPTIONS = [
+  { key: 'json', flags: '--json [file]', format: 'json', help: "also write the run JSON to this file; '-' or no file: to standard output (the summary then goes to standard error)" },
+  { key: 'exportJson', flags: '--export-json <file>', format: 'json', help: "the run JSON, as --json (hyperfine's name)" },
+  { key: 'exportMarkdown', flags: '--export-markdown <file>', format: 'md', help: "the Markdown report ('-': standard output)" },
+  { key: 'exportCsv', flags: '--export-csv <file>', format: 'csv', help: "one row per sample ('-': standard output)" },
+  { key: 'bench', flags: '--bench <file>', format: 'benchfmt', help: "the samples in Go benchmark format, for benchstat ('-': standard output)" },
+  { key: 'pdf', flags: '--pdf <file>', format: 'pdf', help: 'the PDF report (printed by the system Chromium)' },
+] as const satisfies readonly { key: string; flags: string; format: ExportFormat; help: string }[];
+
+export type RunOutputOptions = Partial<Record<(typeof RUN_OUTPUT_OPTIONS)[number]['key'], string | boolean>>;
+
+export function addRunOutputOptions(command: Command): Command {
+  for (const o of RUN_OUTPUT_OPTIONS) command.option(o.flags, o.help);
+  return command;
+}
+
+/** Every output the options name, checked before anything is measured (UserError, exit 2). */
+export function parseRunOutputs(options: RunOutputOptions): RunOutput[] {
+  const outputs: RunOutput[] = [];
+  for (const o of RUN_OUTPUT_OPTIONS) {
+    const value = options[o.key];
+    if (value === undefined || value === false) continue;
+    const flag = o.flags.split(' ')[0]!;
+    if (value === true || value === '-') {
+      if (!isTextExport(exporterFor(o.format))) {
+        throw new UserError(`Cannot write the ${o.format} report to standard output`, 'it is a binary file', `Pass a file name, for example ${flag} run.${o.format}`);
+      }
+      const other = outputs.find((x) => x.target.kind === 'stdout');
+      if (other) throw new UserError(`${other.flag} and ${flag} both write to standard output`, 'the two would be mixed in one stream', `Give one of them a file name, for example ${flag} run.${exporterFor(o.format).extension}`);
+      outputs.push({ flag, format: o.format, target: { kind: 'stdout' } });
+      continue;
+    }
+    const file = checkExportPath(value);
+    const other = outputs.find((x) => x.target.kind === 'file' && x.target.path === file);
+    if (other) throw new UserError(`${other.flag} and ${flag} both name ${file}`, 'one would overwrite the other', 'Give each output its own file, for example run.json and run.bench');
+    outputs.push({ flag, format: o.format, target: { kind: 'file', path: file } });
+  }
+  return outputs;
+}
+
+/** `--json [file]` of history, show and doctor: standard output unless a file is named (checked, exit 2). */
+export function jsonTarget(value: string | boolean | undefined): OutputTarget | null {
+  if (value === undefined || value === false) return null;
+  return value === true || value === '-' ? { kind: 'stdout' } : { kind: 'file', path: checkExportPath(value) };
+}
+
+/** Writes JSON where `--json` said: standard output, or the file whole or not at all (saying so on standard error). */
+export function writeJson(target: OutputTarget, value: unknown): void {
+  const text = JSON.stringify(value, null, 2) + '\n';
+  if (target.kind === 'stdout') {
+    process.stdout.write(text);
+    return;
+  }
+  const written = writeExport(target.path, text);
+  process.stderr.write(`Wrote ${written.path} (json, ${written.bytes} bytes).\n`);
+}
