@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CompareRow } from '../src/cli/commands/compare';
-import type { RunSummary } from '../src/shared/run';
+import type { RunJson, RunSummary } from '../src/shared/run';
 import { envbench, tempDataDir, writeGoModule } from './support/envbench-cli';
 import { hasTool } from './support/require-runtime';
 
@@ -79,6 +79,28 @@ describe.runIf(hasTool('go', ['version']))('envbench compare, history filters an
       if (row.significant) expect(Number(f[5]!.replace('%', ''))).toBeCloseTo(row.deltaPercent, 1);
       expect(f[6]).toContain(`p=${row.pValue.toFixed(3)}`);
     }
+  });
+
+  it('show takes the same filters: the newest matching run without an id, only the named results', () => {
+    const [a, b] = ids as [string, string];
+    const show = (...args: string[]): RunJson => {
+      const result = envbench(['show', ...args, '--json', '-'], dataDir);
+      expect(result.status, result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as RunJson;
+    };
+    expect(show().id).toBe(b);
+    expect(show('--workspace', module, '--since', '1h').id).toBe(b);
+    const vet = show(a, '--scenario', 'vet');
+    expect(vet.id).toBe(a);
+    expect(vet.results.map((r) => r.scenario)).toEqual(['vet']);
+    expect(vet.table.rows.map((r) => r.scenario)).toEqual(['vet']);
+    // The results table keeps vet alone; where the run's time went stays the whole run's.
+    const table = envbench(['show', a, '--scenario', 'vet'], dataDir).stdout;
+    expect(table).toMatch(/^vet\s+native\s+completed/m);
+    expect(table).not.toMatch(/^test\s+native\s+completed/m);
+    const none = envbench(['show', '--runtime', 'docker'], dataDir);
+    expect(none.status).toBe(2);
+    expect(none.stderr.trim()).toMatch(/^envbench: No run in .* matches: no run has those runtimes, scenarios, workspace or start time\. List the runs with `envbench history` and the same options/);
   });
 
   it('history takes --runtime, --scenario, --workspace, --since and --limit; delete removes a run', () => {

@@ -98,6 +98,34 @@ describe.skipIf(!haveGo)('envbench run --runtimes native', () => {
     expect(listed.stdout).toBe('');
     expect((JSON.parse(fs.readFileSync(file, 'utf8')) as { id: string }[]).map((r) => r.id)).toContain(run.id);
     expect(JSON.parse(envbench(['show', run.id, '--json', '-'], dataDir).stdout)).toEqual(run);
+
+    // hyperfine's --style none: nothing but the output asked for; basic: plain progress lines.
+    const quiet = envbench(['run', '--offline', '--workspace', module, '--runtimes', 'native', '--scenarios', 'vet', '-r', '1', '-w', '0', '--style', 'none', '--export-json', file], dataDir);
+    expect(quiet.status, quiet.stderr).toBe(0);
+    expect(quiet.stdout + quiet.stderr).toBe('');
+    expect((JSON.parse(fs.readFileSync(file, 'utf8')) as RunJson).results[0]!.scenario).toBe('vet');
+    const basic = envbench(['run', '--offline', '--workspace', module, '--runtimes', 'native', '--scenarios', 'vet', '-r', '1', '-w', '0', '--style', 'basic'], dataDir);
+    expect(basic.stderr).toMatch(/^envbench: \d+:\d\d .*vet on native: measure 1\/1/m);
+  });
+
+  it("--command NAME=CMD measures the user's own command as a scenario, on a scratch copy: the workspace is not written", () => {
+    const module = writeGoModule(path.join(tempDataDir(), 'own-command'));
+    const result = envbench(['run', '--offline', '--workspace', module, '--runtimes', 'native', '--command', 'list=go list ./...', '--command', "mark=touch 'written by the command'", '-r', '2', '-w', '0', '--json', '-'], dataDir);
+    expect(result.status, result.stderr).toBe(0);
+    const run = JSON.parse(result.stdout) as RunJson;
+    expect(run.results.map((r) => [r.scenario, r.status, r.samples.length])).toEqual([
+      ['list', 'completed', 2],
+      ['mark', 'completed', 2],
+    ]);
+    expect(run.options.commands).toEqual({ list: 'go list ./...', mark: "touch 'written by the command'" });
+    expect(run.table.rows.map((r) => [r.scenario, r.kind, r.dimension])).toEqual([
+      ['list', 'command', 'performance'],
+      ['mark', 'command', 'performance'],
+    ]);
+    expect(fs.existsSync(path.join(module, 'written by the command'))).toBe(false);
+    const refused = envbench(['run', '--workspace', module, '--command', 'vet=go vet ./...'], dataDir);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/Invalid --command "vet=go vet \.\/\.\.\.": "vet" is the name of EnvBench's own scenario/);
   });
 
   it('fails with the reason when a measured command fails, and exits non-zero', () => {

@@ -14,8 +14,9 @@ import { COMPARE_FORMATS, compareCommand, type CompareOptions } from './commands
 import { doctorCommand } from './commands/doctor';
 import { exportCommand, type ExportCommandOptions } from './commands/export';
 import { importHyperfineCommand, type ImportHyperfineOptions } from './commands/import';
-import { deleteCommand, historyCommand, type HistoryOptions, SHOW_FORMATS, showCommand, type ShowFormat } from './commands/history';
+import { deleteCommand, historyCommand, type HistoryOptions, SHOW_FORMATS, showCommand, type ShowOptions } from './commands/history';
 import { runCommand } from './commands/run';
+import { RUN_STYLES } from './format/progress-line';
 import type { ServeOptions } from './commands/serve';
 
 /** Exit codes: 0 success, 1 a measurement failed, 2 bad input, 130 cancelled. */
@@ -67,8 +68,10 @@ function program(): Command {
     .option('--wait', 'when another run is measuring on this machine, wait for it to end instead of refusing')
     .option('--first-run <command>', 'startup scenarios: the command whose exit ends a start, split into words without a shell, e.g. "go run ./cmd/x -once" (default: go build -o /dev/null of the main packages)')
     .option('--main <package>', 'the main package (./cmd/x, relative to the workspace) for debug-breakpoint, reproducible-build, modcache-isolation and the default first run (default: the workspace\'s main packages; without one those scenarios are not applicable)')
+    .option('--command <name=cmd>', "your own command as a scenario, measured in every environment (repeatable), split into words without a shell, e.g. build='make build'; alone, without --scenarios, only these are measured", (value: string, previous: string[] = []) => [...previous, value])
     .option('--test-args <args>', 'test and test-race: arguments added to `go test -count=1 ./...`, split into words without a shell, e.g. "-run TestParse -short"')
     .option('--show-output', "print the measured commands' output as they run (control characters shown as escapes)")
+    .addOption(new Option('--style <style>', 'progress output, as hyperfine\'s: auto and full (a live line on a terminal, plain lines when piped), basic (plain lines), none (only errors and the outputs asked for)').choices(RUN_STYLES))
     .option('-i, --ignore-failure', 'keep a command that exits non-zero as a sample, with its exit code, instead of ending its result (as hyperfine -i)');
   addRunOutputOptions(run)
     .option('--weights <list>', 'weights of the ranking, e.g. startup=1,performance=2,maintenance=1 (default: equal)')
@@ -103,9 +106,13 @@ function program(): Command {
 
   cli
     .command('show')
-    .description('show one run')
-    .argument('<run-id>', 'as listed by `envbench history`')
+    .description('show one run: by id, or the newest that matches the options')
+    .argument('[run-id]', 'as listed by `envbench history` (default: the newest run matching --workspace, --since, --runtime and --scenario)')
     .option('--json [file]', "print the run JSON (same as --format json); to a file when one is named")
+    .option('--runtime <list>', 'only these runtimes\' results (comma-separated)')
+    .option('--scenario <list>', 'only these scenarios\' results (comma-separated)')
+    .option('--workspace <dir>', 'without a run id: the newest run of this Go module')
+    .option('--since <when>', 'without a run id: the newest run started since 30m, 12h, 7d, 2w ago, or a date')
     .option('--weights <list>', 'weights of the ranking, e.g. startup=1,performance=2,maintenance=1 (default: equal)')
     .addOption(
       new Option('--format <format>', 'table (default), json, or bench: Go benchmark format for benchstat')
@@ -113,7 +120,7 @@ function program(): Command {
         .conflicts('json'),
     )
     .addOption(dbOption())
-    .action((runId: string, options: { json?: string | boolean; format?: ShowFormat; weights?: string; db?: string }) => {
+    .action((runId: string | undefined, options: ShowOptions & { db?: string }) => {
       const core = cliCore({ db: options.db });
       try {
         process.exitCode = showCommand(core, runId, options);

@@ -25,7 +25,9 @@ import { loadFacts } from './bench/machine-load';
 import type { CleanupReport } from './environments/registry';
 import { cleanEngine, createRuntimes, reapEngineOrphans, runtimesNamed } from './environments/registry';
 import type { Runtime } from './environments/runtime';
+import type { Scenario } from './scenarios/catalog';
 import { SCENARIOS, findScenario, notApplicableReason } from './scenarios/catalog';
+import { parseUserCommands } from './scenarios/user-command';
 import { describeError, UserError } from './user-error';
 import { inspectWorkspace } from './workspace/inspect-workspace';
 
@@ -62,6 +64,8 @@ export interface RunInput {
   minRuns?: number;
   /** hyperfine's -i: a command that exits non-zero is a sample (with its exit code), not the end of its result. */
   ignoreFailure?: boolean;
+  /** `--command NAME=CMD`, each: the user's own commands, measured as performance scenarios after the catalogue's. */
+  commands?: string[];
   budgetSeconds?: number;
   warmup?: number;
   offline?: boolean;
@@ -192,12 +196,14 @@ export function createCore(options: CoreOptions): Core {
     const firstRun = input.firstRun !== undefined ? parseFirstRun(input.firstRun) : undefined;
     const testArgs = input.testArgs !== undefined ? parseTestArgs(input.testArgs) : undefined;
     const main = input.main !== undefined ? await checkMainPackage(workspace, input.main) : undefined;
-    const requested = input.scenarios ?? SCENARIOS.map((s) => s.id);
+    const commands = parseUserCommands(input.commands ?? []);
+    // With --command and no --scenarios, the user's commands alone are measured (as hyperfine measures the commands it is given).
+    const requested = input.scenarios ?? (commands.length > 0 ? [] : SCENARIOS.map((s) => s.id));
     for (const id of requested) {
       if (!findScenario(id)) throw new UserError(`Unknown scenario "${id}"`, `EnvBench knows ${SCENARIOS.map((s) => s.id).join(', ')}`, 'Use one of those names');
     }
-    // Always in catalogue order: startups (which remove images) before the scenarios that reuse them.
-    const scenarios = SCENARIOS.filter((s) => requested.includes(s.id));
+    // Always in catalogue order: startups (which remove images) before the scenarios that reuse them; the user's commands last.
+    const scenarios: Scenario[] = [...SCENARIOS.filter((s) => requested.includes(s.id)), ...commands];
     let runtimeIds = input.runtimes;
     // An id no environment has (the IPC contract checks only its form): what exists, and exit 2.
     if (runtimeIds) runtimesNamed(runtimes, runtimeIds);

@@ -210,6 +210,8 @@ export interface RunOptionsJson {
   testArgs?: string;
   /** `--ignore-failure`: commands that exited non-zero were kept as samples (each sample has its exitCode). */
   ignoreFailure?: true;
+  /** `--command NAME=CMD`: the user's own commands measured as scenarios, name -> command line. */
+  commands?: Record<string, string>;
 }
 
 /** Where an estimate comes from: this machine's history of the same workspace, or EnvBench's first guess. */
@@ -432,7 +434,7 @@ export interface RunTableRow {
 
 /** One note under the tables; `kind` lets a rendering that shows failures elsewhere leave those out. */
 export interface RunNote {
-  kind: 'load' | 'correction' | 'failure' | 'stop' | 'warning' | 'comparison' | 'lifecycle';
+  kind: 'load' | 'correction' | 'failure' | 'stop' | 'warning' | 'comparison' | 'lifecycle' | 'devcontainer';
   text: string;
 }
 

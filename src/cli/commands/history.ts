@@ -81,9 +81,28 @@ const FORMATTERS: Record<ShowFormat, (run: RunJson) => string> = {
   bench: (run) => runToBenchfmt(run).trimEnd(),
 };
 
-export function showCommand(core: Core, runId: string, options: { json?: string | boolean; format?: ShowFormat; weights?: string }): number {
+export interface ShowOptions extends Omit<HistoryOptions, 'limit'> {
+  format?: ShowFormat;
+  weights?: string;
+}
+
+/**
+ * `envbench show [RUN_ID]`: one run, by id, or the newest that matches --workspace, --since,
+ * --runtime and --scenario. --runtime and --scenario also narrow what is shown to those results
+ * (the ranking stays the whole run's: it is computed over every scenario measured).
+ */
+export function showCommand(core: Core, runId: string | undefined, options: ShowOptions): number {
   const json = jsonTarget(options.json);
-  const run = core.requireRun(runId, options.weights ? weightsOption(options.weights) : undefined);
+  const { filter } = runFilter(options);
+  let id = runId;
+  if (id === undefined) {
+    const newest = core.listRuns({ filter, limit: 1 })[0];
+    if (!newest) {
+      throw new UserError(`No run in ${core.dbFile} matches`, Object.keys(filter).length > 0 ? 'no run has those runtimes, scenarios, workspace or start time' : 'the history is empty', Object.keys(filter).length > 0 ? 'List the runs with `envbench history` and the same options' : 'Start one with: envbench run');
+    }
+    id = newest.id;
+  }
+  const run = narrowRun(core.requireRun(id, options.weights ? weightsOption(options.weights) : undefined), filter);
   if (json) {
     writeJson(json, run);
     return 0;
@@ -92,6 +111,19 @@ export function showCommand(core: Core, runId: string, options: { json?: string 
   const format = options.format ?? 'table';
   process.stdout.write(FORMATTERS[format](run) + '\n');
   return 0;
+}
+
+/** The run with only the results (and their comparisons and table rows) of the filter's runtimes and scenarios. */
+export function narrowRun(run: RunJson, filter: RunFilter): RunJson {
+  const { runtimes, scenarios } = filter;
+  if (!runtimes && !scenarios) return run;
+  const keep = (r: { runtime: string; scenario: string }): boolean => (!runtimes || runtimes.includes(r.runtime)) && (!scenarios || scenarios.includes(r.scenario));
+  return {
+    ...run,
+    results: run.results.filter(keep),
+    comparisons: run.comparisons.filter((c) => keep(c) && (!runtimes || runtimes.includes(c.baseline))),
+    table: { ...run.table, rows: run.table.rows.filter(keep) },
+  };
 }
 
 /** `envbench delete RUN_ID`: as the app's Delete, never a run that is still measuring. */

@@ -4,6 +4,7 @@ import { parseRuntimeIds } from '../../core/environments/registry';
 import { parseScenarioIds } from '../../core/scenarios/catalog';
 import { UserError } from '../../core/user-error';
 import { describeOwner } from '../../core/machine/measure-lock';
+import type { RunStyle } from '../format/progress-line';
 import { RunStatus } from '../format/progress-line';
 import { weightsOption } from '../format/ranking-table';
 import { formatRunSummary } from '../format/run-summary';
@@ -37,6 +38,10 @@ export interface RunCommandOptions extends RunOutputOptions {
   ignoreFailure?: boolean;
   /** Print the measured commands' output (escaped) as they run, as hyperfine's --show-output does. */
   showOutput?: boolean;
+  /** `--command NAME=CMD`, repeatable: the user's own commands, measured as scenarios. */
+  command?: string[];
+  /** hyperfine's --style: auto, full, basic (plain progress lines), none (nothing but errors and the outputs asked for). */
+  style?: RunStyle;
 }
 
 function parseWhole(name: string, text: string): number {
@@ -84,6 +89,7 @@ function runInput(options: RunCommandOptions): RunInput {
     testArgs: options.testArgs,
     wait: options.wait,
     ...(options.ignoreFailure ? { ignoreFailure: true } : {}),
+    ...(options.command && options.command.length > 0 ? { commands: options.command } : {}),
   };
 }
 
@@ -101,7 +107,9 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
   const said = outputs.some((o) => o.target.kind === 'stdout') ? process.stderr : process.stdout;
 
   const controller = new AbortController();
-  const progress = new RunStatus();
+  const style = options.style ?? 'auto';
+  const quiet = style === 'none';
+  const progress = new RunStatus(process.stderr, Date.now, style);
   let interrupts = 0;
   const onSigint = (): void => {
     interrupts++;
@@ -123,7 +131,7 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
         signal: controller.signal,
         onWaitingForMachine: (holder) => process.stderr.write(`envbench: waiting for ${describeOwner(holder)} to finish...\n`),
         onStarted: (id) => {
-          if (!process.stderr.isTTY) process.stderr.write(`envbench: run ${id} started\n`);
+          if (!process.stderr.isTTY && !quiet) process.stderr.write(`envbench: run ${id} started\n`);
         },
         onLog: (line) => progress.log(line),
         onStepStart: (step) => progress.stepStarting(step),
@@ -132,7 +140,7 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
       },
     );
     progress.stop();
-    said.write(formatRunSummary(run) + '\n');
+    if (!quiet) said.write(formatRunSummary(run) + '\n');
     // Written by the exporters `envbench export` and the app's Export button use.
     const context = { envbench: core.envbench, pdf: { rendererDir: builtRendererDir() } };
     for (const output of outputs) {
@@ -144,7 +152,7 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
       }
     }
     const files = [core.dbFile, ...outputs.map((o) => (o.target.kind === 'file' ? o.target.path : 'standard output'))];
-    said.write(`\nSaved as run ${run.id} in ${[files.slice(0, -1).join(', '), files.at(-1)].filter(Boolean).join(' and ')}.\n`);
+    if (!quiet) said.write(`\nSaved as run ${run.id} in ${[files.slice(0, -1).join(', '), files.at(-1)].filter(Boolean).join(' and ')}.\n`);
     if (run.status === 'completed') return 0;
     const failed = run.results.filter((r) => r.status !== 'completed' && r.status !== 'not-applicable');
     process.stderr.write(

@@ -43,6 +43,22 @@ describe('RunStatus', () => {
     expect(out.text).not.toContain('\n');
   });
 
+  it("--style basic: plain lines on a terminal too; --style none: nothing", () => {
+    let now = 0;
+    const basicOut = stream(true);
+    const basic = new RunStatus(basicOut, () => now, 'basic');
+    const noneOut = stream(true);
+    const none = new RunStatus(noneOut, () => now, 'none');
+    for (const status of [basic, none]) {
+      status.stepStarting({ runtime: 'nix', scenario: 'vet', phase: 'warmup', sample: 1, of: 1 });
+      now = HEARTBEAT_MS;
+      status.heartbeat();
+      status.stop();
+    }
+    expect(basicOut.text).toBe('envbench: 0:00 vet on nix: warmup 1/1\nenvbench: 0:10 still vet on nix: warmup 1/1 (0:10 on this step)\n');
+    expect(noneOut.text).toBe('');
+  });
+
   it('formats elapsed time as m:ss, and h:mm:ss past an hour', () => {
     expect(formatElapsed(0)).toBe('0:00');
     expect(formatElapsed(65_400)).toBe('1:05');

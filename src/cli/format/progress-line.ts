@@ -30,6 +30,10 @@ export function formatElapsed(ms: number): string {
  * a plain line at every step, and the current step again whenever nothing was written for
  * HEARTBEAT_MS, so the output is never silent for longer (a long image build, a slow sample).
  */
+/** hyperfine's --style, as far as EnvBench's output has one: auto and full (a live line on a terminal), basic (plain lines), none (silent). */
+export const RUN_STYLES = ['auto', 'basic', 'full', 'none'] as const;
+export type RunStyle = (typeof RUN_STYLES)[number];
+
 export class RunStatus {
   private readonly started: number;
   private step = 'starting';
@@ -42,10 +46,15 @@ export class RunStatus {
   private shown = false;
   private timer: NodeJS.Timeout | null = null;
 
+  /** A live line redrawn in place (a terminal), plain lines (a pipe, or --style basic), or nothing (--style none). */
+  private readonly mode: 'live' | 'lines' | 'silent';
+
   constructor(
     private readonly stream: NodeJS.WriteStream = process.stderr,
     private readonly now: () => number = Date.now,
+    style: RunStyle = 'auto',
   ) {
+    this.mode = style === 'none' ? 'silent' : style !== 'basic' && stream.isTTY ? 'live' : 'lines';
     this.started = now();
     this.stepStarted = this.started;
     this.lastWrite = this.started;
@@ -78,7 +87,8 @@ export class RunStatus {
 
   /** On a terminal, redraws the line (its clock); piped, a plain line when nothing was written for HEARTBEAT_MS. */
   heartbeat(): void {
-    if (this.stream.isTTY) {
+    if (this.mode === 'silent') return;
+    if (this.mode === 'live') {
       this.render();
       return;
     }
@@ -111,8 +121,8 @@ export class RunStatus {
     this.stepStarted = this.now();
     this.step = escapeControlCharacters(text);
     this.detail = '';
-    if (this.stream.isTTY) this.render();
-    else this.writeLine(this.step);
+    if (this.mode === 'live') this.render();
+    else if (this.mode === 'lines') this.writeLine(this.step);
   }
 
   private current(): string {
@@ -120,7 +130,7 @@ export class RunStatus {
   }
 
   private render(): void {
-    if (!this.stream.isTTY) return;
+    if (this.mode !== 'live') return;
     const text = `${this.counts}${this.current()} · ${formatElapsed(this.now() - this.started)}${this.eta}`;
     const width = Math.max(20, (this.stream.columns ?? 100) - 1);
     this.stream.write(`\r\x1b[2K${text.slice(0, width)}`);

@@ -1,6 +1,7 @@
 import type { Dimension, DimensionScore, FactValue, MissingScoreInput, ResultJson, RunJson, RuntimeId, ScoreInput, ScoringJson } from '../../shared/run';
 import { compareVersions } from '../environments/nix-cli';
 import { findScenario } from '../scenarios/catalog';
+import { scenarioIn } from '../scenarios/user-command';
 import { compareToBaseline, hasEnoughSamplesForVerdict, MIN_SAMPLES_FOR_VERDICT } from '../stats';
 
 export interface ScoreWeights {
@@ -41,7 +42,7 @@ const median = (values: readonly number[]): number => {
  */
 function startupScores(run: ScoredRun, runtimes: readonly RuntimeId[]): Map<RuntimeId, DimensionScore> {
   const scores = new Map<RuntimeId, DimensionScore>();
-  const scenarios = [...new Set(run.results.map((r) => r.scenario))].filter((id) => findScenario(id)?.dimension === 'startup');
+  const scenarios = [...new Set(run.results.map((r) => r.scenario))].filter((id) => scenarioIn(run.options, id)?.dimension === 'startup');
   const inputs = new Map<RuntimeId, ScoreInput[]>(runtimes.map((r) => [r, []]));
   for (const scenario of scenarios) {
     const walls = runtimes.map((r) => [r, measuredWalls(run, r, scenario)] as const).filter((e): e is readonly [RuntimeId, number[]] => e[1] !== null);
@@ -104,7 +105,7 @@ function undecided(n: number, baselineN: number, pValue: number): string {
  * turned into a score relative to the best: 100 x G(best) / G(this).
  */
 function performanceScores(run: ScoredRun, runtimes: readonly RuntimeId[]): Map<RuntimeId, DimensionScore> {
-  const scenarios = [...new Set(run.results.map((r) => r.scenario))].filter((id) => findScenario(id)?.dimension === 'performance');
+  const scenarios = [...new Set(run.results.map((r) => r.scenario))].filter((id) => scenarioIn(run.options, id)?.dimension === 'performance');
   const inputs = new Map<RuntimeId, ScoreInput[]>();
   for (const runtime of runtimes) {
     const list: ScoreInput[] = [];

@@ -5,6 +5,13 @@ import { buildConsistency } from './environment-report';
 import { firstRunOf } from './first-run';
 import { runLoad } from './machine-load';
 import { scenarioTargetsOf } from './scenario-targets';
+import { userCommandsOf } from '../scenarios/user-command';
+
+/** RunOptionsJson.commands, present only when the run measured commands of the user's own. */
+function userCommandsOption(runFacts: Parameters<typeof userCommandsOf>[0]): { commands?: Record<string, string> } {
+  const commands = userCommandsOf(runFacts);
+  return Object.keys(commands).length > 0 ? { commands } : {};
+}
 import type { ScoreWeights } from './ranking';
 import { DEFAULT_WEIGHTS, scoreRun } from './ranking';
 import { buildRunTable } from './run-table';
@@ -73,7 +80,7 @@ export function buildRunJson(run: StoredRun, weights: ScoreWeights = DEFAULT_WEI
     workspace: run.workspace,
     machine: run.machine,
     // Which command ended each start is a run-level fact, stored once a start is timed; --main and --test-args are run-level facts too.
-    options: { ...run.options, ...(firstRun ? { firstRun } : {}), ...scenarioTargetsOf(run.runFacts) },
+    options: { ...run.options, ...(firstRun ? { firstRun } : {}), ...scenarioTargetsOf(run.runFacts), ...userCommandsOption(run.runFacts) },
     results,
     comparisons: compareWithBaseline(results),
     maintenance: run.maintenance,

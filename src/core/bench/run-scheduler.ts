@@ -14,6 +14,7 @@ import type { RunHooks, RunRequest } from './run-request';
 import type { ActiveResult, StepContext } from './sample-step';
 import { measureStep, recordInputs } from './sample-step';
 import { scenarioTargetFacts } from './scenario-targets';
+import { userCommandFacts } from '../scenarios/user-command';
 import { createScratchCopy, pickEditTarget } from './scratch-workspace';
 import { StepCounter } from './step-counter';
 
@@ -143,7 +144,7 @@ class RunExecution {
       },
     });
     this.deps.store.setPlan(this.runId, this.plan);
-    const targets = scenarioTargetFacts(this.given.main, this.given.testArgs, this.given.ignoreFailure);
+    const targets = { ...scenarioTargetFacts(this.given.main, this.given.testArgs, this.given.ignoreFailure), ...userCommandFacts(this.given.scenarios) };
     if (Object.keys(targets).length > 0) store.setRunFacts(this.runId, targets);
   }
 

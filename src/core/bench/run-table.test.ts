@@ -84,13 +84,16 @@ describe('buildRunTable', () => {
     ]);
   });
 
-  it('orders the notes: load warning, correction, failures, stop reasons and warnings, comparison warnings, lifecycle commands', () => {
+  it('orders the notes: load warning, correction, failures, stop reasons and warnings, comparison warnings, devcontainer keys not applied, lifecycle commands', () => {
     const table = buildRunTable(
       run({
         load: { cpuCount: 1, start: [3, 1, 1], end: null, warning: 'load 3.00 on 1 core' },
         results: [result('native', 'vet', { stopReason: 'converged' }), result('docker', 'vet', { status: 'failed', reason: 'boom', stats: null, samples: [] })],
         comparisons: [comparison('docker', { warning: 'few' }), comparison('nix')],
-        maintenance: [{ runtime: 'docker', facts: { lifecycleCommands: 'postCreateCommand: not run' } }],
+        maintenance: [
+          { runtime: 'docker', facts: { lifecycleCommands: 'postCreateCommand: not run', devcontainerNotApplied: 'runArgs: docker run flags from a workspace file are not passed' } },
+          { runtime: 'dind', facts: { devcontainerNotApplied: 'runArgs: docker run flags from a workspace file are not passed' } },
+        ],
       }),
     );
     expect(table.notes).toEqual([
@@ -99,6 +102,7 @@ describe('buildRunTable', () => {
       { kind: 'failure', text: 'docker vet failed: boom' },
       { kind: 'stop', text: 'native vet: converged' },
       { kind: 'comparison', text: 'docker vs native vet: few' },
+      { kind: 'devcontainer', text: 'Not applied from devcontainer.json: runArgs: docker run flags from a workspace file are not passed' },
       { kind: 'lifecycle', text: 'postCreateCommand: not run' },
     ]);
     expect(correctionNote([comparison('docker')])).toBeNull();

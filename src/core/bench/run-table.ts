@@ -6,7 +6,7 @@ import { median } from 'simple-statistics';
 import type { ComparisonJson, RankedRuntime, ResultJson, RunJson, RunNote, RunTable, RunTableRow, RuntimeId, RuntimeScores, VersusNative } from '../../shared/run';
 import { rankingReasons } from '../../shared/format/ranking-reasons';
 import { scoreBasisNotes } from '../../shared/format/score-basis';
-import { findScenario } from '../scenarios/catalog';
+import { scenarioIn } from '../scenarios/user-command';
 
 const VERDICT_WORDS: Record<string, string> = { ready: 'ready', 'not-ready': 'not ready', reproducible: 'reproducible', 'not-reproducible': 'not reproducible' };
 
@@ -51,8 +51,8 @@ function binaries(run: Pick<RunJson, 'consistency' | 'maintenance'>, result: Res
   return {};
 }
 
-function row(run: Pick<RunJson, 'comparisons' | 'consistency' | 'maintenance'>, result: ResultJson): RunTableRow {
-  const scenario = findScenario(result.scenario);
+function row(run: Pick<RunJson, 'comparisons' | 'consistency' | 'maintenance' | 'options'>, result: ResultJson): RunTableRow {
+  const scenario = scenarioIn(run.options, result.scenario);
   return {
     runtime: result.runtime,
     scenario: result.scenario,
@@ -121,9 +121,10 @@ function notes(run: Omit<RunJson, 'table'>): RunNote[] {
     for (const warning of result.stats?.warnings ?? []) add('warning', `${result.runtime} ${result.scenario}: ${warning}`);
   }
   for (const c of run.comparisons) if (c.warning) add('comparison', `${c.runtime} vs ${c.baseline} ${c.scenario}: ${c.warning}`);
-  // devcontainer.json's lifecycle commands are never run: said once, though docker and dind share the file.
-  const lifecycle = new Set(run.maintenance.map((m) => m.facts.lifecycleCommands).filter((f): f is string => typeof f === 'string'));
-  for (const fact of lifecycle) add('lifecycle', fact);
+  // devcontainer.json's keys not applied, and its lifecycle commands, never run: said once, though docker and dind share the file.
+  const once = (key: string): Set<string> => new Set(run.maintenance.map((m) => m.facts[key]).filter((f): f is string => typeof f === 'string'));
+  for (const fact of once('devcontainerNotApplied')) add('devcontainer', `Not applied from devcontainer.json: ${fact}`);
+  for (const fact of once('lifecycleCommands')) add('lifecycle', fact);
   return list;
 }
 

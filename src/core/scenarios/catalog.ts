@@ -54,6 +54,8 @@ export interface CommandScenario extends ScenarioBase {
   mutatesWorkspace?: boolean;
   /** `--test-args` are added after argv (`go test` takes flags after the packages, and `-args` must come last). */
   takesTestArgs?: boolean;
+  /** The user's own command (`--command NAME=CMD`, user-command.ts), not the catalogue's. */
+  userCommand?: true;
 }
 
 /**

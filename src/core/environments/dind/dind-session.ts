@@ -13,7 +13,8 @@ import { cacheVolumeName, dockerDefinitionSource, removeOwnImage } from '../dock
 import { modulesSource } from '../host-go';
 import { createDockerClient } from '../docker/docker-client';
 import { followProgress, isNotFound } from '../docker/engine-stream';
-import { bindMount, GoContainer, MODCACHE_IN_CONTAINER, phaseTimer, SCRATCH_IN_CONTAINER, WORKSPACE_IN_CONTAINER, XDG_CACHE_IN_CONTAINER } from '../docker/go-container';
+import type { ShellEntry } from '../docker/go-container';
+import { bindMount, cacheHomeFor, GoContainer, MODCACHE_IN_CONTAINER, phaseTimer, SCRATCH_IN_CONTAINER, WORKSPACE_IN_CONTAINER } from '../docker/go-container';
 import { LABEL_INSTANCE, LABEL_RUN, LABEL_RUNTIME, managedLabels, ownedContainer, ownedLabels } from '../docker/labels';
 import { imageExists } from '../docker/offline-images';
 import { readyThenFirstRun } from '../startup-phases';
@@ -81,7 +82,8 @@ interface OuterDaemon {
 export class DindSession implements RuntimeSession {
   readonly runtime = 'dind' as const;
   readonly workspaceDir: string;
-  readonly xdgCacheHome = XDG_CACHE_IN_CONTAINER;
+  /** XDG_CACHE_HOME in the inner Go container (its cache volume's place). */
+  readonly xdgCacheHome: string;
   private readonly warmVolume: string;
   /** The outer container's data volume for terminals: never a run's, so two daemons never share it. */
   private readonly terminalVolume: string;
@@ -93,6 +95,7 @@ export class DindSession implements RuntimeSession {
     private readonly config: DindConfig,
   ) {
     this.workspaceDir = config.workspace.path;
+    this.xdgCacheHome = cacheHomeFor(config.devPlan.settings);
     this.warmVolume = `envbench-dind-data-${workspaceKey(config.workspace.path)}-${config.instance}`;
     this.terminalVolume = `envbench-dind-terminal-data-${workspaceKey(config.workspace.path)}-${config.instance}`;
   }
@@ -225,6 +228,7 @@ export class DindSession implements RuntimeSession {
       // creates the Go container's cgroup beside the outer one; where cgroups nest, the outer's holds it.
       cgroupCandidates: (inner) => [inner, daemon.container.id],
       hostPids: false,
+      settings: this.config.devPlan.settings,
     });
   }
 
@@ -267,7 +271,7 @@ export class DindSession implements RuntimeSession {
    * terminals share (started on first use). remove() removes the inner container (the inner
    * daemon's state lives on, in the volume) and stops the outer one when no terminal is left.
    */
-  async startShellContainer(name: string, daemons: TerminalDaemons): Promise<{ name: string; socket: string; remove(): Promise<void> }> {
+  async startShellContainer(name: string, daemons: TerminalDaemons): Promise<{ name: string; socket: string; entry: ShellEntry; remove(): Promise<void> }> {
     const volume = this.terminalVolume;
     let entry = daemons.shared.get(volume);
     if (!entry) {
@@ -300,14 +304,16 @@ export class DindSession implements RuntimeSession {
       await container?.remove({ force: true, v: true }).catch(() => {});
       await release();
     };
+    const go = this.goContainer(daemon);
     try {
-      container = await daemon.inner.createContainer(this.goContainer(daemon).spec('perf-container', true, 'default', name));
+      await go.ensureCacheVolume();
+      container = await daemon.inner.createContainer(go.spec('perf-container', true, 'default', name));
       await container.start();
     } catch (error) {
       await remove();
       throw error;
     }
-    return { name, socket: path.join(daemon.socketDir, 'docker.sock'), remove };
+    return { name, socket: path.join(daemon.socketDir, 'docker.sock'), entry: await go.shellEntry(), remove };
   }
 
   /**
@@ -424,7 +430,7 @@ export class DindSession implements RuntimeSession {
       modulesSource: modulesSource(this.config.workspace, this.config.modCache),
       offlineReason: this.config.devPlan.offlineReason,
       network: 'none',
-      ...(this.config.lifecycleCommands ? { lifecycleCommands: this.config.lifecycleCommands } : {}),
+      ...this.config.devcontainerFacts,
       ...dindDefinitionFacts(this.config.devPlan, this.config.outer),
     };
   }

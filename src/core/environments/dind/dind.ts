@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import type { WorkspaceInfo } from '../../../shared/run';
 import type { ImagePlan } from '../docker/dev-image';
 import { instanceKey } from '../../data-paths';
-import { devImageWork, lifecycleCommandsFact, planDevImage, pullImage } from '../docker/dev-image';
+import { devImageWork, devcontainerFacts, planDevImage, pullImage } from '../docker/dev-image';
 import { hostModuleCache } from '../host-go';
 import type { DindImagePlan } from './dind-image';
 import { buildDindImage, planOfflineDindImage, withheldCapabilities } from './dind-image';
@@ -91,7 +91,7 @@ export class DindRuntime extends ContainerRuntime implements Runtime {
     await requireDockerCli(this.displayName);
     const session = await this.session(terminalPrepareContext(workspace, options, this.resourcesDir));
     const shell = await session.startShellContainer(terminalContainerName(options.terminalId), this.terminalDaemons);
-    const args = dockerExecShell(shell.name, ['-H', `unix://${shell.socket}`]);
+    const args = dockerExecShell(shell.name, shell.entry, ['-H', `unix://${shell.socket}`]);
     return {
       file: 'docker',
       args,
@@ -119,7 +119,7 @@ export class DindRuntime extends ContainerRuntime implements Runtime {
       log(`dind: the host refused --privileged (${privileges.fallbackReason}); using all capabilities but ${privileges.dropped.join(', ') || 'none'} with seccomp and AppArmor unconfined`);
     }
     return new DindSession(this.docker, {
-      lifecycleCommands: lifecycleCommandsFact(devPlan, context.runId, log),
+      devcontainerFacts: devcontainerFacts(devPlan, context.runId, log),
       devPlan,
       outer,
       privileges,

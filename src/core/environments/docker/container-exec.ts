@@ -22,7 +22,7 @@ function tail(text: string): string {
 export async function execMeasured(
   docker: Docker,
   container: Docker.Container,
-  command: { argv: readonly string[]; workdir: string; env: string[] },
+  command: { argv: readonly string[]; workdir: string; env: string[]; user?: string },
   options: ExecOptions & {
     cgroup?: CgroupSampler;
     /** False for an engine in another PID namespace (DinD's inner daemon): its PIDs mean nothing here. */
@@ -39,6 +39,7 @@ export async function execMeasured(
     Cmd: [HELPER_IN_CONTAINER, ...measureHelperArgs(command.argv, options.timeoutMs, { watchStdin: true })],
     WorkingDir: command.workdir,
     Env: command.env,
+    ...(command.user ? { User: command.user } : {}),
     AttachStdin: true,
     AttachStdout: true,
     AttachStderr: true,

@@ -54,8 +54,8 @@ export interface ContainerSessionConfig {
   modCache: string | null;
   offline: boolean;
   runId: string;
-  /** devcontainer.json's lifecycle commands, not run (null when it has none). */
-  lifecycleCommands: string | null;
+  /** What of devcontainer.json was applied, what not, and its lifecycle commands, not run (devcontainerFacts; empty without one). */
+  devcontainerFacts: Record<string, string>;
   /** This EnvBench installation (instanceKey()): names (and labels) its volumes. */
   instance: string;
   /** The run's: a DinD cold start's data root goes after its last sample (deferred-removal.ts). */

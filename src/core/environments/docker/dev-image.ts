@@ -12,6 +12,8 @@ import { hostGoToolchain } from '../host-go';
 import type { OwnBuild } from './offline-images';
 import { BASE_IMAGE, buildOfflineDevImage, devImageTag, ensureBaseImage, imageExists, offlineDockerfile } from './offline-images';
 import { findWorkspaceDefinition } from './workspace-definition';
+import type { ContainerSettings } from './devcontainer-spec';
+import { DEFAULT_CONTAINER_SETTINGS } from './devcontainer-spec';
 
 // The Go development image both container runtimes use, and the facts recorded about it.
 
@@ -39,15 +41,21 @@ export interface ImagePlan {
   base: string;
   /** devcontainer.json's lifecycle commands, which EnvBench does not run (empty when it has none). */
   lifecycleCommands: string[];
+  /** How the container runs: devcontainer.json's workspace mount, env and users, or EnvBench's defaults. */
+  settings: ContainerSettings;
+  /** devcontainer.json's keys EnvBench applied, and those it did not (each with why); empty without one. */
+  devcontainer: { applied: string[]; notApplied: string[] };
 }
+
+const NO_DEVCONTAINER = { settings: DEFAULT_CONTAINER_SETTINGS, devcontainer: { applied: [], notApplied: [] } };
 
 /**
  * Builds the workspace's own Dockerfile from its build context (inside the workspace, as
  * .dockerignore leaves it, links out of the workspace left out), labelled as EnvBench's.
  * Offline, the build has no network and every base image must already be here.
  */
-async function buildFromDirectory(docker: Docker, tag: string, definition: { context: string; dockerfile: string; text: string; file: string }, workspaceRoot: string, offline: boolean, build: OwnBuild, log: (line: string) => void): Promise<void> {
-  if (offline) await requireLocalBaseImages(docker, definition.text, definition.file);
+async function buildFromDirectory(docker: Docker, tag: string, definition: { context: string; dockerfile: string; text: string; file: string; buildArgs: Record<string, string>; target: string | null }, workspaceRoot: string, offline: boolean, build: OwnBuild, log: (line: string) => void): Promise<void> {
+  if (offline) await requireLocalBaseImages(docker, definition.text, definition.file, definition.buildArgs);
   const { stream: pack, linksOutside } = packBuildContext(definition.context, definition.dockerfile, workspaceRoot);
   const stream = await docker.buildImage(pack as unknown as NodeJS.ReadableStream, {
     t: tag,
@@ -55,6 +63,9 @@ async function buildFromDirectory(docker: Docker, tag: string, definition: { con
     labels: managedLabels('dev-image', { [LABEL_INSTANCE]: build.instance }),
     forcerm: true,
     nocache: Boolean(build.noCache),
+    // devcontainer.json's build.args and build.target, as `devcontainer build` passes them.
+    ...(Object.keys(definition.buildArgs).length > 0 ? { buildargs: definition.buildArgs } : {}),
+    ...(definition.target ? { target: definition.target } : {}),
     ...(offline ? { networkmode: 'none' } : {}),
   });
   await followProgress(docker, stream, log);
@@ -62,8 +73,8 @@ async function buildFromDirectory(docker: Docker, tag: string, definition: { con
 }
 
 /** Refuses, naming it, the first base image of a Dockerfile that is not on this machine (offline nothing is pulled). */
-async function requireLocalBaseImages(docker: Docker, dockerfile: string, file: string): Promise<void> {
-  for (const base of dockerfileBaseImages(dockerfile)) {
+async function requireLocalBaseImages(docker: Docker, dockerfile: string, file: string, buildArgs: Record<string, string> = {}): Promise<void> {
+  for (const base of dockerfileBaseImages(dockerfile, buildArgs)) {
     if (base.includes('$')) {
       throw new UserError(`Cannot build ${file} offline`, `its base image "${base}" depends on a build argument EnvBench cannot resolve, so it cannot check the image is here without pulling`, 'Name the base image literally, or run without --offline');
     }
@@ -76,10 +87,10 @@ export function offlineImageMissing(ref: string, file: string): UserError {
 }
 
 /**
- * The images a Dockerfile builds FROM, with the defaults of ARGs declared before the first FROM
- * substituted; `scratch` and earlier stages are not images to fetch.
+ * The images a Dockerfile builds FROM, with ARGs declared before the first FROM substituted (the
+ * build's arguments, else their defaults); `scratch` and earlier stages are not images to fetch.
  */
-export function dockerfileBaseImages(dockerfile: string): string[] {
+export function dockerfileBaseImages(dockerfile: string, buildArgs: Record<string, string> = {}): string[] {
   const args = new Map<string, string>();
   const stages = new Set<string>();
   const images: string[] = [];
@@ -90,7 +101,8 @@ export function dockerfileBaseImages(dockerfile: string): string[] {
     const instruction = words[0]?.toUpperCase();
     if (instruction === 'ARG' && !seenFrom) {
       const [name, value] = (words[1] ?? '').split('=');
-      if (name && value !== undefined) args.set(name, value.replace(/^["']|["']$/g, ''));
+      if (name && buildArgs[name] !== undefined) args.set(name, buildArgs[name]);
+      else if (name && value !== undefined) args.set(name, value.replace(/^["']|["']$/g, ''));
     }
     if (instruction !== 'FROM') continue;
     seenFrom = true;
@@ -135,20 +147,24 @@ export async function planDevImage(docker: Docker, workspace: WorkspaceInfo, off
         offlineReason: null,
         base: definition.image,
         lifecycleCommands: definition.lifecycleCommands,
+        settings: definition.spec.settings,
+        devcontainer: { applied: definition.spec.applied, notApplied: definition.spec.notApplied },
       };
     }
+    const build = { ...definition, buildArgs: definition.kind === 'devcontainer.json' ? definition.spec.buildArgs : {}, target: definition.kind === 'devcontainer.json' ? definition.spec.target : null };
     const ref = workspaceImageRef(workspace, instance, definition.kind);
     return {
       source: definition.kind === 'Dockerfile.dev' ? 'workspace Dockerfile.dev' : 'workspace devcontainer.json',
       ref,
       dockerfile: definition.text,
       definitionFile: definition.file,
-      ensure: (options) => buildFromDirectory(docker, ref, definition, fs.realpathSync(workspace.path), offline, { instance, noCache: options?.noCache }, log),
+      ensure: (options) => buildFromDirectory(docker, ref, build, fs.realpathSync(workspace.path), offline, { instance, noCache: options?.noCache }, log),
       removable: true,
       instance,
       offlineReason: null,
-      base: dockerfileBaseImages(definition.text)[0] ?? 'unknown',
+      base: dockerfileBaseImages(definition.text, build.buildArgs)[0] ?? 'unknown',
       lifecycleCommands: definition.lifecycleCommands,
+      ...(definition.kind === 'devcontainer.json' ? { settings: definition.spec.settings, devcontainer: { applied: definition.spec.applied, notApplied: definition.spec.notApplied } } : NO_DEVCONTAINER),
     };
   }
   let offlineReason = offline ? '--offline was given' : null;
@@ -158,7 +174,7 @@ export async function planDevImage(docker: Docker, workspace: WorkspaceInfo, off
       const present = await imageExists(docker, ref);
       if (!present) await pullImage(docker, ref, log);
       const dockerfile = [`FROM ${ref}`, 'ENV GOTOOLCHAIN=local GOMODCACHE=/go/pkg/mod GOCACHE=/root/.cache/go-build', 'WORKDIR /workspace', ''].join('\n');
-      return { source: 'pulled', ref, dockerfile, definitionFile: null, ensure: () => pullImage(docker, ref, log), removable: !present, instance: null, offlineReason: null, base: ref, lifecycleCommands: [] };
+      return { source: 'pulled', ref, dockerfile, definitionFile: null, ensure: () => pullImage(docker, ref, log), removable: !present, instance: null, offlineReason: null, base: ref, lifecycleCommands: [], ...NO_DEVCONTAINER };
     } catch (error) {
       offlineReason = `pulling ${ref} failed (${describeError(error)})`;
       log(`${offlineReason}; building an offline image instead`);
@@ -179,6 +195,7 @@ export async function planDevImage(docker: Docker, workspace: WorkspaceInfo, off
     offlineReason,
     base: base.ref,
     lifecycleCommands: [],
+    ...NO_DEVCONTAINER,
   };
 }
 
@@ -216,21 +233,26 @@ export async function devImageWork(docker: Docker, workspace: WorkspaceInfo, off
   return work;
 }
 
-/** The runs (by id) whose log already says the lifecycle commands are not run: docker and dind share one workspace file. */
-const toldLifecycle = new Set<string>();
+/** The runs (by id) whose log already says what of devcontainer.json was applied: docker and dind share one workspace file. */
+const toldDevcontainer = new Set<string>();
 
 /**
- * The fact recorded about devcontainer.json's lifecycle commands (null when it has none), said
- * once per run in the log as well: EnvBench measures the image, never runs a workspace's commands.
+ * The facts recorded about devcontainer.json (none without one): the keys applied, those not
+ * applied and why, and the lifecycle commands, which are never run. Said once per run in the log
+ * as well: nothing of the file is dropped without a word.
  */
-export function lifecycleCommandsFact(plan: ImagePlan, runId: string, log: (line: string) => void): string | null {
-  if (plan.lifecycleCommands.length === 0) return null;
-  const fact = `${plan.lifecycleCommands.join(', ')} in ${plan.definitionFile}: not run (EnvBench never runs a workspace's lifecycle commands)`;
-  if (!toldLifecycle.has(runId)) {
-    toldLifecycle.add(runId);
-    log(`docker: ${fact}`);
+export function devcontainerFacts(plan: ImagePlan, runId: string, log: (line: string) => void): Record<string, string> {
+  const facts: Record<string, string> = {};
+  if (plan.devcontainer.applied.length > 0) facts.devcontainerApplied = plan.devcontainer.applied.join('; ');
+  if (plan.devcontainer.notApplied.length > 0) facts.devcontainerNotApplied = `${plan.devcontainer.notApplied.join('; ')} (in ${plan.definitionFile})`;
+  if (plan.lifecycleCommands.length > 0) facts.lifecycleCommands = `${plan.lifecycleCommands.join(', ')} in ${plan.definitionFile}: not run (EnvBench never runs a workspace's lifecycle commands)`;
+  if (!toldDevcontainer.has(runId) && Object.keys(facts).length > 0) {
+    toldDevcontainer.add(runId);
+    if (facts.devcontainerApplied) log(`docker: applied from devcontainer.json: ${facts.devcontainerApplied}`);
+    if (facts.devcontainerNotApplied) log(`docker: not applied from devcontainer.json: ${facts.devcontainerNotApplied}`);
+    if (facts.lifecycleCommands) log(`docker: ${facts.lifecycleCommands}`);
   }
-  return fact;
+  return facts;
 }
 
 /** A runtime's Go build cache volume for a workspace, one per EnvBench installation (instanceKey()). */

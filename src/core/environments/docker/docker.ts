@@ -6,10 +6,11 @@ import type { ImagePlan } from './dev-image';
 import { configLines } from '../../config-lines';
 import { definitionFacts } from '../definition-facts';
 import { instanceKey, workspaceDataDir } from '../../data-paths';
-import { cacheVolumeName, dockerDefinitionSource, lifecycleCommandsFact, devImageWork, planDevImage, removeOwnImage } from './dev-image';
+import { cacheVolumeName, dockerDefinitionSource, devcontainerFacts, devImageWork, planDevImage, removeOwnImage } from './dev-image';
 import { hostModuleCache, modulesSource } from '../host-go';
 import type { DockerEndpoint } from './docker-client';
-import { GoContainer, phaseTimer, WORKSPACE_IN_CONTAINER, XDG_CACHE_IN_CONTAINER } from './go-container';
+import type { ShellEntry } from './go-container';
+import { GoContainer, phaseTimer } from './go-container';
 import { imageExists } from './offline-images';
 import { probe } from '../../machine/tool-version';
 import { measureHelperPath } from '../../measure/measure-helper';
@@ -49,9 +50,9 @@ export function terminalContainerName(terminalId: string): string {
   return `envbench-terminal-${terminalId.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}`;
 }
 
-/** `docker [-H ...] exec -it` of bash in a running container, at the workspace. */
-export function dockerExecShell(container: string, host: string[] = []): string[] {
-  return [...host, 'exec', '-it', '-e', 'TERM=xterm-256color', '-w', WORKSPACE_IN_CONTAINER, container, 'bash'];
+/** `docker [-H ...] exec -it` of bash in a running container, at the workspace folder, as the user and with the env devcontainer.json names. */
+export function dockerExecShell(container: string, entry: ShellEntry, host: string[] = []): string[] {
+  return [...host, 'exec', '-it', '-e', 'TERM=xterm-256color', ...entry.env.flatMap((e) => ['-e', e]), ...(entry.user ? ['-u', entry.user] : []), '-w', entry.workdir, container, 'bash'];
 }
 
 /** A Go toolchain in a container, workspace bind-mounted, commands run through `docker exec`. */
@@ -76,7 +77,7 @@ export class DockerRuntime extends ContainerRuntime implements Runtime {
     await requireDockerCli(this.displayName);
     const session = await this.session(terminalPrepareContext(workspace, options, this.resourcesDir));
     const container = await session.startShellContainer(terminalContainerName(options.terminalId));
-    const args = dockerExecShell(container.name);
+    const args = dockerExecShell(container.name, container.entry);
     return {
       file: 'docker',
       args,
@@ -106,7 +107,7 @@ export class DockerRuntime extends ContainerRuntime implements Runtime {
     }
     log(`docker: environment defined by ${definitionFile} (${plan.source})`);
     return new DockerSession(this.docker, {
-      lifecycleCommands: lifecycleCommandsFact(plan, context.runId, log),
+      devcontainerFacts: devcontainerFacts(plan, context.runId, log),
       plan,
       workspace: context.workspace,
       scratchPath: context.scratchPath,
@@ -131,7 +132,6 @@ interface SessionConfig extends ContainerSessionConfig {
 class DockerSession implements RuntimeSession {
   readonly runtime = 'docker' as const;
   readonly workspaceDir: string;
-  readonly xdgCacheHome = XDG_CACHE_IN_CONTAINER;
   private readonly go: GoContainer;
 
   constructor(
@@ -150,7 +150,12 @@ class DockerSession implements RuntimeSession {
       runId: config.runId,
       cacheVolume: cacheVolumeName('docker', config.workspace, config.instance),
       instance: config.instance,
+      settings: config.plan.settings,
     });
+  }
+
+  get xdgCacheHome(): string {
+    return this.go.cacheHome;
   }
 
   get imageRef(): string {
@@ -158,7 +163,7 @@ class DockerSession implements RuntimeSession {
   }
 
   /** A container of the same spec as the measured one, named, started, for a terminal. */
-  async startShellContainer(name: string): Promise<{ name: string; remove(): Promise<void> }> {
+  async startShellContainer(name: string): Promise<{ name: string; entry: ShellEntry; remove(): Promise<void> }> {
     await this.go.ensureCacheVolume();
     const container = await this.docker.createContainer(this.go.spec('perf-container', true, 'default', name));
     const remove = async (): Promise<void> => {
@@ -170,7 +175,7 @@ class DockerSession implements RuntimeSession {
       await remove();
       throw error;
     }
-    return { name, remove };
+    return { name, entry: await this.go.shellEntry(), remove };
   }
 
   exec(command: CommandSpec, options: ExecOptions): Promise<ExecOutcome> {
@@ -232,7 +237,7 @@ class DockerSession implements RuntimeSession {
       configLines: configLines(this.config.plan.dockerfile),
       definitionFile: this.config.definitionFile,
       ...definitionFacts(this.config.definitionFile, dockerDefinitionSource(this.config.plan), this.config.plan.dockerfile),
-      ...(this.config.lifecycleCommands ? { lifecycleCommands: this.config.lifecycleCommands } : {}),
+      ...this.config.devcontainerFacts,
       modulesSource: modulesSource(this.config.workspace, this.config.modCache),
       network: this.config.offline ? 'none' : 'bridge',
     };

@@ -9,13 +9,26 @@ import { execMeasured, HELPER_IN_CONTAINER } from './container-exec';
 import { isNotFound } from './engine-stream';
 import type { ObjectKind } from './labels';
 import { LABEL_INSTANCE, LABEL_RUN, LABEL_RUNTIME, managedLabels, ownedContainer } from './labels';
+import type { ContainerSettings } from './devcontainer-spec';
+import { commandUser, DEFAULT_CONTAINER_SETTINGS, isRootUser, mergeEnv, resolveContainerEnv } from './devcontainer-spec';
 
-export const WORKSPACE_IN_CONTAINER = '/workspace';
+/** Where the workspace is mounted unless devcontainer.json says otherwise (ContainerSettings). */
+export const WORKSPACE_IN_CONTAINER = DEFAULT_CONTAINER_SETTINGS.workspaceTarget;
 export const SCRATCH_IN_CONTAINER = '/scratch';
 export const MODCACHE_IN_CONTAINER = '/go/pkg/mod';
 /** The tool caches (XDG_CACHE_HOME: gopls, goimports) and, inside them, the build cache: one volume per runtime, mounted when warm. */
 export const XDG_CACHE_IN_CONTAINER = '/root/.cache';
 export const GOCACHE_IN_CONTAINER = `${XDG_CACHE_IN_CONTAINER}/go-build`;
+/**
+ * The same caches when commands run as another user (devcontainer.json's remoteUser): /root is
+ * closed to them, and /tmp lets a cold start's Go create its cache there without the volume.
+ */
+export const USER_CACHE_IN_CONTAINER = '/tmp/envbench-cache';
+
+/** The caches' folder for the user commands run as. */
+export function cacheHomeFor(settings: ContainerSettings): string {
+  return isRootUser(commandUser(settings)) ? XDG_CACHE_IN_CONTAINER : USER_CACHE_IN_CONTAINER;
+}
 
 /**
  * Joins stdin/stdout to a TCP port on the container's loopback. Constant: the port is its first
@@ -60,6 +73,16 @@ export interface GoContainerConfig {
   cgroupCandidates?: (goContainerId: string) => string[];
   /** False when the engine's PIDs are not the host's (DinD's inner daemon). */
   hostPids?: boolean;
+  /** devcontainer.json's workspace mount, env and users (default: EnvBench's own container). */
+  settings?: ContainerSettings;
+}
+
+/** What `docker exec` of a terminal's shell is given (dockerExecShell). */
+export interface ShellEntry {
+  workdir: string;
+  user?: string;
+  /** NAME=value entries beyond the container's own. */
+  env: string[];
 }
 
 /**
@@ -70,11 +93,43 @@ export interface GoContainerConfig {
 export class GoContainer {
   private container: Docker.Container | null = null;
   private sampler: CgroupSampler | null = null;
+  private remoteEnv: Promise<Record<string, string>> | null = null;
+  readonly settings: ContainerSettings;
+  /** XDG_CACHE_HOME in the container, where the runtime's cache volume is mounted. */
+  readonly cacheHome: string;
 
-  constructor(readonly config: GoContainerConfig) {}
+  constructor(readonly config: GoContainerConfig) {
+    this.settings = config.settings ?? DEFAULT_CONTAINER_SETTINGS;
+    this.cacheHome = cacheHomeFor(this.settings);
+  }
 
+  /** EnvBench's variables: the same caches and module settings in every environment. */
   env(): string[] {
-    return [`GOCACHE=${GOCACHE_IN_CONTAINER}`, `XDG_CACHE_HOME=${XDG_CACHE_IN_CONTAINER}`, `GOMODCACHE=${MODCACHE_IN_CONTAINER}`, ...(this.config.offline ? ['GOPROXY=off', 'GOTOOLCHAIN=local'] : [])];
+    return [`GOCACHE=${this.cacheHome}/go-build`, `XDG_CACHE_HOME=${this.cacheHome}`, `GOMODCACHE=${MODCACHE_IN_CONTAINER}`, ...(this.config.offline ? ['GOPROXY=off', 'GOTOOLCHAIN=local'] : [])];
+  }
+
+  /**
+   * A command's environment: devcontainer.json's remoteEnv (its `${containerEnv:...}` read from the
+   * image's and containerEnv's variables), then EnvBench's, then the command's own.
+   */
+  async commandEnv(extra: Record<string, string> = {}): Promise<string[]> {
+    if (Object.keys(this.settings.remoteEnv).length === 0) return mergeEnv(this.env(), extra);
+    this.remoteEnv ??= this.config.docker
+      .getImage(this.config.image)
+      .inspect()
+      .then((image) => resolveContainerEnv(this.settings.remoteEnv, mergeEnv(image.Config?.Env ?? [], this.settings.containerEnv)));
+    return mergeEnv(await this.remoteEnv, this.env(), extra);
+  }
+
+  /** How a terminal's `docker exec` enters the container: devcontainer.json's workspaceFolder, remoteUser and remoteEnv. */
+  async shellEntry(): Promise<ShellEntry> {
+    const env = Object.keys(this.settings.remoteEnv).length > 0 ? (await this.commandEnv()).filter((e) => e.slice(0, e.indexOf('=')) in this.settings.remoteEnv) : [];
+    return { workdir: this.settings.workspaceFolder, env, ...(this.user ? { user: this.user } : {}) };
+  }
+
+  /** The user commands run as (remoteUser), when devcontainer.json names one. */
+  get user(): string | undefined {
+    return this.settings.remoteUser ?? undefined;
   }
 
   get id(): string | null {
@@ -87,7 +142,7 @@ export class GoContainer {
       const rel = path.relative(root, hostPath);
       return rel.startsWith('..') || path.isAbsolute(rel) ? null : path.posix.join(mounted, rel.split(path.sep).join('/'));
     };
-    const mapped = within(this.config.hostWorkspace, WORKSPACE_IN_CONTAINER) ?? (this.config.hostScratch ? within(this.config.hostScratch, SCRATCH_IN_CONTAINER) : null);
+    const mapped = within(this.config.hostWorkspace, this.settings.workspaceTarget) ?? (this.config.hostScratch ? within(this.config.hostScratch, SCRATCH_IN_CONTAINER) : null);
     if (!mapped) throw new Error(`${hostPath} is not inside the workspace, so the container cannot see it`);
     return mapped;
   }
@@ -97,18 +152,20 @@ export class GoContainer {
     const { mounts } = this.config;
     // The workspace and the scratch copy are writable, as on the host and in a dev container: a
     // test that writes beside its package (cobra's TestDeadcodeElimination) must not fail only here.
-    const binds = [bindMount(mounts.workspace, WORKSPACE_IN_CONTAINER, 'read-write'), bindMount(mounts.helper, HELPER_IN_CONTAINER, 'read-only')];
+    const binds = [bindMount(mounts.workspace, this.settings.workspaceTarget, 'read-write'), bindMount(mounts.helper, HELPER_IN_CONTAINER, 'read-only')];
     if (mounts.scratch) binds.push(bindMount(mounts.scratch, SCRATCH_IN_CONTAINER, 'read-write'));
     if (mounts.modCache) binds.push(bindMount(mounts.modCache, MODCACHE_IN_CONTAINER, 'read-only'));
     return {
       ...ownedContainer(kind, { [LABEL_RUN]: this.config.runId, [LABEL_RUNTIME]: this.config.runtime }, name),
       Image: this.config.image,
       Cmd: ['sleep', 'infinity'],
-      WorkingDir: WORKSPACE_IN_CONTAINER,
-      Env: this.env(),
+      WorkingDir: this.settings.workspaceTarget,
+      // devcontainer.json's containerEnv, under EnvBench's own variables.
+      Env: mergeEnv(this.settings.containerEnv, this.env()),
+      ...(this.settings.containerUser ? { User: this.settings.containerUser } : {}),
       HostConfig: {
         // A cold start gets empty build and tool caches; everything else shares the runtime's own volume.
-        Mounts: [...binds, ...(warmCache ? [{ Type: 'volume' as const, Source: this.config.cacheVolume, Target: XDG_CACHE_IN_CONTAINER }] : [])],
+        Mounts: [...binds, ...(warmCache ? [{ Type: 'volume' as const, Source: this.config.cacheVolume, Target: this.cacheHome }] : [])],
         Init: true,
         NetworkMode: network === 'none' || this.config.offline ? 'none' : 'bridge',
       },
@@ -123,7 +180,31 @@ export class GoContainer {
       if (!isNotFound(error)) throw error;
       await docker.createVolume({ Name: cacheVolume, Labels: managedLabels('cache-volume', { [LABEL_RUNTIME]: runtime, [LABEL_INSTANCE]: this.config.instance }) });
     }
+    const user = commandUser(this.settings);
+    if (!isRootUser(user) && this.ownedBy !== user) {
+      // A new volume's root belongs to root; the user commands run as gets it, once per session,
+      // in a container of its own (never in a measured one), as a dev container's user owns its home.
+      const chown = await docker.createContainer({
+        ...ownedContainer('perf-container', { [LABEL_RUN]: this.config.runId, [LABEL_RUNTIME]: runtime }),
+        Image: this.config.image,
+        Entrypoint: ['chown', user!, this.cacheHome],
+        Cmd: [],
+        User: 'root',
+        HostConfig: { Mounts: [{ Type: 'volume', Source: cacheVolume, Target: this.cacheHome }], NetworkMode: 'none' },
+      });
+      try {
+        await chown.start();
+        const { StatusCode } = (await chown.wait()) as { StatusCode: number };
+        if (StatusCode !== 0) throw new Error(`could not give the cache volume ${cacheVolume} to the user ${user} (chown exited ${StatusCode}): is ${user} a user of the image ${this.config.image}?`);
+      } finally {
+        await chown.remove({ force: true }).catch(() => {});
+      }
+      this.ownedBy = user;
+    }
   }
+
+  /** The user the cache volume was given to in this session. */
+  private ownedBy: string | null = null;
 
   /** The long-lived container for command scenarios, started on first use. */
   private async running(): Promise<Docker.Container> {
@@ -140,13 +221,14 @@ export class GoContainer {
 
   async exec(command: CommandSpec, options: ExecOptions): Promise<ExecOutcome> {
     const container = await this.running();
-    const env = [...this.env(), ...Object.entries(command.env ?? {}).map(([k, v]) => `${k}=${v}`)];
-    return execMeasured(this.config.docker, container, { argv: command.argv, workdir: this.toContainerPath(command.cwd), env }, { ...options, cgroup: this.sampler ?? undefined, hostPids: this.config.hostPids });
+    const env = await this.commandEnv(command.env);
+    return execMeasured(this.config.docker, container, { argv: command.argv, workdir: this.toContainerPath(command.cwd), env, user: this.user }, { ...options, cgroup: this.sampler ?? undefined, hostPids: this.config.hostPids });
   }
 
   /** Runs a command in another container of the same engine (startup samples), measured the same way. */
-  execIn(container: Docker.Container, argv: readonly string[], options: ExecOptions): Promise<ExecOutcome> {
-    return execMeasured(this.config.docker, container, { argv, workdir: WORKSPACE_IN_CONTAINER, env: this.env() }, { ...options, hostPids: this.config.hostPids });
+  async execIn(container: Docker.Container, argv: readonly string[], options: ExecOptions): Promise<ExecOutcome> {
+    const env = await this.commandEnv();
+    return execMeasured(this.config.docker, container, { argv, workdir: this.settings.workspaceTarget, env, user: this.user }, { ...options, hostPids: this.config.hostPids });
   }
 
   /** `dlv debug` headless in the running container; its API reached through an exec relay (the container may have no network). */
@@ -192,8 +274,8 @@ export class GoContainer {
     const container = await this.config.docker.createContainer(this.spec('offline-check-container', true, 'none'));
     try {
       await container.start();
-      const env = [...this.env(), ...Object.entries(command.env ?? {}).map(([k, v]) => `${k}=${v}`)];
-      const outcome = await execMeasured(this.config.docker, container, { argv: command.argv, workdir: this.toContainerPath(command.cwd), env }, { ...options, hostPids: this.config.hostPids });
+      const env = await this.commandEnv(command.env);
+      const outcome = await execMeasured(this.config.docker, container, { argv: command.argv, workdir: this.toContainerPath(command.cwd), env, user: this.user }, { ...options, hostPids: this.config.hostPids });
       return { ...outcome, isolation: 'a new container of the same image with --network none (only a loopback)' };
     } finally {
       await container.remove({ force: true }).catch(() => {});

@@ -4,17 +4,20 @@ import { parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
 import type { ParseError } from 'jsonc-parser';
 import type { WorkspaceInfo } from '../../../shared/run';
 import { UserError } from '../../user-error';
+import type { DevcontainerSpec } from './devcontainer-spec';
+import { readDevcontainerSpec } from './devcontainer-spec';
 
 /**
  * An environment definition the workspace already has. EnvBench uses it instead of generating
- * one, and says which. Only what a Go container needs is read: an image, or a Dockerfile to build.
+ * one, and says which: an image, or a Dockerfile to build, and for devcontainer.json the keys of
+ * the spec that shape the container (`spec`, devcontainer-spec.ts).
  * The workspace is untrusted input: its build context must stay inside it, and devcontainer.json's
  * lifecycle commands are never run (`lifecycleCommands` names those it has, to say so).
  */
 export type WorkspaceDefinition =
   | { kind: 'Dockerfile.dev'; file: string; dockerfile: string; context: string; text: string; lifecycleCommands: string[] }
-  | { kind: 'devcontainer.json'; file: string; image: string; text: string; lifecycleCommands: string[] }
-  | { kind: 'devcontainer.json'; file: string; dockerfile: string; context: string; text: string; lifecycleCommands: string[] };
+  | { kind: 'devcontainer.json'; file: string; image: string; text: string; lifecycleCommands: string[]; spec: DevcontainerSpec }
+  | { kind: 'devcontainer.json'; file: string; dockerfile: string; context: string; text: string; lifecycleCommands: string[]; spec: DevcontainerSpec };
 
 /** devcontainer.json's commands a dev container tool would run on the host or in the container. */
 export const LIFECYCLE_COMMANDS = ['initializeCommand', 'onCreateCommand', 'updateContentCommand', 'postCreateCommand', 'postStartCommand', 'postAttachCommand'] as const;
@@ -98,8 +101,9 @@ interface DevcontainerJson {
 }
 
 /**
- * devcontainer.json is JSON with comments and trailing commas; `image` or `build.dockerfile` is
- * what matters here. `workspaceDir` defaults to the folder holding `.devcontainer`.
+ * devcontainer.json is JSON with comments and trailing commas; `image` or `build.dockerfile` says
+ * what to run, the spec's other keys how (readDevcontainerSpec). `workspaceDir` defaults to the
+ * folder holding `.devcontainer`.
  */
 export function parseDevcontainer(file: string, text: string, workspaceDir = path.dirname(path.dirname(file))): WorkspaceDefinition {
   const errors: ParseError[] = [];
@@ -111,6 +115,7 @@ export function parseDevcontainer(file: string, text: string, workspaceDir = pat
     throw new UserError(what, `it is not valid JSON with comments${where}`, 'Fix the file, or remove it to let EnvBench generate a Dockerfile');
   }
   const lifecycleCommands = LIFECYCLE_COMMANDS.filter((key) => (json as Record<string, unknown>)[key] !== undefined);
+  const spec = readDevcontainerSpec(file, json as Record<string, unknown>, path.resolve(workspaceDir));
   const dir = path.dirname(file);
   const dockerfile = json.build?.dockerfile ?? json.dockerFile;
   if (typeof dockerfile === 'string') {
@@ -121,9 +126,9 @@ export function parseDevcontainer(file: string, text: string, workspaceDir = pat
     if (!isInside(context, dockerfilePath)) {
       throw new UserError(what, `its build.dockerfile ${dockerfilePath} is outside its build.context ${context}, so Docker could not read it`, 'Move the Dockerfile into the build context, or widen build.context (within the workspace)');
     }
-    return { kind: 'devcontainer.json', file, dockerfile: path.relative(context, dockerfilePath), context, text, lifecycleCommands };
+    return { kind: 'devcontainer.json', file, dockerfile: path.relative(context, dockerfilePath), context, text, lifecycleCommands, spec };
   }
-  if (typeof json.image === 'string' && json.image.trim()) return { kind: 'devcontainer.json', file, image: json.image.trim(), text, lifecycleCommands };
+  if (typeof json.image === 'string' && json.image.trim()) return { kind: 'devcontainer.json', file, image: json.image.trim(), text, lifecycleCommands, spec };
   if (json.dockerComposeFile !== undefined) {
     throw new UserError(what, 'it uses dockerComposeFile, which EnvBench does not run', 'Give it an "image" or a "build.dockerfile", or remove it to let EnvBench generate a Dockerfile');
   }
