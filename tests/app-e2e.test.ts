@@ -182,4 +182,56 @@ describe.skipIf(!haveChromium)('the app in Chromium against `envbench serve` and
     await shot(page, 'app-compare');
     expect(errors).toEqual([]);
   });
+
+  it('remembers the last run started, downloads an export in a browser, lists its shortcuts on ?, and follows a dark system theme', async () => {
+    // The Run form as the cancelled run was started: only vet, 200 runs, not planned.
+    await page.reload();
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect.poll(() => page.getByLabel('Runs', { exact: true }).inputValue()).toBe('200');
+    expect(await page.getByLabel('Planned', { exact: true }).isChecked()).toBe(false);
+    const ticked = await page.locator('input[name=scenario]:checked').evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).value));
+    expect(ticked).toEqual(['vet']);
+
+    // Export in a browser: a download, the same bytes the CLI writes.
+    await page.getByRole('button', { name: 'History' }).click();
+    await page.locator(`[data-testid=history-list] [data-run-id="${runId}"]`).getByRole('button', { name: runId, exact: true }).click();
+    await page.getByTestId('export').locator('summary').click();
+    await page.getByLabel('Export format').selectOption('md');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()]);
+    expect(download.suggestedFilename()).toBe(`${runId}.md`);
+    const downloaded = fs.readFileSync((await download.path())!, 'utf8');
+    const cliFile = path.join(tempDataDir(), 'cli.md');
+    expect(envbench(['export', runId, '--format', 'md', '--out', cliFile], dataDir).status).toBe(0);
+    expect(downloaded).toBe(fs.readFileSync(cliFile, 'utf8'));
+
+    // Keyboard: ? lists the shortcuts, Esc closes them, Alt+5 opens History.
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await help.waitFor();
+    expect(await help.innerText()).toMatch(/Ctrl\+Enter\s+Start the run/);
+    await shot(page, 'app-shortcuts');
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
+    await page.keyboard.press('Alt+5');
+    expect(await page.getByRole('button', { name: 'History' }).getAttribute('aria-current')).toBe('page');
+
+    // Dark: every view, charts included, drawn on a dark page (screenshots app-dark-*.png).
+    await page.emulateMedia({ colorScheme: 'dark' });
+    try {
+      const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+      expect(background).toBe('rgb(20, 24, 29)');
+      for (const view of ['Workspace', 'Runtimes', 'Run', 'Results', 'History', 'Terminals']) {
+        await page.getByRole('button', { name: view, exact: true }).click();
+        if (view === 'Results') {
+          const charts = page.locator('[data-testid=results] canvas');
+          await expect.poll(() => charts.evaluateAll((cs) => cs.length > 0 && cs.every((c) => (c as unknown as { dataset: Record<string, string> }).dataset.chartReady === 'true'))).toBe(true);
+        }
+        await shot(page, `app-dark-${view.toLowerCase()}`);
+      }
+    } finally {
+      await page.emulateMedia({ colorScheme: 'light' });
+    }
+    expect(errors).toEqual([]);
+  });
 });

@@ -4,10 +4,11 @@ import type { AppInfo, EventChannel, InvokeChannel, IpcInvokeMap, IpcReply, Tren
 import { INVOKE_CHANNELS, ipcInvokeArgs } from '../shared/ipc/contract';
 import { machineKey } from '../shared/format/machine-key';
 import type { ReportData } from '../shared/report';
+import type { ExportFormat } from '../shared/run';
 import { compareRuns } from './bench/run-comparison';
 import type { ExportContext } from './export/exporter';
 import type { Core } from './create-core';
-import { exportToFile } from './export/export-flow';
+import { exportToFile, prepareExport } from './export/export-flow';
 import { SCENARIOS } from './scenarios/catalog';
 import { describeError, UserError } from './user-error';
 import type { Disposable, EventListener } from './workbench/event-hub';
@@ -37,9 +38,23 @@ export interface IpcService {
 export interface IpcServiceOptions {
   /** The native folder dialog (Electron); absent in a browser, where the user types a path. */
   pickFolder?: () => Promise<string | null>;
+  /** The native save dialog (Electron); absent in a browser, which downloads instead (run:download). */
+  pickSaveFile?: (suggested: string, extension: string) => Promise<string | null>;
+  /** Shows a file in the desktop's file manager (Electron). */
+  revealFile?: (file: string) => void;
   /** How the PDF report is printed: the app's printToPDF, or Chromium on the built report page. */
   report?: { rendererDir?: string; printPdf?: (data: ReportData) => Promise<Uint8Array> };
 }
+
+/** What a browser is told each export is, for its download. */
+const MIME_TYPES: Partial<Record<ExportFormat, string>> = {
+  pdf: 'application/pdf',
+  md: 'text/markdown;charset=utf-8',
+  csv: 'text/csv;charset=utf-8',
+  'csv-summary': 'text/csv;charset=utf-8',
+  json: 'application/json',
+  benchfmt: 'text/plain;charset=utf-8',
+};
 
 /** The most recent runs a trend looks at: enough for a trend, few enough to answer at once. */
 const TREND_RUNS = 100;
@@ -83,6 +98,22 @@ export function createIpcService(core: Core, appInfo: AppInfo, options: IpcServi
       if (!path.isAbsolute(file)) throw new UserError(`Cannot write ${file}`, 'the path is relative, and the app has no current folder to resolve it against', 'Choose the file with the save dialog, or type an absolute path');
       const context: ExportContext = { envbench: { version: appInfo.version, commit: appInfo.commit }, pdf: { rendererDir: options.report?.rendererDir, print: options.report?.printPdf } };
       return exportToFile(core, { run: id, format, compareWith }, file, context);
+    },
+    'run:download': async ({ id, format, compareWith }) => {
+      const context: ExportContext = { envbench: { version: appInfo.version, commit: appInfo.commit }, pdf: { rendererDir: options.report?.rendererDir, print: options.report?.printPdf } };
+      const job = await prepareExport(core, { run: id, format, compareWith }, context);
+      const content = await job.exporter.render(job.run, job.context);
+      const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
+      return { fileName: `${job.run.id}${compareWith ? `-vs-${compareWith}` : ''}.${job.exporter.extension}`, mimeType: MIME_TYPES[job.exporter.format] ?? 'application/octet-stream', base64: bytes.toString('base64') };
+    },
+    async 'export:pick'({ suggested, extension }) {
+      if (!options.pickSaveFile) throw new UserError('No save dialog here', 'the renderer runs in a browser, which downloads exports instead', 'Use Download, or type an absolute path');
+      return options.pickSaveFile(suggested, extension);
+    },
+    'export:reveal': ({ path: file }) => {
+      if (!options.revealFile) throw new UserError('Cannot show the file', 'the renderer runs in a browser, which has no file manager to open', `Open ${path.dirname(file)} yourself`);
+      if (!path.isAbsolute(file) || !fs.existsSync(file)) throw new UserError(`Cannot show ${file}`, 'it is not an existing file', 'Export it again');
+      options.revealFile(file);
     },
     'history:query': ({ limit, offset }) => core.listRuns({ limit, offset }),
     'history:trend': ({ scenario, runtime, workspace }) => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, shell } from 'electron';
+import { app, BrowserWindow, dialog, screen, shell } from 'electron';
 import { createCore } from '../core/create-core';
 import { createIpcService } from '../core/ipc-service';
 import type { AppInfo } from '../shared/ipc/contract';
@@ -9,6 +9,7 @@ import { registerIpcHandlers } from './ipc-handlers';
 import { printReportPdf } from './report-window';
 import { attendRuns } from './run-attention';
 import { isAppUrl, opensExternally, secureWebPreferences } from './window-security';
+import { loadWindowState, saveWindowState } from './window-state';
 
 declare const __ENVBENCH_COMMIT__: string | undefined;
 const ENVBENCH_COMMIT = typeof __ENVBENCH_COMMIT__ === 'string' && __ENVBENCH_COMMIT__ ? __ENVBENCH_COMMIT__ : null;
@@ -47,13 +48,19 @@ async function createWindow(): Promise<void> {
     shell: 'electron',
   };
 
+  // The size and place it had when it was last closed (window-state.ts).
+  const state = loadWindowState(app.getPath('userData'), screen.getAllDisplays().map((d) => d.workArea));
   const window = new BrowserWindow({
-    width: 1200,
-    height: 800,
+    width: state.width,
+    height: state.height,
+    ...(state.x !== undefined && state.y !== undefined ? { x: state.x, y: state.y } : {}),
     title: 'EnvBench',
     show: false,
     webPreferences: secureWebPreferences(path.join(__dirname, '../preload/index.js')),
   });
+  if (state.maximized) window.maximize();
+  mainWindow = window;
+  window.on('close', () => saveWindowState(app.getPath('userData'), { ...window.getNormalBounds(), maximized: window.isMaximized() }));
   const rendererUrl = process.env.ELECTRON_RENDERER_URL;
   const rendererDir = path.join(__dirname, '../renderer');
   const isTrusted = (url: string): boolean => isAppUrl(url, { devServerUrl: rendererUrl, rendererDirUrl: pathToFileURL(rendererDir).href });
@@ -63,6 +70,11 @@ async function createWindow(): Promise<void> {
       const picked = await dialog.showOpenDialog(window, { title: 'Open a Go module', properties: ['openDirectory'] });
       return picked.canceled ? null : (picked.filePaths[0] ?? null);
     },
+    async pickSaveFile(suggested, extension) {
+      const picked = await dialog.showSaveDialog(window, { title: 'Export the run', defaultPath: suggested, filters: [{ name: extension.toUpperCase(), extensions: [extension.split('.').pop()!] }], properties: ['showOverwriteConfirmation', 'createDirectory'] });
+      return picked.canceled ? null : (picked.filePath ?? null);
+    },
+    revealFile: (file) => shell.showItemInFolder(file),
   });
   const ipc = registerIpcHandlers(service, (event) => isTrusted(event.senderFrame?.url ?? ''), window.webContents);
   const attention = attendRuns(window, service);
@@ -92,10 +104,22 @@ async function createWindow(): Promise<void> {
   else await window.loadFile(path.join(rendererDir, 'index.html'));
 }
 
-app.whenReady().then(createWindow, (error: unknown) => {
-  console.error('EnvBench could not start:', error);
-  app.exit(1);
-});
+/** The one window; a second start of the app brings it forward instead of opening another history. */
+let mainWindow: BrowserWindow | null = null;
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow || mainWindow.isDestroyed()) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.whenReady().then(createWindow, (error: unknown) => {
+    console.error('EnvBench could not start:', error);
+    app.exit(1);
+  });
+}
 
 app.on('window-all-closed', () => app.quit());
 app.on('web-contents-created', (_event, contents) => contents.on('will-attach-webview', (event) => event.preventDefault()));

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { AppInfo, ScenarioInfo } from '../../shared/ipc/contract';
 import type { RuntimeHealth, WorkspaceInfo } from '../../shared/run';
 import { api, errorMessage } from './api';
+import { isTyping, SHORTCUTS, useKeydown } from './keyboard';
 import { RunningRun } from './components/RunningRun';
 import { HistoryView } from './views/HistoryView';
 import { ResultsView } from './views/ResultsView';
@@ -10,6 +11,7 @@ import { RuntimesView } from './views/RuntimesView';
 import { TerminalsView } from './views/TerminalsView';
 import { WorkspaceView } from './views/WorkspaceView';
 
+/** The views, in the sidebar's order: Alt+1 … Alt+6 open them. */
 const VIEWS = [
   { id: 'workspace', label: 'Workspace' },
   { id: 'runtimes', label: 'Runtimes' },
@@ -29,6 +31,23 @@ export function App(): React.JSX.Element {
   const [workspace, setWorkspace] = useState<WorkspaceInfo | null>(null);
   const [openRunId, setOpenRunId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [help, setHelp] = useState(false);
+
+  useKeydown((event) => {
+    if (event.key === 'Escape' && help) {
+      setHelp(false);
+      return;
+    }
+    if (event.altKey && !event.ctrlKey && !event.metaKey && /^Digit[1-6]$/.test(event.code)) {
+      event.preventDefault();
+      setView(VIEWS[Number(event.code.slice(5)) - 1]!.id);
+      return;
+    }
+    if (event.key === '?' && !isTyping(event)) {
+      event.preventDefault();
+      setHelp((shown) => !shown);
+    }
+  });
 
   const refreshRuntimes = useCallback(() => {
     setRuntimes(null);
@@ -72,6 +91,9 @@ export function App(): React.JSX.Element {
           ))}
         </ul>
         <RunningRun onOpen={() => setView('run')} />
+        <button type="button" className="muted small shortcuts-button" onClick={() => setHelp(true)} title="Keyboard shortcuts (?)">
+          Keyboard shortcuts <kbd>?</kbd>
+        </button>
         {info && (
           <p className="muted small footer">
             v{info.version}
@@ -87,7 +109,7 @@ export function App(): React.JSX.Element {
         {view === 'runtimes' && <RuntimesView runtimes={runtimes} onRefresh={refreshRuntimes} />}
         {/* Kept mounted so a live run's progress and log survive switching views. */}
         <div hidden={view !== 'run'}>
-          <RunView workspace={workspace} runtimes={runtimes} scenarios={scenarios} onOpenRun={openRun} />
+          <RunView workspace={workspace} runtimes={runtimes} scenarios={scenarios} onOpenRun={openRun} active={view === 'run'} />
         </div>
         {view === 'results' && <ResultsView runId={openRunId} />}
         {view === 'history' && <HistoryView onOpenRun={openRun} />}
@@ -96,6 +118,24 @@ export function App(): React.JSX.Element {
           <TerminalsView workspace={workspace} runtimes={runtimes} visible={view === 'terminals'} />
         </div>
       </main>
+      {help && (
+        <div className="overlay" onClick={() => setHelp(false)}>
+          <div role="dialog" aria-modal="true" aria-labelledby="shortcuts-title" className="dialog" onClick={(e) => e.stopPropagation()}>
+            <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+            <table>
+              <tbody>
+                {SHORTCUTS.map((s) => (
+                  <tr key={s.keys}>
+                    <td><kbd>{s.keys}</kbd></td>
+                    <td>{s.does}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <button type="button" autoFocus onClick={() => setHelp(false)}>Close</button>
+          </div>
+        </div>
+      )}
     </div>
   );
 }

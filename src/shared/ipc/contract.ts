@@ -114,6 +114,12 @@ export interface IpcInvokeMap {
   /** Writes the run in `format` to `path` (absolute), whole or not at all, with the same exporters as `envbench export`. */
   /** `compareWith`: pdf only, a comparison report against that earlier run. */
   'run:export': { args: [{ id: string; format: ExportFormat; path: string; compareWith?: string }]; result: { path: string; bytes: number } };
+  /** The export's content, for a browser to download (base64, whatever the format): the same exporters, nothing written. */
+  'run:download': { args: [{ id: string; format: ExportFormat; compareWith?: string }]; result: { fileName: string; mimeType: string; base64: string } };
+  /** Electron only: the native save dialog, at `suggested` (an absolute path); null when the user cancels. */
+  'export:pick': { args: [{ suggested: string; extension: string }]; result: string | null };
+  /** Electron only: the file shown in the desktop's file manager. */
+  'export:reveal': { args: [{ path: string }]; result: void };
   'history:query': { args: [{ limit?: number; offset?: number }]; result: RunSummary[] };
   'history:trend': { args: [{ scenario: string; runtime: RuntimeId; workspace?: string }]; result: TrendPoint[] };
   /** `offline`: the environment as an offline run prepares it (Devbox and Nix from local definitions, containers without a network); default false. */
@@ -178,6 +184,9 @@ export const ipcInvokeArgs = {
   'run:delete': z.tuple([z.object({ id: z.string().min(1).max(200) }).strict()]),
   'run:compare': z.tuple([z.object({ before: z.string().min(1).max(200), after: z.string().min(1).max(200) }).strict()]),
   'run:export': z.tuple([z.object({ id: z.string().min(1).max(200), format: z.enum(EXPORT_FORMATS), path: z.string().min(1).max(4096), compareWith: z.string().min(1).max(200).optional() }).strict()]),
+  'run:download': z.tuple([z.object({ id: z.string().min(1).max(200), format: z.enum(EXPORT_FORMATS), compareWith: z.string().min(1).max(200).optional() }).strict()]),
+  'export:pick': z.tuple([z.object({ suggested: z.string().min(1).max(4096), extension: z.string().regex(/^[a-z.]{1,20}$/) }).strict()]),
+  'export:reveal': z.tuple([z.object({ path: z.string().min(1).max(4096) }).strict()]),
   'history:query': z.tuple([z.object({ limit: z.number().int().min(1).max(100_000).optional(), offset: z.number().int().min(0).optional() }).strict()]),
   'history:trend': z.tuple([z.object({ scenario: z.string().min(1).max(100), runtime: runtimeId, workspace: folder.optional() }).strict()]),
   'terminal:open': z.tuple([z.object({ runtime: runtimeId, workspace: folder, ...size, offline: z.boolean().optional() }).strict()]),

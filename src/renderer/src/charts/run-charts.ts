@@ -2,12 +2,13 @@ import type { ChartConfiguration } from 'chart.js';
 import type { RankedRuntime, ResultJson, RunJson, RuntimeId, RuntimeScores } from '../../../shared/run';
 import { rankText, rowOf } from '../../../shared/format/run-table';
 import { formatMs } from '../../../shared/format/units';
+import type { ChartTheme } from './chart-theme';
+import { LIGHT_CHART_THEME } from './chart-theme';
 
 // Chart configurations of a run, shared by the Results view and the printed report. Each runtime
 // has a colour AND a pattern (and each line a dash), so the charts read in black and white.
 
 const RUNTIME_ORDER: RuntimeId[] = ['native', 'docker', 'dind', 'nix', 'devbox'];
-const COLOURS: Record<RuntimeId, string> = { native: '#1b5e20', docker: '#0d47a1', dind: '#6a1b9a', nix: '#e65100', devbox: '#00838f' };
 /**
  * Startup phases, in order of first appearance: the Okabe–Ito palette (told apart with every common
  * colour-vision deficiency), light and dark alternating so neighbouring segments also differ in grey.
@@ -18,20 +19,20 @@ const PHASE_ROW_PX = 30;
 const PHASE_CHROME_PX = 110;
 export const POINT_STYLES = ['circle', 'triangle', 'rect', 'crossRot', 'star'] as const;
 
-export function runtimeColour(runtime: string): string {
-  return COLOURS[runtime as RuntimeId] ?? '#455a64';
+export function runtimeColour(runtime: string, theme: ChartTheme = LIGHT_CHART_THEME): string {
+  return theme.runtime[runtime as RuntimeId] ?? '#78909c';
 }
 
 /** A fill that tells runtimes apart without colour: solid, diagonal, dots, cross-hatch, horizontal. */
-export function runtimeFill(runtime: string): string | CanvasPattern {
+export function runtimeFill(runtime: string, theme: ChartTheme = LIGHT_CHART_THEME): string | CanvasPattern {
   const index = Math.max(0, RUNTIME_ORDER.indexOf(runtime as RuntimeId));
-  const colour = runtimeColour(runtime);
+  const colour = runtimeColour(runtime, theme);
   if (index === 0 || typeof document === 'undefined') return colour;
   const tile = document.createElement('canvas');
   tile.width = tile.height = 8;
   const g = tile.getContext('2d');
   if (!g) return colour;
-  g.fillStyle = '#ffffff';
+  g.fillStyle = theme.surface;
   g.fillRect(0, 0, 8, 8);
   g.strokeStyle = colour;
   g.fillStyle = colour;
@@ -71,7 +72,7 @@ export function versusNative(run: RunJson, result: ResultJson): string {
 }
 
 /** Bars of the median with the 95% CI as error bars, scenarios on the axis, one dataset per runtime. */
-export function mediansChart(run: RunJson, results: ResultJson[], title: string, logScale: boolean): ChartConfiguration | null {
+export function mediansChart(run: RunJson, results: ResultJson[], title: string, logScale: boolean, theme: ChartTheme = LIGHT_CHART_THEME): ChartConfiguration | null {
   if (results.length === 0) return null;
   const scenarios = [...new Set(results.map((r) => r.scenario))];
   const runtimes = [...new Set(results.map((r) => r.runtime))];
@@ -81,9 +82,12 @@ export function mediansChart(run: RunJson, results: ResultJson[], title: string,
       labels: scenarios,
       datasets: runtimes.map((runtime) => ({
         label: runtime,
-        backgroundColor: runtimeFill(runtime),
-        borderColor: '#000',
+        backgroundColor: runtimeFill(runtime, theme),
+        borderColor: theme.outline,
         borderWidth: 1,
+        // The CI whiskers (chartjs-chart-error-bars), in the outline's colour: dark on light, light on dark.
+        errorBarColor: theme.outline,
+        errorBarWhiskerColor: theme.outline,
         data: scenarios.map((scenario) => {
           const s = results.find((r) => r.scenario === scenario && r.runtime === runtime)?.stats;
           return s ? { y: s.medianMs, yMin: s.ciLowMs, yMax: s.ciHighMs } : { y: NaN, yMin: NaN, yMax: NaN };
@@ -108,7 +112,7 @@ export function mediansChart(run: RunJson, results: ResultJson[], title: string,
 }
 
 /** Startup phases (P50) stacked, one bar per runtime and temperature. */
-export function phasesChart(run: RunJson): ChartConfiguration | null {
+export function phasesChart(run: RunJson, theme: ChartTheme = LIGHT_CHART_THEME): ChartConfiguration | null {
   const withPhases = run.results.filter((r) => r.phaseStats && r.phaseStats.length > 0 && r.scenario.startsWith('startup-'));
   if (withPhases.length === 0) return null;
   const phases = [...new Set(withPhases.flatMap((r) => r.phaseStats!.map((p) => p.name)))];
@@ -119,7 +123,7 @@ export function phasesChart(run: RunJson): ChartConfiguration | null {
       datasets: phases.map((phase, i) => ({
         label: phase,
         backgroundColor: PHASE_COLOURS[i % PHASE_COLOURS.length],
-        borderColor: '#000',
+        borderColor: theme.outline,
         borderWidth: 1,
         data: withPhases.map((r) => r.phaseStats!.find((p) => p.name === phase)?.p50Ms ?? 0),
       })),
@@ -139,7 +143,7 @@ export function phasesChartHeight(config: ChartConfiguration): number {
 }
 
 /** Every measured sample of one scenario, one column per runtime (deterministic jitter). */
-export function stripChart(run: RunJson, scenario: string, logScale: boolean): ChartConfiguration | null {
+export function stripChart(run: RunJson, scenario: string, logScale: boolean, theme: ChartTheme = LIGHT_CHART_THEME): ChartConfiguration | null {
   const results = run.results.filter((r) => r.scenario === scenario && r.stats);
   if (results.length === 0) return null;
   const runtimes = results.map((r) => r.runtime);
@@ -148,7 +152,7 @@ export function stripChart(run: RunJson, scenario: string, logScale: boolean): C
     data: {
       datasets: results.map((r, i) => ({
         label: r.runtime,
-        backgroundColor: runtimeColour(r.runtime),
+        backgroundColor: runtimeColour(r.runtime, theme),
         pointStyle: POINT_STYLES[i % POINT_STYLES.length],
         radius: 4,
         data: measuredWalls(r).map((ms, j) => ({ x: i + (((j * 37) % 21) - 10) / 40, y: ms })),
@@ -170,7 +174,7 @@ export function rankLabel(entry: RankedRuntime): string {
 }
 
 /** The three dimension scores per runtime on a radar, a dash and a point style per runtime. */
-export function scoresRadar(entries: readonly { runtime: RuntimeId; scores: RuntimeScores }[]): ChartConfiguration | null {
+export function scoresRadar(entries: readonly { runtime: RuntimeId; scores: RuntimeScores }[], theme: ChartTheme = LIGHT_CHART_THEME): ChartConfiguration | null {
   if (entries.length === 0) return null;
   return {
     type: 'radar',
@@ -178,13 +182,14 @@ export function scoresRadar(entries: readonly { runtime: RuntimeId; scores: Runt
       labels: ['startup', 'performance', 'maintenance'],
       datasets: entries.map(({ runtime, scores: s }, i) => ({
         label: runtime,
-        borderColor: runtimeColour(runtime),
+        borderColor: runtimeColour(runtime, theme),
         backgroundColor: 'transparent',
         borderDash: [[], [6, 3], [2, 2], [8, 2, 2, 2], [1, 4]][i % 5],
         pointStyle: POINT_STYLES[i % POINT_STYLES.length],
         data: [s.startup?.score ?? NaN, s.performance?.score ?? NaN, s.maintenance?.score ?? NaN],
       })),
     },
-    options: { scales: { r: { min: 0, max: 100 } }, plugins: { title: { display: true, text: 'Dimension scores (0–100)' } } },
+    // The tick labels' backdrop is the chart's surface (chart.js paints it white by default).
+    options: { scales: { r: { min: 0, max: 100, ticks: { backdropColor: theme.surface } } }, plugins: { title: { display: true, text: 'Dimension scores (0–100)' } } },
   };
 }

@@ -1,7 +1,11 @@
 import { createRoot } from 'react-dom/client';
 import type { ReportData } from '../../../shared/report';
+import { forceLightTheme } from '../charts/chart-theme';
 import { ReportPage } from './ReportPage';
 import './report.css';
+
+// Paper is white: the report's charts stay light whatever the system's theme.
+forceLightTheme();
 
 // The data arrives as a global set before load (Chromium's init script) or after it, with an
 // event (Electron's hidden report window). Names as in src/shared/report.ts.

@@ -6,6 +6,7 @@ import type { RunComparisonJson, RunSummary, RuntimeId } from '../../../shared/r
 import { formatMs } from '../../../shared/format/units';
 import { api, errorMessage, useApiEvent } from '../api';
 import { ChartCanvas } from '../charts/ChartCanvas';
+import { useChartTheme } from '../charts/chart-theme';
 
 const ROW_HEIGHT = 34;
 
@@ -134,6 +135,7 @@ function Trend({ initialScenario, initialRuntime, runtimes }: { initialScenario:
   useEffect(() => {
     api.invoke('history:trend', { scenario, runtime }).then(setPoints, () => setPoints([]));
   }, [scenario, runtime]);
+  const theme = useChartTheme();
   const config = useMemo((): ChartConfiguration | null => {
     if (!points || points.length === 0) return null;
     const labels = points.map((p) => new Date(p.startedAt).toLocaleString());
@@ -142,14 +144,14 @@ function Trend({ initialScenario, initialRuntime, runtimes }: { initialScenario:
       data: {
         labels,
         datasets: [
-          { label: 'median', data: points.map((p) => p.medianMs), borderColor: '#0d47a1', pointRadius: 3 },
-          { label: '95% CI high', data: points.map((p) => p.ciHighMs), borderColor: '#90a4ae', borderDash: [4, 2], pointRadius: 0, fill: '+1' },
-          { label: '95% CI low', data: points.map((p) => p.ciLowMs), borderColor: '#90a4ae', borderDash: [4, 2], pointRadius: 0 },
+          { label: 'median', data: points.map((p) => p.medianMs), borderColor: theme.trend.median, backgroundColor: theme.trend.median, pointRadius: 3 },
+          { label: '95% CI high', data: points.map((p) => p.ciHighMs), borderColor: theme.trend.ci, borderDash: [4, 2], pointRadius: 0, fill: '+1' },
+          { label: '95% CI low', data: points.map((p) => p.ciLowMs), borderColor: theme.trend.ci, borderDash: [4, 2], pointRadius: 0 },
         ],
       },
       options: { plugins: { title: { display: true, text: `${scenario} on ${runtime} over time` } }, scales: { y: { title: { display: true, text: 'milliseconds' } } } },
     };
-  }, [points, scenario, runtime]);
+  }, [points, scenario, runtime, theme]);
   const machines = new Set(points?.map((p) => p.machine));
   return (
     <div className="trend">

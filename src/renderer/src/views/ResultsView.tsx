@@ -7,6 +7,7 @@ import { formatBytes, formatCount, formatMs } from '../../../shared/format/units
 import { api, errorMessage } from '../api';
 import { ChartCanvas } from '../charts/ChartCanvas';
 import { ConsistencyMatrix } from '../components/ConsistencyMatrix';
+import { useChartTheme } from '../charts/chart-theme';
 import { mediansChart, phasesChart, phasesChartHeight, rankLabel, scoresRadar, stripChart, versusNative } from '../charts/run-charts';
 
 
@@ -103,12 +104,14 @@ function NotApplicable({ run }: { run: RunJson }): React.JSX.Element | null {
 }
 
 function MediansChart({ run, results, title, logScale }: { run: RunJson; results: ResultJson[]; title: string; logScale: boolean }): React.JSX.Element | null {
-  const config = useMemo(() => mediansChart(run, results, title, logScale), [run, results, title, logScale]);
+  const theme = useChartTheme();
+  const config = useMemo(() => mediansChart(run, results, title, logScale, theme), [run, results, title, logScale, theme]);
   return config ? <ChartCanvas config={config} label={title} /> : null;
 }
 
 function PhaseBars({ run }: { run: RunJson }): React.JSX.Element | null {
-  const config = useMemo(() => phasesChart(run), [run]);
+  const theme = useChartTheme();
+  const config = useMemo(() => phasesChart(run, theme), [run, theme]);
   return config ? <ChartCanvas config={config} label="Startup phases" height={phasesChartHeight(config)} /> : null;
 }
 
@@ -116,7 +119,8 @@ function Distributions({ run, logScale }: { run: RunJson; logScale: boolean }): 
   const scenarios = [...new Set(run.results.filter((r) => r.stats).map((r) => r.scenario))];
   const [scenario, setScenario] = useState<string | null>(null);
   const chosen = scenario && scenarios.includes(scenario) ? scenario : scenarios[0];
-  const config = useMemo(() => (chosen ? stripChart(run, chosen, logScale) : null), [run, chosen, logScale]);
+  const theme = useChartTheme();
+  const config = useMemo(() => (chosen ? stripChart(run, chosen, logScale, theme) : null), [run, chosen, logScale, theme]);
   if (!config) return null;
   return (
     <div>
@@ -133,7 +137,8 @@ function Distributions({ run, logScale }: { run: RunJson; logScale: boolean }): 
 
 function Ranking({ run }: { run: RunJson }): React.JSX.Element | null {
   const entries = useMemo(() => rankedScores(run), [run]);
-  const config = useMemo(() => scoresRadar(entries), [entries]);
+  const theme = useChartTheme();
+  const config = useMemo(() => scoresRadar(entries, theme), [entries, theme]);
   const scoring = run.scoring;
   if (!scoring || !config) return null;
   const cell = (n: number | undefined): string => (n === undefined ? '—' : n.toFixed(1));
@@ -241,49 +246,91 @@ const EXPORT_CHOICES = [
   { format: 'benchfmt', extension: 'bench', label: 'Go benchmark format (benchstat)' },
 ] as const;
 
-/** Export… : the same exporters as `envbench export`, written whole or not at all on the core's machine. */
+/**
+ * Export… : the same exporters as `envbench export`. In Electron, a save dialog and then "Show in
+ * folder"; in a browser (`envbench serve`), a download. A path typed into the field is written on
+ * the core's machine, whole or not at all, in both.
+ */
 function ExportForm({ run }: { run: RunJson }): React.JSX.Element {
   const [format, setFormat] = useState<(typeof EXPORT_CHOICES)[number]['format']>('pdf');
   const [file, setFile] = useState('');
   const [compareWith, setCompareWith] = useState('');
-  const [dataDir, setDataDir] = useState<string | null>(null);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [info, setInfo] = useState<{ dataDir: string; shell: 'electron' | 'browser' } | null>(null);
+  const [message, setMessage] = useState<{ ok: boolean; text: string; written?: string } | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
-    api.invoke('app:info').then((info) => setDataDir(info.dataDir), () => {});
+    api.invoke('app:info').then((appInfo) => setInfo({ dataDir: appInfo.dataDir, shell: appInfo.shell }), () => {});
   }, []);
   const choice = EXPORT_CHOICES.find((c) => c.format === format)!;
-  const target = file || (dataDir ? `${dataDir}/${run.id}.${choice.extension}` : '');
-  const submit = async (): Promise<void> => {
+  const target = file || (info ? `${info.dataDir}/${run.id}.${choice.extension}` : '');
+  const compare = format === 'pdf' && compareWith.trim() ? { compareWith: compareWith.trim() } : {};
+  const attempt = async (work: () => Promise<void>): Promise<void> => {
     setBusy(true);
     setMessage(null);
     try {
-      const written = await api.invoke('run:export', { id: run.id, format, path: target, ...(format === 'pdf' && compareWith.trim() ? { compareWith: compareWith.trim() } : {}) });
-      setMessage({ ok: true, text: `Wrote ${written.path} (${written.bytes} bytes)` });
+      await work();
     } catch (e) {
       setMessage({ ok: false, text: errorMessage(e) });
     } finally {
       setBusy(false);
     }
   };
+  const writeTo = async (path: string): Promise<void> => {
+    const written = await api.invoke('run:export', { id: run.id, format, path, ...compare });
+    setMessage({ ok: true, text: `Wrote ${written.path} (${written.bytes} bytes)`, written: written.path });
+  };
+  const saveAs = (): Promise<void> =>
+    attempt(async () => {
+      const picked = await api.invoke('export:pick', { suggested: target, extension: choice.extension });
+      if (picked) await writeTo(picked);
+    });
+  const download = (): Promise<void> =>
+    attempt(async () => {
+      const { fileName, mimeType, base64 } = await api.invoke('run:download', { id: run.id, format, ...compare });
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const url = URL.createObjectURL(new Blob([bytes], { type: mimeType }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = fileName;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      setMessage({ ok: true, text: `Downloaded ${fileName} (${bytes.length} bytes)` });
+    });
   return (
     <details className="export" data-testid="export">
       <summary>Export…</summary>
+      <div className="row">
+        <select value={format} onChange={(e) => setFormat(e.target.value as typeof format)} aria-label="Export format">
+          {EXPORT_CHOICES.map((c) => <option key={c.format} value={c.format}>{c.label}</option>)}
+        </select>
+        {format === 'pdf' && <input value={compareWith} onChange={(e) => setCompareWith(e.target.value)} placeholder="compare with run… (optional)" aria-label="Compare with run" size={24} />}
+        {info?.shell === 'electron' && <button type="button" className="primary" disabled={busy} onClick={() => void saveAs()}>Save as…</button>}
+        {info?.shell === 'browser' && <button type="button" className="primary" disabled={busy} onClick={() => void download()}>Download</button>}
+      </div>
       <form
         className="row"
         onSubmit={(e) => {
           e.preventDefault();
-          void submit();
+          void attempt(() => writeTo(target));
         }}
       >
-        <select value={format} onChange={(e) => setFormat(e.target.value as typeof format)} aria-label="Export format">
-          {EXPORT_CHOICES.map((c) => <option key={c.format} value={c.format}>{c.label}</option>)}
-        </select>
-        <input value={target} onChange={(e) => setFile(e.target.value)} size={60} aria-label="Export to file" />
-        {format === 'pdf' && <input value={compareWith} onChange={(e) => setCompareWith(e.target.value)} placeholder="compare with run… (optional)" aria-label="Compare with run" size={24} />}
+        <label className="muted small" htmlFor="export-path">or write on this machine to</label>
+        <input id="export-path" value={target} onChange={(e) => setFile(e.target.value)} size={60} aria-label="Export to file" />
         <button type="submit" disabled={busy || !target}>{busy ? 'Exporting…' : 'Export'}</button>
       </form>
-      {message && <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'muted' : 'error'}>{message.text}</p>}
+      {message && (
+        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'muted' : 'error'}>
+          {message.text}
+          {message.written && info?.shell === 'electron' && (
+            <>
+              {' '}
+              <button type="button" className="link" onClick={() => void api.invoke('export:reveal', { path: message.written! }).catch((e: unknown) => setMessage({ ok: false, text: errorMessage(e) }))}>
+                Show in folder
+              </button>
+            </>
+          )}
+        </p>
+      )}
     </details>
   );
 }

@@ -1,8 +1,10 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DefinitionPreview, RunLogLine, RunRequest, ScenarioInfo } from '../../../shared/ipc/contract';
 import type { RunPlan, RunProgress, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../../../shared/run';
 import { formatMs } from '../../../shared/format/units';
 import { api, errorMessage, useApiEvent } from '../api';
+import { MOD, useKeydown, withMod } from '../keyboard';
+import { loadRunSettings, saveRunSettings } from '../run-settings';
 
 const DIMENSIONS = ['startup', 'performance', 'maintenance'] as const;
 const LOG_LINES = 400;
@@ -19,25 +21,30 @@ interface LiveRun {
 }
 
 /** Configures a run (the choices of `envbench run`), starts it, and shows it live until it ends. */
-export function RunView({ workspace, runtimes, scenarios, onOpenRun }: { workspace: WorkspaceInfo | null; runtimes: RuntimeHealth[] | null; scenarios: ScenarioInfo[]; onOpenRun: (runId: string) => void }): React.JSX.Element {
+/** `active`: the Run view is the one shown (its shortcut, Ctrl/Cmd+Enter, starts the run only then). */
+export function RunView({ workspace, runtimes, scenarios, onOpenRun, active }: { workspace: WorkspaceInfo | null; runtimes: RuntimeHealth[] | null; scenarios: ScenarioInfo[]; onOpenRun: (runId: string) => void; active: boolean }): React.JSX.Element {
   const available = useMemo(() => (runtimes ?? []).filter((r) => r.available).map((r) => r.id), [runtimes]);
-  const [chosenRuntimes, setChosenRuntimes] = useState<RuntimeId[] | null>(null);
-  const [chosenScenarios, setChosenScenarios] = useState<string[] | null>(null);
-  const [runs, setRuns] = useState(10);
-  const [auto, setAuto] = useState(true);
-  const [budgetMinutes, setBudgetMinutes] = useState(15);
-  const [warmup, setWarmup] = useState(1);
-  const [offline, setOffline] = useState(false);
-  const [firstRun, setFirstRun] = useState('');
-  const [main, setMain] = useState('');
-  const [testArgs, setTestArgs] = useState('');
+  // The last run's settings, as it was started (run-settings.ts).
+  const [saved] = useState(loadRunSettings);
+  const [chosenRuntimes, setChosenRuntimes] = useState<RuntimeId[] | null>(saved.runtimes);
+  const [chosenScenarios, setChosenScenarios] = useState<string[] | null>(saved.scenarios);
+  const [runs, setRuns] = useState(saved.runs);
+  const [auto, setAuto] = useState(saved.auto);
+  const [budgetMinutes, setBudgetMinutes] = useState(saved.budgetMinutes);
+  const [warmup, setWarmup] = useState(saved.warmup);
+  const [offline, setOffline] = useState(saved.offline);
+  const [firstRun, setFirstRun] = useState(saved.firstRun);
+  const [main, setMain] = useState(saved.main);
+  const [testArgs, setTestArgs] = useState(saved.testArgs);
+  const form = useRef<HTMLFormElement>(null);
   const [error, setError] = useState<string | null>(null);
   const [live, setLive] = useState<LiveRun | null>(null);
   const [previews, setPreviews] = useState<DefinitionPreview[] | null>(null);
   const [plan, setPlan] = useState<{ plan: RunPlan } | { error: string } | null>(null);
 
-  const selectedRuntimes = chosenRuntimes ?? available;
-  const selectedScenarios = chosenScenarios ?? scenarios.map((s) => s.id);
+  // Remembered choices keep only what this machine and catalogue still offer.
+  const selectedRuntimes = chosenRuntimes?.filter((r) => available.includes(r)) ?? available;
+  const selectedScenarios = chosenScenarios?.filter((id) => scenarios.some((s) => s.id === id)) ?? scenarios.map((s) => s.id);
 
   // A run started elsewhere (another window, before a reload) shows here too.
   useEffect(() => {
@@ -107,6 +114,7 @@ export function RunView({ workspace, runtimes, scenarios, onOpenRun }: { workspa
     try {
       const { runId } = await api.invoke('run:start', request);
       setLive({ runId, request, status: 'running', cancelling: false, progress: null, cells: {}, log: [] });
+      saveRunSettings({ runtimes: chosenRuntimes, scenarios: chosenScenarios, runs, auto, budgetMinutes, warmup, offline, firstRun, main, testArgs });
     } catch (e) {
       setError(errorMessage(e));
     }
@@ -122,11 +130,19 @@ export function RunView({ workspace, runtimes, scenarios, onOpenRun }: { workspa
   };
 
   const running = live?.status === 'running';
+  const canStart = Boolean(workspace) && !running && selectedRuntimes.length > 0 && selectedScenarios.length > 0;
+  useKeydown((event) => {
+    if (active && canStart && event.key === 'Enter' && withMod(event)) {
+      event.preventDefault();
+      form.current?.requestSubmit();
+    }
+  });
   return (
     <section aria-labelledby="run-title">
       <h2 id="run-title">Run</h2>
       {!workspace && <p className="muted">Pick a workspace first.</p>}
       <form
+        ref={form}
         className="run-form"
         onSubmit={(e) => {
           e.preventDefault();
@@ -200,7 +216,7 @@ export function RunView({ workspace, runtimes, scenarios, onOpenRun }: { workspa
           </label>
         </fieldset>
         <div className="row">
-          <button type="submit" className="primary" disabled={!workspace || running || selectedRuntimes.length === 0 || selectedScenarios.length === 0}>
+          <button type="submit" className="primary" disabled={!canStart} title={`Start run (${MOD}+Enter)`}>
             Start run
           </button>
           {running && (
