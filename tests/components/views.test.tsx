@@ -75,7 +75,7 @@ describe.skipIf(!haveGo)('views against the real core (DOM)', () => {
     const health = await real.core.doctor();
     const scenarios = (await window.envbench.invoke('scenario:list'));
     const sample = await real.core.inspectWorkspace(real.core.sampleWorkspace());
-    render(<views.RunView workspace={sample} runtimes={health} scenarios={scenarios} onOpenRun={() => {}} />);
+    render(<views.RunView workspace={sample} runtimes={health} scenarios={scenarios} onOpenRun={() => {}} active />);
     for (const h of health) {
       const box = screen.getAllByRole('checkbox').find((b) => (b as HTMLInputElement).value === h.id) as HTMLInputElement;
       expect(box.disabled).toBe(!h.available);
