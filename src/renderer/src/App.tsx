@@ -38,7 +38,8 @@ export function App(): React.JSX.Element {
       setHelp(false);
       return;
     }
-    if (event.altKey && !event.ctrlKey && !event.metaKey && /^Digit[1-6]$/.test(event.code)) {
+    // Not from a field or a terminal: Alt+digit is bash's and Emacs's digit argument there.
+    if (event.altKey && !event.ctrlKey && !event.metaKey && /^Digit[1-6]$/.test(event.code) && !isTyping(event)) {
       event.preventDefault();
       setView(VIEWS[Number(event.code.slice(5)) - 1]!.id);
       return;

@@ -8,7 +8,7 @@ export const MOD = IS_MAC ? '⌘' : 'Ctrl';
 
 export const SHORTCUTS: readonly { keys: string; does: string }[] = [
   { keys: `${MOD}+Enter`, does: 'Start the run (Run view)' },
-  { keys: 'Alt+1 … Alt+6', does: 'Workspace, Runtimes, Run, Results, History, Terminals' },
+  { keys: 'Alt+1 … Alt+6', does: 'Workspace, Runtimes, Run, Results, History, Terminals (outside a field or terminal)' },
   { keys: '?', does: 'Show or hide these shortcuts' },
   { keys: 'Esc', does: 'Close this overlay or a dialog' },
 ];
