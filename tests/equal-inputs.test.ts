@@ -30,7 +30,8 @@ function fetchPublicModule(): string {
 /** The order-statistic 95% CI of the median of each runtime's values; do they overlap? */
 function overlap(byRuntime: Record<string, number[]>): { overlaps: boolean; said: string } {
   const cis = Object.entries(byRuntime).map(([runtime, values]) => ({ runtime, median: median(values), ...medianCi(values) }));
-  const said = cis.map((c) => `${c.runtime} ${c.median.toFixed(1)} ms [${c.low.toFixed(1)}, ${c.high.toFixed(1)}]`).join(' vs ');
+  // The samples in measured order too, so a failure shows whether it was drift, one outlier or a steady gap.
+  const said = cis.map((c) => `${c.runtime} ${c.median.toFixed(1)} ms [${c.low.toFixed(1)}, ${c.high.toFixed(1)}] (${byRuntime[c.runtime]!.map((v) => v.toFixed(0)).join(' ')})`).join(' vs ');
   return { overlaps: Math.max(...cis.map((c) => c.low)) <= Math.min(...cis.map((c) => c.high)), said };
 }
 

@@ -8,7 +8,7 @@ import type { Runtime } from '../environments/runtime';
 import type { Scenario } from '../scenarios/catalog';
 import { inspectWorkspace } from '../workspace/inspect-workspace';
 import { buildRunJson } from './run-report';
-import { executeRun } from './run-scheduler';
+import { executeRun, inRoundOrder } from './run-scheduler';
 import { testMachine } from '../../../tests/support/run-fixtures';
 
 const tempDir = tempDirsOfThisFile('envbench-sched-');
@@ -50,8 +50,15 @@ function recordingRuntimes(order: string[]): Runtime[] {
 
 const scenario = (id: string, argv: string[]): Scenario => ({ id, kind: 'command', dimension: 'performance', title: id, counts: id, argv });
 
+describe('inRoundOrder', () => {
+  it('starts each round one runtime later, so every runtime takes every place alike', () => {
+    expect([0, 1, 2, 3].map((round) => inRoundOrder(['a', 'b', 'c'], round).join(''))).toEqual(['abc', 'bca', 'cab', 'abc']);
+    expect(inRoundOrder([], 5)).toEqual([]);
+  });
+});
+
 describe('executeRun', () => {
-  it('interleaves runtimes within each round, stores every sample, and reports progress', async () => {
+  it('interleaves runtimes within each round, each round starting one later, stores every sample, and reports progress', async () => {
     const dataDir = tempDir();
     const store = RunStore.open(path.join(dataDir, 'history.sqlite'));
     const order: string[] = [];
@@ -65,11 +72,12 @@ describe('executeRun', () => {
     );
     // Each result's inputs are read once, before its first measured sample (environment-inputs.ts).
     const inputReads = order.filter((o) => o.endsWith('envbench-inputs'));
-    expect(inputReads.map((o) => o.split(':')[0])).toEqual(['native', 'docker', 'native', 'docker']);
+    // Round 0 is the warmup (native first), round 1 the first sample (docker first).
+    expect(inputReads.map((o) => o.split(':')[0])).toEqual(['docker', 'native', 'docker', 'native']);
     expect(order.indexOf(inputReads[0]!)).toBe(2);
     expect(order.filter((o) => !o.endsWith('envbench-inputs'))).toEqual([
-      'native:true', 'docker:true', 'native:true', 'docker:true', 'native:true', 'docker:true',
-      'native:echo hi', 'docker:echo hi', 'native:echo hi', 'docker:echo hi', 'native:echo hi', 'docker:echo hi',
+      'native:true', 'docker:true', 'docker:true', 'native:true', 'native:true', 'docker:true',
+      'native:echo hi', 'docker:echo hi', 'docker:echo hi', 'native:echo hi', 'native:echo hi', 'docker:echo hi',
     ]);
     const run = buildRunJson(store.getRun(runId)!);
     expect(run.status).toBe('completed');

@@ -37,7 +37,8 @@ export interface SchedulerDeps {
 
 /**
  * Runs every scenario on every runtime: warmups then measured samples, with runtimes
- * interleaved inside each round (A B C A B C ...) so slow drift of the machine spreads evenly.
+ * interleaved inside each round, each round starting one runtime later (A B C, B C A, C A B, ...)
+ * so slow drift of the machine spreads evenly and no runtime always runs first or last in a round.
  * Each sample is stored the moment it is measured. Returns the run's id.
  */
 export async function executeRun(deps: SchedulerDeps, given: RunRequest, hooks: RunHooks = {}): Promise<string> {
@@ -252,7 +253,7 @@ class RunExecution {
     return performance.now() - this.started + floorMsFrom(this.plan, index + 1) + tailMs(this.plan, index + 1) > budgetMs;
   }
 
-  /** One scenario in every prepared runtime, round by round, runtimes interleaved within a round. */
+  /** One scenario in every prepared runtime, round by round, runtimes interleaved within a round (inRoundOrder). */
   private async runScenario(scenario: Scenario, scenarioIndex: number, counter: StepCounter): Promise<void> {
     const { store } = this.deps;
     let cwd = this.request.workspace.path;
@@ -271,7 +272,7 @@ class RunExecution {
 
     for (let round = 0; round < steps && !this.aborted; round++) {
       const warmup = !check && round < warmups;
-      for (const entry of active) {
+      for (const entry of inRoundOrder(active, round)) {
         if (this.aborted) break;
         if (entry.failed || entry.done) {
           counter.step(scenario.id, null);
@@ -341,4 +342,16 @@ function plannedStepMs(planned: PlannedScenario, runtimes: readonly RuntimeId[])
 /** Which warmup or sample a round is, and of how many: a check is one step. */
 function sampleIndex(check: boolean, warmup: boolean, round: number, warmups: number, runs: number): Pick<RunProgress, 'phase' | 'sample' | 'of'> {
   return { phase: warmup ? 'warmup' : 'measure', sample: check ? 1 : warmup ? round + 1 : round - warmups + 1, of: check ? 1 : warmup ? warmups : runs };
+}
+
+/**
+ * The order of a round: the runtimes rotated by the round's number (A B C, B C A, C A B, ...).
+ * With a fixed order the first runtime always ran right after the last one's sample and the
+ * scheduler's bookkeeping, and the last right after another environment's: a position each
+ * always had, and so a difference EnvBench caused. Rotated, every runtime takes every place alike.
+ */
+export function inRoundOrder<T>(entries: readonly T[], round: number): T[] {
+  if (entries.length === 0) return [];
+  const start = round % entries.length;
+  return [...entries.slice(start), ...entries.slice(0, start)];
 }

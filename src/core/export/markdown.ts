@@ -309,7 +309,7 @@ function methodology(context: ExportContext): string[] {
     '',
     '**Method:** each figure is the wall time of a measured sample (warmups are stored but never counted); ' +
       'median with a distribution-free 95% confidence interval from order statistics (below 6 samples, min – max with its real confidence); ' +
-      'P95 by linear interpolation (type 7); outliers (modified z-score > 3.5) flagged, never removed; runtimes interleaved within each round; ' +
+      'P95 by linear interpolation (type 7); outliers (modified z-score > 3.5) flagged, never removed; runtimes interleaved within each round, each round starting one runtime later; ' +
       'each runtime compared with native by a Mann–Whitney U test, Holm-corrected across the runtimes of a scenario, significant at adjusted p ≤ 0.05 with at least 6 samples a side. ' +
       `Exported by ${cell(by)}; every sample is in the run JSON (\`envbench show ID --format json\`).`,
   ];
