@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CATALOGUE } from '../src/shared/i18n/i18n';
 import type { RunJson } from '../src/shared/run';
 import { envbench, ROOT, tempDataDir } from './support/envbench-cli';
 import type { Served } from './support/envbench-serve';
@@ -234,4 +236,47 @@ describe.skipIf(!haveChromium)('the app in Chromium against `envbench serve` and
     }
     expect(errors).toEqual([]);
   });
+
+  it('speaks Simplified Chinese when picked: every view in light and dark, a PDF in Chinese, the choice remembered', async () => {
+    const zh = CATALOGUE['zh-CN'];
+    const en = CATALOGUE.en;
+    await page.getByTestId('language').selectOption('zh-CN');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    const views = Object.keys(en.app.view) as (keyof typeof en.app.view)[];
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const view of views) {
+        await page.getByRole('button', { name: zh.app.view[view], exact: true }).click();
+        if (view === 'results') {
+          const charts = page.locator('[data-testid=results] canvas');
+          await expect.poll(() => charts.evaluateAll((cs) => cs.length > 0 && cs.every((c) => (c as unknown as { dataset: Record<string, string> }).dataset.chartReady === 'true'))).toBe(true);
+        }
+        await shot(page, `app-zh-${scheme === 'dark' ? 'dark-' : ''}${view}`);
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    // No view is left with its English name.
+    for (const view of views) expect(await page.getByRole('button', { name: en.app.view[view], exact: true }).count(), view).toBe(0);
+
+    // The PDF follows the app's language: headings and footer in Chinese.
+    await page.getByRole('button', { name: zh.app.view.history, exact: true }).click();
+    await page.locator(`[data-testid=history-list] [data-run-id="${runId}"]`).getByRole('button', { name: runId, exact: true }).click();
+    await page.getByTestId('export').locator('summary').click();
+    await page.getByTestId('export').locator('select').selectOption('pdf');
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByTestId('export').locator('button.primary').click()]);
+    const pdf = path.join(SCREENSHOTS, 'app-zh-report.pdf');
+    fs.copyFileSync((await download.path())!, pdf);
+    const text = spawnSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
+    expect(text).toContain(`EnvBench 报告 · 运行 ${runId}`);
+    expect(text).toContain(zh.report.column.median);
+    expect(text).not.toContain(en.report.column.median);
+
+    // Remembered across a reload; English again when picked.
+    await page.reload();
+    await page.getByRole('button', { name: zh.app.view.workspace, exact: true }).waitFor();
+    expect(await page.getByTestId('language').inputValue()).toBe('zh-CN');
+    await page.getByTestId('language').selectOption('en');
+    await page.getByRole('button', { name: en.app.view.workspace, exact: true }).waitFor();
+    expect(errors).toEqual([]);
+  }, 240_000);
 });

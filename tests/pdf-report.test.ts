@@ -8,6 +8,7 @@ import { renderReportPdf } from '../src/core/report/pdf-report';
 import { reportData } from '../src/core/report/report-data';
 import { rankingReasons } from '../src/shared/format/ranking-reasons';
 import { formatMs } from '../src/shared/format/units';
+import { CATALOGUE } from '../src/shared/i18n/i18n';
 import type { RunJson } from '../src/shared/run';
 import { envbench, RESOURCES, ROOT, tempDataDir } from './support/envbench-cli';
 import { hasTool } from './support/require-runtime';
@@ -131,6 +132,23 @@ describe.skipIf(!havePoppler || !haveNix)('the PDF report, printed by Chromium f
     expect(result.status, result.stderr).toBe(0);
     expect(fs.readdirSync(ARTIFACTS).filter((f) => f.startsWith('report-native-page') && f.endsWith('.png')).length).toBe(2);
   });
+
+  it("prints in Simplified Chinese when asked: the catalogue's words and footer, the run's own words as recorded", async () => {
+    const zh = CATALOGUE['zh-CN'].report;
+    const pdf = await renderReportPdf({ ...(await reportData(core, run)), language: 'zh-CN' }, { rendererDir: path.join(ROOT, 'out', 'renderer') });
+    const zhFile = path.join(ARTIFACTS, 'report-zh-CN.pdf');
+    fs.writeFileSync(zhFile, pdf);
+    const zhText = flat(pdftotext(zhFile));
+    expect(zhText).toContain(zh.title);
+    expect(zhText).toContain(`EnvBench 报告 · 运行 ${run.id}`);
+    for (const word of [zh.column.scenario, zh.column.median, zh.column.versusNative]) expect(zhText).toContain(word);
+    // Only the run's own words are English (its reasons, facts and ranking sentences), never a heading.
+    for (const word of [CATALOGUE.en.report.title, CATALOGUE.en.report.column.firstErrorLine, CATALOGUE.en.report.column.peakRss]) expect(zhText).not.toContain(word);
+    // What the run recorded is quoted as recorded: devbox's reason, in English.
+    for (const r of run.results.filter((x) => x.status !== 'completed')) expect(zhText).toContain(r.reason!.slice(0, 40).replace(/\s+/g, ' '));
+    const result = spawnSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '2', zhFile, path.join(ARTIFACTS, 'report-zh-CN-page')], { encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+  }, 120_000);
 });
 
 describe.skipIf(!havePoppler)('PDF from the CLI: envbench export --format pdf, --compare, and run --pdf', () => {
@@ -164,6 +182,9 @@ describe.skipIf(!havePoppler)('PDF from the CLI: envbench export --format pdf, -
     const unknown = envbench(['export', id, '--format', 'pdf', '--compare', '20000101-000000-dead', '--out', path.join(dataDir, 'x.pdf')], dataDir);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/No run "20000101-000000-dead": it is not in .*history\.sqlite/);
+    const french = envbench(['export', id, '--format', 'pdf', '--lang', 'fr', '--out', path.join(dataDir, 'x.pdf')], dataDir);
+    expect(french.status).toBe(2);
+    expect(french.stderr).toMatch(/--lang.*'fr' is invalid.*en, zh-CN/s);
     expect(fs.readdirSync(dataDir).filter((f) => /^x\.|\.tmp/.test(f))).toEqual([]);
   }, 300_000);
 });

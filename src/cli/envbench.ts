@@ -7,7 +7,7 @@ import { EXPORT_FORMATS, NIX_ENTRIES } from '../shared/run';
 import { EXPORTERS } from '../core/export/exporters';
 import { SCENARIOS } from '../core/scenarios/catalog';
 import { cliCore, ENVBENCH_BUILD } from './cli-core';
-import { addRunOutputOptions } from './run-outputs';
+import { addRunOutputOptions, langOption } from './run-outputs';
 import { COMPLETION_SHELLS, completionScript } from './completion';
 import { cleanCachesCommand, cleanCommand, refuseWhileMeasuring } from './commands/clean';
 import { COMPARE_FORMATS, compareCommand, type CompareOptions } from './commands/compare';
@@ -168,6 +168,7 @@ function program(): Command {
     .option('--weights <list>', 'weights of the ranking, e.g. startup=1,performance=2,maintenance=1 (default: equal)')
     .option('--compare <run-id>', 'pdf: a comparison report, this run against an earlier one (before/after, or two machines)')
     .option('--chromium <path>', 'pdf: the Chromium or Chrome to print with (default: $CHROMIUM_PATH or the system Chromium)')
+    .addOption(langOption())
     .addOption(dbOption())
     .addHelpText('after', `\nFormats:\n${EXPORTERS.map((e) => `  ${e.format.padEnd(12)} ${e.description}`).join('\n')}`)
     .action(async (runId: string, options: ExportCommandOptions & { db?: string }) => {

@@ -1,8 +1,9 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { exporterFor } from '../core/export/exporters';
 import { isTextExport } from '../core/export/exporter';
 import { checkExportPath, writeExport } from '../core/export/write-export';
 import { UserError } from '../core/user-error';
+import { LANGUAGE_IDS, type Language } from '../shared/i18n/languages';
 import type { ExportFormat } from '../shared/run';
 
 /** Where an output goes: standard output, or a file whose folder was checked before anything ran. */
@@ -29,11 +30,16 @@ const RUN_OUTPUT_OPTIONS = [
   { key: 'pdf', flags: '--pdf <file>', format: 'pdf', help: 'the PDF report (printed by the system Chromium)' },
 ] as const satisfies readonly { key: string; flags: string; format: ExportFormat; help: string }[];
 
-export type RunOutputOptions = Partial<Record<(typeof RUN_OUTPUT_OPTIONS)[number]['key'], string | boolean>>;
+export type RunOutputOptions = Partial<Record<(typeof RUN_OUTPUT_OPTIONS)[number]['key'], string | boolean>> & { lang?: Language };
 
 export function addRunOutputOptions(command: Command): Command {
   for (const o of RUN_OUTPUT_OPTIONS) command.option(o.flags, o.help);
-  return command;
+  return command.addOption(langOption());
+}
+
+/** The PDF's language (--pdf of run, export --format pdf), as the app's language picker offers them; the data formats stay English. */
+export function langOption(): Option {
+  return new Option('--lang <language>', `pdf: the report's language: ${LANGUAGE_IDS.join(', ')} (default: en)`).choices(LANGUAGE_IDS);
 }
 
 /** Every output the options name, checked before anything is measured (UserError, exit 2). */

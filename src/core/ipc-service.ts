@@ -94,13 +94,13 @@ export function createIpcService(core: Core, appInfo: AppInfo, options: IpcServi
       return { deleted: core.deleteRun(id) };
     },
     'run:compare': ({ before, after }) => compareRuns(core.requireRun(before), core.requireRun(after)),
-    'run:export': async ({ id, format, path: file, compareWith }) => {
+    'run:export': async ({ id, format, path: file, compareWith, language }) => {
       if (!path.isAbsolute(file)) throw new UserError(`Cannot write ${file}`, 'the path is relative, and the app has no current folder to resolve it against', 'Choose the file with the save dialog, or type an absolute path');
-      const context: ExportContext = { envbench: { version: appInfo.version, commit: appInfo.commit }, pdf: { rendererDir: options.report?.rendererDir, print: options.report?.printPdf } };
+      const context: ExportContext = { envbench: { version: appInfo.version, commit: appInfo.commit }, language, pdf: { rendererDir: options.report?.rendererDir, print: options.report?.printPdf } };
       return exportToFile(core, { run: id, format, compareWith }, file, context);
     },
-    'run:download': async ({ id, format, compareWith }) => {
-      const context: ExportContext = { envbench: { version: appInfo.version, commit: appInfo.commit }, pdf: { rendererDir: options.report?.rendererDir, print: options.report?.printPdf } };
+    'run:download': async ({ id, format, compareWith, language }) => {
+      const context: ExportContext = { envbench: { version: appInfo.version, commit: appInfo.commit }, language, pdf: { rendererDir: options.report?.rendererDir, print: options.report?.printPdf } };
       const job = await prepareExport(core, { run: id, format, compareWith }, context);
       const content = await job.exporter.render(job.run, job.context);
       const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { BrowserWindow } from 'electron';
 import type { ReportData } from '../shared/report';
-import { REPORT_DATA_EVENT, REPORT_DATA_GLOBAL } from '../shared/report';
+import { REPORT_DATA_EVENT, REPORT_DATA_GLOBAL, reportFooterHtml } from '../shared/report';
 import { secureWebPreferences } from './window-security';
 
 const READY_TIMEOUT_MS = 60_000;
@@ -27,7 +27,7 @@ export async function printReportPdf(data: ReportData, rendererDir: string): Pro
       preferCSSPageSize: true,
       displayHeaderFooter: true,
       headerTemplate: '<span></span>',
-      footerTemplate: '<div style="font-size:7pt;width:100%;text-align:center;font-family:sans-serif">EnvBench report · page <span class="pageNumber"></span> of <span class="totalPages"></span></div>',
+      footerTemplate: reportFooterHtml(data),
     });
     return new Uint8Array(pdf);
   } finally {

@@ -1,3 +1,5 @@
+import { createTranslator } from './i18n/i18n';
+import type { Language } from './i18n/languages';
 import type { RunComparisonJson, RunJson, RuntimeId } from './run';
 
 /**
@@ -12,6 +14,8 @@ export interface ReportData {
   definitions: RecordedDefinition[];
   envbench: { version: string; commit: string | null };
   generatedAt: string;
+  /** The report's language (the catalogue's, src/shared/i18n); default English. */
+  language?: Language;
 }
 
 /**
@@ -28,3 +32,14 @@ export interface RecordedDefinition {
 /** The global the report page reads, and the event it waits for when the data comes after load. */
 export const REPORT_DATA_GLOBAL = '__ENVBENCH_REPORT__';
 export const REPORT_DATA_EVENT = 'envbench-report-data';
+
+/** The footer every printed page carries (Chromium's and Electron's print templates), in the report's language. */
+export function reportFooterHtml(data: Pick<ReportData, 'run' | 'language'>): string {
+  const t = createTranslator(data.language).t;
+  const line = t('common.reportFooter', { run: escapeHtml(data.run.id), page: '<span class="pageNumber"></span>', pages: '<span class="totalPages"></span>' });
+  return `<div style="font-size:7pt;width:100%;text-align:center;font-family:sans-serif">${line}</div>`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

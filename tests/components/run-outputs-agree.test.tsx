@@ -19,6 +19,11 @@ import type { ReportData } from '../../src/shared/report';
 import type { RuntimeId } from '../../src/shared/run';
 import { parseCsvRecords } from '../support/csv';
 import { testMachine } from '../support/run-fixtures';
+import { createTranslator } from '../../src/shared/i18n/i18n';
+import './english';
+
+/** The app's and the report's words in English. */
+const { t } = createTranslator('en');
 
 let nextId = 1;
 /**
@@ -123,7 +128,7 @@ describe('every output of one run renders the same run table', () => {
       expect(cliRow(ranking, rank, entry.runtime)[5]).toBe(entry.overall.toFixed(1));
       expect(cliRow(cli, rank, entry.runtime)).toEqual(cliRow(ranking, rank, entry.runtime));
       expect(markdownRow(markdown, rank, entry.runtime)[5]).toBe(entry.overall.toFixed(1));
-      const label = rankLabel(entry);
+      const label = rankLabel(entry, t);
       expect(label.replace(' (tie)', '')).toBe(rank);
       expect(reportRows.find((cells) => cells[1] === entry.runtime && cells[0] === label)?.[5]).toBe(entry.overall.toFixed(1));
     }
@@ -139,7 +144,7 @@ describe('every output of one run renders the same run table', () => {
       expect(Number(csvRow[header.indexOf('medianMs')])).toBe(stats.medianMs);
       const reportRow = reportRows.find((cells) => cells[0] === result.scenario && cells[1] === result.runtime && cells.length === 7)!;
       expect(reportRow.slice(3, 6)).toEqual([cliMedian, cliCi, cliP95]);
-      const chart = mediansChart(run, timed.filter((r) => r.scenario === result.scenario), 't', false)!;
+      const chart = mediansChart(run, timed.filter((r) => r.scenario === result.scenario), 'title', false, t)!;
       const point = (chart.data.datasets.find((d) => d.label === result.runtime)!.data as { y: number }[])[0]!;
       expect(point.y).toBe(stats.medianMs);
     }
@@ -166,7 +171,7 @@ describe('every output of one run renders the same run table', () => {
       verdicts.add(versus.baseline ? 'baseline' : versus.verdict);
       expect(cliRow(cli, result.scenario, result.runtime)[12]).toBe(text);
       expect(markdownRow(markdown, result.scenario, result.runtime)[7]).toBe(text);
-      const app = versusNative(run, result);
+      const app = versusNative(run, result, t);
       expect(reportRows.find((cells) => cells[0] === result.scenario && cells[1] === result.runtime && cells.length === 7)![6]).toBe(app);
       expect(app.startsWith(versus.baseline ? 'baseline' : `${versus.ratio.toFixed(2)}×`)).toBe(true);
       if (!versus.baseline) expect(app.includes('not significant')).toBe(versus.verdict === 'not-significant');

@@ -14,6 +14,7 @@ import type { ResultsView } from '../../src/renderer/src/views/ResultsView';
 import type { RunView } from '../../src/renderer/src/views/RunView';
 import type { RuntimesView } from '../../src/renderer/src/views/RuntimesView';
 import type { WorkspaceView } from '../../src/renderer/src/views/WorkspaceView';
+import './english';
 
 const haveGo = hasTool('go', ['version']);
 

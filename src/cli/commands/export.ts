@@ -7,6 +7,7 @@ import { prepareExport } from '../../core/export/export-flow';
 import { UserError } from '../../core/user-error';
 import { builtRendererDir } from '../cli-core';
 import { weightsOption } from '../format/ranking-table';
+import type { Language } from '../../shared/i18n/languages';
 
 export interface ExportCommandOptions {
   format: string;
@@ -16,6 +17,8 @@ export interface ExportCommandOptions {
   compare?: string;
   /** pdf: the Chromium to print with. */
   chromium?: string;
+  /** pdf: the report's language (default English). */
+  lang?: Language;
 }
 
 /** `envbench export RUN_ID --format F --out FILE`: the same exporters the app's Export button uses. */
@@ -30,7 +33,7 @@ export async function exportCommand(core: Core, runId: string, options: ExportCo
   const job = await prepareExport(
     core,
     { run: runId, format: options.format, compareWith: options.compare, weights: options.weights ? weightsOption(options.weights) : undefined },
-    { ...context, pdf: { ...context.pdf, rendererDir: builtRendererDir(), chromiumPath: options.chromium } },
+    { ...context, language: options.lang, pdf: { ...context.pdf, rendererDir: builtRendererDir(), chromiumPath: options.chromium } },
   );
   if (toStdout) {
     process.stdout.write(await exporter.render(job.run, job.context));

@@ -142,7 +142,7 @@ export async function runCommand(core: Core, options: RunCommandOptions): Promis
     progress.stop();
     if (!quiet) said.write(formatRunSummary(run) + '\n');
     // Written by the exporters `envbench export` and the app's Export button use.
-    const context = { envbench: core.envbench, pdf: { rendererDir: builtRendererDir() } };
+    const context = { envbench: core.envbench, language: options.lang, pdf: { rendererDir: builtRendererDir() } };
     for (const output of outputs) {
       if (output.target.kind === 'file') {
         await exportToFile(core, { run, format: output.format }, output.target.path, context);

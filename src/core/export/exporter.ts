@@ -2,6 +2,7 @@
 // each format is one file here, listed once in exporters.ts, and `envbench export`, `envbench run`'s
 // outputs and the app's Export button all go through export-flow.ts.
 
+import type { Language } from '../../shared/i18n/languages';
 import type { ReportData } from '../../shared/report';
 import type { ExportFormat, RunJson } from '../../shared/run';
 
@@ -13,6 +14,8 @@ export interface ExportContext {
   envbench: { version: string; commit: string | null };
   /** What the printed report adds to the run: the definitions appendix, and a run to compare with. */
   report?: Pick<ReportData, 'definitions' | 'comparison'>;
+  /** The PDF's language (the other formats are data, in English); default English. */
+  language?: Language;
   pdf?: {
     /** The built renderer holding report.html (out/renderer). */
     rendererDir?: string;

@@ -20,6 +20,7 @@ export const pdfExporter: Exporter = {
       definitions: context.report?.definitions ?? recordedDefinitions(run),
       envbench: context.envbench,
       generatedAt: new Date().toISOString(),
+      ...(context.language ? { language: context.language } : {}),
     };
     if (context.pdf?.print) return context.pdf.print(data);
     if (!context.pdf?.rendererDir) throw new UserError('Cannot print the PDF', 'the report page\'s location was not given', 'Run the PDF export from the envbench CLI or the app');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ReportData } from '../../shared/report';
-import { REPORT_DATA_GLOBAL } from '../../shared/report';
+import { REPORT_DATA_GLOBAL, reportFooterHtml } from '../../shared/report';
 import { UserError } from '../user-error';
 
 /** Where Chromium is looked for when the user names none (neither --chromium nor $CHROMIUM_PATH): Debian's and others' usual places. */
@@ -80,13 +80,9 @@ export async function renderReportPdf(data: ReportData, options: PdfOptions): Pr
     } catch {
       throw new Error(`the report page did not finish drawing${errors.length ? `: ${errors.join('; ')}` : ''}`);
     }
-    const pdf = await tab.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true, displayHeaderFooter: true, headerTemplate: '<span></span>', footerTemplate: `<div style="font-size:7pt;width:100%;text-align:center;font-family:sans-serif">EnvBench report · run ${escapeHtml(data.run.id)} · page <span class="pageNumber"></span> of <span class="totalPages"></span></div>` });
+    const pdf = await tab.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true, displayHeaderFooter: true, headerTemplate: '<span></span>', footerTemplate: reportFooterHtml(data) });
     return new Uint8Array(pdf);
   } finally {
     await browser.close();
   }
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -1,7 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { AppInfo, ScenarioInfo } from '../../shared/ipc/contract';
+import { LANGUAGES, type Language } from '../../shared/i18n/languages';
 import type { RuntimeHealth, WorkspaceInfo } from '../../shared/run';
 import { api, errorMessage } from './api';
+import { chooseLanguage } from './i18n';
 import { isTyping, SHORTCUTS, useKeydown } from './keyboard';
 import { RunningRun } from './components/RunningRun';
 import { HistoryView } from './views/HistoryView';
@@ -11,19 +14,13 @@ import { RuntimesView } from './views/RuntimesView';
 import { TerminalsView } from './views/TerminalsView';
 import { WorkspaceView } from './views/WorkspaceView';
 
-/** The views, in the sidebar's order: Alt+1 … Alt+6 open them. */
-const VIEWS = [
-  { id: 'workspace', label: 'Workspace' },
-  { id: 'runtimes', label: 'Runtimes' },
-  { id: 'run', label: 'Run' },
-  { id: 'results', label: 'Results' },
-  { id: 'history', label: 'History' },
-  { id: 'terminals', label: 'Terminals' },
-] as const;
-type ViewId = (typeof VIEWS)[number]['id'];
+/** The views, in the sidebar's order: Alt+1 … Alt+6 open them. Each is labelled app.view.<id>. */
+const VIEWS = ['workspace', 'runtimes', 'run', 'results', 'history', 'terminals'] as const;
+type ViewId = (typeof VIEWS)[number];
 
 /** The workbench: one window, a view per task, state kept here so switching views loses nothing. */
 export function App(): React.JSX.Element {
+  const { t, i18n } = useTranslation();
   const [view, setView] = useState<ViewId>('workspace');
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [runtimes, setRuntimes] = useState<RuntimeHealth[] | null>(null);
@@ -41,7 +38,7 @@ export function App(): React.JSX.Element {
     // Not from a field or a terminal: Alt+digit is bash's and Emacs's digit argument there.
     if (event.altKey && !event.ctrlKey && !event.metaKey && /^Digit[1-6]$/.test(event.code) && !isTyping(event)) {
       event.preventDefault();
-      setView(VIEWS[Number(event.code.slice(5)) - 1]!.id);
+      setView(VIEWS[Number(event.code.slice(5)) - 1]!);
       return;
     }
     if (event.key === '?' && !isTyping(event)) {
@@ -75,7 +72,7 @@ export function App(): React.JSX.Element {
 
   return (
     <div className="app">
-      <nav className="sidebar" aria-label="Views">
+      <nav className="sidebar" aria-label={t('app.views')}>
         <h1>EnvBench</h1>
         {workspace && (
           <p className="muted small" data-testid="current-workspace" title={workspace.path}>
@@ -84,23 +81,33 @@ export function App(): React.JSX.Element {
         )}
         <ul>
           {VIEWS.map((v) => (
-            <li key={v.id}>
-              <button type="button" className={view === v.id ? 'active' : ''} aria-current={view === v.id ? 'page' : undefined} onClick={() => setView(v.id)}>
-                {v.label}
+            <li key={v}>
+              <button type="button" className={view === v ? 'active' : ''} aria-current={view === v ? 'page' : undefined} onClick={() => setView(v)}>
+                {t(`app.view.${v}`)}
               </button>
             </li>
           ))}
         </ul>
         <RunningRun onOpen={() => setView('run')} />
-        <button type="button" className="muted small shortcuts-button" onClick={() => setHelp(true)} title="Keyboard shortcuts (?)">
-          Keyboard shortcuts <kbd>?</kbd>
+        <label className="muted small language">
+          {t('common.language')}
+          <select value={i18n.language} onChange={(e) => chooseLanguage(e.target.value as Language)} aria-label={t('common.language')} data-testid="language">
+            {LANGUAGES.map((l) => (
+              <option key={l.id} value={l.id} lang={l.id}>
+                {l.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="muted small shortcuts-button" onClick={() => setHelp(true)} title={t('app.shortcuts.buttonTitle')}>
+          {t('app.shortcuts.title')} <kbd>?</kbd>
         </button>
         {info && (
           <p className="muted small footer">
             v{info.version}
             {info.commit ? ` · ${info.commit.slice(0, 7)}` : ''}
             <br />
-            history: {info.dbFile}
+            {t('app.historyFile', { file: info.dbFile })}
           </p>
         )}
       </nav>
@@ -122,18 +129,18 @@ export function App(): React.JSX.Element {
       {help && (
         <div className="overlay" onClick={() => setHelp(false)}>
           <div role="dialog" aria-modal="true" aria-labelledby="shortcuts-title" className="dialog" onClick={(e) => e.stopPropagation()}>
-            <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+            <h2 id="shortcuts-title">{t('app.shortcuts.title')}</h2>
             <table>
               <tbody>
                 {SHORTCUTS.map((s) => (
                   <tr key={s.keys}>
                     <td><kbd>{s.keys}</kbd></td>
-                    <td>{s.does}</td>
+                    <td>{t(s.does)}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
-            <button type="button" autoFocus onClick={() => setHelp(false)}>Close</button>
+            <button type="button" autoFocus onClick={() => setHelp(false)}>{t('app.shortcuts.close')}</button>
           </div>
         </div>
       )}

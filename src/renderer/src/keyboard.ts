@@ -1,16 +1,18 @@
+import type { ParseKeys } from 'i18next';
 import { useEffect, useRef } from 'react';
 
-// The app's keyboard shortcuts, in one list: the help overlay (`?`) shows it as it is.
+// The app's keyboard shortcuts, in one list: the help overlay (`?`) shows it, each description in the chosen language.
 
 export const IS_MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 /** The modifier a user of this system expects: Cmd on macOS, Ctrl elsewhere. */
 export const MOD = IS_MAC ? '⌘' : 'Ctrl';
 
-export const SHORTCUTS: readonly { keys: string; does: string }[] = [
-  { keys: `${MOD}+Enter`, does: 'Start the run (Run view)' },
-  { keys: 'Alt+1 … Alt+6', does: 'Workspace, Runtimes, Run, Results, History, Terminals (outside a field or terminal)' },
-  { keys: '?', does: 'Show or hide these shortcuts' },
-  { keys: 'Esc', does: 'Close this overlay or a dialog' },
+/** `does`: the catalogue key of what the shortcut does. */
+export const SHORTCUTS: readonly { keys: string; does: ParseKeys }[] = [
+  { keys: `${MOD}+Enter`, does: 'app.shortcuts.does.start' },
+  { keys: 'Alt+1 … Alt+6', does: 'app.shortcuts.does.views' },
+  { keys: '?', does: 'app.shortcuts.does.help' },
+  { keys: 'Esc', does: 'app.shortcuts.does.close' },
 ];
 
 /** A key typed into a field (or a terminal) is text, not a shortcut. */

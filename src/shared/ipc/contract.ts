@@ -3,6 +3,7 @@
 // before calling the core; the preload and the renderer import only the types.
 import { z } from 'zod';
 import type { ExportFormat, RunComparisonJson, RunJson, RunPlan, RunProgress, RunSummary, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../run';
+import { LANGUAGE_IDS, type Language } from '../i18n/languages';
 import { EXPORT_FORMATS, RUNTIME_ID_PATTERN } from '../run';
 
 export interface AppInfo {
@@ -112,10 +113,10 @@ export interface IpcInvokeMap {
   'run:delete': { args: [{ id: string }]; result: { deleted: boolean } };
   'run:compare': { args: [{ before: string; after: string }]; result: RunComparisonJson };
   /** Writes the run in `format` to `path` (absolute), whole or not at all, with the same exporters as `envbench export`. */
-  /** `compareWith`: pdf only, a comparison report against that earlier run. */
-  'run:export': { args: [{ id: string; format: ExportFormat; path: string; compareWith?: string }]; result: { path: string; bytes: number } };
+  /** `compareWith`: pdf only, a comparison report against that earlier run. `language`: the PDF's (the app's own); default English. */
+  'run:export': { args: [{ id: string; format: ExportFormat; path: string; compareWith?: string; language?: Language }]; result: { path: string; bytes: number } };
   /** The export's content, for a browser to download (base64, whatever the format): the same exporters, nothing written. */
-  'run:download': { args: [{ id: string; format: ExportFormat; compareWith?: string }]; result: { fileName: string; mimeType: string; base64: string } };
+  'run:download': { args: [{ id: string; format: ExportFormat; compareWith?: string; language?: Language }]; result: { fileName: string; mimeType: string; base64: string } };
   /** Electron only: the native save dialog, at `suggested` (an absolute path); null when the user cancels. */
   'export:pick': { args: [{ suggested: string; extension: string }]; result: string | null };
   /** Electron only: the file shown in the desktop's file manager. */
@@ -183,8 +184,8 @@ export const ipcInvokeArgs = {
   'run:get': z.tuple([z.object({ id: z.string().min(1).max(200) }).strict()]),
   'run:delete': z.tuple([z.object({ id: z.string().min(1).max(200) }).strict()]),
   'run:compare': z.tuple([z.object({ before: z.string().min(1).max(200), after: z.string().min(1).max(200) }).strict()]),
-  'run:export': z.tuple([z.object({ id: z.string().min(1).max(200), format: z.enum(EXPORT_FORMATS), path: z.string().min(1).max(4096), compareWith: z.string().min(1).max(200).optional() }).strict()]),
-  'run:download': z.tuple([z.object({ id: z.string().min(1).max(200), format: z.enum(EXPORT_FORMATS), compareWith: z.string().min(1).max(200).optional() }).strict()]),
+  'run:export': z.tuple([z.object({ id: z.string().min(1).max(200), format: z.enum(EXPORT_FORMATS), path: z.string().min(1).max(4096), compareWith: z.string().min(1).max(200).optional(), language: z.enum(LANGUAGE_IDS).optional() }).strict()]),
+  'run:download': z.tuple([z.object({ id: z.string().min(1).max(200), format: z.enum(EXPORT_FORMATS), compareWith: z.string().min(1).max(200).optional(), language: z.enum(LANGUAGE_IDS).optional() }).strict()]),
   'export:pick': z.tuple([z.object({ suggested: z.string().min(1).max(4096), extension: z.string().regex(/^[a-z.]{1,20}$/) }).strict()]),
   'export:reveal': z.tuple([z.object({ path: z.string().min(1).max(4096) }).strict()]),
   'history:query': z.tuple([z.object({ limit: z.number().int().min(1).max(100_000).optional(), offset: z.number().int().min(0).optional() }).strict()]),

@@ -1,4 +1,5 @@
 import type { ChartConfiguration } from 'chart.js';
+import type { TFunction } from 'i18next';
 import type { RankedRuntime, ResultJson, RunJson, RuntimeId, RuntimeScores } from '../../../shared/run';
 import { rankText, rowOf } from '../../../shared/format/run-table';
 import { formatMs } from '../../../shared/format/units';
@@ -6,7 +7,10 @@ import type { ChartTheme } from './chart-theme';
 import { LIGHT_CHART_THEME } from './chart-theme';
 
 // Chart configurations of a run, shared by the Results view and the printed report. Each runtime
-// has a colour AND a pattern (and each line a dash), so the charts read in black and white.
+// has a colour AND a pattern (and each line a dash), so the charts read in black and white. Their
+// words come from the caller's translator (`t`: the app's language, or the report's).
+
+const DIMENSIONS = ['startup', 'performance', 'maintenance'] as const;
 
 const RUNTIME_ORDER: RuntimeId[] = ['native', 'docker', 'dind', 'nix', 'devbox'];
 /**
@@ -62,17 +66,18 @@ export function measuredWalls(result: ResultJson): number[] {
 }
 
 /** "1.23× (p=0.004)", "(not significant …)", "baseline": the comparison with native, in words. */
-export function versusNative(run: RunJson, result: ResultJson): string {
+export function versusNative(run: RunJson, result: ResultJson, t: TFunction): string {
   const versus = rowOf(run, result).versusNative;
   if (!versus) return '—';
-  if (versus.baseline) return 'baseline';
+  if (versus.baseline) return t('results.chart.baseline');
   const ratio = `${versus.ratio.toFixed(2)}×`;
   const p = versus.pValueAdjusted.toFixed(3);
-  return { significant: `${ratio} (p=${p})`, 'no-verdict': `${ratio} (no verdict: too few samples)`, 'not-significant': `${ratio} (not significant, p=${p})` }[versus.verdict];
+  const key = ({ significant: 'results.chart.significant', 'no-verdict': 'results.chart.noVerdict', 'not-significant': 'results.chart.notSignificant' } as const)[versus.verdict];
+  return t(key, { ratio, p });
 }
 
 /** Bars of the median with the 95% CI as error bars, scenarios on the axis, one dataset per runtime. */
-export function mediansChart(run: RunJson, results: ResultJson[], title: string, logScale: boolean, theme: ChartTheme = LIGHT_CHART_THEME): ChartConfiguration | null {
+export function mediansChart(run: RunJson, results: ResultJson[], title: string, logScale: boolean, t: TFunction, theme: ChartTheme = LIGHT_CHART_THEME): ChartConfiguration | null {
   if (results.length === 0) return null;
   const scenarios = [...new Set(results.map((r) => r.scenario))];
   const runtimes = [...new Set(results.map((r) => r.runtime))];
@@ -101,18 +106,18 @@ export function mediansChart(run: RunJson, results: ResultJson[], title: string,
           callbacks: {
             label: (item: { dataIndex: number; datasetIndex: number }) => {
               const result = results.find((r) => r.scenario === scenarios[item.dataIndex] && r.runtime === runtimes[item.datasetIndex]);
-              return result?.stats ? `${result.runtime}: ${formatMs(result.stats.medianMs)} [${formatMs(result.stats.ciLowMs)} – ${formatMs(result.stats.ciHighMs)}] · ${versusNative(run, result)}` : '';
+              return result?.stats ? `${result.runtime}: ${formatMs(result.stats.medianMs)} [${formatMs(result.stats.ciLowMs)} – ${formatMs(result.stats.ciHighMs)}] · ${versusNative(run, result, t)}` : '';
             },
           },
         },
       },
-      scales: { y: { type: logScale ? 'logarithmic' : 'linear', title: { display: true, text: 'milliseconds' } } },
+      scales: { y: { type: logScale ? 'logarithmic' : 'linear', title: { display: true, text: t('results.chart.milliseconds') } } },
     },
   } as unknown as ChartConfiguration;
 }
 
 /** Startup phases (P50) stacked, one bar per runtime and temperature. */
-export function phasesChart(run: RunJson, theme: ChartTheme = LIGHT_CHART_THEME): ChartConfiguration | null {
+export function phasesChart(run: RunJson, t: TFunction, theme: ChartTheme = LIGHT_CHART_THEME): ChartConfiguration | null {
   const withPhases = run.results.filter((r) => r.phaseStats && r.phaseStats.length > 0 && r.scenario.startsWith('startup-'));
   if (withPhases.length === 0) return null;
   const phases = [...new Set(withPhases.flatMap((r) => r.phaseStats!.map((p) => p.name)))];
@@ -130,9 +135,9 @@ export function phasesChart(run: RunJson, theme: ChartTheme = LIGHT_CHART_THEME)
     },
     options: {
       indexAxis: 'y',
-      plugins: { title: { display: true, text: 'Startup phases (P50, stacked)' }, legend: { display: true, position: 'bottom' } },
+      plugins: { title: { display: true, text: t('results.chart.phases') }, legend: { display: true, position: 'bottom' } },
       // Every bar is labelled: chart.js would otherwise skip labels it thinks do not fit.
-      scales: { x: { stacked: true, title: { display: true, text: 'milliseconds' } }, y: { stacked: true, ticks: { autoSkip: false } } },
+      scales: { x: { stacked: true, title: { display: true, text: t('results.chart.milliseconds') } }, y: { stacked: true, ticks: { autoSkip: false } } },
     },
   };
 }
@@ -143,7 +148,7 @@ export function phasesChartHeight(config: ChartConfiguration): number {
 }
 
 /** Every measured sample of one scenario, one column per runtime (deterministic jitter). */
-export function stripChart(run: RunJson, scenario: string, logScale: boolean, theme: ChartTheme = LIGHT_CHART_THEME): ChartConfiguration | null {
+export function stripChart(run: RunJson, scenario: string, logScale: boolean, t: TFunction, theme: ChartTheme = LIGHT_CHART_THEME): ChartConfiguration | null {
   const results = run.results.filter((r) => r.scenario === scenario && r.stats);
   if (results.length === 0) return null;
   const runtimes = results.map((r) => r.runtime);
@@ -159,27 +164,27 @@ export function stripChart(run: RunJson, scenario: string, logScale: boolean, th
       })),
     },
     options: {
-      plugins: { title: { display: true, text: `Samples of ${scenario} (each dot one measured run)` } },
+      plugins: { title: { display: true, text: t('results.chart.samplesOf', { scenario }) } },
       scales: {
         x: { min: -0.5, max: runtimes.length - 0.5, ticks: { stepSize: 1, callback: (v) => runtimes[Number(v)] ?? '' } },
-        y: { type: logScale ? 'logarithmic' : 'linear', title: { display: true, text: 'milliseconds' } },
+        y: { type: logScale ? 'logarithmic' : 'linear', title: { display: true, text: t('results.chart.milliseconds') } },
       },
     },
   };
 }
 
 /** The run table's rank: "=2 (tie)" when another runtime has the same overall score, else "2". */
-export function rankLabel(entry: RankedRuntime): string {
-  return entry.tied ? `${rankText(entry)} (tie)` : rankText(entry);
+export function rankLabel(entry: RankedRuntime, t: TFunction): string {
+  return entry.tied ? t('results.chart.tie', { rank: rankText(entry) }) : rankText(entry);
 }
 
 /** The three dimension scores per runtime on a radar, a dash and a point style per runtime. */
-export function scoresRadar(entries: readonly { runtime: RuntimeId; scores: RuntimeScores }[], theme: ChartTheme = LIGHT_CHART_THEME): ChartConfiguration | null {
+export function scoresRadar(entries: readonly { runtime: RuntimeId; scores: RuntimeScores }[], t: TFunction, theme: ChartTheme = LIGHT_CHART_THEME): ChartConfiguration | null {
   if (entries.length === 0) return null;
   return {
     type: 'radar',
     data: {
-      labels: ['startup', 'performance', 'maintenance'],
+      labels: DIMENSIONS.map((d) => t(`results.chart.dimension.${d}`)),
       datasets: entries.map(({ runtime, scores: s }, i) => ({
         label: runtime,
         borderColor: runtimeColour(runtime, theme),
@@ -190,6 +195,6 @@ export function scoresRadar(entries: readonly { runtime: RuntimeId; scores: Runt
       })),
     },
     // The tick labels' backdrop is the chart's surface (chart.js paints it white by default).
-    options: { scales: { r: { min: 0, max: 100, ticks: { backdropColor: theme.surface } } }, plugins: { title: { display: true, text: 'Dimension scores (0–100)' } } },
+    options: { scales: { r: { min: 0, max: 100, ticks: { backdropColor: theme.surface } } }, plugins: { title: { display: true, text: t('results.chart.scores') } } },
   };
 }

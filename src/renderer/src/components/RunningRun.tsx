@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { RunProgress } from '../../../shared/run';
 import { formatMs } from '../../../shared/format/units';
 import { api, useApiEvent } from '../api';
@@ -10,6 +11,7 @@ interface Running {
 
 /** The run measuring now, in the sidebar of every view: its steps, the current one and the ETA; a click opens the Run view. */
 export function RunningRun({ onOpen }: { onOpen: () => void }): React.JSX.Element | null {
+  const { t } = useTranslation();
   const [running, setRunning] = useState<Running | null>(null);
   useEffect(() => {
     api.invoke('run:active').then((active) => {
@@ -23,11 +25,13 @@ export function RunningRun({ onOpen }: { onOpen: () => void }): React.JSX.Elemen
   const p = running.progress;
   const percent = p && p.totalSteps > 0 ? Math.round((100 * p.completedSteps) / p.totalSteps) : 0;
   return (
-    <button type="button" className="running-run" onClick={onOpen} data-testid="running-run" title={`Run ${running.runId}: open the Run view`}>
-      <span className="small">Measuring {running.runId}</span>
-      <progress max={100} value={percent} aria-label="Running run progress" />
+    <button type="button" className="running-run" onClick={onOpen} data-testid="running-run" title={t('app.running.title', { runId: running.runId })}>
+      <span className="small">{t('app.running.measuring', { runId: running.runId })}</span>
+      <progress max={100} value={percent} aria-label={t('app.running.progress')} />
       <span className="small muted">
-        {p ? `${p.completedSteps}/${p.totalSteps} · ${p.scenario} on ${p.runtime}${p.etaMs !== null ? ` · about ${formatMs(p.etaMs)} left` : ''}` : 'preparing the environments…'}
+        {p
+          ? `${t('app.running.steps', { done: p.completedSteps, total: p.totalSteps, scenario: p.scenario, runtime: p.runtime })}${p.etaMs !== null ? t('app.running.eta', { time: formatMs(p.etaMs) }) : ''}`
+          : t('app.running.preparing')}
       </span>
     </button>
   );

@@ -1,5 +1,7 @@
 import type { ChartConfiguration } from 'chart.js';
+import type { TFunction } from 'i18next';
 import { useEffect, useMemo, useRef } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { ReportData } from '../../../shared/report';
 import type { DimensionScore, FactValue, ResultJson, RunJson, RuntimeId } from '../../../shared/run';
 import { applicableResults, notApplicableEntries, notApplicableLine } from '../../../shared/format/not-applicable';
@@ -16,6 +18,11 @@ function runtimesOf(run: RunJson): RuntimeId[] {
   return run.options.runtimes;
 }
 
+/** The locale the report writes dates in: British English as always, or the report's Chinese. */
+function dateLocale(language: string | undefined): string {
+  return language === 'zh-CN' ? 'zh-CN' : 'en-GB';
+}
+
 /**
  * The printed report (A4, black-and-white friendly): one template for the app (Electron's
  * printToPDF) and the CLI (Chromium through playwright-core). It marks <html data-report-ready>
@@ -23,6 +30,7 @@ function runtimesOf(run: RunJson): RuntimeId[] {
  */
 export function ReportPage({ data }: { data: ReportData }): React.JSX.Element {
   const { run } = data;
+  const { t, i18n } = useTranslation();
   const root = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -45,19 +53,19 @@ export function ReportPage({ data }: { data: ReportData }): React.JSX.Element {
   return (
     <div className="report" ref={root}>
       <header>
-        <h1>EnvBench report</h1>
+        <h1>{t('report.title')}</h1>
         <p className="subtitle">
-          {run.workspace.module} · {new Date(run.startedAt).toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short' })}
+          {run.workspace.module} · {new Date(run.startedAt).toLocaleString(dateLocale(i18n.language), { dateStyle: 'long', timeStyle: 'short' })}
         </p>
         <table className="meta">
           <tbody>
-            <tr><th>Run</th><td>{run.id} ({run.status})</td></tr>
-            <tr><th>Workspace</th><td>{run.workspace.path}{run.workspace.goVersion ? ` · go ${run.workspace.goVersion}` : ''}</td></tr>
-            <tr><th>Runtimes</th><td>{runtimesOf(run).join(', ')}</td></tr>
-            <tr><th>Samples</th><td>{run.options.adaptive ? `auto (95% CI within ${Math.round(run.options.adaptive.targetHalfWidth * 100)}% of the median, at most ${run.options.adaptive.maxRuns})` : `${run.options.runs} measured`} after {run.options.warmup} warmup{run.options.offline ? ', offline' : ''}</td></tr>
-            {run.options.firstRun && <tr><th>First run</th><td>first-run: <code>{run.options.firstRun}</code></td></tr>}
-            {run.options.main && <tr><th>Main package</th><td>main: <code>{run.options.main}</code></td></tr>}
-            {run.options.testArgs && <tr><th>Test arguments</th><td>test-args: <code>{run.options.testArgs}</code></td></tr>}
+            <tr><th>{t('report.meta.run')}</th><td>{run.id} ({t(`common.status.${run.status}`)})</td></tr>
+            <tr><th>{t('report.meta.workspace')}</th><td>{run.workspace.path}{run.workspace.goVersion ? ` · go ${run.workspace.goVersion}` : ''}</td></tr>
+            <tr><th>{t('report.meta.runtimes')}</th><td>{runtimesOf(run).join(', ')}</td></tr>
+            <tr><th>{t('report.meta.samples')}</th><td>{t('report.samples.afterWarmup', { samples: run.options.adaptive ? t('report.samples.adaptive', { percent: Math.round(run.options.adaptive.targetHalfWidth * 100), max: run.options.adaptive.maxRuns }) : t('report.samples.fixed', { runs: run.options.runs }), warmup: run.options.warmup })}{run.options.offline ? t('report.samples.offline') : ''}</td></tr>
+            {run.options.firstRun && <tr><th>{t('report.meta.firstRun')}</th><td>first-run: <code>{run.options.firstRun}</code></td></tr>}
+            {run.options.main && <tr><th>{t('report.meta.mainPackage')}</th><td>main: <code>{run.options.main}</code></td></tr>}
+            {run.options.testArgs && <tr><th>{t('report.meta.testArguments')}</th><td>test-args: <code>{run.options.testArgs}</code></td></tr>}
           </tbody>
         </table>
       </header>
@@ -83,29 +91,30 @@ function Chart({ config, label, height = 260 }: { config: ChartConfiguration | n
 
 function ComparisonSection({ data }: { data: ReportData }): React.JSX.Element {
   const { before, result } = data.comparison!;
+  const { t, i18n } = useTranslation();
   return (
     <section>
-      <h2>Comparison with run {before.id}</h2>
+      <h2>{t('report.comparison.heading', { run: before.id })}</h2>
       <p>
-        Before: {before.id} ({new Date(before.startedAt).toLocaleString('en-GB')}). After: {data.run.id}. Ratios are after / before; p-values are Mann–Whitney U, Holm-corrected over the {result.rows.length} pairs compared.
+        {t('report.comparison.intro', { before: before.id, date: new Date(before.startedAt).toLocaleString(dateLocale(i18n.language)), after: data.run.id, pairs: result.rows.length })}
       </p>
       {result.machineDifferences.length > 0 ? (
-        <p className="warning">Different machines: {result.machineDifferences.join(', ')} differ. The differences below compare the machines as much as the environments.</p>
+        <p className="warning">{t('report.comparison.differentMachines', { differences: result.machineDifferences.join(', ') })}</p>
       ) : (
-        <p>Same machine fingerprint.</p>
+        <p>{t('report.comparison.sameMachine')}</p>
       )}
       <table>
-        <thead><tr><th>Scenario</th><th>Runtime</th><th className="num">Before</th><th className="num">After</th><th className="num">After / before</th><th>Verdict</th></tr></thead>
+        <thead><tr><th>{t('report.column.scenario')}</th><th>{t('report.column.runtime')}</th><th className="num">{t('report.column.before')}</th><th className="num">{t('report.column.after')}</th><th className="num">{t('report.column.afterOverBefore')}</th><th>{t('report.column.verdict')}</th></tr></thead>
         <tbody>
           {result.rows.map((row) => (
             <tr key={`${row.scenario}/${row.runtime}`}>
               <td>{row.scenario}</td><td>{row.runtime}</td><td className="num">{formatMs(row.beforeMedianMs)}</td><td className="num">{formatMs(row.afterMedianMs)}</td><td className="num">{row.ratio.toFixed(2)}×</td>
-              <td>{row.significant ? `significant (p=${row.pValueAdjusted.toFixed(3)})` : row.warning ? 'no verdict: too few samples' : `not significant (p=${row.pValueAdjusted.toFixed(3)})`}</td>
+              <td>{row.significant ? t('report.comparison.significant', { p: row.pValueAdjusted.toFixed(3) }) : row.warning ? t('report.comparison.noVerdict') : t('report.comparison.notSignificant', { p: row.pValueAdjusted.toFixed(3) })}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      {result.unmatched.length > 0 && <p>Measured in one run only: {result.unmatched.map((u) => `${u.runtime} ${u.scenario} (${u.in})`).join(', ')}.</p>}
+      {result.unmatched.length > 0 && <p>{t('report.comparison.oneRunOnly', { list: result.unmatched.map((u) => `${u.runtime} ${u.scenario} (${t(`report.comparison.in.${u.in}`)})`).join(', ') })}</p>}
     </section>
   );
 }
@@ -116,33 +125,34 @@ function Verdict({ run }: { run: RunJson }): React.JSX.Element {
   // A score over fewer inputs than another runtime's is marked *, and what it rests on is said below.
   const basisCell = (d: DimensionScore | undefined): string => `${cell(d?.score)}${restsOnFewerInputs(d) ? ' *' : ''}`;
   const w = run.scoring?.weights;
+  const { t } = useTranslation();
   return (
     <section>
-      <h2>Verdict</h2>
+      <h2>{t('report.verdict.heading')}</h2>
       {entries.length === 0 ? (
-        <p>No ranking: the run measured no scenario a score is computed from.</p>
+        <p>{t('report.verdict.noRanking')}</p>
       ) : (
         <div className="side-by-side">
           <div>
             <table>
-              <thead><tr><th>Rank</th><th>Runtime</th><th className="num">Startup</th><th className="num">Performance</th><th className="num">Maintenance</th><th className="num">Overall</th></tr></thead>
+              <thead><tr><th>{t('report.column.rank')}</th><th>{t('report.column.runtime')}</th><th className="num">{t('common.dimension.startup')}</th><th className="num">{t('common.dimension.performance')}</th><th className="num">{t('common.dimension.maintenance')}</th><th className="num">{t('report.column.overall')}</th></tr></thead>
               <tbody>
                 {entries.map(({ runtime, scores: s }, i) => (
                   <tr key={runtime}>
-                    <td>{rankLabel(entries[i]!)}</td><td>{runtime}</td><td className="num">{basisCell(s.startup)}</td><td className="num">{basisCell(s.performance)}</td><td className="num">{basisCell(s.maintenance)}</td><td className="num"><strong>{cell(s.overall)}</strong></td>
+                    <td>{rankLabel(entries[i]!, t)}</td><td>{runtime}</td><td className="num">{basisCell(s.startup)}</td><td className="num">{basisCell(s.performance)}</td><td className="num">{basisCell(s.maintenance)}</td><td className="num"><strong>{cell(s.overall)}</strong></td>
                   </tr>
                 ))}
               </tbody>
             </table>
             <ul className="reasons" data-testid="ranking-reasons">
               {run.table.rankingReasons.map((sentence) => <li key={sentence}>{sentence}</li>)}
-              {run.table.basisNotes.map((n) => <li key={n} className="basis">Basis: {n}</li>)}
+              {run.table.basisNotes.map((n) => <li key={n} className="basis">{t('report.verdict.basis', { note: n })}</li>)}
             </ul>
             <p className="note">
-              Scores 0–100, higher is better. Overall = weighted mean with weights startup {w?.startup}, performance {w?.performance}, maintenance {w?.maintenance}. Differences that are not statistically significant (Holm-corrected p &gt; 0.05, or fewer than 6 samples a side) score as ties and are marked “not significant” below; a tie in rank is written “=”.
+              {t('report.verdict.note', { startup: w?.startup ?? '', performance: w?.performance ?? '', maintenance: w?.maintenance ?? '' })}
             </p>
           </div>
-          <Chart config={scoresRadar(entries)} label="Dimension scores" height={240} />
+          <Chart config={scoresRadar(entries, t)} label={t('report.verdict.chart')} height={240} />
         </div>
       )}
     </section>
@@ -150,50 +160,53 @@ function Verdict({ run }: { run: RunJson }): React.JSX.Element {
 }
 
 function StartupSection({ run, results }: { run: RunJson; results: ResultJson[] }): React.JSX.Element | null {
+  const { t } = useTranslation();
   if (results.length === 0) return null;
   return (
     <section>
-      <h2>Startup</h2>
+      <h2>{t('common.dimension.startup')}</h2>
       <MediansTable run={run} results={results} />
-      <h3>By phase</h3>
+      <h3>{t('report.startup.byPhase')}</h3>
       <table>
-        <thead><tr><th>Scenario</th><th>Runtime</th><th>Phase</th><th className="num">P50</th><th className="num">P95</th></tr></thead>
+        <thead><tr><th>{t('report.column.scenario')}</th><th>{t('report.column.runtime')}</th><th>{t('report.column.phase')}</th><th className="num">P50</th><th className="num">P95</th></tr></thead>
         <tbody>
           {results.flatMap((r) => [
             ...(r.phaseStats ?? []).map((p) => (
               <tr key={`${r.runtime}/${r.scenario}/${p.name}`}><td>{r.scenario}</td><td>{r.runtime}</td><td>{p.name}</td><td className="num">{formatMs(p.p50Ms)}</td><td className="num">{formatMs(p.p95Ms)}</td></tr>
             )),
             <tr key={`${r.runtime}/${r.scenario}/total`} className="total">
-              <td>{r.scenario}</td><td>{r.runtime}</td><td>total</td><td className="num">{r.stats ? formatMs(r.stats.medianMs) : r.status}</td><td className="num">{r.stats ? formatMs(r.stats.p95Ms) : '—'}</td>
+              <td>{r.scenario}</td><td>{r.runtime}</td><td>{t('report.startup.total')}</td><td className="num">{r.stats ? formatMs(r.stats.medianMs) : t(`common.status.${r.status}`)}</td><td className="num">{r.stats ? formatMs(r.stats.p95Ms) : '—'}</td>
             </tr>,
           ])}
         </tbody>
       </table>
       <PhasesChart run={run} />
-      <Chart config={mediansChart(run, results.filter((r) => r.stats), 'Startup: median with 95% CI', true)} label="Startup medians" />
+      <Chart config={mediansChart(run, results.filter((r) => r.stats), t('report.startup.chartTitle'), true, t)} label={t('report.startup.chartLabel')} />
     </section>
   );
 }
 
 /** Every startup's phases stacked, each bar labelled and tall enough for its label. */
 function PhasesChart({ run }: { run: RunJson }): React.JSX.Element | null {
-  const config = useMemo(() => phasesChart(run), [run]);
-  return config ? <Chart config={config} label="Startup phases" height={phasesChartHeight(config)} /> : null;
+  const { t } = useTranslation();
+  const config = useMemo(() => phasesChart(run, t), [run, t]);
+  return config ? <Chart config={config} label={t('report.startup.phasesLabel')} height={phasesChartHeight(config)} /> : null;
 }
 
 /** Median, its 95% CI, P95 and the comparison with native, per scenario and runtime. */
 function MediansTable({ run, results }: { run: RunJson; results: ResultJson[] }): React.JSX.Element {
+  const { t } = useTranslation();
   return (
     <table>
-      <thead><tr><th>Scenario</th><th>Runtime</th><th className="num">N</th><th className="num">Median</th><th className="num">95% CI</th><th className="num">P95</th><th>vs native</th></tr></thead>
+      <thead><tr><th>{t('report.column.scenario')}</th><th>{t('report.column.runtime')}</th><th className="num">N</th><th className="num">{t('report.column.median')}</th><th className="num">95% CI</th><th className="num">P95</th><th>{t('report.column.versusNative')}</th></tr></thead>
       <tbody>
         {results.map((r) => (
           <tr key={`${r.runtime}/${r.scenario}`}>
             <td>{r.scenario}</td><td>{r.runtime}</td><td className="num">{r.stats?.n ?? 0}</td>
-            <td className="num">{r.stats ? formatMs(r.stats.medianMs) : r.status}</td>
+            <td className="num">{r.stats ? formatMs(r.stats.medianMs) : t(`common.status.${r.status}`)}</td>
             <td className="num">{r.stats ? `${formatMs(r.stats.ciLowMs)} – ${formatMs(r.stats.ciHighMs)}` : '—'}</td>
             <td className="num">{r.stats ? formatMs(r.stats.p95Ms) : '—'}</td>
-            <td>{r.stats ? versusNative(run, r) : '—'}</td>
+            <td>{r.stats ? versusNative(run, r, t) : '—'}</td>
           </tr>
         ))}
       </tbody>
@@ -202,25 +215,27 @@ function MediansTable({ run, results }: { run: RunJson; results: ResultJson[] })
 }
 
 function PerformanceSection({ run, results }: { run: RunJson; results: ResultJson[] }): React.JSX.Element | null {
+  const { t } = useTranslation();
   if (results.length === 0) return null;
   return (
     <section>
-      <h2>Performance</h2>
+      <h2>{t('common.dimension.performance')}</h2>
       <MediansTable run={run} results={results} />
-      <Chart config={mediansChart(run, results.filter((r) => r.stats), 'Performance: median with 95% CI (log scale)', true)} label="Performance medians" height={300} />
+      <Chart config={mediansChart(run, results.filter((r) => r.stats), t('report.performance.chartTitle'), true, t)} label={t('report.performance.chartLabel')} height={300} />
     </section>
   );
 }
 
 function ResourcesSection({ run, results }: { run: RunJson; results: ResultJson[] }): React.JSX.Element | null {
+  const { t } = useTranslation();
   const measured = results.filter((r) => r.stats);
   if (measured.length === 0) return null;
   return (
     <section>
-      <h2>Resources</h2>
-      <p className="note">Medians over the measured samples of the command's whole process tree: CPU = user + system time; peak RSS = the peak resident memory of the largest single process of the tree (not the tree's sum); read = bytes through read(2)-like calls; read calls per second from /proc io syscr.</p>
+      <h2>{t('report.resources.heading')}</h2>
+      <p className="note">{t('report.resources.note')}</p>
       <table>
-        <thead><tr><th>Scenario</th><th>Runtime</th><th className="num">CPU</th><th className="num">Peak RSS (largest process)</th><th className="num">Read</th><th className="num">Written</th><th className="num">Read calls/s</th></tr></thead>
+        <thead><tr><th>{t('report.column.scenario')}</th><th>{t('report.column.runtime')}</th><th className="num">CPU</th><th className="num">{t('report.column.peakRss')}</th><th className="num">{t('report.column.read')}</th><th className="num">{t('report.column.written')}</th><th className="num">{t('report.column.readCalls')}</th></tr></thead>
         <tbody>
           {measured.map((r) => {
             const m = rowOf(run, r).medians;
@@ -242,8 +257,8 @@ function ResourcesSection({ run, results }: { run: RunJson; results: ResultJson[
 }
 
 /** The run table's verdict words, or the result's status when it has none; a build that is not reproducible is said in capitals. */
-function verdictText(run: RunJson, result: ResultJson): string {
-  return result.verdict?.value === 'not-reproducible' ? 'NOT reproducible' : rowOf(run, result).verdict;
+function verdictText(run: RunJson, result: ResultJson, t: TFunction): string {
+  return result.verdict?.value === 'not-reproducible' ? t('report.consistency.notReproducible') : rowOf(run, result).verdict;
 }
 
 /**
@@ -252,6 +267,7 @@ function verdictText(run: RunJson, result: ResultJson): string {
  * verdict; a check without a verdict shows its status and reason instead of disappearing.
  */
 function ConsistencySection({ run }: { run: RunJson }): React.JSX.Element | null {
+  const { t } = useTranslation();
   const matrix = run.consistency;
   const of = (scenario: string): ResultJson[] => applicableResults(run.results).filter((r) => r.scenario === scenario);
   const offline = of('offline-readiness');
@@ -265,23 +281,23 @@ function ConsistencySection({ run }: { run: RunJson }): React.JSX.Element | null
   const builds = matrix?.builds ?? [];
   return (
     <section>
-      <h2>Consistency and checks</h2>
+      <h2>{t('report.consistency.heading')}</h2>
       {hasMatrix && (
         <>
           <ConsistencyMatrix matrix={matrix!} />
-          <p className="note">* differs from native.</p>
+          <p className="note">{t('report.consistency.differsFromNative')}</p>
         </>
       )}
-      {consistencyFailures.map((r) => <p key={r.runtime}>consistency on {r.runtime}: {r.status}, {rowOf(run, r).detail}</p>)}
+      {consistencyFailures.map((r) => <p key={r.runtime}>{t('report.consistency.failure', { runtime: r.runtime, status: t(`common.status.${r.status}`), detail: rowOf(run, r).detail })}</p>)}
       {offline.length > 0 && (
         <>
-          <h3>Offline readiness</h3>
-          <p className="note"><code>go build ./...</code> in the warm environment with the network cut.</p>
+          <h3>{t('report.consistency.offlineHeading')}</h3>
+          <p className="note"><Trans i18nKey="report.consistency.offlineNote" components={{ code: <code /> }} /></p>
           <table className="checks">
-            <thead><tr><th>Runtime</th><th>Verdict</th><th className="num">Build</th><th>First error line, or how the network was cut</th></tr></thead>
+            <thead><tr><th>{t('report.column.runtime')}</th><th>{t('report.column.verdict')}</th><th className="num">{t('report.column.build')}</th><th>{t('report.column.firstErrorLine')}</th></tr></thead>
             <tbody>
               {offline.map((r) => (
-                <tr key={r.runtime}><td>{r.runtime}</td><td>{verdictText(run, r)}</td><td className="num">{r.samples[0] ? formatMs(r.samples[0].wallMs) : '—'}</td><td>{rowOf(run, r).detail}</td></tr>
+                <tr key={r.runtime}><td>{r.runtime}</td><td>{verdictText(run, r, t)}</td><td className="num">{r.samples[0] ? formatMs(r.samples[0].wallMs) : '—'}</td><td>{rowOf(run, r).detail}</td></tr>
               ))}
             </tbody>
           </table>
@@ -289,16 +305,16 @@ function ConsistencySection({ run }: { run: RunJson }): React.JSX.Element | null
       )}
       {repro.length > 0 && (
         <>
-          <h3>Reproducible builds</h3>
-          <p className="note"><code>go build -trimpath</code> of each main package twice per environment (the second from an empty build cache); SHA-256 compared, and with native's.</p>
+          <h3>{t('report.consistency.reproducibleHeading')}</h3>
+          <p className="note"><Trans i18nKey="report.consistency.reproducibleNote" components={{ code: <code /> }} /></p>
           <table className="checks">
-            <thead><tr><th>Runtime</th><th>Rebuilds</th><th>vs native</th><th>SHA-256</th><th>Why</th></tr></thead>
+            <thead><tr><th>{t('report.column.runtime')}</th><th>{t('report.column.rebuilds')}</th><th>{t('report.column.versusNative')}</th><th>SHA-256</th><th>{t('report.column.why')}</th></tr></thead>
             <tbody>
               {repro.map((r) => {
                 const { comparison, why } = rowOf(run, r).binaries!;
                 const shas = builds.filter((b) => b.runtime === r.runtime).map((b) => b.sha256.slice(0, 16));
                 return (
-                  <tr key={r.runtime}><td>{r.runtime}</td><td>{verdictText(run, r)}</td><td>{comparison ?? '—'}</td><td><code>{shas.join(' ') || '—'}</code></td><td>{why}</td></tr>
+                  <tr key={r.runtime}><td>{r.runtime}</td><td>{verdictText(run, r, t)}</td><td>{comparison ?? '—'}</td><td><code>{shas.join(' ') || '—'}</code></td><td>{why}</td></tr>
                 );
               })}
             </tbody>
@@ -307,10 +323,10 @@ function ConsistencySection({ run }: { run: RunJson }): React.JSX.Element | null
       )}
       {modcache.length > 0 && (
         <>
-          <h3>Module cache isolation</h3>
-          <p className="note">Two <code>go build -trimpath</code> at once sharing the module cache, each with its own, and vendored (P50); whether the six binaries are byte-identical.</p>
+          <h3>{t('report.consistency.modcacheHeading')}</h3>
+          <p className="note"><Trans i18nKey="report.consistency.modcacheNote" components={{ code: <code /> }} /></p>
           <table className="checks">
-            <thead><tr><th>Runtime</th><th className="num">Shared cache</th><th className="num">Own cache</th><th className="num">Vendored</th><th>Binaries</th><th>Difference</th></tr></thead>
+            <thead><tr><th>{t('report.column.runtime')}</th><th className="num">{t('report.column.sharedCache')}</th><th className="num">{t('report.column.ownCache')}</th><th className="num">{t('report.column.vendored')}</th><th>{t('report.column.binaries')}</th><th>{t('report.column.difference')}</th></tr></thead>
             <tbody>
               {modcache.map((r) => {
                 const { comparison, why } = rowOf(run, r).binaries!;
@@ -318,7 +334,7 @@ function ConsistencySection({ run }: { run: RunJson }): React.JSX.Element | null
                   const phase = r.phaseStats?.find((p) => p.name === name);
                   return phase ? formatMs(phase.p50Ms) : '—';
                 };
-                const verdict = r.status !== 'completed' ? r.status : comparison === 'identical' ? 'identical' : comparison === 'differs' ? 'DIFFER' : '—';
+                const verdict = r.status !== 'completed' ? t(`common.status.${r.status}`) : comparison === 'identical' ? t('report.consistency.identical') : comparison === 'differs' ? t('report.consistency.differ') : '—';
                 return (
                   <tr key={r.runtime}><td>{r.runtime}</td><td className="num">{p50('shared-cache')}</td><td className="num">{p50('own-cache')}</td><td className="num">{p50('vendored')}</td><td>{verdict}</td><td>{why}</td></tr>
                 );
@@ -329,10 +345,10 @@ function ConsistencySection({ run }: { run: RunJson }): React.JSX.Element | null
       )}
       {otherVerdicts.length > 0 && (
         <table className="checks">
-          <thead><tr><th>Check</th><th>Runtime</th><th>Verdict</th><th>Detail</th></tr></thead>
+          <thead><tr><th>{t('report.column.check')}</th><th>{t('report.column.runtime')}</th><th>{t('report.column.verdict')}</th><th>{t('report.column.detail')}</th></tr></thead>
           <tbody>
             {otherVerdicts.map((r) => (
-              <tr key={`${r.runtime}/${r.scenario}`}><td>{r.scenario}</td><td>{r.runtime}</td><td>{verdictText(run, r)}</td><td>{rowOf(run, r).detail}</td></tr>
+              <tr key={`${r.runtime}/${r.scenario}`}><td>{r.scenario}</td><td>{r.runtime}</td><td>{verdictText(run, r, t)}</td><td>{rowOf(run, r).detail}</td></tr>
             ))}
           </tbody>
         </table>
@@ -341,14 +357,15 @@ function ConsistencySection({ run }: { run: RunJson }): React.JSX.Element | null
   );
 }
 
-function factText(value: FactValue | undefined): string {
+function factText(value: FactValue | undefined, t: TFunction): string {
   if (value === undefined) return '—';
-  if (value === null) return '(none)';
+  if (value === null) return t('report.maintenance.none');
   if (typeof value === 'number' && /bytes|size/i.test(String(value))) return formatBytes(value);
   return String(value);
 }
 
 function MaintenanceSection({ run }: { run: RunJson }): React.JSX.Element | null {
+  const { t } = useTranslation();
   // Runtime-level facts (no scenario prefix): lockfile, privileges and fallbacks, disk footprint, config lines...
   const keys = [...new Set(run.maintenance.flatMap((m) => Object.keys(m.facts).filter((k) => !k.includes('.'))))].sort();
   const inputs = rankedScores(run).map(({ runtime, scores }) => [runtime, scores.maintenance?.inputs ?? []] as const);
@@ -356,15 +373,15 @@ function MaintenanceSection({ run }: { run: RunJson }): React.JSX.Element | null
   const runtimes = run.maintenance.map((m) => m.runtime);
   return (
     <section>
-      <h2>Maintenance</h2>
+      <h2>{t('common.dimension.maintenance')}</h2>
       {keys.length > 0 && (
         <table className="facts">
-          <thead><tr><th>Fact</th>{runtimes.map((r) => <th key={r}>{r}</th>)}</tr></thead>
+          <thead><tr><th>{t('report.column.fact')}</th>{runtimes.map((r) => <th key={r}>{r}</th>)}</tr></thead>
           <tbody>
             {keys.map((key) => (
               <tr key={key}>
                 <td>{key}</td>
-                {run.maintenance.map((m) => <td key={m.runtime}>{/bytes$/i.test(key) && typeof m.facts[key] === 'number' ? formatBytes(m.facts[key] as number) : factText(m.facts[key])}</td>)}
+                {run.maintenance.map((m) => <td key={m.runtime}>{/bytes$/i.test(key) && typeof m.facts[key] === 'number' ? formatBytes(m.facts[key] as number) : factText(m.facts[key], t)}</td>)}
               </tr>
             ))}
           </tbody>
@@ -372,13 +389,13 @@ function MaintenanceSection({ run }: { run: RunJson }): React.JSX.Element | null
       )}
       {inputs.some(([, list]) => list.length > 0) && (
         <>
-          <h3>How the maintenance score was computed</h3>
+          <h3>{t('report.maintenance.scoreHeading')}</h3>
           <table>
-            <thead><tr><th>Runtime</th><th>Input</th><th>Value</th><th className="num">Points</th><th>Rule</th></tr></thead>
+            <thead><tr><th>{t('report.column.runtime')}</th><th>{t('report.column.input')}</th><th>{t('report.column.value')}</th><th className="num">{t('report.column.points')}</th><th>{t('report.column.rule')}</th></tr></thead>
             <tbody>
               {inputs.flatMap(([runtime, list]) =>
                 list.map((input) => (
-                  <tr key={`${runtime}/${input.name}`}><td>{runtime}</td><td>{input.name}</td><td>{factText(input.value)}{input.unit ? ` ${input.unit}` : ''}</td><td className="num">{input.points.toFixed(2)}</td><td>{input.rule}</td></tr>
+                  <tr key={`${runtime}/${input.name}`}><td>{runtime}</td><td>{input.name}</td><td>{factText(input.value, t)}{input.unit ? ` ${input.unit}` : ''}</td><td className="num">{input.points.toFixed(2)}</td><td>{input.rule}</td></tr>
                 )),
               )}
             </tbody>
@@ -391,28 +408,30 @@ function MaintenanceSection({ run }: { run: RunJson }): React.JSX.Element | null
 
 /** Scenarios with nothing to measure in this workspace (no main package): not failures, not scored. */
 function NotApplicableSection({ run }: { run: RunJson }): React.JSX.Element | null {
+  const { t } = useTranslation();
   const entries = notApplicableEntries(run.results);
   if (entries.length === 0) return null;
   return (
     <section data-testid="not-applicable">
-      <h2>Not applicable</h2>
-      <p className="note">Nothing to measure in this workspace: not a failure, and not part of any score.</p>
+      <h2>{t('report.notApplicable.heading')}</h2>
+      <p className="note">{t('report.notApplicable.note')}</p>
       <ul>{entries.map((e) => <li key={`${e.scenario}/${e.reason}`}>{notApplicableLine(e)}</li>)}</ul>
     </section>
   );
 }
 
 function FailuresSection({ run }: { run: RunJson }): React.JSX.Element | null {
+  const { t } = useTranslation();
   const failed = applicableResults(run.results).filter((r) => r.status !== 'completed');
   if (failed.length === 0) return null;
   return (
     <section>
-      <h2>Results without figures</h2>
+      <h2>{t('report.failures.heading')}</h2>
       <table>
-        <thead><tr><th>Scenario</th><th>Runtime</th><th>Status</th><th>Reason</th></tr></thead>
+        <thead><tr><th>{t('report.column.scenario')}</th><th>{t('report.column.runtime')}</th><th>{t('report.column.status')}</th><th>{t('report.column.reason')}</th></tr></thead>
         <tbody>
           {failed.map((r) => (
-            <tr key={`${r.runtime}/${r.scenario}`}><td>{r.scenario}</td><td>{r.runtime}</td><td>{r.status}</td><td>{r.reason ?? '(no reason recorded)'}</td></tr>
+            <tr key={`${r.runtime}/${r.scenario}`}><td>{r.scenario}</td><td>{r.runtime}</td><td>{t(`common.status.${r.status}`)}</td><td>{r.reason ?? t('report.failures.noReason')}</td></tr>
           ))}
         </tbody>
       </table>
@@ -423,27 +442,31 @@ function FailuresSection({ run }: { run: RunJson }): React.JSX.Element | null {
 function Methodology({ data }: { data: ReportData }): React.JSX.Element {
   const { run } = data;
   const m = run.machine;
+  const { t, i18n } = useTranslation();
+  const adaptive = run.options.adaptive;
+  const budget = adaptive && (run.plan ? t('report.methodology.runBudget', { budget: formatMs(adaptive.budgetMs) }) : t('report.methodology.scenarioBudget', { seconds: Math.round(adaptive.budgetMs / 1000) }));
+  const how = adaptive ? t('report.methodology.adaptive', { percent: Math.round(adaptive.targetHalfWidth * 100), max: adaptive.maxRuns, budget }) : t('report.methodology.fixed', { runs: run.options.runs });
   return (
     <section>
-      <h2>Methodology</h2>
+      <h2>{t('report.methodology.heading')}</h2>
       <ul>
-        <li>Each scenario ran {run.options.adaptive ? `until the median's 95% CI was within ${Math.round(run.options.adaptive.targetHalfWidth * 100)}% of it (at most ${run.options.adaptive.maxRuns} samples, ${run.plan ? `a budget of ${formatMs(run.options.adaptive.budgetMs)} for the run` : `${Math.round(run.options.adaptive.budgetMs / 1000)} s per scenario`})` : `${run.options.runs} times`} after {run.options.warmup} warmup run(s), warmups stored but never counted; each sample had {Math.round(run.options.timeoutMs / 1000)} s at most.</li>
-        <li>Runtimes were interleaved sample by sample within a scenario, each round starting with the next runtime, so drift on the machine spreads over all of them alike.</li>
-        <li>Every command ran through EnvBench's measure helper: wall time from fork to wait, CPU of the whole process tree and peak RSS of its largest single process (getrusage of reaped children), I/O from /proc io; container samples add the container's cgroup counters: CPU, block I/O and container memory (excl. page cache), the largest reading every 50 ms of the container's memory without file pages, so page cache earlier scenarios left is not counted.</li>
-        <li>Statistics: median with a distribution-free 95% confidence interval (order statistics); comparisons with native by the Mann–Whitney U test, p-values Holm-corrected over the runtimes compared in a scenario; a difference is called only at adjusted p ≤ 0.05 with at least 6 samples on each side. Outliers (modified z-score &gt; 3.5) are flagged, never removed.</li>
-        <li>Cold starts: before each cold sample the environment's own caches were dropped (its Go build cache; the image this EnvBench installation built for Docker, rebuilt without cached layers; a fresh inner data root for Docker-in-Docker; this installation's shell store paths for Nix, and the inputs it shares with others only when nothing else kept them), never the user's own caches or another EnvBench's.</li>
-        {run.options.firstRun && <li>A start ended when its first-run command, <code>{run.options.firstRun}</code>, exited (standard input /dev/null); a warm start was entered once, unmeasured, before its first sample.</li>}
-        <li>{run.options.offline ? 'Offline: GOPROXY=off and GOTOOLCHAIN=local for every measured command; containers had no network.' : 'Online: commands could reach the Go module proxy as configured in each environment.'}</li>
+        <li>{t('report.methodology.samples', { how, warmup: run.options.warmup, timeout: Math.round(run.options.timeoutMs / 1000) })}</li>
+        <li>{t('report.methodology.interleaved')}</li>
+        <li>{t('report.methodology.measure')}</li>
+        <li>{t('report.methodology.statistics')}</li>
+        <li>{t('report.methodology.coldStarts')}</li>
+        {run.options.firstRun && <li><Trans i18nKey="report.methodology.firstRun" values={{ command: run.options.firstRun }} components={{ code: <code /> }} /></li>}
+        <li>{run.options.offline ? t('report.methodology.offline') : t('report.methodology.online')}</li>
       </ul>
-      <h3>Machine</h3>
+      <h3>{t('report.machine.heading')}</h3>
       <table className="meta">
         <tbody>
-          <tr><th>CPU</th><td>{m.cpuModel}, {m.cpuCount} CPUs</td></tr>
-          <tr><th>Memory</th><td>{formatBytes(m.memoryBytes)}</td></tr>
-          <tr><th>System</th><td>{m.os}, kernel {m.kernel}, {m.arch}, cgroup {m.cgroupVersion}{m.dockerStorageDriver ? `, Docker storage ${m.dockerStorageDriver}` : ''}</td></tr>
-          <tr><th>Tools</th><td>{Object.entries(m.tools).map(([tool, version]) => `${tool} ${version ?? 'absent'}`).join(' · ')}</td></tr>
-          <tr><th>EnvBench</th><td>{data.envbench.version}{data.envbench.commit ? ` (commit ${data.envbench.commit.slice(0, 12)})` : ''}; measured with {m.envbenchVersion}{m.envbenchCommit ? ` (commit ${m.envbenchCommit.slice(0, 12)})` : ''}</td></tr>
-          <tr><th>Report</th><td>generated {new Date(data.generatedAt).toLocaleString('en-GB')}</td></tr>
+          <tr><th>CPU</th><td>{t('report.machine.cpus', { model: m.cpuModel, count: m.cpuCount })}</td></tr>
+          <tr><th>{t('report.machine.memory')}</th><td>{formatBytes(m.memoryBytes)}</td></tr>
+          <tr><th>{t('report.machine.system')}</th><td>{t('report.machine.systemValue', { os: m.os, kernel: m.kernel, arch: m.arch, cgroup: m.cgroupVersion })}{m.dockerStorageDriver ? t('report.machine.dockerStorage', { driver: m.dockerStorageDriver }) : ''}</td></tr>
+          <tr><th>{t('report.machine.tools')}</th><td>{Object.entries(m.tools).map(([tool, version]) => `${tool} ${version ?? t('report.machine.absent')}`).join(' · ')}</td></tr>
+          <tr><th>EnvBench</th><td>{data.envbench.version}{data.envbench.commit ? t('report.machine.commit', { commit: data.envbench.commit.slice(0, 12) }) : ''}{t('report.machine.measuredWith', { version: m.envbenchVersion })}{m.envbenchCommit ? t('report.machine.commit', { commit: m.envbenchCommit.slice(0, 12) }) : ''}</td></tr>
+          <tr><th>{t('report.machine.report')}</th><td>{t('report.machine.generated', { date: new Date(data.generatedAt).toLocaleString(dateLocale(i18n.language)) })}</td></tr>
         </tbody>
       </table>
     </section>
@@ -452,13 +475,14 @@ function Methodology({ data }: { data: ReportData }): React.JSX.Element {
 
 /** The definition each runtime used, as recorded with the run; never a preview of what EnvBench would write today. */
 function Appendix({ data }: { data: ReportData }): React.JSX.Element {
+  const { t } = useTranslation();
   const hostOnly = data.definitions.length === 0;
   return (
     <section className="appendix">
-      <h2>Appendix: environment definitions</h2>
+      <h2>{t('report.appendix.heading')}</h2>
       <p className="note">
-        {hostOnly ? 'No definitions: the run measured the host only.' : 'The definition each runtime used in this run, as recorded when it was measured.'}
-        {data.run.options.runtimes.includes('native') ? ' The host itself (native) has none.' : ''}
+        {hostOnly ? t('report.appendix.hostOnly') : t('report.appendix.recorded')}
+        {data.run.options.runtimes.includes('native') ? t('report.appendix.nativeNone') : ''}
       </p>
       {data.definitions.map((d) => (
         <div key={d.runtime} className="definition">
@@ -469,7 +493,7 @@ function Appendix({ data }: { data: ReportData }): React.JSX.Element {
               <pre>{d.recorded.text}</pre>
             </>
           ) : (
-            <p>Definition {d.notRecorded}.</p>
+            <p>{t('report.appendix.notRecorded', { reason: d.notRecorded })}</p>
           )}
         </div>
       ))}

@@ -1,10 +1,12 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ChartConfiguration } from 'chart.js';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { TrendPoint } from '../../../shared/ipc/contract';
 import type { RunComparisonJson, RunSummary, RuntimeId } from '../../../shared/run';
 import { formatMs } from '../../../shared/format/units';
 import { api, errorMessage, useApiEvent } from '../api';
+import { dateLocale } from '../i18n';
 import { ChartCanvas } from '../charts/ChartCanvas';
 import { useChartTheme } from '../charts/chart-theme';
 
@@ -12,6 +14,7 @@ const ROW_HEIGHT = 34;
 
 /** Every run (virtualised: ten thousand stay responsive): open, compare two, delete; trends over time. */
 export function HistoryView({ onOpenRun }: { onOpenRun: (runId: string) => void }): React.JSX.Element {
+  const { t } = useTranslation();
   const [runs, setRuns] = useState<RunSummary[] | null>(null);
   const [selected, setSelected] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -25,7 +28,7 @@ export function HistoryView({ onOpenRun }: { onOpenRun: (runId: string) => void 
 
   const toggle = (id: string): void => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id].slice(-2)));
   const remove = async (id: string): Promise<void> => {
-    if (!window.confirm(`Delete run ${id} and everything measured in it?`)) return;
+    if (!window.confirm(t('app.history.confirmDelete', { id }))) return;
     try {
       await api.invoke('run:delete', { id });
       setSelected((s) => s.filter((x) => x !== id));
@@ -46,13 +49,13 @@ export function HistoryView({ onOpenRun }: { onOpenRun: (runId: string) => void 
   return (
     <section aria-labelledby="history-title">
       <div className="row spread">
-        <h2 id="history-title">History</h2>
+        <h2 id="history-title">{t('app.history.title')}</h2>
         <button type="button" disabled={selected.length !== 2} onClick={() => void compare()}>
-          Compare the two selected
+          {t('app.history.compare')}
         </button>
       </div>
       {error && <p role="alert" className="error">{error}</p>}
-      {runs && runs.length === 0 && <p className="muted">No runs yet: start one in Run, or with `envbench run`.</p>}
+      {runs && runs.length === 0 && <p className="muted">{t('app.history.empty')}</p>}
       {runs && runs.length > 0 && <RunList runs={runs} selected={selected} onToggle={toggle} onOpen={onOpenRun} onDelete={(id) => void remove(id)} />}
       {comparison && <Comparison comparison={comparison} />}
       {runs && runs.length > 0 && <Trend initialScenario={runs[0]!.scenarios.find((s) => !['consistency', 'offline-readiness', 'reproducible-build'].includes(s)) ?? 'build-clean'} initialRuntime={runs[0]!.runtimes[0] ?? 'native'} runtimes={[...new Set(runs.flatMap((r) => r.runtimes))]} />}
@@ -61,17 +64,18 @@ export function HistoryView({ onOpenRun }: { onOpenRun: (runId: string) => void 
 }
 
 function RunList({ runs, selected, onToggle, onOpen, onDelete }: { runs: RunSummary[]; selected: string[]; onToggle: (id: string) => void; onOpen: (id: string) => void; onDelete: (id: string) => void }): React.JSX.Element {
+  const { t } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: runs.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
   return (
-    <div className="history-list" ref={scroller} role="table" aria-label="Runs" aria-rowcount={runs.length} data-testid="history-list">
+    <div className="history-list" ref={scroller} role="table" aria-label={t('app.history.runs')} aria-rowcount={runs.length} data-testid="history-list">
       <div className="history-row header" role="row">
         <span role="columnheader" />
-        <span role="columnheader">Run</span>
-        <span role="columnheader">Date</span>
-        <span role="columnheader">Status</span>
-        <span role="columnheader">Workspace</span>
-        <span role="columnheader">Runtimes</span>
+        <span role="columnheader">{t('app.history.column.run')}</span>
+        <span role="columnheader">{t('app.history.column.date')}</span>
+        <span role="columnheader">{t('app.history.column.status')}</span>
+        <span role="columnheader">{t('app.history.column.workspace')}</span>
+        <span role="columnheader">{t('app.history.column.runtimes')}</span>
         <span role="columnheader" />
       </div>
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
@@ -79,13 +83,13 @@ function RunList({ runs, selected, onToggle, onOpen, onDelete }: { runs: RunSumm
           const run = runs[item.index]!;
           return (
             <div key={run.id} role="row" className="history-row" data-run-id={run.id} style={{ position: 'absolute', top: 0, transform: `translateY(${item.start}px)`, height: ROW_HEIGHT, width: '100%' }}>
-              <span role="cell"><input type="checkbox" checked={selected.includes(run.id)} onChange={() => onToggle(run.id)} aria-label={`Select ${run.id} to compare`} /></span>
+              <span role="cell"><input type="checkbox" checked={selected.includes(run.id)} onChange={() => onToggle(run.id)} aria-label={t('app.history.select', { id: run.id })} /></span>
               <span role="cell"><button type="button" className="link" onClick={() => onOpen(run.id)}>{run.id}</button></span>
-              <span role="cell">{new Date(run.startedAt).toLocaleString()}</span>
-              <span role="cell" className={`status ${run.status}`}>{run.status}</span>
+              <span role="cell">{new Date(run.startedAt).toLocaleString(dateLocale())}</span>
+              <span role="cell" className={`status ${run.status}`}>{t(`common.status.${run.status}`)}</span>
               <span role="cell" title={run.workspacePath}>{run.module}</span>
               <span role="cell">{run.runtimes.join(', ')}</span>
-              <span role="cell"><button type="button" className="link danger" onClick={() => onDelete(run.id)} aria-label={`Delete ${run.id}`}>Delete</button></span>
+              <span role="cell"><button type="button" className="link danger" onClick={() => onDelete(run.id)} aria-label={t('app.history.deleteRun', { id: run.id })}>{t('app.history.delete')}</button></span>
             </div>
           );
         })}
@@ -95,6 +99,7 @@ function RunList({ runs, selected, onToggle, onOpen, onDelete }: { runs: RunSumm
 }
 
 function Comparison({ comparison }: { comparison: RunComparisonJson }): React.JSX.Element {
+  const { t } = useTranslation();
   return (
     <div data-testid="comparison">
       <h3>
@@ -102,23 +107,28 @@ function Comparison({ comparison }: { comparison: RunComparisonJson }): React.JS
       </h3>
       {comparison.machineDifferences.length > 0 ? (
         <p role="alert" className="warning">
-          Different machines ({comparison.machineDifferences.join(', ')}): the differences below compare the machines as much as the environments.
+          {t('app.history.differentMachines', { differences: comparison.machineDifferences.join(', ') })}
         </p>
       ) : (
-        <p className="muted">Same machine fingerprint.</p>
+        <p className="muted">{t('app.history.sameMachine')}</p>
       )}
       <table>
-        <thead><tr><th>Scenario</th><th>Runtime</th><th>Before</th><th>After</th><th>After / before</th><th>Verdict</th></tr></thead>
+        <thead>
+          <tr>
+            <th>{t('app.history.comparison.scenario')}</th><th>{t('app.history.comparison.runtime')}</th><th>{t('app.history.comparison.before')}</th>
+            <th>{t('app.history.comparison.after')}</th><th>{t('app.history.comparison.ratio')}</th><th>{t('app.history.comparison.verdict')}</th>
+          </tr>
+        </thead>
         <tbody>
           {comparison.rows.map((row) => (
             <tr key={`${row.scenario}/${row.runtime}`}>
               <td>{row.scenario}</td><td>{row.runtime}</td><td>{formatMs(row.beforeMedianMs)}</td><td>{formatMs(row.afterMedianMs)}</td><td>{row.ratio.toFixed(2)}×</td>
-              <td>{row.significant ? `significant (p=${row.pValueAdjusted.toFixed(3)}, Holm)` : row.warning ? 'no verdict: too few samples' : `not significant (p=${row.pValueAdjusted.toFixed(3)}, Holm)`}</td>
+              <td>{row.significant ? t('app.history.significant', { p: row.pValueAdjusted.toFixed(3) }) : row.warning ? t('app.history.noVerdict') : t('app.history.notSignificant', { p: row.pValueAdjusted.toFixed(3) })}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      {comparison.unmatched.length > 0 && <p className="muted">Only in one run: {comparison.unmatched.map((u) => `${u.runtime} ${u.scenario} (${u.in})`).join(', ')}</p>}
+      {comparison.unmatched.length > 0 && <p className="muted">{t('app.history.onlyInOne', { results: comparison.unmatched.map((u) => t(`app.history.onlyIn.${u.in}`, { runtime: u.runtime, scenario: u.scenario })).join(', ') })}</p>}
     </div>
   );
 }
@@ -135,37 +145,38 @@ function Trend({ initialScenario, initialRuntime, runtimes }: { initialScenario:
   useEffect(() => {
     api.invoke('history:trend', { scenario, runtime }).then(setPoints, () => setPoints([]));
   }, [scenario, runtime]);
+  const { t } = useTranslation();
   const theme = useChartTheme();
   const config = useMemo((): ChartConfiguration | null => {
     if (!points || points.length === 0) return null;
-    const labels = points.map((p) => new Date(p.startedAt).toLocaleString());
+    const labels = points.map((p) => new Date(p.startedAt).toLocaleString(dateLocale()));
     return {
       type: 'line',
       data: {
         labels,
         datasets: [
-          { label: 'median', data: points.map((p) => p.medianMs), borderColor: theme.trend.median, backgroundColor: theme.trend.median, pointRadius: 3 },
-          { label: '95% CI high', data: points.map((p) => p.ciHighMs), borderColor: theme.trend.ci, borderDash: [4, 2], pointRadius: 0, fill: '+1' },
-          { label: '95% CI low', data: points.map((p) => p.ciLowMs), borderColor: theme.trend.ci, borderDash: [4, 2], pointRadius: 0 },
+          { label: t('app.history.trend.median'), data: points.map((p) => p.medianMs), borderColor: theme.trend.median, backgroundColor: theme.trend.median, pointRadius: 3 },
+          { label: t('app.history.trend.ciHigh'), data: points.map((p) => p.ciHighMs), borderColor: theme.trend.ci, borderDash: [4, 2], pointRadius: 0, fill: '+1' },
+          { label: t('app.history.trend.ciLow'), data: points.map((p) => p.ciLowMs), borderColor: theme.trend.ci, borderDash: [4, 2], pointRadius: 0 },
         ],
       },
-      options: { plugins: { title: { display: true, text: `${scenario} on ${runtime} over time` } }, scales: { y: { title: { display: true, text: 'milliseconds' } } } },
+      options: { plugins: { title: { display: true, text: t('app.history.trend.chartTitle', { scenario, runtime }) } }, scales: { y: { title: { display: true, text: t('app.history.trend.milliseconds') } } } },
     };
-  }, [points, scenario, runtime, theme]);
+  }, [points, scenario, runtime, theme, t]);
   const machines = new Set(points?.map((p) => p.machine));
   return (
     <div className="trend">
-      <h3>Trend</h3>
+      <h3>{t('app.history.trend.title')}</h3>
       <div className="row">
-        <select value={scenario} onChange={(e) => setScenario(e.target.value)} aria-label="Trend scenario">
+        <select value={scenario} onChange={(e) => setScenario(e.target.value)} aria-label={t('app.history.trend.scenario')}>
           {scenarios.map((s) => <option key={s}>{s}</option>)}
         </select>
-        <select value={runtime} onChange={(e) => setRuntime(e.target.value as RuntimeId)} aria-label="Trend runtime">
+        <select value={runtime} onChange={(e) => setRuntime(e.target.value as RuntimeId)} aria-label={t('app.history.trend.runtime')}>
           {runtimes.map((r) => <option key={r}>{r}</option>)}
         </select>
       </div>
-      {machines.size > 1 && <p className="warning">These runs come from {machines.size} different machines.</p>}
-      {config ? <ChartCanvas config={config} label={`Trend of ${scenario} on ${runtime}`} height={240} /> : <p className="muted">No run measured {scenario} on {runtime} yet.</p>}
+      {machines.size > 1 && <p className="warning">{t('app.history.trend.machines', { n: machines.size })}</p>}
+      {config ? <ChartCanvas config={config} label={t('app.history.trend.label', { scenario, runtime })} height={240} /> : <p className="muted">{t('app.history.trend.none', { scenario, runtime })}</p>}
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { DefinitionPreview, RunLogLine, RunRequest, ScenarioInfo } from '../../../shared/ipc/contract';
 import type { RunPlan, RunProgress, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../../../shared/run';
 import { formatMs } from '../../../shared/format/units';
@@ -23,6 +24,7 @@ interface LiveRun {
 /** Configures a run (the choices of `envbench run`), starts it, and shows it live until it ends. */
 /** `active`: the Run view is the one shown (its shortcut, Ctrl/Cmd+Enter, starts the run only then). */
 export function RunView({ workspace, runtimes, scenarios, onOpenRun, active }: { workspace: WorkspaceInfo | null; runtimes: RuntimeHealth[] | null; scenarios: ScenarioInfo[]; onOpenRun: (runId: string) => void; active: boolean }): React.JSX.Element {
+  const { t } = useTranslation();
   const available = useMemo(() => (runtimes ?? []).filter((r) => r.available).map((r) => r.id), [runtimes]);
   // The last run's settings, as it was started (run-settings.ts).
   const [saved] = useState(loadRunSettings);
@@ -139,8 +141,8 @@ export function RunView({ workspace, runtimes, scenarios, onOpenRun, active }: {
   });
   return (
     <section aria-labelledby="run-title">
-      <h2 id="run-title">Run</h2>
-      {!workspace && <p className="muted">Pick a workspace first.</p>}
+      <h2 id="run-title">{t('run.title')}</h2>
+      {!workspace && <p className="muted">{t('run.pickWorkspace')}</p>}
       <form
         ref={form}
         className="run-form"
@@ -150,12 +152,12 @@ export function RunView({ workspace, runtimes, scenarios, onOpenRun, active }: {
         }}
       >
         <fieldset>
-          <legend>Runtimes</legend>
+          <legend>{t('run.runtimes')}</legend>
           {(runtimes ?? []).map((r) => (
             <label key={r.id} title={r.reason ?? undefined} className={r.available ? '' : 'muted'}>
               <input type="checkbox" name="runtime" value={r.id} checked={selectedRuntimes.includes(r.id)} disabled={!r.available || running} onChange={() => setChosenRuntimes(toggle(selectedRuntimes, r.id))} />
               {r.id}
-              {!r.available && ' (unavailable)'}
+              {!r.available && t('run.unavailable')}
             </label>
           ))}
         </fieldset>
@@ -172,7 +174,8 @@ export function RunView({ workspace, runtimes, scenarios, onOpenRun, active }: {
                     disabled={running}
                     onChange={() => setChosenScenarios(allOn ? selectedScenarios.filter((id) => !inDimension.some((s) => s.id === id)) : [...new Set([...selectedScenarios, ...inDimension.map((s) => s.id)])])}
                   />
-                  {dimension}
+                  {/* Lower case as before; the legend's style capitalises it. */}
+                  {t(`common.dimension.${dimension}`).toLowerCase()}
                 </label>
               </legend>
               {inDimension.map((s) => (
@@ -185,43 +188,43 @@ export function RunView({ workspace, runtimes, scenarios, onOpenRun, active }: {
           );
         })}
         <fieldset>
-          <legend>Samples</legend>
+          <legend>{t('run.samples')}</legend>
           <label>
-            Runs <input type="number" min={1} max={10000} value={runs} disabled={auto || running} onChange={(e) => setRuns(Number(e.target.value))} aria-label="Runs" />
+            {t('run.runs')} <input type="number" min={1} max={10000} value={runs} disabled={auto || running} onChange={(e) => setRuns(Number(e.target.value))} aria-label={t('run.runs')} />
           </label>
-          <label title="Samples chosen to fit the budget from this machine's past runs; each result stops once its median is known within 2%">
-            <input type="checkbox" checked={auto} disabled={running} onChange={() => setAuto(!auto)} aria-label="Planned" /> planned within
-          </label>
-          <label>
-            <input type="number" min={1} max={10080} value={budgetMinutes} disabled={!auto || running} onChange={(e) => setBudgetMinutes(Number(e.target.value))} aria-label="Budget in minutes" /> minutes
+          <label title={t('run.plannedTitle')}>
+            <input type="checkbox" checked={auto} disabled={running} onChange={() => setAuto(!auto)} aria-label={t('run.planned')} /> {t('run.plannedWithin')}
           </label>
           <label>
-            Warmup <input type="number" min={0} max={10000} value={warmup} disabled={running} onChange={(e) => setWarmup(Number(e.target.value))} aria-label="Warmup" />
+            <input type="number" min={1} max={10080} value={budgetMinutes} disabled={!auto || running} onChange={(e) => setBudgetMinutes(Number(e.target.value))} aria-label={t('run.budget')} /> {t('run.minutes')}
           </label>
           <label>
-            <input type="checkbox" checked={offline} disabled={running} onChange={() => setOffline(!offline)} /> offline (GOPROXY=off, no network fetches)
+            {t('run.warmup')} <input type="number" min={0} max={10000} value={warmup} disabled={running} onChange={(e) => setWarmup(Number(e.target.value))} aria-label={t('run.warmup')} />
           </label>
-          <label title="Startup scenarios: the command whose exit ends a start, split into words without a shell">
-            First run{' '}
-            <input type="text" value={firstRun} disabled={running} onChange={(e) => setFirstRun(e.target.value)} placeholder="go build -o /dev/null of the main packages" aria-label="First run" size={44} />
+          <label>
+            <input type="checkbox" checked={offline} disabled={running} onChange={() => setOffline(!offline)} /> {t('run.offline')}
           </label>
-          <label title="The main package for the debugger, reproducible builds, module-cache builds and the default first run; without one those scenarios are not applicable">
-            Main package{' '}
-            <input type="text" list="main-packages" value={main} disabled={running} onChange={(e) => setMain(e.target.value)} placeholder={workspace && workspace.mainPackages.length > 0 ? `${workspace.mainPackages.join(', ')}` : 'none in this workspace: ./cmd/x'} aria-label="Main package" size={28} />
+          <label title={t('run.firstRunTitle')}>
+            {t('run.firstRun')}{' '}
+            <input type="text" value={firstRun} disabled={running} onChange={(e) => setFirstRun(e.target.value)} placeholder={t('run.firstRunPlaceholder')} aria-label={t('run.firstRun')} size={44} />
+          </label>
+          <label title={t('run.mainTitle')}>
+            {t('run.main')}{' '}
+            <input type="text" list="main-packages" value={main} disabled={running} onChange={(e) => setMain(e.target.value)} placeholder={workspace && workspace.mainPackages.length > 0 ? `${workspace.mainPackages.join(', ')}` : t('run.mainPlaceholderNone')} aria-label={t('run.main')} size={28} />
             <datalist id="main-packages">{workspace?.mainPackages.map((p) => <option key={p} value={p} />)}</datalist>
           </label>
-          <label title="Arguments added to go test -count=1 ./... in the test and test-race scenarios, split into words without a shell">
-            Test arguments{' '}
-            <input type="text" value={testArgs} disabled={running} onChange={(e) => setTestArgs(e.target.value)} placeholder="-run TestX -short" aria-label="Test arguments" size={24} />
+          <label title={t('run.testArgsTitle')}>
+            {t('run.testArgs')}{' '}
+            <input type="text" value={testArgs} disabled={running} onChange={(e) => setTestArgs(e.target.value)} placeholder="-run TestX -short" aria-label={t('run.testArgs')} size={24} />
           </label>
         </fieldset>
         <div className="row">
-          <button type="submit" className="primary" disabled={!canStart} title={`Start run (${MOD}+Enter)`}>
-            Start run
+          <button type="submit" className="primary" disabled={!canStart} title={t('run.startTitle', { mod: MOD })}>
+            {t('run.start')}
           </button>
           {running && (
             <button type="button" className="danger" onClick={() => void cancel()} disabled={live.cancelling}>
-              {live.cancelling ? 'Cancelling…' : 'Cancel'}
+              {live.cancelling ? t('run.cancelling') : t('run.cancel')}
             </button>
           )}
         </div>
@@ -236,19 +239,20 @@ export function RunView({ workspace, runtimes, scenarios, onOpenRun, active }: {
 
 /** The plan of the run the form describes: samples and estimated time per scenario and runtime, before anything runs. */
 function PlanPanel({ plan: planned }: { plan: { plan: RunPlan } | { error: string } }): React.JSX.Element {
-  if ('error' in planned) return <p className="muted" data-testid="run-plan">No plan: {planned.error}</p>;
+  const { t } = useTranslation();
+  if ('error' in planned) return <p className="muted" data-testid="run-plan">{t('run.plan.none', { error: planned.error })}</p>;
   const { plan } = planned;
   return (
     <details className="plan" data-testid="run-plan" open>
       <summary>
-        Plan: about {formatMs(plan.totalMs)}
-        {plan.budgetMs !== null ? ` (budget ${formatMs(plan.budgetMs)})` : ' (samples fixed)'}
+        {t('run.plan.about', { time: formatMs(plan.totalMs) })}
+        {plan.budgetMs !== null ? t('run.plan.budget', { time: formatMs(plan.budgetMs) }) : t('run.plan.fixed')}
       </summary>
       <table className="grid">
         <thead>
           <tr>
-            <th>Scenario</th>
-            <th>Samples</th>
+            <th>{t('run.scenario')}</th>
+            <th>{t('run.plan.samples')}</th>
             {plan.runtimes.map((r) => (
               <th key={r.runtime}>{r.runtime}</th>
             ))}
@@ -256,7 +260,7 @@ function PlanPanel({ plan: planned }: { plan: { plan: RunPlan } | { error: strin
         </thead>
         <tbody>
           <tr>
-            <td>preparation</td>
+            <td>{t('run.plan.preparation')}</td>
             <td />
             {plan.runtimes.map((r) => (
               <td key={r.runtime} title={r.work.join('\n') || undefined}>
@@ -268,7 +272,7 @@ function PlanPanel({ plan: planned }: { plan: { plan: RunPlan } | { error: strin
           {plan.scenarios.map((s) => (
             <tr key={s.scenario} title={s.reason}>
               <td>{s.scenario}</td>
-              <td>{s.warmups > 0 ? `${s.samples} +${s.warmups}w` : s.samples}</td>
+              <td>{s.warmups > 0 ? t('run.plan.samplesWithWarmups', { samples: s.samples, warmups: s.warmups }) : s.samples}</td>
               {plan.runtimes.map((r) => (
                 <td key={r.runtime}>
                   {formatMs(s.warmups * (s.warmupMs[r.runtime] ?? 0) + s.samples * (s.stepMs[r.runtime] ?? 0))}
@@ -278,7 +282,7 @@ function PlanPanel({ plan: planned }: { plan: { plan: RunPlan } | { error: strin
             </tr>
           ))}
           <tr>
-            <th>total</th>
+            <th>{t('run.plan.total')}</th>
             <td />
             {plan.runtimes.map((r) => (
               <th key={r.runtime}>{formatMs(r.totalMs)}</th>
@@ -287,8 +291,8 @@ function PlanPanel({ plan: planned }: { plan: { plan: RunPlan } | { error: strin
         </tbody>
       </table>
       <p className="muted">
-        Samples at most (+w: warmups first); a result stops sooner once its median is known within 2%. Hover a row for why.
-        {plan.scenarios.some((s) => s.guessed.length > 0) || plan.runtimes.some((r) => r.preparationSource === 'first guess') ? ' * a first guess: this machine has not measured it for this workspace yet.' : ''}
+        {t('run.plan.legend')}
+        {plan.scenarios.some((s) => s.guessed.length > 0) || plan.runtimes.some((r) => r.preparationSource === 'first guess') ? t('run.plan.guessed') : ''}
       </p>
       {plan.notes.map((note) => (
         <p key={note} className="muted">
@@ -300,22 +304,25 @@ function PlanPanel({ plan: planned }: { plan: { plan: RunPlan } | { error: strin
 }
 
 function LiveProgress({ live, onOpenRun }: { live: LiveRun; onOpenRun: (runId: string) => void }): React.JSX.Element {
+  const { t } = useTranslation();
   const p = live.progress;
   const percent = p && p.totalSteps > 0 ? Math.round((100 * p.completedSteps) / p.totalSteps) : 0;
   return (
     <div className="live" data-testid="live-run" data-status={live.status}>
       <h3>
-        Run {live.runId} · <span className={`status ${live.status}`}>{live.cancelling && live.status === 'running' ? 'cancelling' : live.status}</span>
+        {t('run.live.title', { runId: live.runId })} · <span className={`status ${live.status}`}>{live.cancelling && live.status === 'running' ? t('run.live.cancelling') : t(`common.status.${live.status}`)}</span>
       </h3>
-      <progress max={100} value={live.status === 'completed' ? 100 : percent} aria-label="Run progress" />
+      <progress max={100} value={live.status === 'completed' ? 100 : percent} aria-label={t('run.live.progress')} />
       <p className="muted">
-        {p ? `${p.completedSteps} of ${p.totalSteps} steps · now ${p.runtime} ${p.scenario} ${p.phase} ${p.sample}/${p.of}${p.etaMs !== null ? ` · about ${formatMs(p.etaMs)} left` : ''}` : 'Preparing the environments…'}
+        {p
+          ? `${t('run.live.steps', { done: p.completedSteps, total: p.totalSteps, runtime: p.runtime, scenario: p.scenario, phase: t(`run.live.phase.${p.phase}`), sample: p.sample, of: p.of })}${p.etaMs !== null ? t('run.live.eta', { time: formatMs(p.etaMs) }) : ''}`
+          : t('run.live.preparing')}
       </p>
       {live.error && <p role="alert" className="error">{live.error}</p>}
       <table className="grid">
         <thead>
           <tr>
-            <th>Scenario</th>
+            <th>{t('run.scenario')}</th>
             {live.request.runtimes.map((r) => <th key={r}>{r}</th>)}
           </tr>
         </thead>
@@ -326,18 +333,18 @@ function LiveProgress({ live, onOpenRun }: { live: LiveRun; onOpenRun: (runId: s
               {live.request.runtimes.map((r) => {
                 const cell = live.cells[`${r}/${s}`];
                 const current = p?.runtime === r && p.scenario === s && live.status === 'running';
-                return <td key={r} className={current ? 'current' : ''}>{cell ? `${cell.phase === 'warmup' ? 'warmup ' : ''}${cell.sample}/${cell.of}` : '·'}</td>;
+                return <td key={r} className={current ? 'current' : ''}>{cell ? (cell.phase === 'warmup' ? t('run.live.warmupSample', { sample: cell.sample, of: cell.of }) : `${cell.sample}/${cell.of}`) : '·'}</td>;
               })}
             </tr>
           ))}
         </tbody>
       </table>
-      <pre className="log" aria-label="Live log" data-testid="live-log">
-        {live.log.length === 0 ? 'No output yet: EnvBench shows what it does and what the current command prints here.' : live.log.map((l) => `${l.runtime ? `[${l.runtime}] ` : ''}${l.text}`).join('').slice(-20_000)}
+      <pre className="log" aria-label={t('run.live.log')} data-testid="live-log">
+        {live.log.length === 0 ? t('run.live.noOutput') : live.log.map((l) => `${l.runtime ? `[${l.runtime}] ` : ''}${l.text}`).join('').slice(-20_000)}
       </pre>
       {live.status !== 'running' && (
         <button type="button" className="primary" onClick={() => onOpenRun(live.runId)}>
-          Open results
+          {t('run.live.open')}
         </button>
       )}
     </div>
@@ -345,30 +352,31 @@ function LiveProgress({ live, onOpenRun }: { live: LiveRun; onOpenRun: (runId: s
 }
 
 function DefinitionPreviews({ previews, workspace }: { previews: DefinitionPreview[]; workspace: WorkspaceInfo | null }): React.JSX.Element {
+  const { t } = useTranslation();
   const [message, setMessage] = useState<string | null>(null);
   const write = async (preview: DefinitionPreview): Promise<void> => {
     if (!workspace) return;
     try {
       const written = await api.invoke('definitions:write', { workspace: workspace.path, runtime: preview.runtime, file: preview.file });
-      setMessage(`Wrote ${written.path}`);
+      setMessage(t('run.previews.wrote', { path: written.path }));
     } catch (e) {
       setMessage(errorMessage(e));
     }
   };
   return (
     <details className="previews">
-      <summary>Generated environment files ({previews.length})</summary>
+      <summary>{t('run.previews.title', { n: previews.length })}</summary>
       {message && <p role="status">{message}</p>}
       {previews.map((p) => (
         <div key={`${p.runtime}/${p.file}`}>
           <h4>
-            {p.runtime}: {p.file} {p.exists && <span className="tag">the workspace has its own</span>}
-            {p.offlineOnlyAt && <span className="tag">offline runs only; EnvBench keeps it at {p.offlineOnlyAt}</span>}
+            {p.runtime}: {p.file} {p.exists && <span className="tag">{t('run.previews.exists')}</span>}
+            {p.offlineOnlyAt && <span className="tag">{t('run.previews.offlineOnly', { path: p.offlineOnlyAt })}</span>}
           </h4>
           <pre className="code">{p.content}</pre>
           {!p.offlineOnlyAt && (
             <button type="button" disabled={p.exists} onClick={() => void write(p)}>
-              Write to workspace
+              {t('run.previews.write')}
             </button>
           )}
         </div>

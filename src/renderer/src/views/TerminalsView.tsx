@@ -2,6 +2,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { TerminalInfo } from '../../../shared/ipc/contract';
 import type { RuntimeHealth, RuntimeId, WorkspaceInfo } from '../../../shared/run';
 import { api, errorMessage, useApiEvent } from '../api';
@@ -197,8 +198,9 @@ export function TerminalsView({ workspace, runtimes, visible }: { workspace: Wor
   const [offline, setOffline] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [opening, setOpening] = useState(false);
+  const { t } = useTranslation();
 
-  useApiEvent('terminal:exit', ({ id, exitCode }) => setTerminals((list) => list.map((t) => (t.id === id ? { ...t, exited: exitCode } : t))));
+  useApiEvent('terminal:exit', ({ id, exitCode }) => setTerminals((list) => list.map((terminal) => (terminal.id === id ? { ...terminal, exited: exitCode } : terminal))));
 
   const open = async (): Promise<void> => {
     if (!workspace) return;
@@ -216,7 +218,7 @@ export function TerminalsView({ workspace, runtimes, visible }: { workspace: Wor
   };
   const close = (id: string): void => {
     void api.invoke('terminal:close', { id }).catch(() => {});
-    setTerminals((list) => list.filter((t) => t.id !== id));
+    setTerminals((list) => list.filter((terminal) => terminal.id !== id));
     setBroadcast((list) => list.filter((x) => x !== id));
     sinks.delete(id);
     pending.delete(id);
@@ -229,49 +231,49 @@ export function TerminalsView({ workspace, runtimes, visible }: { workspace: Wor
   };
 
   const broadcasting = broadcast.length > 1;
-  const shown = broadcasting ? terminals.filter((t) => broadcast.includes(t.id)) : terminals.filter((t) => t.id === (active ?? terminals[0]?.id));
+  const shown = broadcasting ? terminals.filter((terminal) => broadcast.includes(terminal.id)) : terminals.filter((terminal) => terminal.id === (active ?? terminals[0]?.id));
   return (
     <section aria-labelledby="terminals-title">
       <div className="row spread">
-        <h2 id="terminals-title">Terminals</h2>
+        <h2 id="terminals-title">{t('terminals.title')}</h2>
         <div className="row">
-          <select value={runtime} onChange={(e) => setRuntime(e.target.value as RuntimeId)} aria-label="Terminal runtime">
+          <select value={runtime} onChange={(e) => setRuntime(e.target.value as RuntimeId)} aria-label={t('terminals.runtime')}>
             {(runtimes ?? []).map((r) => (
               <option key={r.id} value={r.id} disabled={!r.available}>
                 {r.id}
-                {r.available ? '' : ' (unavailable)'}
+                {r.available ? '' : t('terminals.unavailable')}
               </option>
             ))}
           </select>
-          <label title="Prepare the environment as an offline run does: local definitions, no network">
-            <input type="checkbox" checked={offline} onChange={(e) => setOffline(e.target.checked)} /> Offline
+          <label title={t('terminals.offlineTitle')}>
+            <input type="checkbox" checked={offline} onChange={(e) => setOffline(e.target.checked)} /> {t('terminals.offline')}
           </label>
           <button type="button" onClick={() => void open()} disabled={!workspace || opening}>
-            {opening ? 'Opening…' : 'New terminal'}
+            {opening ? t('terminals.opening') : t('terminals.open')}
           </button>
         </div>
       </div>
       {error && <p role="alert" className="error">{error}</p>}
       <div className="tabs" role="tablist">
-        {terminals.map((t) => (
-          <div key={t.id} className={`tab ${shown.some((s) => s.id === t.id) ? 'active' : ''}`}>
-            <button type="button" role="tab" aria-selected={t.id === active} onClick={() => setActive(t.id)} title={t.command}>
-              {t.title}
-              {t.exited !== undefined ? ` (exited ${t.exited})` : ''}
+        {terminals.map((terminal) => (
+          <div key={terminal.id} className={`tab ${shown.some((s) => s.id === terminal.id) ? 'active' : ''}`}>
+            <button type="button" role="tab" aria-selected={terminal.id === active} onClick={() => setActive(terminal.id)} title={terminal.command}>
+              {terminal.title}
+              {terminal.exited !== undefined ? t('terminals.exited', { code: terminal.exited }) : ''}
             </button>
-            <label title="Type into every terminal with broadcast on">
-              <input type="checkbox" checked={broadcast.includes(t.id)} onChange={() => setBroadcast((list) => (list.includes(t.id) ? list.filter((x) => x !== t.id) : [...list, t.id]))} /> broadcast
+            <label title={t('terminals.broadcastTitle')}>
+              <input type="checkbox" checked={broadcast.includes(terminal.id)} onChange={() => setBroadcast((list) => (list.includes(terminal.id) ? list.filter((x) => x !== terminal.id) : [...list, terminal.id]))} /> {t('terminals.broadcast')}
             </label>
-            <button type="button" className="link" onClick={() => close(t.id)} aria-label={`Close ${t.title}`}>
+            <button type="button" className="link" onClick={() => close(terminal.id)} aria-label={t('terminals.close', { title: terminal.title })}>
               ×
             </button>
           </div>
         ))}
       </div>
-      {terminals.length === 0 && <p className="muted">Open a shell inside an environment: the host, the Docker container, DinD, nix develop or devbox shell.</p>}
+      {terminals.length === 0 && <p className="muted">{t('terminals.empty')}</p>}
       <div className={broadcasting ? 'terminal-grid' : ''}>
-        {terminals.map((t) => (
-          <TerminalPane key={t.id} info={t} visible={visible && shown.some((s) => s.id === t.id)} onInput={input} />
+        {terminals.map((terminal) => (
+          <TerminalPane key={terminal.id} info={terminal} visible={visible && shown.some((s) => s.id === terminal.id)} onInput={input} />
         ))}
       </div>
     </section>

@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { AppInfo } from '../../../shared/ipc/contract';
 import type { WorkspaceInfo } from '../../../shared/run';
 import { api, errorMessage } from '../api';
 
 /** Picks the workspace to measure: the sample on first start, a folder, or a recent one. */
 export function WorkspaceView({ info, workspace, onChange }: { info: AppInfo; workspace: WorkspaceInfo | null; onChange: (w: WorkspaceInfo) => void }): React.JSX.Element {
+  const { t } = useTranslation();
   const [recent, setRecent] = useState<string[]>([]);
   const [typed, setTyped] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -36,20 +38,20 @@ export function WorkspaceView({ info, workspace, onChange }: { info: AppInfo; wo
 
   return (
     <section aria-labelledby="workspace-title">
-      <h2 id="workspace-title">Workspace</h2>
+      <h2 id="workspace-title">{t('app.workspace.title')}</h2>
       {workspace && (
         <dl className="facts" data-testid="workspace-facts">
-          <dt>Module</dt><dd>{workspace.module}</dd>
-          <dt>Folder</dt><dd><code>{workspace.path}</code>{workspace.path === info.sampleWorkspace && <span className="tag">embedded sample</span>}</dd>
-          <dt>Go</dt><dd>{workspace.goVersion ?? 'not set in go.mod'}{workspace.toolchain && ` (toolchain ${workspace.toolchain})`}</dd>
-          <dt>Packages</dt><dd>{workspace.packages} ({workspace.mainPackages.length} main: {workspace.mainPackages.join(', ') || 'none'})</dd>
-          <dt>Test files</dt><dd>{workspace.testFiles}</dd>
-          <dt>Environment definitions</dt>
-          <dd>{workspace.definitions.length ? workspace.definitions.map((d) => <span key={d} className="tag">{d}</span>) : 'none yet: EnvBench generates them for each runtime'}</dd>
+          <dt>{t('app.workspace.module')}</dt><dd>{workspace.module}</dd>
+          <dt>{t('app.workspace.folder')}</dt><dd><code>{workspace.path}</code>{workspace.path === info.sampleWorkspace && <span className="tag">{t('app.workspace.sample')}</span>}</dd>
+          <dt>{t('app.workspace.go')}</dt><dd>{workspace.goVersion ?? t('app.workspace.goNotSet')}{workspace.toolchain && t('app.workspace.toolchain', { toolchain: workspace.toolchain })}</dd>
+          <dt>{t('app.workspace.packages')}</dt><dd>{t('app.workspace.packagesDetail', { packages: workspace.packages, main: workspace.mainPackages.length, names: workspace.mainPackages.join(', ') || t('app.workspace.noMainPackages') })}</dd>
+          <dt>{t('app.workspace.testFiles')}</dt><dd>{workspace.testFiles}</dd>
+          <dt>{t('app.workspace.definitions')}</dt>
+          <dd>{workspace.definitions.length ? workspace.definitions.map((d) => <span key={d} className="tag">{d}</span>) : t('app.workspace.noDefinitions')}</dd>
         </dl>
       )}
       <div className="row">
-        {info.shell === 'electron' && <button type="button" onClick={() => void pick()} disabled={busy}>Open folder…</button>}
+        {info.shell === 'electron' && <button type="button" onClick={() => void pick()} disabled={busy}>{t('app.workspace.openFolder')}</button>}
         <form
           className="row"
           onSubmit={(e) => {
@@ -58,16 +60,16 @@ export function WorkspaceView({ info, workspace, onChange }: { info: AppInfo; wo
           }}
         >
           <label>
-            Folder path <input value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="/home/you/src/your-module" size={48} aria-label="Folder path" />
+            {t('app.workspace.folderPath')} <input value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="/home/you/src/your-module" size={48} aria-label={t('app.workspace.folderPath')} />
           </label>
-          <button type="submit" disabled={busy || !typed.trim()}>Open</button>
+          <button type="submit" disabled={busy || !typed.trim()}>{t('app.workspace.open')}</button>
         </form>
-        {workspace?.path !== info.sampleWorkspace && <button type="button" onClick={() => void open(info.sampleWorkspace)} disabled={busy}>Use the sample</button>}
+        {workspace?.path !== info.sampleWorkspace && <button type="button" onClick={() => void open(info.sampleWorkspace)} disabled={busy}>{t('app.workspace.useSample')}</button>}
       </div>
       {error && <p role="alert" className="error">{error}</p>}
       {recent.length > 0 && (
         <>
-          <h3>Recent</h3>
+          <h3>{t('app.workspace.recent')}</h3>
           <ul className="plain">
             {recent.map((folder) => (
               <li key={folder}>
