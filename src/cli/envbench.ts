@@ -16,6 +16,7 @@ import { exportCommand, type ExportCommandOptions } from './commands/export';
 import { importHyperfineCommand, type ImportHyperfineOptions } from './commands/import';
 import { deleteCommand, historyCommand, type HistoryOptions, SHOW_FORMATS, showCommand, type ShowOptions } from './commands/history';
 import { runCommand } from './commands/run';
+import { hostsAddCommand, type HostsAddOptions, hostsDoctorCommand, hostsListCommand, hostsRemoveCommand } from './commands/hosts';
 import { RUN_STYLES } from './format/progress-line';
 import type { ServeOptions } from './commands/serve';
 
@@ -198,6 +199,41 @@ function program(): Command {
       } finally {
         core.dispose();
       }
+    });
+
+  const hosts = cli.command('hosts').description('remote machines EnvBench measures over SSH (`run --host NAME`)');
+  hosts
+    .command('add')
+    .description('add a machine reached with your SSH key or agent (never a password); its host key must already be in known_hosts')
+    .argument('<name>', 'a short name for --host, e.g. box')
+    .argument('<url>', 'ssh://user@host[:port]')
+    .option('--identity-file <file>', 'a private key for this host (default: the agent and ~/.ssh/config decide)')
+    .option('--known-hosts <file>', 'a known_hosts file for this host (default: ~/.ssh/known_hosts)')
+    .option('--no-check', 'add it without connecting first')
+    .action(async (name: string, url: string, options: HostsAddOptions) => {
+      process.exitCode = await hostsAddCommand(name, url, options);
+    });
+  hosts
+    .command('list')
+    .description('the machines added, with their URLs and keys')
+    .option(...JSON_OPTION)
+    .action((options: { json?: string | boolean }) => {
+      process.exitCode = hostsListCommand(options);
+    });
+  hosts
+    .command('remove')
+    .description('forget a machine (what EnvBench left on it stays there)')
+    .argument('<name>')
+    .action((name: string) => {
+      process.exitCode = hostsRemoveCommand(name);
+    });
+  hosts
+    .command('doctor')
+    .description('connect to a machine and say what it has: kernel, CPUs, memory, Go, Docker, Nix, Devbox, rsync, and the SSH round trip')
+    .argument('<name>')
+    .option(...JSON_OPTION)
+    .action(async (name: string, options: { json?: string | boolean }) => {
+      process.exitCode = await hostsDoctorCommand(name, options);
     });
 
   cli

@@ -1,0 +1,81 @@
+import type { HostEntry, HostHealth, HostTool } from '../../shared/hosts';
+import { describeError } from '../user-error';
+import { runOverSsh, sshFailure } from './ssh';
+
+/**
+ * What the probe runs on the host: a fixed script (nothing of the user's is in it), one
+ * `key=value` line per fact. Go is looked for where the login shell would not have it on PATH too
+ * (/usr/local/go/bin, as go.dev's installer puts it).
+ */
+const PROBE_SCRIPT = [
+  'PATH="$PATH:/usr/local/go/bin:/nix/var/nix/profiles/default/bin"',
+  'echo "kernel=$(uname -sr)"',
+  'echo "arch=$(uname -m)"',
+  'echo "cpus=$(getconf _NPROCESSORS_ONLN)"',
+  `echo "memory=$(awk '/^MemTotal:/ { print $2 * 1024 }' /proc/meminfo)"`,
+  `echo "cpuModel=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"`,
+  'echo "home=$HOME"',
+  'v() { out=$("$@" 2>&1); code=$?; printf "%s=%s|%s\\n" "$1" "$code" "$(printf %s "$out" | head -n 1)"; }',
+  'v go version',
+  "v docker version --format '{{.Server.Version}}'",
+  'v nix --version',
+  'v devbox version',
+  'v rsync --version',
+].join('\n');
+
+const TOOL_FIXES: Record<HostTool['name'], string> = {
+  go: 'install Go on the host (https://go.dev/dl/) so that `ssh HOST go version` answers',
+  docker: 'install Docker Engine on the host and let the SSH user use it (the docker group)',
+  nix: 'install Nix on the host',
+  devbox: 'install Devbox on the host',
+  rsync: 'install rsync on the host (apt-get install rsync): EnvBench syncs the workspace with it',
+};
+
+function parseTool(name: HostTool['name'], line: string | undefined): HostTool {
+  if (line === undefined) return { name, version: null, reason: `not probed: ${TOOL_FIXES[name]}` };
+  const bar = line.indexOf('|');
+  const code = Number(line.slice(0, bar));
+  const output = line.slice(bar + 1).trim();
+  if (code === 127) return { name, version: null, reason: `not installed: ${TOOL_FIXES[name]}` };
+  if (code !== 0) return { name, version: null, reason: `\`${name}\` failed on the host (${output || `exit ${code}`}): ${TOOL_FIXES[name]}` };
+  const version = /(\d+\.\d+(?:\.\d+)?)/.exec(output)?.[1] ?? output;
+  return { name, version, reason: null };
+}
+
+/** A real probe of a host over SSH: reachable, the machine, and which tools answer there. */
+export async function probeHost(host: HostEntry, options: { signal?: AbortSignal } = {}): Promise<HostHealth & { home: string | null }> {
+  const unreachable = (reason: string): HostHealth & { home: null } => ({ name: host.name, url: host.url, reachable: false, reason, roundTripMs: null, machine: null, tools: [], home: null });
+  let outcome;
+  try {
+    outcome = await runOverSsh(host, ['sh', '-c', PROBE_SCRIPT], { timeoutMs: 30_000, signal: options.signal });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return unreachable(code === 'ENOENT' ? 'the ssh client is not installed here (apt-get install openssh-client)' : `ssh could not start: ${describeError(error)}`);
+  }
+  const failure = sshFailure(host, outcome);
+  if (failure) return unreachable(failure);
+  if (outcome.code !== 0) return unreachable(`${host.name}: the probe failed on the host (exit ${outcome.code}: ${outcome.stderr.trim().split('\n').at(-1) ?? ''}); is its login shell a POSIX shell?`);
+  const facts = new Map<string, string>();
+  for (const line of outcome.stdout.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) facts.set(line.slice(0, eq), line.slice(eq + 1));
+  }
+  // The connection is open now (ControlMaster): a command that does nothing costs the round trip alone.
+  const trip = await runOverSsh(host, ['true'], { timeoutMs: 30_000, signal: options.signal });
+  return {
+    name: host.name,
+    url: host.url,
+    reachable: true,
+    reason: null,
+    roundTripMs: trip.code === 0 ? Math.round(trip.ms * 10) / 10 : null,
+    machine: {
+      kernel: facts.get('kernel') ?? 'unknown',
+      arch: facts.get('arch') ?? 'unknown',
+      cpus: Number(facts.get('cpus')) || 0,
+      memoryBytes: Number(facts.get('memory')) || 0,
+      cpuModel: facts.get('cpuModel') || 'unknown',
+    },
+    tools: (['go', 'docker', 'nix', 'devbox', 'rsync'] as const).map((name) => parseTool(name, facts.get(name))),
+    home: facts.get('home') || null,
+  };
+}
