@@ -11,7 +11,7 @@ const noNode = nodeBuiltins.map((name) => ({ name, message: 'This layer runs wit
 const coreOnly = { group: ['**/serve/**', '**/cli/**', '**/harness-bench/**', '**/main/**', '**/preload/**', '**/renderer/**'], message: 'core may depend on shared only.' };
 // Only src/core/environments/registry.ts (and dind, on docker) reaches into an environment's folder.
 const environmentFolders = { regex: '(^|/)environments/(native|docker|dind|nix|devbox)(/|$)', message: 'Reach environments through src/core/environments/registry.ts (or the contract in runtime.ts), not their folders.' };
-const otherEnvironmentFolders = { regex: '^\\.{1,2}/(native|docker|dind|nix|devbox)/', message: 'An environment folder imports no other (dind may use docker): share through src/core/environments/*.ts.' };
+const otherEnvironmentFolders = { regex: '^\\.{1,2}/(native|docker|dind|nix|devbox)/', message: 'An environment folder imports no other (dind and remote may use docker): share through src/core/environments/*.ts.' };
 const usersOfEnvironments = { regex: '(^|/)(bench|report|export|history|workbench|scenarios|import|stats)/', message: 'Environments never import what uses them (the run engine, scenarios, reports, exports, history, the workbench).' };
 
 export default tseslint.config(
@@ -71,13 +71,14 @@ export default tseslint.config(
     },
   },
   {
-    // Docker-in-Docker runs the docker runtime's image, client and labels inside its own daemon.
-    files: ['src/core/environments/dind/**/*.ts'],
+    // Docker-in-Docker runs the docker runtime's image, client and labels inside its own daemon;
+    // a remote host's docker runs them on that host's engine (remote/).
+    files: ['src/core/environments/dind/**/*.ts', 'src/core/environments/remote/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [electron],
-        patterns: [coreOnly, usersOfEnvironments, { regex: '^\\.\\./(native|nix|devbox)/', message: 'An environment folder imports no other (dind may use docker): share through src/core/environments/*.ts.' }],
+        patterns: [coreOnly, usersOfEnvironments, { regex: '^\\.\\./(native|nix|devbox)/', message: 'An environment folder imports no other (dind and remote may use docker): share through src/core/environments/*.ts.' }],
       }],
     },
   },

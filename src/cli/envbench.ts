@@ -52,6 +52,7 @@ function program(): Command {
     .description('measure scenarios on runtimes and save the run in the history')
     .option('--workspace <dir>', 'Go module to measure (default: the embedded sample workspace)')
     .option('--runtimes <list>', `comma-separated: ${RUNTIME_IDS.join(',')} (default: every available one)`)
+    .option('--host <name>', 'measure on a machine added with `envbench hosts add` (over SSH; the workspace is synced there with rsync)')
     .option('--scenarios <list>', `comma-separated: ${SCENARIOS.map((s) => s.id).join(',')} (default: all)`)
     .option('-r, --runs <n>', "measured runs per scenario and runtime; default 'auto': planned within --budget from this machine's history, each result stopping once its median's 95% CI half-width is within 2% of it")
     .option('-m, --min-runs <n>', 'planned runs: the fewest samples per scenario and runtime (default: 6, what a verdict needs; 3 for a start when the budget is short)')

@@ -13,7 +13,10 @@ import { planRun } from './bench/run-plan';
 import { DEFAULT_SAMPLE_TIMEOUT_MS, DEFAULT_WARMUP, executeRun } from './bench/run-scheduler';
 import type { CacheCleanup } from './clean-caches';
 import { cleanCaches } from './clean-caches';
-import { defaultCacheDir, defaultDataDir, historyFile } from './data-paths';
+import { defaultCacheDir, defaultDataDir, historyFile, instanceKey } from './data-paths';
+import { createRemoteRuntimes } from './environments/remote/remote-runtimes';
+import { HostRegistry } from './hosts/host-registry';
+import { RemoteHost } from './hosts/remote-host';
 import type { RunFilter } from './history/run-store';
 import { RunStore } from './history/run-store';
 import { probePdfReports } from './report/pdf-health';
@@ -50,6 +53,8 @@ export interface CoreOptions {
 export interface RunInput {
   /** A Go module folder; the embedded sample workspace when absent. */
   workspace?: string;
+  /** A host added with `envbench hosts add`: the runtimes run there, over SSH (docs/hosts.md); absent: this machine. */
+  host?: string;
   /** Defaults to every runtime that is available here. */
   runtimes?: RuntimeId[];
   /** Defaults to every scenario. */
@@ -164,14 +169,16 @@ export function createCore(options: CoreOptions): Core {
   const dataDir = options.dataDir ?? defaultDataDir();
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const dbFile = options.dbFile ? path.resolve(options.dbFile) : historyFile(dataDir);
-  const runtimes = options.runtimes ?? createRuntimes(options.resourcesDir);
+  const localRuntimes = options.runtimes ?? createRuntimes(options.resourcesDir);
   let store: RunStore | null = null;
   const openStore = (): RunStore => (store ??= RunStore.open(dbFile, { nativeBinding: options.sqliteNativeBinding }));
 
   /** Everything a run needs, checked before anything is written or measured: the request with its plan. */
-  const resolveRun = async (input: RunInput): Promise<{ request: RunRequest; machine: MachineFingerprint }> => {
+  const resolveRun = async (input: RunInput): Promise<{ request: RunRequest; machine: MachineFingerprint; runtimes: readonly Runtime[] }> => {
     const requestedAt = Date.now();
     const workspace = await inspectWorkspace(input.workspace ?? core.sampleWorkspace());
+    const remote = input.host !== undefined ? await RemoteHost.connect(new HostRegistry(dataDir).get(input.host), instanceKey(dataDir)) : null;
+    const runtimes = remote ? createRemoteRuntimes(remote, options.resourcesDir) : localRuntimes;
     // Without --runs N: planned within the run's budget, each result stopping once its median is known.
     const planned = input.runs === undefined || input.runs === 'auto';
     const adaptive: AdaptiveSampling | undefined = planned
@@ -207,14 +214,22 @@ export function createCore(options: CoreOptions): Core {
     let runtimeIds = input.runtimes;
     // An id no environment has (the IPC contract checks only its form): what exists, and exit 2.
     if (runtimeIds) runtimesNamed(runtimes, runtimeIds);
+    if (runtimeIds && remote) {
+      // On a host, a runtime that cannot run there is said before anything is synced or measured.
+      const health = await Promise.all(runtimesNamed(runtimes, runtimeIds).map((r) => r.detect()));
+      const unavailable = health.filter((h) => !h.available);
+      if (unavailable.length > 0) {
+        throw new UserError(`Cannot run ${unavailable.map((h) => h.id).join(', ')} on ${remote.entry.name}`, unavailable.map((h) => `${h.id}: ${h.reason}`).join('; '), `Leave ${unavailable.length === 1 ? 'it' : 'them'} out of --runtimes, or fix the host (\`envbench hosts doctor ${remote.entry.name}\`)`);
+      }
+    }
     if (!runtimeIds) {
-      const health = await core.doctor();
+      const health = remote ? await Promise.all(runtimes.map((r) => r.detect())) : await core.doctor();
       runtimeIds = health.filter((h) => h.available).map((h) => h.id);
       if (runtimeIds.length === 0) {
         throw new UserError('No runtime can run here', health.map((h) => `${h.id}: ${h.reason}`).join('; '), 'Run `envbench doctor` and fix one of them');
       }
     }
-    const machine = await machineFingerprint(options.envbench);
+    const machine = remote ? remote.fingerprint(options.envbench) : await machineFingerprint(options.envbench);
     // What each runtime's preparation will build or download; a runtime that cannot tell says why.
     const work: Partial<Record<RuntimeId, string[]>> = {};
     for (const runtime of runtimesNamed(runtimes, runtimeIds)) {
@@ -235,7 +250,7 @@ export function createCore(options: CoreOptions): Core {
       bookkeepingPerResult: openStore().recentBookkeeping(machine, workspace.path),
       work,
     });
-    return { request: { workspace, runtimes: runtimeIds, scenarios, runs, adaptive, plan, warmup, offline: input.offline ?? false, nixEntry: input.nixEntry, timeoutMs, firstRun, main, testArgs, requestedAt, ...(input.ignoreFailure ? { ignoreFailure: true } : {}) }, machine };
+    return { runtimes, request: { workspace, runtimes: runtimeIds, scenarios, runs, adaptive, plan, warmup, offline: input.offline ?? false, nixEntry: input.nixEntry, timeoutMs, firstRun, main, testArgs, requestedAt, ...(input.ignoreFailure ? { ignoreFailure: true } : {}) }, machine };
   };
 
   const core: Core = {
@@ -243,10 +258,10 @@ export function createCore(options: CoreOptions): Core {
     dataDir,
     cacheDir,
     dbFile,
-    runtimes,
+    runtimes: localRuntimes,
     sampleWorkspace: () => path.join(options.resourcesDir, 'sample-workspace'),
     async doctor() {
-      const health = await Promise.all(runtimes.map((r) => r.detect()));
+      const health = await Promise.all(localRuntimes.map((r) => r.detect()));
       let verdicts = new Map<RuntimeId, MeasuredVerdict>();
       try {
         verdicts = openStore().latestVerdicts('offline-readiness');
@@ -264,7 +279,7 @@ export function createCore(options: CoreOptions): Core {
     },
 
     async run(input, hooks = {}) {
-      const { request, machine } = await resolveRun(input);
+      const { request, machine, runtimes } = await resolveRun(input);
       const runId = await executeRun({ store: openStore(), runtimes, dataDir, cacheDir, resourcesDir: options.resourcesDir, machine, envbench: options.envbench }, request, hooks);
       openStore().setRunFacts(runId, loadFacts('end', os.loadavg()));
       return core.getRun(runId, input.weights)!;

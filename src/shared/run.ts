@@ -173,6 +173,8 @@ export interface MachineFingerprint {
   tools: { go: string | null; docker: string | null; nix: string | null; devbox: string | null };
   envbenchVersion: string;
   envbenchCommit: string | null;
+  /** The remote host the run measured (`box (ssh://dev@build-1)`, `envbench run --host`); absent: the machine EnvBench ran on. */
+  host?: string;
 }
 
 export interface WorkspaceInfo {

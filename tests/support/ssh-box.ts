@@ -32,27 +32,44 @@ export interface SshBox {
   stop(): Promise<void>;
 }
 
-const BOX_DOCKERFILE = [
-  'FROM envbench/debian-base:bookworm',
-  'RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends openssh-server rsync >/dev/null && rm -rf /var/lib/apt/lists/* && mkdir -p /run/sshd && useradd -m -s /bin/bash dev',
-  '',
-].join('\n');
-const BOX_IMAGE = `envbench-test/ssh-box:${crypto.createHash('sha256').update(BOX_DOCKERFILE).digest('hex').slice(0, 12)}`;
+/** The box's packages: an SSH server and rsync; with `docker`, Debian's Docker Engine too (docker.io, as on this machine). */
+function boxDockerfile(docker: boolean): string {
+  const packages = ['openssh-server', 'rsync', ...(docker ? ['docker.io'] : [])];
+  return [
+    'FROM envbench/debian-base:bookworm',
+    `RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends ${packages.join(' ')} >/dev/null && rm -rf /var/lib/apt/lists/* && mkdir -p /run/sshd && useradd -m -s /bin/bash dev${docker ? ' && groupadd -f docker && usermod -aG docker dev' : ''}`,
+    '',
+  ].join('\n');
+}
 
-async function ensureBoxImage(docker: Docker): Promise<void> {
+async function ensureBoxImage(docker: Docker, withDocker: boolean): Promise<string> {
+  const dockerfile = boxDockerfile(withDocker);
+  const image = `envbench-test/ssh-box:${crypto.createHash('sha256').update(dockerfile).digest('hex').slice(0, 12)}`;
   try {
-    await docker.getImage(BOX_IMAGE).inspect();
-    return;
+    await docker.getImage(image).inspect();
+    return image;
   } catch {
     // Build it below.
   }
   await ensureBaseImage(docker, () => {});
   const pack = tarStream.pack();
-  pack.entry({ name: 'Dockerfile' }, BOX_DOCKERFILE);
+  pack.entry({ name: 'Dockerfile' }, dockerfile);
   pack.finalize();
   // Not labelled envbench.managed: `envbench clean` in a test must not remove the box.
-  const stream = await docker.buildImage(pack as unknown as NodeJS.ReadableStream, { t: BOX_IMAGE, labels: { 'envbench-test': 'ssh-box' }, forcerm: true });
+  const stream = await docker.buildImage(pack as unknown as NodeJS.ReadableStream, { t: image, labels: { 'envbench-test': 'ssh-box' }, forcerm: true });
   await followProgress(docker, stream, () => {});
+  return image;
+}
+
+export interface SshBoxOptions {
+  /** This machine's Go at /usr/local/go (default); false: a host without Go. */
+  go?: boolean;
+  /**
+   * A Docker Engine of the box's own (Debian's docker.io), run as DinD's capability fallback runs
+   * one (all capabilities, no seccomp or AppArmor, the cgroup tree writable), reached by EnvBench
+   * over SSH like any remote engine. The SSH user is in the docker group.
+   */
+  docker?: boolean;
 }
 
 function keygen(file: string, comment: string): void {
@@ -60,9 +77,9 @@ function keygen(file: string, comment: string): void {
   if (result.status !== 0) throw new Error(`ssh-keygen failed: ${result.stderr}`);
 }
 
-export async function startSshBox(): Promise<SshBox> {
+export async function startSshBox(options: SshBoxOptions = {}): Promise<SshBox> {
   const docker = new Docker();
-  await ensureBoxImage(docker);
+  const image = await ensureBoxImage(docker, options.docker ?? false);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eb-sshbox-'));
   const boxDir = path.join(dir, 'box');
   fs.mkdirSync(boxDir, { mode: 0o755 });
@@ -74,17 +91,29 @@ export async function startSshBox(): Promise<SshBox> {
   fs.chmodSync(path.join(boxDir, 'authorized_keys'), 0o644);
   const goroot = spawnSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).stdout.trim();
   const name = `envbench-test-sshbox-${crypto.randomBytes(4).toString('hex')}`;
+  const sshd = ['/usr/sbin/sshd', '-D', '-e', '-h', '/etc/envbench-box/ssh_host_ed25519_key', '-o', 'AuthorizedKeysFile=/etc/envbench-box/authorized_keys', '-o', 'PasswordAuthentication=no'];
+  // dockerd in the background (its log in /var/log/dockerd.log), sshd in front; a fixed script, the commands its arguments.
+  const cmd = options.docker ? ['sh', '-c', 'dockerd --iptables=false --exec-opt native.cgroupdriver=cgroupfs >/var/log/dockerd.log 2>&1 & exec "$@"', 'box', ...sshd] : sshd;
   const container = await docker.createContainer({
     name,
-    Image: BOX_IMAGE,
+    Image: image,
     Labels: { 'envbench-test': 'ssh-box' },
-    Cmd: ['/usr/sbin/sshd', '-D', '-e', '-h', '/etc/envbench-box/ssh_host_ed25519_key', '-o', 'AuthorizedKeysFile=/etc/envbench-box/authorized_keys', '-o', 'PasswordAuthentication=no'],
+    Cmd: cmd,
     ExposedPorts: { '22/tcp': {} },
     HostConfig: {
-      Binds: [`${boxDir}:/etc/envbench-box:ro`, `${goroot}:/usr/local/go:ro`],
+      Binds: [`${boxDir}:/etc/envbench-box:ro`, ...(options.go === false ? [] : [`${goroot}:/usr/local/go:ro`]), ...(options.docker ? ['/sys/fs/cgroup:/sys/fs/cgroup:rw'] : [])],
       PortBindings: { '22/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] },
       AutoRemove: false,
-    },
+      ...(options.docker
+        ? {
+            Mounts: [{ Type: 'volume' as const, Target: '/var/lib/docker' }],
+            CapAdd: ['ALL'],
+            SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
+            MaskedPaths: [],
+            ReadonlyPaths: [],
+          }
+        : {}),
+    } as Docker.HostConfig,
   });
   await container.start();
   const info = await container.inspect();
@@ -98,6 +127,10 @@ export async function startSshBox(): Promise<SshBox> {
   const sshTrue = (): boolean =>
     spawnSync('ssh', ['-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${knownHostsFile}`, '-o', 'IdentitiesOnly=yes', '-i', identityFile, '-p', String(port), 'dev@127.0.0.1', 'true'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
   await waitFor(sshTrue, 30_000, `sshd in ${name} to accept the test key`);
+  if (options.docker) {
+    const dockerUp = (): boolean => spawnSync('docker', ['exec', '-u', 'dev', name, 'docker', 'version'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
+    await waitFor(dockerUp, 60_000, `the Docker Engine in ${name} to answer its SSH user`);
+  }
   return {
     url: `ssh://dev@127.0.0.1:${port}`,
     port,
@@ -111,7 +144,7 @@ export async function startSshBox(): Promise<SshBox> {
       return { status: result.status, stdout: result.stdout, stderr: result.stderr };
     },
     async stop() {
-      await docker.getContainer(name).remove({ force: true }).catch(() => {});
+      await docker.getContainer(name).remove({ force: true, v: true }).catch(() => {});
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

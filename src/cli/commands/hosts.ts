@@ -63,7 +63,7 @@ export async function hostsDoctorCommand(name: string, options: { json?: string 
   const health = await probeHost(host);
   const json = jsonTarget(options.json);
   if (json) {
-    const { home: _home, ...shown } = health;
+    const { remote: _remote, ...shown } = health;
     writeJson(json, shown);
     return health.reachable ? 0 : 1;
   }

@@ -2,6 +2,7 @@ import type { Core, RunInput } from '../../core/create-core';
 import type { NixEntry, RuntimeId } from '../../shared/run';
 import { parseRuntimeIds } from '../../core/environments/registry';
 import { parseScenarioIds } from '../../core/scenarios/catalog';
+import { checkHostName } from '../../core/hosts/ssh-url';
 import { UserError } from '../../core/user-error';
 import { describeOwner } from '../../core/machine/measure-lock';
 import type { RunStyle } from '../format/progress-line';
@@ -18,6 +19,8 @@ import { parseRunOutputs } from '../run-outputs';
 export interface RunCommandOptions extends RunOutputOptions {
   workspace?: string;
   runtimes?: string;
+  /** `--host NAME`: run on a host added with `envbench hosts add`. */
+  host?: string;
   scenarios?: string;
   runs?: string;
   maxRuns?: string;
@@ -73,6 +76,7 @@ function runInput(options: RunCommandOptions): RunInput {
   }
   return {
     workspace: options.workspace,
+    ...(options.host !== undefined ? { host: checkHostName(options.host) } : {}),
     runtimes: options.runtimes ? parseRuntimeIds(options.runtimes) : undefined,
     scenarios: options.scenarios ? parseScenarioIds(options.scenarios) : undefined,
     runs,

@@ -195,6 +195,13 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    description: 'the remote host a run measured (`envbench run --host`), as part of its machine; null for this machine',
+    up(db) {
+      db.exec(`ALTER TABLE machines ADD COLUMN host TEXT;`);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

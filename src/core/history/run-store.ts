@@ -103,6 +103,7 @@ interface RunRow {
   docker_version: string | null;
   nix_version: string | null;
   devbox_version: string | null;
+  host: string | null;
 }
 
 /** The columns that make two runs "this machine" (and its hash, the machines table's key). */
@@ -120,6 +121,8 @@ function machineIdentity(machine: MachineFingerprint): Record<string, string | n
     docker_version: machine.tools.docker,
     nix_version: machine.tools.nix,
     devbox_version: machine.tools.devbox,
+    // Only for a remote host: this machine's identity (and hash) stays what it was before hosts existed.
+    ...(machine.host ? { host: machine.host } : {}),
   };
 }
 
@@ -203,12 +206,12 @@ export class RunStore {
     this.db
       .prepare(
         `INSERT INTO machines (fingerprint_hash, cpu_model, cpu_count, memory_bytes, kernel, os, arch, cgroup_version,
-           docker_storage_driver, go_version, docker_version, nix_version, devbox_version, first_seen_at)
+           docker_storage_driver, go_version, docker_version, nix_version, devbox_version, host, first_seen_at)
          VALUES (@hash, @cpu_model, @cpu_count, @memory_bytes, @kernel, @os, @arch, @cgroup_version,
-           @docker_storage_driver, @go_version, @docker_version, @nix_version, @devbox_version, @now)
+           @docker_storage_driver, @go_version, @docker_version, @nix_version, @devbox_version, @host, @now)
          ON CONFLICT (fingerprint_hash) DO NOTHING`,
       )
-      .run({ ...identity, hash, now: now() });
+      .run({ host: null, ...identity, hash, now: now() });
     return (this.db.prepare(`SELECT id FROM machines WHERE fingerprint_hash = ?`).get(hash) as { id: number }).id;
   }
 
@@ -488,7 +491,7 @@ export class RunStore {
       .prepare(
         `SELECT r.*, w.path AS ws_path, w.module AS ws_module, w.go_version AS ws_go_version,
            m.cpu_model, m.cpu_count, m.memory_bytes, m.kernel, m.os, m.arch, m.cgroup_version, m.docker_storage_driver,
-           m.go_version, m.docker_version, m.nix_version, m.devbox_version
+           m.go_version, m.docker_version, m.nix_version, m.devbox_version, m.host
          FROM runs r JOIN workspaces w ON w.id = r.workspace_id JOIN machines m ON m.id = r.machine_id
          WHERE r.id = ?`,
       )
@@ -558,6 +561,7 @@ export class RunStore {
         tools: { go: row.go_version, docker: row.docker_version, nix: row.nix_version, devbox: row.devbox_version },
         envbenchVersion: row.envbench_version,
         envbenchCommit: row.envbench_commit,
+        ...(row.host ? { host: row.host } : {}),
       },
       options: {
         runtimes,

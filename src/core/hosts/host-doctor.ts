@@ -15,6 +15,11 @@ const PROBE_SCRIPT = [
   `echo "memory=$(awk '/^MemTotal:/ { print $2 * 1024 }' /proc/meminfo)"`,
   `echo "cpuModel=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"`,
   'echo "home=$HOME"',
+  'echo "path=$PATH"',
+  'echo "gobin=$(command -v go)"',
+  `echo "os=$(. /etc/os-release 2>/dev/null && printf %s "$PRETTY_NAME")"`,
+  'if [ -f /sys/fs/cgroup/cgroup.controllers ]; then echo cgroup=v2; elif [ -d /sys/fs/cgroup ]; then echo cgroup=v1; else echo cgroup=none; fi',
+  "echo \"storage=$(docker info --format '{{.Driver}}' 2>/dev/null)\"",
   'v() { out=$("$@" 2>&1); code=$?; printf "%s=%s|%s\\n" "$1" "$code" "$(printf %s "$out" | head -n 1)"; }',
   'v go version',
   "v docker version --format '{{.Server.Version}}'",
@@ -42,9 +47,23 @@ function parseTool(name: HostTool['name'], line: string | undefined): HostTool {
   return { name, version, reason: null };
 }
 
+/** A probe's findings, with what a run on the host needs beyond what doctor shows. */
+export interface HostProbe extends HostHealth {
+  remote: {
+    /** $HOME on the host: EnvBench's folder there is $HOME/.cache/envbench-remote. */
+    home: string;
+    /** The login shell's PATH for commands (with /usr/local/go/bin and Nix's profile added). */
+    path: string;
+    goBinary: string | null;
+    os: string;
+    cgroupVersion: 'v1' | 'v2' | 'none';
+    dockerStorageDriver: string | null;
+  } | null;
+}
+
 /** A real probe of a host over SSH: reachable, the machine, and which tools answer there. */
-export async function probeHost(host: HostEntry, options: { signal?: AbortSignal } = {}): Promise<HostHealth & { home: string | null }> {
-  const unreachable = (reason: string): HostHealth & { home: null } => ({ name: host.name, url: host.url, reachable: false, reason, roundTripMs: null, machine: null, tools: [], home: null });
+export async function probeHost(host: HostEntry, options: { signal?: AbortSignal } = {}): Promise<HostProbe> {
+  const unreachable = (reason: string): HostProbe => ({ name: host.name, url: host.url, reachable: false, reason, roundTripMs: null, machine: null, tools: [], remote: null });
   let outcome;
   try {
     outcome = await runOverSsh(host, ['sh', '-c', PROBE_SCRIPT], { timeoutMs: 30_000, signal: options.signal });
@@ -76,6 +95,13 @@ export async function probeHost(host: HostEntry, options: { signal?: AbortSignal
       cpuModel: facts.get('cpuModel') || 'unknown',
     },
     tools: (['go', 'docker', 'nix', 'devbox', 'rsync'] as const).map((name) => parseTool(name, facts.get(name))),
-    home: facts.get('home') || null,
+    remote: {
+      home: facts.get('home') ?? '',
+      path: facts.get('path') ?? '/usr/local/bin:/usr/bin:/bin',
+      goBinary: facts.get('gobin') || null,
+      os: facts.get('os') || 'unknown',
+      cgroupVersion: (['v1', 'v2'].includes(facts.get('cgroup') ?? '') ? facts.get('cgroup') : 'none') as 'v1' | 'v2' | 'none',
+      dockerStorageDriver: facts.get('storage') || null,
+    },
   };
 }

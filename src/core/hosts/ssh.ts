@@ -41,11 +41,17 @@ export function sshOptions(host: HostEntry): string[] {
  * known_hosts line since changed) is never reused: OpenSSH's own %C names only user, host and port.
  */
 function controlPath(host: HostEntry): string {
-  const dir = path.join(os.tmpdir(), `envbench-ssh-${process.getuid?.() ?? 'user'}`);
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const dir = privateSocketDir();
   const knownHosts = host.knownHostsFile ?? path.join(os.homedir(), '.ssh', 'known_hosts');
   const terms = crypto.createHash('sha256').update(JSON.stringify([host.url, host.identityFile, knownHosts, readOrEmpty(knownHosts), host.identityFile ? readOrEmpty(host.identityFile) : '']));
   return path.join(dir, terms.digest('hex').slice(0, 20));
+}
+
+/** EnvBench's folder for SSH sockets (shared connections, forwarded Docker sockets): this user's only, and short. */
+export function privateSocketDir(): string {
+  const dir = path.join(os.tmpdir(), `envbench-ssh-${process.getuid?.() ?? 'user'}`);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
 }
 
 function readOrEmpty(file: string): string {

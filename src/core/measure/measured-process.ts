@@ -18,6 +18,12 @@ export interface MeasuredSpawn {
   timeoutMs: number;
   signal?: AbortSignal;
   onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
+  /**
+   * Give the program a stdin pipe that is never written and stays open while it runs (the helper's
+   * --watch-stdin lifeline through `ssh`): when this process dies the pipe closes, and the command
+   * is killed wherever it runs. Default: no stdin.
+   */
+  holdStdin?: boolean;
 }
 
 export interface MeasuredOutcome {
@@ -66,9 +72,10 @@ export function runMeasured(request: MeasuredSpawn): Promise<MeasuredOutcome> {
       cwd: request.cwd,
       // The helper kills the command as soon as this process is gone, even after a kill -9.
       env: owner ? { ...request.env, [MEASURE_OWNER_ENV]: owner } : request.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [request.holdStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       detached: true,
     });
+    child.stdin?.on('error', () => undefined);
 
     const killGroup = (signal: NodeJS.Signals): void => {
       if (child.pid === undefined) return;
@@ -100,13 +107,13 @@ export function runMeasured(request: MeasuredSpawn): Promise<MeasuredOutcome> {
       );
     }
 
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
+    child.stdout!.setEncoding('utf8');
+    child.stderr!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
       stdout.append(chunk);
       request.onOutput?.('stdout', chunk);
     });
-    child.stderr.on('data', (chunk: string) => {
+    child.stderr!.on('data', (chunk: string) => {
       stderr.append(chunk);
       const text = withoutHelperReport(chunk);
       if (text) request.onOutput?.('stderr', text);
@@ -117,6 +124,7 @@ export function runMeasured(request: MeasuredSpawn): Promise<MeasuredOutcome> {
       reject(error);
     });
     child.on('close', (code, signal) => {
+      child.stdin?.destroy();
       const outerWallMs = Number(process.hrtime.bigint() - started) / 1e6;
       cleanup();
       const { report, stderr: commandStderr } = extractHelperReport(stderr.toString());

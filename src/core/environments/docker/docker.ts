@@ -9,7 +9,7 @@ import { instanceKey, workspaceDataDir } from '../../data-paths';
 import { cacheVolumeName, dockerDefinitionSource, devcontainerFacts, devImageWork, planDevImage, removeOwnImage } from './dev-image';
 import { hostModuleCache, modulesSource } from '../host-go';
 import type { DockerEndpoint } from './docker-client';
-import type { ShellEntry } from './go-container';
+import type { MountSources, ShellEntry } from './go-container';
 import { GoContainer, phaseTimer } from './go-container';
 import { imageExists } from './offline-images';
 import { probe } from '../../machine/tool-version';
@@ -122,28 +122,35 @@ export class DockerRuntime extends ContainerRuntime implements Runtime {
   }
 }
 
-interface SessionConfig extends ContainerSessionConfig {
+export interface DockerSessionConfig extends ContainerSessionConfig {
   plan: ImagePlan;
   definitionFile: string;
   /** The engine, as a person would name it (its socket or URL, and the docker context it came from). */
   engineEndpoint: string;
+  /**
+   * An engine on another machine (remote/remote-docker.ts): the bind-mount sources as that machine
+   * names them (the synced copies), and no cgroup or PID of its containers is this machine's.
+   */
+  remoteEngine?: { mounts: MountSources };
 }
 
-class DockerSession implements RuntimeSession {
+/** A session of the docker runtime: the dev image, and the Go container commands run in. */
+export class DockerSession implements RuntimeSession {
   readonly runtime = 'docker' as const;
   readonly workspaceDir: string;
   private readonly go: GoContainer;
 
   constructor(
     private readonly docker: Docker,
-    private readonly config: SessionConfig,
+    private readonly config: DockerSessionConfig,
   ) {
     this.workspaceDir = config.workspace.path;
     this.go = new GoContainer({
       runtime: 'docker',
       docker,
       image: config.plan.ref,
-      mounts: { workspace: config.workspace.path, scratch: config.scratchPath, helper: config.helper, modCache: config.modCache },
+      mounts: config.remoteEngine?.mounts ?? { workspace: config.workspace.path, scratch: config.scratchPath, helper: config.helper, modCache: config.modCache },
+      ...(config.remoteEngine ? { hostPids: false, cgroupCandidates: () => [] } : {}),
       hostWorkspace: config.workspace.path,
       hostScratch: config.scratchPath,
       offline: config.offline,

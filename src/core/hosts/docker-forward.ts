@@ -1,0 +1,65 @@
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { HostEntry } from '../../shared/hosts';
+import { privateSocketDir, sshFailure, sshOptions } from './ssh';
+
+/** Where the Docker Engine listens on a host: its default socket (a non-interactive SSH session reads no profile, so no DOCKER_HOST of the user's). */
+export const REMOTE_DOCKER_SOCKET = '/var/run/docker.sock';
+const READY_TIMEOUT_MS = 15_000;
+
+export interface ForwardedEngine {
+  /** A socket on this machine that reaches the host's engine. */
+  socketPath: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The host's Docker Engine on a local socket, through the user's own OpenSSH (`ssh -L`, with the
+ * host's key checked as every other EnvBench connection): dockerode and the docker CLI then talk
+ * to it as to a local engine. The forward has a connection of its own (not the shared one, whose
+ * forwards outlive their client) and a remote `cat` tied to this process's stdin: when EnvBench
+ * ends, even by kill -9, stdin closes, the session ends, and so does the forward.
+ */
+export async function forwardDockerSocket(host: HostEntry, remoteSocket: string = REMOTE_DOCKER_SOCKET): Promise<ForwardedEngine> {
+  const socketPath = path.join(privateSocketDir(), `docker-${crypto.randomBytes(6).toString('hex')}.sock`);
+  const args = [
+    // First value wins in ssh: a connection of its own, whatever sshOptions() says after.
+    '-o', 'ControlMaster=no',
+    '-o', 'ControlPath=none',
+    '-o', 'ExitOnForwardFailure=yes',
+    '-o', 'StreamLocalBindUnlink=yes',
+    ...sshOptions(host),
+    '-L', `${socketPath}:${remoteSocket}`,
+    '--', host.hostname, 'cat >/dev/null',
+  ];
+  const child = spawn('ssh', args, { stdio: ['pipe', 'ignore', 'pipe'] });
+  let stderr = '';
+  let exited: number | null = null;
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.on('exit', (code) => (exited = code ?? 1));
+  child.on('error', (error) => {
+    stderr += error.message;
+    exited = 255;
+  });
+  const close = async (): Promise<void> => {
+    if (exited === null) {
+      const gone = new Promise((resolve) => child.once('exit', resolve));
+      child.stdin.end();
+      child.kill('SIGTERM');
+      await gone;
+    }
+    fs.rmSync(socketPath, { force: true });
+  };
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (!fs.existsSync(socketPath)) {
+    if (exited !== null || Date.now() > deadline) {
+      await close();
+      const why = sshFailure(host, { code: exited ?? 255, stderr }) ?? (stderr.trim() || `ssh did not open the forward within ${READY_TIMEOUT_MS / 1000} s`);
+      throw new Error(`could not reach the Docker Engine of ${host.name} (${remoteSocket}) over SSH: ${why}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return { socketPath, close };
+}
