@@ -37,6 +37,8 @@ function boxDockerfile(docker: boolean): string {
   const packages = ['openssh-server', 'rsync', ...(docker ? ['docker.io'] : [])];
   return [
     'FROM envbench/debian-base:bookworm',
+    // The base's envbench.managed=true would otherwise pass to the box: `envbench clean` in a test must not remove it.
+    'LABEL envbench.managed=false envbench.kind=test-box',
     `RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends ${packages.join(' ')} >/dev/null && rm -rf /var/lib/apt/lists/* && mkdir -p /run/sshd && useradd -m -s /bin/bash dev${docker ? ' && groupadd -f docker && usermod -aG docker dev' : ''}`,
     '',
   ].join('\n');

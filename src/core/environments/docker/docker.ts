@@ -97,14 +97,7 @@ export class DockerRuntime extends ContainerRuntime implements Runtime {
       log(`building ${plan.ref}`);
       await plan.ensure();
     }
-    let definitionFile = plan.definitionFile;
-    if (!definitionFile) {
-      // Generated definitions live in EnvBench's data directory, never in the user's repository.
-      const definitionDir = workspaceDataDir(context.dataDir, context.workspace.path);
-      fs.mkdirSync(definitionDir, { recursive: true });
-      definitionFile = path.join(definitionDir, 'Dockerfile.dev');
-      fs.writeFileSync(definitionFile, plan.dockerfile);
-    }
+    const definitionFile = definitionFileOf(plan, context);
     log(`docker: environment defined by ${definitionFile} (${plan.source})`);
     return new DockerSession(this.docker, {
       devcontainerFacts: devcontainerFacts(plan, context.runId, log),
@@ -120,6 +113,16 @@ export class DockerRuntime extends ContainerRuntime implements Runtime {
       engineEndpoint: this.endpoint.description,
     });
   }
+}
+
+/** The file that defines the environment: the workspace's own, or the generated Dockerfile.dev, written to EnvBench's data directory (never the user's repository). */
+export function definitionFileOf(plan: ImagePlan, context: Pick<PrepareContext, 'dataDir' | 'workspace'>): string {
+  if (plan.definitionFile) return plan.definitionFile;
+  const definitionDir = workspaceDataDir(context.dataDir, context.workspace.path);
+  fs.mkdirSync(definitionDir, { recursive: true });
+  const file = path.join(definitionDir, 'Dockerfile.dev');
+  fs.writeFileSync(file, plan.dockerfile);
+  return file;
 }
 
 export interface DockerSessionConfig extends ContainerSessionConfig {

@@ -1,9 +1,8 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import type { FactValue, RuntimeHealth, WorkspaceInfo } from '../../../shared/run';
-import { instanceKey, workspaceDataDir } from '../../data-paths';
+import { instanceKey } from '../../data-paths';
 import { forwardDockerSocket, type ForwardedEngine, REMOTE_DOCKER_SOCKET } from '../../hosts/docker-forward';
 import type { RemoteHost, SyncOutcome } from '../../hosts/remote-host';
 import { UserError } from '../../user-error';
@@ -12,7 +11,7 @@ import type { CommandSpec, DebugServer, ExecOptions, ExecOutcome, IsolatedOutcom
 import { reapOrphanContainers } from '../docker/docker-cleanup';
 import { createDockerClient } from '../docker/docker-client';
 import { devcontainerFacts, planDevImage } from '../docker/dev-image';
-import { DockerSession, dockerExecShell, requireDockerCli, terminalContainerName } from '../docker/docker';
+import { definitionFileOf, DockerSession, dockerExecShell, requireDockerCli, terminalContainerName } from '../docker/docker';
 import { followProgress } from '../docker/engine-stream';
 import { BASE_IMAGE, imageExists } from '../docker/offline-images';
 import { remoteWorkspace } from './remote-native';
@@ -106,13 +105,7 @@ export class RemoteDockerRuntime implements Runtime {
         log(`building ${plan.ref} on ${this.host.entry.name}`);
         await plan.ensure();
       }
-      let definitionFile = plan.definitionFile;
-      if (!definitionFile) {
-        const definitionDir = workspaceDataDir(context.dataDir, context.workspace.path);
-        fs.mkdirSync(definitionDir, { recursive: true });
-        definitionFile = path.join(definitionDir, 'Dockerfile.dev');
-        fs.writeFileSync(definitionFile, plan.dockerfile);
-      }
+      const definitionFile = definitionFileOf(plan, context);
       const modCache = await this.host.goEnv('GOMODCACHE');
       const inner = new DockerSession(docker, {
         devcontainerFacts: devcontainerFacts(plan, context.runId, log),
