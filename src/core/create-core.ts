@@ -205,9 +205,12 @@ export function createCore(options: CoreOptions): Core {
     const main = input.main !== undefined ? await checkMainPackage(workspace, input.main) : undefined;
     const commands = parseUserCommands(input.commands ?? []);
     // With --command and no --scenarios, the user's commands alone are measured (as hyperfine measures the commands it is given).
-    const requested = input.scenarios ?? (commands.length > 0 ? [] : SCENARIOS.map((s) => s.id));
+    // The default is every scenario that means something here: remote-sync only with --host.
+    const requested = input.scenarios ?? (commands.length > 0 ? [] : SCENARIOS.filter((s) => s.only !== (remote ? 'local' : 'remote')).map((s) => s.id));
     for (const id of requested) {
-      if (!findScenario(id)) throw new UserError(`Unknown scenario "${id}"`, `EnvBench knows ${SCENARIOS.map((s) => s.id).join(', ')}`, 'Use one of those names');
+      const scenario = findScenario(id);
+      if (!scenario) throw new UserError(`Unknown scenario "${id}"`, `EnvBench knows ${SCENARIOS.map((s) => s.id).join(', ')}`, 'Use one of those names');
+      if (scenario.only === 'remote' && !remote) throw new UserError(`Cannot measure ${id} here`, 'it measures edits reaching a remote host, and this run has none', `Add one with \`envbench hosts add\` and run with --host NAME, or leave ${id} out of --scenarios`);
     }
     // Always in catalogue order: startups (which remove images) before the scenarios that reuse them; the user's commands last.
     const scenarios: Scenario[] = [...SCENARIOS.filter((s) => requested.includes(s.id)), ...commands];
@@ -238,7 +241,7 @@ export function createCore(options: CoreOptions): Core {
     }
     const targeted = main ? { ...workspace, mainPackages: [main] } : workspace;
     const plan = planRun({
-      scenarios: scenarios.filter((s) => notApplicableReason(s, targeted) === null),
+      scenarios: scenarios.filter((s) => notApplicableReason(s, targeted, remote?.entry.name) === null),
       runtimes: runtimeIds,
       warmup,
       runs: adaptive ? null : runs,
@@ -250,7 +253,7 @@ export function createCore(options: CoreOptions): Core {
       bookkeepingPerResult: openStore().recentBookkeeping(machine, workspace.path),
       work,
     });
-    return { runtimes, request: { workspace, runtimes: runtimeIds, scenarios, runs, adaptive, plan, warmup, offline: input.offline ?? false, nixEntry: input.nixEntry, timeoutMs, firstRun, main, testArgs, requestedAt, ...(input.ignoreFailure ? { ignoreFailure: true } : {}) }, machine };
+    return { runtimes, request: { workspace, ...(remote ? { host: remote.entry.name } : {}), runtimes: runtimeIds, scenarios, runs, adaptive, plan, warmup, offline: input.offline ?? false, nixEntry: input.nixEntry, timeoutMs, firstRun, main, testArgs, requestedAt, ...(input.ignoreFailure ? { ignoreFailure: true } : {}) }, machine };
   };
 
   const core: Core = {

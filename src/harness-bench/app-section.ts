@@ -53,9 +53,9 @@ const PROBE_PHASES: Record<string, string[]> = {
   'modcache-isolation': ['shared-cache', 'own-cache', 'vendored'],
 };
 
-/** The first 12 sampled scenarios of the catalogue (checks have no samples to chart). */
+/** The first 12 sampled local scenarios of the catalogue (checks have no samples to chart). */
 function chartedScenarios(): { id: string; kind: string }[] {
-  return SCENARIOS.filter((s) => s.kind !== 'check').slice(0, 12);
+  return SCENARIOS.filter((s) => s.kind !== 'check' && s.only !== 'remote').slice(0, 12);
 }
 
 function syntheticMachine(): MachineFingerprint {

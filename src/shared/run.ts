@@ -482,6 +482,8 @@ export interface RunSummary {
   finishedAt: string | null;
   workspacePath: string;
   module: string;
+  /** The remote host it measured (MachineFingerprint.host); absent: the machine EnvBench ran on. */
+  host?: string;
   runtimes: RuntimeId[];
   scenarios: string[];
 }

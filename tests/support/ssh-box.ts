@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import tarStream from 'tar-stream';
+import { withheldCapabilities } from '../../src/core/environments/dind/dind-image';
 import { ensureBaseImage } from '../../src/core/environments/docker/offline-images';
 import { followProgress } from '../../src/core/environments/docker/engine-stream';
 import { waitFor } from './docker';
@@ -109,7 +110,9 @@ export async function startSshBox(options: SshBoxOptions = {}): Promise<SshBox> 
       ...(options.docker
         ? {
             Mounts: [{ Type: 'volume' as const, Target: '/var/lib/docker' }],
+            // DinD's capability fallback: ALL minus what this machine's bounding set withholds (--privileged may be refused).
             CapAdd: ['ALL'],
+            CapDrop: withheldCapabilities(),
             SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
             MaskedPaths: [],
             ReadonlyPaths: [],

@@ -66,8 +66,10 @@ export function historyCommand(core: Core, options: HistoryOptions): number {
     process.stdout.write(filtered ? `No run in ${core.dbFile} matches.\n` : `No runs yet in ${core.dbFile}. Start one with: envbench run\n`);
     return 0;
   }
-  const rows = runs.map((r) => [r.id, r.startedAt.replace('T', ' ').slice(0, 19), r.status, r.module, r.runtimes.join(','), r.scenarios.join(',')]);
-  process.stdout.write(textTable(['ID', 'STARTED (UTC)', 'STATUS', 'WORKSPACE', 'RUNTIMES', 'SCENARIOS'], rows) + '\n');
+  // A HOST column once any listed run measured a remote host (`run --host`): its name, or "local".
+  const remote = runs.some((r) => r.host);
+  const rows = runs.map((r) => [r.id, r.startedAt.replace('T', ' ').slice(0, 19), r.status, ...(remote ? [r.host?.split(' ')[0] ?? 'local'] : []), r.module, r.runtimes.join(','), r.scenarios.join(',')]);
+  process.stdout.write(textTable(['ID', 'STARTED (UTC)', 'STATUS', ...(remote ? ['HOST'] : []), 'WORKSPACE', 'RUNTIMES', 'SCENARIOS'], rows) + '\n');
   return 0;
 }
 

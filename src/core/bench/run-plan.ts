@@ -89,6 +89,7 @@ const FIRST_GUESS_STEP_MS: Record<string, number> = {
   'gopls-load': 3_000,
   'debug-breakpoint': 6_000,
   'file-sync': 3_000,
+  'remote-sync': 3_000,
   'mount-build': 8_000,
   'modcache-isolation': 15_000,
   'offline-readiness': 10_000,

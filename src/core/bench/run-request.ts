@@ -6,6 +6,8 @@ import type { AdaptiveSampling } from './adaptive-stop';
 
 export interface RunRequest {
   workspace: WorkspaceInfo;
+  /** `--host NAME`: the remote host the runtimes run on; absent: this machine. */
+  host?: string;
   runtimes: RuntimeId[];
   scenarios: Scenario[];
   runs: number;

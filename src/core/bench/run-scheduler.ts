@@ -161,7 +161,7 @@ class RunExecution {
   private markNotApplicable(): Scenario[] {
     const applicable: Scenario[] = [];
     for (const scenario of this.request.scenarios) {
-      const reason = notApplicableReason(scenario, this.request.workspace);
+      const reason = notApplicableReason(scenario, this.request.workspace, this.request.host);
       if (reason === null) {
         applicable.push(scenario);
         continue;

@@ -248,4 +248,16 @@ export interface RuntimeSession {
   footprint(): Promise<Footprint>;
   /** Stops what prepare() started and removes what it created for this run. */
   dispose(): Promise<void>;
+  /** On a remote host (`run --host`): how edits to the run's scratch copy here reach the host's copy. Absent locally. */
+  readonly remoteEdits?: RemoteEdits;
+}
+
+/** A remote session's way of getting the scratch copy's edits to the host (remote-sync scenario). */
+export interface RemoteEdits {
+  /** The host's name (`envbench hosts add NAME`). */
+  readonly host: string;
+  /** rsync of the whole scratch copy over SSH, deletions too: a sync-on-save. */
+  syncAll(signal?: AbortSignal): Promise<{ ms: number; bytesSent: number }>;
+  /** rsync of just these files (relative to the scratch copy): what a watch-and-sync loop sends for a change. */
+  syncFiles(files: readonly string[], signal?: AbortSignal): Promise<{ ms: number; bytesSent: number }>;
 }

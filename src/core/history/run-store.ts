@@ -457,10 +457,10 @@ export class RunStore {
     }
     const rows = this.db
       .prepare(
-        `SELECT r.id, r.status, r.started_at, r.finished_at, w.path, w.module,
+        `SELECT r.id, r.status, r.started_at, r.finished_at, w.path, w.module, m.host,
            (SELECT group_concat(runtime, ',') FROM (SELECT DISTINCT runtime FROM results WHERE run_id = r.id ORDER BY position)) AS runtimes,
            (SELECT group_concat(scenario, ',') FROM (SELECT DISTINCT scenario FROM results WHERE run_id = r.id ORDER BY position)) AS scenarios
-         FROM runs r JOIN workspaces w ON w.id = r.workspace_id
+         FROM runs r JOIN workspaces w ON w.id = r.workspace_id JOIN machines m ON m.id = r.machine_id
          ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY r.started_at DESC, r.id DESC LIMIT ? OFFSET ?`,
       )
@@ -471,6 +471,7 @@ export class RunStore {
       finished_at: string | null;
       path: string;
       module: string;
+      host: string | null;
       runtimes: string | null;
       scenarios: string | null;
     }[];
@@ -481,6 +482,7 @@ export class RunStore {
       finishedAt: row.finished_at,
       workspacePath: row.path,
       module: row.module,
+      ...(row.host ? { host: row.host } : {}),
       runtimes: (row.runtimes ? row.runtimes.split(',') : []) as RuntimeId[],
       scenarios: row.scenarios ? row.scenarios.split(',') : [],
     }));

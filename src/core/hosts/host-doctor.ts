@@ -12,7 +12,8 @@ const PROBE_SCRIPT = [
   'echo "kernel=$(uname -sr)"',
   'echo "arch=$(uname -m)"',
   'echo "cpus=$(getconf _NPROCESSORS_ONLN)"',
-  `echo "memory=$(awk '/^MemTotal:/ { print $2 * 1024 }' /proc/meminfo)"`,
+  // In KiB as the kernel gives it: awk prints a product past 2^31 as 2.52762e+10.
+  `echo "memoryKiB=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"`,
   `echo "cpuModel=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"`,
   'echo "home=$HOME"',
   'echo "path=$PATH"',
@@ -91,7 +92,7 @@ export async function probeHost(host: HostEntry, options: { signal?: AbortSignal
       kernel: facts.get('kernel') ?? 'unknown',
       arch: facts.get('arch') ?? 'unknown',
       cpus: Number(facts.get('cpus')) || 0,
-      memoryBytes: Number(facts.get('memory')) || 0,
+      memoryBytes: (Number(facts.get('memoryKiB')) || 0) * 1024,
       cpuModel: facts.get('cpuModel') || 'unknown',
     },
     tools: (['go', 'docker', 'nix', 'devbox', 'rsync'] as const).map((name) => parseTool(name, facts.get(name))),

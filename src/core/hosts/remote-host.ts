@@ -106,12 +106,28 @@ export class RemoteHost {
    * symbolic links that point outside the folder left out (--safe-links: a link to a secret on
    * this machine never becomes one to the host's). Returns the time it took and the bytes sent.
    */
-  async sync(localDir: string, remoteDir: string, options: { signal?: AbortSignal } = {}): Promise<SyncOutcome> {
+  async sync(localDir: string, remoteDir: string, options: { signal?: AbortSignal; remoteDirExists?: boolean } = {}): Promise<SyncOutcome> {
     if (!remoteDir.startsWith(`${this.base}/`)) throw new Error(`not syncing outside EnvBench's folder on ${this.entry.name}: ${remoteDir}`);
-    await this.run(['mkdir', '-p', remoteDir], options);
+    if (!options.remoteDirExists) await this.run(['mkdir', '-p', remoteDir], options);
+    return this.rsync(['-a', '--delete', '--safe-links', '--stats', '-e', rsyncShell(this.entry), '--', `${path.resolve(localDir)}/`, this.destination(remoteDir)], options);
+  }
+
+  /**
+   * Sends just these files (relative to `localDir`) to the same places under `remoteDir`, which
+   * exists: what a watch-and-sync loop sends for one change (rsync -R, one connection).
+   */
+  async syncFiles(localDir: string, remoteDir: string, files: readonly string[], options: { signal?: AbortSignal } = {}): Promise<SyncOutcome> {
+    if (!remoteDir.startsWith(`${this.base}/`)) throw new Error(`not syncing outside EnvBench's folder on ${this.entry.name}: ${remoteDir}`);
+    const sources = files.map((file) => `${path.resolve(localDir)}/./${file}`);
+    return this.rsync(['-a', '--relative', '--safe-links', '--stats', '-e', rsyncShell(this.entry), '--', ...sources, this.destination(remoteDir)], options);
+  }
+
+  private destination(remoteDir: string): string {
+    return `${this.entry.hostname.includes(':') ? `[${this.entry.hostname}]` : this.entry.hostname}:${remoteDir}/`;
+  }
+
+  private async rsync(args: string[], options: { signal?: AbortSignal }): Promise<SyncOutcome> {
     const started = performance.now();
-    const destination = `${this.entry.hostname.includes(':') ? `[${this.entry.hostname}]` : this.entry.hostname}:${remoteDir}/`;
-    const args = ['-a', '--delete', '--safe-links', '--stats', '-e', rsyncShell(this.entry), '--', `${path.resolve(localDir)}/`, destination];
     const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
       const child = spawn('rsync', args, { stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal });
       let out = '';

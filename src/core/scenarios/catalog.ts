@@ -8,6 +8,7 @@ import { modcacheIsolation } from './modcache-isolation';
 import { mountBuild } from './mount-build';
 import { offlineReadiness } from './offline-readiness';
 import type { ProbeFn } from './probe';
+import { remoteSync } from './remote-sync';
 import { reproducibleBuild } from './reproducible-build';
 
 /**
@@ -31,6 +32,11 @@ interface ScenarioBase {
    * one it is not applicable (notApplicableReason), unless the user names one with --main.
    */
   needsMainPackage?: string;
+  /**
+   * Where the scenario means something: 'remote' ones only on a host (`run --host`: left out of
+   * the default list locally, refused when named), 'local' ones not there (not applicable).
+   */
+  only?: 'local' | 'remote';
 }
 
 /** Time to get into the environment, phase by phase, until the first-run command (by default the first build of the main packages) exits. */
@@ -172,6 +178,17 @@ export const SCENARIOS: readonly Scenario[] = [
     counts: 'from the host writing a new file into (a scratch copy of) the workspace until the environment, already polling, sees it',
     probe: fileSync,
     mutatesWorkspace: true,
+    only: 'local',
+  },
+  {
+    id: 'remote-sync',
+    kind: 'probe',
+    dimension: 'performance',
+    title: 'Edit to remote host',
+    counts: 'on a remote host (run --host): from a file written here until the environment there, already polling, sees it, two ways: rsync of the whole working copy over SSH, and a watcher here sending just that file with rsync; phases rsync, watch-sync; bytes sent as facts',
+    probe: remoteSync,
+    mutatesWorkspace: true,
+    only: 'remote',
   },
   {
     id: 'mount-build',
@@ -219,10 +236,12 @@ export const SCENARIOS: readonly Scenario[] = [
 
 /**
  * Why a scenario has nothing to measure in this workspace, decided once per run before any
- * sampling: it needs a main package and the module has none (and none was named with --main).
- * Null when it applies.
+ * sampling: it needs a main package and the module has none (and none was named with --main), or
+ * it means something only locally or only on a remote host (`host`: the run's --host). Null when it applies.
  */
-export function notApplicableReason(scenario: Scenario, workspace: Pick<WorkspaceInfo, 'module' | 'mainPackages'>): string | null {
+export function notApplicableReason(scenario: Scenario, workspace: Pick<WorkspaceInfo, 'module' | 'mainPackages'>, host?: string): string | null {
+  if (scenario.only === 'local' && host) return `it times a write here reaching a mount here; on ${host} an edit's way there is remote-sync's to measure`;
+  if (scenario.only === 'remote' && !host) return 'it measures edits reaching a remote host: run it with --host NAME';
   if (!scenario.needsMainPackage || workspace.mainPackages.length > 0) return null;
   return `${workspace.module} has no main package (package main with func main) ${scenario.needsMainPackage}; name one with --main ./cmd/x`;
 }

@@ -9,7 +9,7 @@ import type { ProbeContext, ProbeOutcome } from './probe';
  * (the first argument, relative to the working directory) exists, says `seen`. A constant script;
  * the name is an argument. Gives up after 30 s so a file that never shows cannot hang the run.
  */
-const WAIT_FOR_FILE = 'echo ready; end=$((SECONDS + 30)); while [ ! -e "$1" ]; do [ "$SECONDS" -lt "$end" ] || exit 3; done; echo seen';
+export const WAIT_FOR_FILE = 'echo ready; end=$((SECONDS + 30)); while [ ! -e "$1" ]; do [ "$SECONDS" -lt "$end" ] || exit 3; done; echo seen';
 
 /**
  * File sync latency: the host writes a new file into the (scratch copy of the) workspace and the

@@ -7,7 +7,7 @@ import { forwardDockerSocket, type ForwardedEngine, REMOTE_DOCKER_SOCKET } from 
 import type { RemoteHost, SyncOutcome } from '../../hosts/remote-host';
 import { UserError } from '../../user-error';
 import { commandLine, terminalPrepareContext } from '../runtime';
-import type { CommandSpec, DebugServer, ExecOptions, ExecOutcome, IsolatedOutcome, PrepareContext, Runtime, RuntimeSession, ShellCommand, ShellOptions, StartupOptions, StartupOutcome, StartupTemperature, Footprint } from '../runtime';
+import type { CommandSpec, DebugServer, ExecOptions, ExecOutcome, IsolatedOutcome, PrepareContext, RemoteEdits, Runtime, RuntimeSession, ShellCommand, ShellOptions, StartupOptions, StartupOutcome, StartupTemperature, Footprint } from '../runtime';
 import { reapOrphanContainers } from '../docker/docker-cleanup';
 import { createDockerClient } from '../docker/docker-client';
 import { devcontainerFacts, planDevImage } from '../docker/dev-image';
@@ -15,6 +15,7 @@ import { definitionFileOf, DockerSession, dockerExecShell, requireDockerCli, ter
 import { followProgress } from '../docker/engine-stream';
 import { BASE_IMAGE, imageExists } from '../docker/offline-images';
 import { remoteWorkspace } from './remote-native';
+import { remoteEdits } from './remote-edits';
 
 /**
  * Docker on another machine: that host's own Docker Engine, reached over SSH (its socket
@@ -149,6 +150,7 @@ export class RemoteDockerRuntime implements Runtime {
 class RemoteDockerSession implements RuntimeSession {
   readonly runtime = 'docker' as const;
   readonly workspaceDir: string;
+  readonly remoteEdits: RemoteEdits | undefined;
 
   constructor(
     private readonly host: RemoteHost,
@@ -159,6 +161,7 @@ class RemoteDockerSession implements RuntimeSession {
     private readonly syncs: SyncOutcome[],
   ) {
     this.workspaceDir = inner.workspaceDir;
+    this.remoteEdits = remoteEdits(host, context.scratchPath, scratchCopy);
   }
 
   get xdgCacheHome(): string {

@@ -19,6 +19,7 @@ import type {
   Footprint,
   IsolatedOutcome,
   PrepareContext,
+  RemoteEdits,
   Runtime,
   RuntimeSession,
   ShellCommand,
@@ -28,6 +29,7 @@ import type {
   StartupTemperature,
 } from '../runtime';
 import { readyThenFirstRun } from '../startup-phases';
+import { remoteEdits } from './remote-edits';
 
 /**
  * The bare host, on another machine: Go over SSH. The workspace is synced there with rsync (into
@@ -89,6 +91,7 @@ class RemoteNativeSession implements RuntimeSession {
   readonly runtime = 'native' as const;
   readonly workspaceDir: string;
   readonly xdgCacheHome: string;
+  readonly remoteEdits: RemoteEdits | undefined;
   private readonly remoteScratch: string | null;
 
   constructor(
@@ -102,6 +105,7 @@ class RemoteNativeSession implements RuntimeSession {
     this.workspaceDir = context.workspace.path;
     this.xdgCacheHome = env.XDG_CACHE_HOME!;
     this.remoteScratch = context.scratchPath ? `${host.base}/scratch/${path.basename(context.scratchPath)}` : null;
+    this.remoteEdits = remoteEdits(host, context.scratchPath, this.remoteScratch);
   }
 
   /**

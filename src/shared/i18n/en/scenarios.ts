@@ -10,6 +10,7 @@ export const scenarios = {
   'gopls-load': 'gopls workspace load',
   'debug-breakpoint': 'Debugger to first breakpoint',
   'file-sync': 'File sync latency',
+  'remote-sync': 'Edit to remote host',
   'mount-build': 'Build on the mount vs a copy',
   'modcache-isolation': 'Module cache isolation',
   'offline-readiness': 'Offline readiness',

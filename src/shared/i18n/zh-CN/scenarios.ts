@@ -12,6 +12,7 @@ export const scenarios: Messages<typeof en> = {
   'gopls-load': 'gopls 工作区加载',
   'debug-breakpoint': '调试器到首个断点',
   'file-sync': '文件同步延迟',
+  'remote-sync': '编辑同步到远程主机',
   'mount-build': '挂载目录与副本上的构建',
   'modcache-isolation': '模块缓存隔离',
   'offline-readiness': '离线就绪',
