@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { HostEntry } from '../../shared/hosts';
-import { privateSocketDir, sshFailure, sshOptions } from './ssh';
+import { privateSocketDir, remoteCommand, sshFailure, sshOptions } from './ssh';
 
 /** Where the Docker Engine listens on a host: its default socket (a non-interactive SSH session reads no profile, so no DOCKER_HOST of the user's). */
 export const REMOTE_DOCKER_SOCKET = '/var/run/docker.sock';
@@ -16,13 +16,28 @@ export interface ForwardedEngine {
 }
 
 /**
+ * Runs on the host for as long as the forward is open: waits for this process's stdin to close,
+ * then removes the containers and volumes whose label ($1) has the value ($2) of what it forwards
+ * for (a run's id). A fixed script; the label and value are its arguments.
+ */
+const REMOVE_WHEN_CLOSED = [
+  'cat >/dev/null',
+  'ids=$(docker ps -aq --filter "label=$1=$2" 2>/dev/null); [ -z "$ids" ] || docker rm -fv $ids >/dev/null 2>&1',
+  'vols=$(docker volume ls -q --filter "label=$1=$2" 2>/dev/null); [ -z "$vols" ] || docker volume rm -f $vols >/dev/null 2>&1',
+  'true',
+].join('; ');
+
+/**
  * The host's Docker Engine on a local socket, through the user's own OpenSSH (`ssh -L`, with the
  * host's key checked as every other EnvBench connection): dockerode and the docker CLI then talk
  * to it as to a local engine. The forward has a connection of its own (not the shared one, whose
- * forwards outlive their client) and a remote `cat` tied to this process's stdin: when EnvBench
- * ends, even by kill -9, stdin closes, the session ends, and so does the forward.
+ * forwards outlive their client) and a remote command tied to this process's stdin: when EnvBench
+ * ends, even by kill -9, stdin closes, the session ends, and so does the forward. With
+ * `removeOnClose` (the run's label) that command first removes what the run left on the engine:
+ * kill -9 leaves nothing running on the host.
  */
-export async function forwardDockerSocket(host: HostEntry, remoteSocket: string = REMOTE_DOCKER_SOCKET): Promise<ForwardedEngine> {
+export async function forwardDockerSocket(host: HostEntry, options: { remoteSocket?: string; removeOnClose?: { label: string; value: string } } = {}): Promise<ForwardedEngine> {
+  const remoteSocket = options.remoteSocket ?? REMOTE_DOCKER_SOCKET;
   const socketPath = path.join(privateSocketDir(), `docker-${crypto.randomBytes(6).toString('hex')}.sock`);
   const args = [
     // First value wins in ssh: a connection of its own, whatever sshOptions() says after.
@@ -32,7 +47,7 @@ export async function forwardDockerSocket(host: HostEntry, remoteSocket: string 
     '-o', 'StreamLocalBindUnlink=yes',
     ...sshOptions(host),
     '-L', `${socketPath}:${remoteSocket}`,
-    '--', host.hostname, 'cat >/dev/null',
+    '--', host.hostname, options.removeOnClose ? remoteCommand(['sh', '-c', REMOVE_WHEN_CLOSED, 'envbench-forward', options.removeOnClose.label, options.removeOnClose.value]) : 'cat >/dev/null',
   ];
   const child = spawn('ssh', args, { stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';

@@ -16,6 +16,7 @@ import { followProgress } from '../docker/engine-stream';
 import { BASE_IMAGE, imageExists } from '../docker/offline-images';
 import { remoteWorkspace } from './remote-native';
 import { remoteEdits } from './remote-edits';
+import { LABEL_RUN } from '../docker/labels';
 
 /**
  * Docker on another machine: that host's own Docker Engine, reached over SSH (its socket
@@ -94,7 +95,8 @@ export class RemoteDockerRuntime implements Runtime {
     const syncs: SyncOutcome[] = [await this.host.sync(context.workspace.path, workspaceCopy, { signal: context.signal })];
     const scratchCopy = context.scratchPath ? `${this.host.base}/scratch/${path.basename(context.scratchPath)}` : null;
     if (context.scratchPath && scratchCopy) syncs.push(await this.host.sync(context.scratchPath, scratchCopy, { signal: context.signal }));
-    const engine = await forwardDockerSocket(this.host.entry);
+    // Tied to this process: when it ends, even by kill -9, the host removes the run's containers.
+    const engine = await forwardDockerSocket(this.host.entry, { removeOnClose: { label: LABEL_RUN, value: context.runId } });
     try {
       const docker = createDockerClient({ description: `${this.host.entry.name}'s Docker Engine`, socketPath: engine.socketPath });
       // Containers a killed EnvBench left on that engine: their owner label names this machine's process.

@@ -1,0 +1,113 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunJson } from '../src/shared/run';
+import { haveDockerEngine, waitFor } from './support/docker';
+import { envbench, envbenchAsync, tempDataDir } from './support/envbench-cli';
+import { hasTool } from './support/require-runtime';
+import { type SshBox, startSshBox } from './support/ssh-box';
+
+const ready = haveDockerEngine() && hasTool('ssh', ['-V']) && hasTool('rsync', ['--version']);
+
+/** stderr's envbench line: one line, exit 2. */
+function expectOneLineRefusal(result: { status: number | null; stderr: string }, pattern: RegExp): void {
+  expect(result.status, result.stderr).toBe(2);
+  expect(result.stderr.trim().split('\n').filter((l) => l.startsWith('envbench:'))).toHaveLength(1);
+  expect(result.stderr).toMatch(pattern);
+}
+
+/** EnvBench's containers on the box's own engine, as its SSH user sees them. */
+function boxContainers(box: SshBox): string[] {
+  const listed = spawnSync('docker', ['exec', '-u', 'dev', box.container, 'docker', 'ps', '-aq', '--filter', 'label=envbench.managed=true'], { encoding: 'utf8' });
+  return listed.stdout.split('\n').filter(Boolean);
+}
+
+/** Go and the measure helper running on the box. */
+function boxGoProcesses(box: SshBox): string[] {
+  return box
+    .exec(['ps', '-eo', 'args'])
+    .stdout.split('\n')
+    .filter((line) => /^(go |\/\S*envbench-measure|\S*\/compile )/.test(line));
+}
+
+describe.runIf(ready)('envbench run --host against a second machine on loopback with its own Docker Engine', () => {
+  let box: SshBox;
+  let data: string;
+  beforeAll(async () => {
+    box = await startSshBox({ docker: true });
+    data = tempDataDir();
+    const added = envbench(['hosts', 'add', 'box', box.url, '--identity-file', box.identityFile, '--known-hosts', box.knownHostsFile], data);
+    expect(added.status, added.stderr).toBe(0);
+  }, 600_000);
+  afterAll(async () => {
+    await box?.stop();
+  });
+
+  it('runs native and docker on the host offline, times remote-sync, and compares with a local run naming the machine difference', () => {
+    const remote = envbench(['run', '--host', 'box', '--runtimes', 'native,docker', '--offline', '--runs', '2', '--scenarios', 'test,file-sync,remote-sync', '--json', '-'], data);
+    expect(remote.status, remote.stderr).toBe(0);
+    const run = JSON.parse(remote.stdout.slice(remote.stdout.indexOf('{'))) as RunJson;
+    expect(run.status).toBe('completed');
+    expect(run.machine.host).toMatch(/^box \(ssh:\/\/dev@127\.0\.0\.1:\d+\)$/);
+    const result = (scenario: string, runtime: string) => run.results.find((r) => r.scenario === scenario && r.runtime === runtime)!;
+    for (const runtime of ['native', 'docker']) {
+      expect(result('test', runtime).status, result('test', runtime).reason).toBe('completed');
+      const sync = result('remote-sync', runtime);
+      expect(sync.status, sync.reason).toBe('completed');
+      expect(sync.phaseStats?.map((p) => p.name)).toEqual(['rsync', 'watch-sync']);
+      for (const phase of sync.phaseStats!) expect(phase.p95Ms).toBeGreaterThanOrEqual(phase.p50Ms);
+      // A local write cannot reach a remote mount: file-sync says so instead of timing out.
+      expect(result('file-sync', runtime).status).toBe('not-applicable');
+      const facts = run.maintenance.find((m) => m.runtime === runtime)!.facts;
+      expect(facts.host).toMatch(/^box /);
+      expect(facts['remote-sync.bytesSentRsync']).toBeGreaterThan(0);
+      expect(facts['remote-sync.bytesSentWatchSync']).toBeGreaterThan(0);
+    }
+    // The run removed what it made on the host's engine.
+    expect(boxContainers(box)).toEqual([]);
+
+    const local = envbench(['run', '--runtimes', 'native', '--offline', '--runs', '2', '--scenarios', 'test', '--json', '-'], data);
+    expect(local.status, local.stderr).toBe(0);
+    const localRun = JSON.parse(local.stdout.slice(local.stdout.indexOf('{'))) as RunJson;
+    expect(localRun.machine.host).toBeUndefined();
+    const history = envbench(['history'], data);
+    expect(history.stdout).toMatch(new RegExp(`${localRun.id} .* local `));
+    expect(history.stdout).toMatch(new RegExp(`${run.id} .* box `));
+    const compared = envbench(['compare', localRun.id, run.id], data);
+    expect(compared.status, compared.stderr).toBe(0);
+    expect(compared.stdout).toMatch(/test\/native/);
+    expect(compared.stdout).toMatch(/The runs are from different machines \(host: this machine vs box \(ssh:\/\/dev@127\.0\.0\.1:\d+\)/);
+  }, 900_000);
+
+  it('leaves nothing running on the host when EnvBench is killed with -9 mid-sample', async () => {
+    const child = envbenchAsync(['run', '--host', 'box', '--runtimes', 'docker', '--offline', '--runs', '10', '--scenarios', 'build-clean'], data);
+    try {
+      await waitFor(() => boxContainers(box).length > 0 && boxGoProcesses(box).length > 0, 300_000, 'a docker sample running on the box');
+    } finally {
+      child.kill('SIGKILL');
+    }
+    // The forward's remote command sees this process's stdin close and removes the run's containers; the helper ends with its SSH session.
+    await waitFor(() => boxContainers(box).length === 0 && boxGoProcesses(box).length === 0, 30_000, 'the box to have no EnvBench container and no Go process');
+  }, 600_000);
+
+  it('refuses remote-sync without a host and an unknown host, in one line with exit 2', () => {
+    expectOneLineRefusal(envbench(['run', '--runtimes', 'native', '--scenarios', 'remote-sync'], data), /Cannot measure remote-sync here: it measures edits reaching a remote host/);
+    expectOneLineRefusal(envbench(['run', '--host', 'nope', '--runtimes', 'native'], data), /Unknown host "nope": the hosts are box/);
+  });
+});
+
+describe.runIf(ready)('envbench run --host on a host without Go', () => {
+  let box: SshBox;
+  beforeAll(async () => {
+    box = await startSshBox({ go: false });
+  }, 600_000);
+  afterAll(async () => {
+    await box?.stop();
+  });
+
+  it('says so in one line, exit 2, before syncing anything', () => {
+    const data = tempDataDir();
+    envbench(['hosts', 'add', 'bare', box.url, '--identity-file', box.identityFile, '--known-hosts', box.knownHostsFile], data);
+    expectOneLineRefusal(envbench(['run', '--host', 'bare', '--runtimes', 'native', '--offline'], data), /bare.*Go/);
+    expect(box.exec(['sh', '-c', 'test -e /home/dev/.cache/envbench-remote && echo synced || echo none']).stdout.trim()).toBe('none');
+  });
+});
