@@ -1,8 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCore } from '../src/core/create-core';
+import { createIpcService, type IpcService } from '../src/core/ipc-service';
+import type { IpcInvokeMap } from '../src/shared/ipc/contract';
 import type { RunJson } from '../src/shared/run';
 import { haveDockerEngine, waitFor } from './support/docker';
-import { envbench, envbenchAsync, tempDataDir } from './support/envbench-cli';
+import { envbench, envbenchAsync, RESOURCES, tempDataDir } from './support/envbench-cli';
 import { hasTool } from './support/require-runtime';
 import { type SshBox, startSshBox } from './support/ssh-box';
 
@@ -27,6 +30,12 @@ function boxGoProcesses(box: SshBox): string[] {
     .exec(['ps', '-eo', 'args'])
     .stdout.split('\n')
     .filter((line) => /^(go |\/\S*envbench-measure|\S*\/compile )/.test(line));
+}
+
+async function invoke<C extends keyof IpcInvokeMap>(service: IpcService, channel: C, ...args: IpcInvokeMap[C]['args']): Promise<IpcInvokeMap[C]['result']> {
+  const reply = await service.handle(channel, args);
+  if (!reply.ok) throw new Error(reply.error.message);
+  return reply.value as IpcInvokeMap[C]['result'];
 }
 
 describe.runIf(ready)('envbench run --host against a second machine on loopback with its own Docker Engine', () => {
@@ -87,6 +96,49 @@ describe.runIf(ready)('envbench run --host against a second machine on loopback 
     }
     // The forward's remote command sees this process's stdin close and removes the run's containers; the helper ends with its SSH session.
     await waitFor(() => boxContainers(box).length === 0 && boxGoProcesses(box).length === 0, 30_000, 'the box to have no EnvBench container and no Go process');
+  }, 600_000);
+
+  it('the app probes the host and its runtimes, and opens terminals there in native and docker', async () => {
+    const core = createCore({ resourcesDir: RESOURCES, dataDir: data, envbench: { version: '0.0.0-test', commit: null } });
+    const service = createIpcService(core, { version: '0.0.0-test', commit: null, dataDir: core.dataDir, dbFile: core.dbFile, sampleWorkspace: core.sampleWorkspace(), shell: 'browser' });
+    const output = new Map<string, string>();
+    const exits = new Set<string>();
+    service.subscribe((channel, payload) => {
+      const { id, data: text } = payload as { id: string; data?: string };
+      if (channel === 'terminal:data') {
+        output.set(id, (output.get(id) ?? '') + text);
+        void service.handle('terminal:ack', [{ id, chars: text!.length }]);
+      } else if (channel === 'terminal:exit') exits.add(id);
+    });
+    try {
+      expect((await invoke(service, 'hosts:list')).map((h) => h.name)).toEqual(['box']);
+      const checked = await invoke(service, 'hosts:check', { name: 'box' });
+      expect(checked.health.reachable).toBe(true);
+      expect(checked.health.machine?.cpus).toBeGreaterThan(0);
+      const health = (id: string) => checked.runtimes.find((r) => r.id === id)!;
+      expect(health('native').available, health('native').reason ?? '').toBe(true);
+      expect(health('docker').available, health('docker').reason ?? '').toBe(true);
+      expect(health('nix').available).toBe(false);
+      await expect(invoke(service, 'hosts:check', { name: 'nope' })).rejects.toThrow(/Unknown host "nope"/);
+
+      const boxHostname = box.exec(['hostname']).stdout.trim();
+      for (const runtime of ['native', 'docker'] as const) {
+        const info = await invoke(service, 'terminal:open', { runtime, workspace: core.sampleWorkspace(), cols: 100, rows: 30, offline: true, host: 'box' });
+        expect(info.title).toMatch(/ on box/);
+        await invoke(service, 'terminal:write', { id: info.id, data: 'go version; echo "host=$(hostname)"\r' });
+        await waitFor(() => /go version go1\.\d+/.test(output.get(info.id) ?? '') && /host=[^$\s]+/.test(output.get(info.id) ?? ''), 120_000, `go version in the ${runtime} terminal on the box`);
+        const seen = /host=([^$\s]+)/.exec(output.get(info.id)!)![1];
+        // native runs on the box itself; docker in a container on the box's engine (another hostname).
+        if (runtime === 'native') expect(seen).toBe(boxHostname);
+        else expect(seen).not.toBe(boxHostname);
+        await invoke(service, 'terminal:close', { id: info.id });
+        await waitFor(() => exits.has(info.id), 30_000, `the ${runtime} terminal on the box to exit`);
+      }
+      await waitFor(() => boxContainers(box).length === 0, 30_000, 'the terminal container on the box to be removed');
+    } finally {
+      await service.dispose();
+      core.dispose();
+    }
   }, 600_000);
 
   it('refuses remote-sync without a host and an unknown host, in one line with exit 2', () => {

@@ -15,8 +15,10 @@ import type { CacheCleanup } from './clean-caches';
 import { cleanCaches } from './clean-caches';
 import { defaultCacheDir, defaultDataDir, historyFile, instanceKey } from './data-paths';
 import { createRemoteRuntimes } from './environments/remote/remote-runtimes';
+import type { HostEntry, HostHealth } from '../shared/hosts';
 import { HostRegistry } from './hosts/host-registry';
 import { RemoteHost } from './hosts/remote-host';
+import { hostLoadAverage, probeHost, withoutRemoteFacts } from './hosts/host-doctor';
 import type { RunFilter } from './history/run-store';
 import { RunStore } from './history/run-store';
 import { probePdfReports } from './report/pdf-health';
@@ -26,7 +28,7 @@ import type { MeasureLockOwner } from './machine/measure-lock';
 import { acquireMeasureLock, measureLockHolder } from './machine/measure-lock';
 import { loadFacts } from './bench/machine-load';
 import type { CleanupReport } from './environments/registry';
-import { cleanEngine, createRuntimes, reapEngineOrphans, runtimesNamed } from './environments/registry';
+import { cleanEngine, createRuntimes, reapEngineOrphans, RUNTIME_IDS, runtimesNamed } from './environments/registry';
 import type { Runtime } from './environments/runtime';
 import type { Scenario } from './scenarios/catalog';
 import { SCENARIOS, findScenario, notApplicableReason } from './scenarios/catalog';
@@ -147,6 +149,12 @@ export interface Core {
   cleanDocker(): Promise<CleanupReport>;
   /** Removes EnvBench's caches (never the history or generated definitions); says what and how many bytes. */
   cleanCaches(): Promise<CacheCleanup>;
+  /** The remote hosts added with `envbench hosts add`, in the order added. */
+  listHosts(): HostEntry[];
+  /** A real probe of that host and each runtime's health there (none when it cannot be reached). */
+  checkHost(name: string): Promise<{ health: HostHealth; runtimes: RuntimeHealth[] }>;
+  /** The environments on that host, for a terminal there; a UserError when the host cannot run any. */
+  hostRuntimes(name: string, signal?: AbortSignal): Promise<readonly Runtime[]>;
   dispose(): void;
 }
 
@@ -284,7 +292,8 @@ export function createCore(options: CoreOptions): Core {
     async run(input, hooks = {}) {
       const { request, machine, runtimes } = await resolveRun(input);
       const runId = await executeRun({ store: openStore(), runtimes, dataDir, cacheDir, resourcesDir: options.resourcesDir, machine, envbench: options.envbench }, request, hooks);
-      openStore().setRunFacts(runId, loadFacts('end', os.loadavg()));
+      const loadAtEnd = await loadAverageWhereMeasured(input.host);
+      if (loadAtEnd) openStore().setRunFacts(runId, loadFacts('end', loadAtEnd));
       return core.getRun(runId, input.weights)!;
     },
 
@@ -317,23 +326,47 @@ export function createCore(options: CoreOptions): Core {
     reapOrphans: reapEngineOrphans,
     cleanCaches: () => cleanCaches(cacheDir, dataDir),
     cleanDocker: cleanEngine,
+    listHosts: () => new HostRegistry(dataDir).list(),
+    async checkHost(name) {
+      const entry = new HostRegistry(dataDir).get(name);
+      const probe = await probeHost(entry);
+      if (!probe.reachable) return { health: withoutRemoteFacts(probe), runtimes: [] };
+      let remote: RemoteHost;
+      try {
+        remote = RemoteHost.fromProbe(entry, probe, instanceKey(dataDir));
+      } catch (error) {
+        const reason = describeError(error);
+        return { health: withoutRemoteFacts(probe), runtimes: RUNTIME_IDS.map((id) => ({ id, available: false, version: null, reason })) };
+      }
+      return { health: withoutRemoteFacts(probe), runtimes: await Promise.all(createRemoteRuntimes(remote, options.resourcesDir).map((r) => r.detect())) };
+    },
+    async hostRuntimes(name, signal) {
+      const remote = await RemoteHost.connect(new HostRegistry(dataDir).get(name), instanceKey(dataDir), { signal });
+      return createRemoteRuntimes(remote, options.resourcesDir);
+    },
     dispose() {
       store?.close();
       store = null;
     },
+  };
+  /** The load of the machine the run measures: the host's for `--host` (null when it cannot tell: no warning rather than this machine's). */
+  const loadAverageWhereMeasured = async (host: string | undefined): Promise<number[] | null> => {
+    if (host === undefined) return os.loadavg();
+    const entry = new HostRegistry(dataDir).list().find((h) => h.name === host);
+    return entry ? hostLoadAverage(entry) : null;
   };
   // One run at a time per machine (measure-lock.ts), held from before the run is validated until it
   // has ended; the load average at both ends says whether other work shared the CPU anyway.
   const measure = core.run.bind(core);
   core.run = async (input, hooks = {}) => {
     const lock = await acquireMeasureLock({ command: commandLine(), wait: input.wait, signal: hooks.signal, onWaiting: hooks.onWaitingForMachine });
-    const loadAtStart = os.loadavg();
+    const loadAtStart = await loadAverageWhereMeasured(input.host);
     try {
       return await measure(input, {
         ...hooks,
         onStarted: (runId) => {
           lock.setRunId(runId);
-          openStore().setRunFacts(runId, loadFacts('start', loadAtStart));
+          if (loadAtStart) openStore().setRunFacts(runId, loadFacts('start', loadAtStart));
           hooks.onStarted?.(runId);
         },
       });

@@ -68,6 +68,8 @@ export function createIpcService(core: Core, appInfo: AppInfo, options: IpcServi
   const handlers: Handlers = {
     'app:info': () => appInfo,
     'runtime:list': () => core.doctor(),
+    'hosts:list': () => core.listHosts(),
+    'hosts:check': ({ name }) => core.checkHost(name),
     'scenario:list': () => SCENARIOS.map(({ id, dimension, kind, title, counts }) => ({ id, dimension, kind, title, counts })),
     async 'workspace:inspect'({ path: dir }) {
       const info = await core.inspectWorkspace(dir);

@@ -5,6 +5,8 @@ import type { EnvbenchApi, EventChannel, InvokeChannel, IpcReply } from '../shar
 const INVOKE_CHANNELS: Record<InvokeChannel, true> = {
   'app:info': true,
   'runtime:list': true,
+  'hosts:list': true,
+  'hosts:check': true,
   'scenario:list': true,
   'workspace:inspect': true,
   'workspace:recent': true,

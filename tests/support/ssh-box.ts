@@ -13,7 +13,7 @@ import { waitFor } from './docker';
 /**
  * A second machine on loopback for the remote-host tests: a container from EnvBench's offline
  * Debian base with openssh-server and rsync (Debian's packages, from the same mirror debootstrap
- * uses), and this machine's Go toolchain mounted read-only at /usr/local/go, where go.dev's
+ * uses), and this machine's Go toolchain mounted read-only at /usr/local/go (gopls and dlv in ~/go/bin), where go.dev's
  * installer puts it (not on a non-login shell's PATH: EnvBench has to find it there). It accepts
  * SSH on a loopback port for the user `dev`, with a key pair and a host key generated per box;
  * `knownHostsFile` holds that host key, so OpenSSH's strict checking applies as on a real host.
@@ -40,7 +40,7 @@ function boxDockerfile(docker: boolean): string {
     'FROM envbench/debian-base:bookworm',
     // The base's envbench.managed=true would otherwise pass to the box: `envbench clean` in a test must not remove it.
     'LABEL envbench.managed=false envbench.kind=test-box',
-    `RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends ${packages.join(' ')} >/dev/null && rm -rf /var/lib/apt/lists/* && mkdir -p /run/sshd && useradd -m -s /bin/bash dev${docker ? ' && groupadd -f docker && usermod -aG docker dev' : ''}`,
+    `RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends ${packages.join(' ')} >/dev/null && rm -rf /var/lib/apt/lists/* && mkdir -p /run/sshd && useradd -m -s /bin/bash dev && install -d -o dev -g dev /home/dev/go /home/dev/go/bin${docker ? ' && groupadd -f docker && usermod -aG docker dev' : ''}`,
     '',
   ].join('\n');
 }
@@ -80,6 +80,12 @@ function keygen(file: string, comment: string): void {
   if (result.status !== 0) throw new Error(`ssh-keygen failed: ${result.stderr}`);
 }
 
+/** This machine's gopls and dlv (as `go install` put them), in the box user's ~/go/bin where `go install` would put them there. */
+function goTools(): string[] {
+  const gopath = spawnSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).stdout.trim().split(path.delimiter)[0] ?? '';
+  return ['gopls', 'dlv'].map((tool) => path.join(gopath, 'bin', tool)).filter((file) => fs.existsSync(file)).map((file) => `${file}:/home/dev/go/bin/${path.basename(file)}:ro`);
+}
+
 export async function startSshBox(options: SshBoxOptions = {}): Promise<SshBox> {
   const docker = new Docker();
   const image = await ensureBoxImage(docker, options.docker ?? false);
@@ -104,7 +110,7 @@ export async function startSshBox(options: SshBoxOptions = {}): Promise<SshBox> 
     Cmd: cmd,
     ExposedPorts: { '22/tcp': {} },
     HostConfig: {
-      Binds: [`${boxDir}:/etc/envbench-box:ro`, ...(options.go === false ? [] : [`${goroot}:/usr/local/go:ro`]), ...(options.docker ? ['/sys/fs/cgroup:/sys/fs/cgroup:rw'] : [])],
+      Binds: [`${boxDir}:/etc/envbench-box:ro`, ...(options.go === false ? [] : [`${goroot}:/usr/local/go:ro`, ...goTools()]), ...(options.docker ? ['/sys/fs/cgroup:/sys/fs/cgroup:rw'] : [])],
       PortBindings: { '22/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] },
       AutoRemove: false,
       ...(options.docker

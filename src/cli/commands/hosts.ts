@@ -1,7 +1,7 @@
 import { formatBytes } from '../../shared/format/units';
 import type { HostHealth } from '../../shared/hosts';
 import { defaultDataDir } from '../../core/data-paths';
-import { probeHost } from '../../core/hosts/host-doctor';
+import { probeHost, withoutRemoteFacts } from '../../core/hosts/host-doctor';
 import { HostRegistry } from '../../core/hosts/host-registry';
 import { UserError } from '../../core/user-error';
 import { terminalWidth, textTable } from '../format/text-table';
@@ -63,8 +63,7 @@ export async function hostsDoctorCommand(name: string, options: { json?: string 
   const health = await probeHost(host);
   const json = jsonTarget(options.json);
   if (json) {
-    const { remote: _remote, ...shown } = health;
-    writeJson(json, shown);
+    writeJson(json, withoutRemoteFacts(health));
     return health.reachable ? 0 : 1;
   }
   if (!health.reachable) {

@@ -8,7 +8,8 @@ import { runOverSsh, sshFailure } from './ssh';
  * (/usr/local/go/bin, as go.dev's installer puts it).
  */
 const PROBE_SCRIPT = [
-  'PATH="$PATH:/usr/local/go/bin:/nix/var/nix/profiles/default/bin"',
+  // go.dev's installer's Go, where `go install` puts tools (gopls, dlv), and Nix's default profile: a login shell's PATH often has them, a command's does not.
+  'PATH="$PATH:/usr/local/go/bin:$HOME/go/bin:/nix/var/nix/profiles/default/bin"',
   'echo "kernel=$(uname -sr)"',
   'echo "arch=$(uname -m)"',
   'echo "cpus=$(getconf _NPROCESSORS_ONLN)"',
@@ -105,4 +106,17 @@ export async function probeHost(host: HostEntry, options: { signal?: AbortSignal
       dockerStorageDriver: facts.get('storage') || null,
     },
   };
+}
+
+/** The host's 1, 5 and 15-minute load averages (/proc/loadavg), for the run's load warning; null when unreadable. */
+export async function hostLoadAverage(host: HostEntry): Promise<number[] | null> {
+  const read = await runOverSsh(host, ['cat', '/proc/loadavg'], { timeoutMs: 15_000 }).catch(() => null);
+  const values = read?.code === 0 ? read.stdout.trim().split(/\s+/).slice(0, 3).map(Number) : [];
+  return values.length === 3 && values.every(Number.isFinite) ? values : null;
+}
+
+/** What doctor shows of a probe: without the paths a run needs (`remote`). */
+export function withoutRemoteFacts(probe: HostProbe): HostHealth {
+  const { remote: _remote, ...health } = probe;
+  return health;
 }

@@ -37,7 +37,11 @@ export class RemoteHost {
 
   /** Probes the host; an unreachable one, or one without Go or rsync, is the user's to fix: a UserError. */
   static async connect(entry: HostEntry, instance: string, options: { signal?: AbortSignal } = {}): Promise<RemoteHost> {
-    const probe = await probeHost(entry, options);
+    return RemoteHost.fromProbe(entry, await probeHost(entry, options), instance);
+  }
+
+  /** A host already probed (the app shows the probe too); throws connect's UserError when it cannot run anything. */
+  static fromProbe(entry: HostEntry, probe: HostProbe, instance: string): RemoteHost {
     if (!probe.reachable || !probe.remote) throw new UserError(`Cannot run on ${entry.name}`, probe.reason ?? 'it did not answer', `Check it with \`envbench hosts doctor ${entry.name}\``);
     const missing = probe.tools.filter((t) => (t.name === 'go' || t.name === 'rsync') && t.reason);
     if (missing.length > 0) {

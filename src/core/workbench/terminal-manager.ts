@@ -77,9 +77,11 @@ export class PtyTerminalManager implements TerminalManager {
     return opened;
   }
 
-  private async start({ runtime: runtimeId, workspace: folder, cols, rows, offline }: OpenRequest, signal: AbortSignal): Promise<TerminalInfo> {
-    const runtime = this.core.runtimes.find((r) => r.id === runtimeId);
-    if (!runtime) throw unknownRuntimes([runtimeId], this.core.runtimes.map((r) => r.id), 'Open the terminal in one of those');
+  private async start({ runtime: runtimeId, workspace: folder, cols, rows, offline, host }: OpenRequest, signal: AbortSignal): Promise<TerminalInfo> {
+    // On a remote host: the same environments there, reached over SSH (the host probed first).
+    const runtimes = host === undefined ? this.core.runtimes : await this.core.hostRuntimes(host, signal);
+    const runtime = runtimes.find((r) => r.id === runtimeId);
+    if (!runtime) throw unknownRuntimes([runtimeId], runtimes.map((r) => r.id), 'Open the terminal in one of those');
     const what = `Cannot open a ${runtime.displayName} terminal`;
     const workspace = await this.core.inspectWorkspace(folder);
     const problem = runtime.checkWorkspace?.(workspace);

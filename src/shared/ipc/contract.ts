@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { ExportFormat, RunComparisonJson, RunJson, RunPlan, RunProgress, RunSummary, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../run';
 import { LANGUAGE_IDS, type Language } from '../i18n/languages';
+import { HOST_NAME_PATTERN, type HostEntry, type HostHealth } from '../hosts';
 import { EXPORT_FORMATS, RUNTIME_ID_PATTERN } from '../run';
 
 export interface AppInfo {
@@ -97,6 +98,10 @@ export interface RunLogLine {
 export interface IpcInvokeMap {
   'app:info': { args: []; result: AppInfo };
   'runtime:list': { args: []; result: RuntimeHealth[] };
+  /** The remote hosts added with `envbench hosts add` (the app lists them; adding stays in the CLI, with its key and known_hosts checks). */
+  'hosts:list': { args: []; result: HostEntry[] };
+  /** A real probe of one host over SSH, and each runtime's health there (none when unreachable). */
+  'hosts:check': { args: [{ name: string }]; result: { health: HostHealth; runtimes: RuntimeHealth[] } };
   'scenario:list': { args: []; result: ScenarioInfo[] };
   'workspace:inspect': { args: [{ path: string }]; result: WorkspaceInfo };
   'workspace:recent': { args: []; result: string[] };
@@ -124,7 +129,8 @@ export interface IpcInvokeMap {
   'history:query': { args: [{ limit?: number; offset?: number }]; result: RunSummary[] };
   'history:trend': { args: [{ scenario: string; runtime: RuntimeId; workspace?: string }]; result: TrendPoint[] };
   /** `offline`: the environment as an offline run prepares it (Devbox and Nix from local definitions, containers without a network); default false. */
-  'terminal:open': { args: [{ runtime: RuntimeId; workspace: string; cols: number; rows: number; offline?: boolean }]; result: TerminalInfo };
+  /** `host`: in that environment on a remote host (`envbench hosts add`), over SSH; absent: on this machine. */
+  'terminal:open': { args: [{ runtime: RuntimeId; workspace: string; cols: number; rows: number; offline?: boolean; host?: string }]; result: TerminalInfo };
   'terminal:write': { args: [{ id: string; data: string }]; result: void };
   'terminal:resize': { args: [{ id: string; cols: number; rows: number }]; result: void };
   /** Flow control: the renderer has drawn this many characters of the terminal's output. */
@@ -151,6 +157,7 @@ const runtimeId = z.string().regex(RUNTIME_ID_PATTERN);
 const MAX_RUNTIMES = 32;
 const folder = z.string().min(1).max(4096);
 const terminalId = z.string().min(1).max(100);
+const hostName = z.string().regex(HOST_NAME_PATTERN);
 const size = { cols: z.number().int().min(2).max(1000), rows: z.number().int().min(2).max(1000) };
 
 const runRequest = z
@@ -171,6 +178,8 @@ const runRequest = z
 export const ipcInvokeArgs = {
   'app:info': z.tuple([]),
   'runtime:list': z.tuple([]),
+  'hosts:list': z.tuple([]),
+  'hosts:check': z.tuple([z.object({ name: hostName }).strict()]),
   'scenario:list': z.tuple([]),
   'workspace:inspect': z.tuple([z.object({ path: folder }).strict()]),
   'workspace:recent': z.tuple([]),
@@ -190,7 +199,7 @@ export const ipcInvokeArgs = {
   'export:reveal': z.tuple([z.object({ path: z.string().min(1).max(4096) }).strict()]),
   'history:query': z.tuple([z.object({ limit: z.number().int().min(1).max(100_000).optional(), offset: z.number().int().min(0).optional() }).strict()]),
   'history:trend': z.tuple([z.object({ scenario: z.string().min(1).max(100), runtime: runtimeId, workspace: folder.optional() }).strict()]),
-  'terminal:open': z.tuple([z.object({ runtime: runtimeId, workspace: folder, ...size, offline: z.boolean().optional() }).strict()]),
+  'terminal:open': z.tuple([z.object({ runtime: runtimeId, workspace: folder, ...size, offline: z.boolean().optional(), host: hostName.optional() }).strict()]),
   'terminal:write': z.tuple([z.object({ id: terminalId, data: z.string().max(1_000_000) }).strict()]),
   'terminal:resize': z.tuple([z.object({ id: terminalId, ...size }).strict()]),
   'terminal:ack': z.tuple([z.object({ id: terminalId, chars: z.number().int().min(0) }).strict()]),

@@ -65,19 +65,21 @@ export class RemoteNativeRuntime implements Runtime {
     const helper = await this.host.helper(this.resourcesDir);
     const synced = await this.host.sync(context.workspace.path, remoteWorkspace(this.host, context.workspace.path), { signal: context.signal });
     context.log?.(`native on ${this.host.entry.name}: synced the workspace (${synced.bytesSent} bytes sent in ${Math.round(synced.ms)} ms)`);
-    const goEnv = goEnvironment(`${this.host.base}/cache`, this.id, context.offline);
-    const goBin = path.posix.dirname(this.host.probe.remote.goBinary ?? '/usr/local/go/bin/go');
-    const env = { ...goEnv, PATH: `${goBin}:${this.host.probe.remote.path}` };
-    await this.host.run(['mkdir', '-p', goEnv.GOCACHE!, goEnv.XDG_CACHE_HOME!], { signal: context.signal });
+    const env = this.environment(context.offline);
+    await this.host.run(['mkdir', '-p', env.GOCACHE!, env.XDG_CACHE_HOME!], { signal: context.signal });
     return new RemoteNativeSession(this.host, helper, context, env, [synced]);
+  }
+
+  /** What Go runs with on the host, in measured commands and terminals alike: EnvBench's caches there, and the Go the probe found first on PATH. */
+  private environment(offline: boolean): Record<string, string> {
+    const goBin = path.posix.dirname(this.host.probe.remote.goBinary ?? '/usr/local/go/bin/go');
+    return { ...goEnvironment(`${this.host.base}/cache`, this.id, offline), PATH: `${goBin}:${this.host.probe.remote.path}` };
   }
 
   async shellCommand(workspace: WorkspaceInfo, options: ShellOptions): Promise<ShellCommand> {
     const remote = remoteWorkspace(this.host, workspace.path);
     await this.host.sync(workspace.path, remote, { signal: options.signal });
-    const goEnv = goEnvironment(`${this.host.base}/cache`, this.id, options.offline ?? false);
-    const goBin = path.posix.dirname(this.host.probe.remote.goBinary ?? '/usr/local/go/bin/go');
-    const args = sshArgv(this.host.entry, remoteCommand(['bash', '-i'], { cwd: remote, env: { ...goEnv, PATH: `${goBin}:${this.host.probe.remote.path}` } }), { tty: true });
+    const args = sshArgv(this.host.entry, remoteCommand(['bash', '-i'], { cwd: remote, env: this.environment(options.offline ?? false) }), { tty: true });
     return { file: 'ssh', args, cwd: workspace.path, title: `Host on ${this.host.entry.name}: bash`, display: commandLine(['ssh', this.host.entry.url, 'bash', '-i']) };
   }
 }

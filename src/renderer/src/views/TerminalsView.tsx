@@ -195,11 +195,17 @@ export function TerminalsView({ workspace, runtimes, visible }: { workspace: Wor
   const [active, setActive] = useState<string | null>(null);
   const [broadcast, setBroadcast] = useState<string[]>([]);
   const [runtime, setRuntime] = useState<RuntimeId>('native');
+  /** '' is this machine; else a remote host's name (`envbench hosts add`). */
+  const [host, setHost] = useState('');
+  const [hosts, setHosts] = useState<string[]>([]);
   const [offline, setOffline] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [opening, setOpening] = useState(false);
   const { t } = useTranslation();
 
+  useEffect(() => {
+    api.invoke('hosts:list').then((entries) => setHosts(entries.map((e) => e.name)), () => setHosts([]));
+  }, []);
   useApiEvent('terminal:exit', ({ id, exitCode }) => setTerminals((list) => list.map((terminal) => (terminal.id === id ? { ...terminal, exited: exitCode } : terminal))));
 
   const open = async (): Promise<void> => {
@@ -207,7 +213,7 @@ export function TerminalsView({ workspace, runtimes, visible }: { workspace: Wor
     setOpening(true);
     setError(null);
     try {
-      const info = await api.invoke('terminal:open', { runtime, workspace: workspace.path, cols: 100, rows: 30, offline });
+      const info = await api.invoke('terminal:open', { runtime, workspace: workspace.path, cols: 100, rows: 30, offline, ...(host ? { host } : {}) });
       setTerminals((list) => [...list, info]);
       setActive(info.id);
     } catch (e) {
@@ -237,11 +243,21 @@ export function TerminalsView({ workspace, runtimes, visible }: { workspace: Wor
       <div className="row spread">
         <h2 id="terminals-title">{t('terminals.title')}</h2>
         <div className="row">
+          {hosts.length > 0 && (
+            <select value={host} onChange={(e) => setHost(e.target.value)} aria-label={t('terminals.machine')}>
+              <option value="">{t('terminals.thisMachine')}</option>
+              {hosts.map((name) => (
+                <option key={name} value={name}>
+                  {t('terminals.onHost', { name })}
+                </option>
+              ))}
+            </select>
+          )}
           <select value={runtime} onChange={(e) => setRuntime(e.target.value as RuntimeId)} aria-label={t('terminals.runtime')}>
             {(runtimes ?? []).map((r) => (
-              <option key={r.id} value={r.id} disabled={!r.available}>
+              <option key={r.id} value={r.id} disabled={!host && !r.available}>
                 {r.id}
-                {r.available ? '' : t('terminals.unavailable')}
+                {host || r.available ? '' : t('terminals.unavailable')}
               </option>
             ))}
           </select>

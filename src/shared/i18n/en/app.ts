@@ -71,6 +71,16 @@ export const app = {
     /** Readiness (ready or not ready, then its detail) and the date it was measured. */
     offlineMeasured: '{{readiness}}{{detail}}, measured {{date}}',
     offlineNotMeasured: 'not measured yet (scenario offline-readiness)',
+    hosts: {
+      title: 'Remote hosts',
+      none: 'No remote host yet. Add one with `envbench hosts add NAME ssh://user@host`, then measure it with `envbench run --host NAME`.',
+      probing: 'Probing over SSH…',
+      check: 'Check {{name}} again',
+      unreachable: 'unreachable',
+      /** The host's machine as its probe found it. */
+      machine: '{{kernel}} {{arch}}, {{cpus}} CPUs ({{cpuModel}}), {{memory}} GiB',
+      roundTrip: 'SSH round trip {{ms}} ms, never part of a figure',
+    },
   },
   history: {
     title: 'History',

@@ -2,6 +2,10 @@
 export const terminals = {
   title: 'Terminals',
   runtime: 'Terminal runtime',
+  machine: 'Machine the terminal opens on',
+  thisMachine: 'this machine',
+  /** A remote host in the machine list: its name. */
+  onHost: 'on {{name}}',
   /** After a runtime's id; the leading space is part of the text. */
   unavailable: ' (unavailable)',
   offlineTitle: 'Prepare the environment as an offline run does: local definitions, no network',

@@ -61,6 +61,15 @@ export const app: Messages<typeof en> = {
     offlineDetail: '（{{detail}}）',
     offlineMeasured: '{{readiness}}{{detail}}，测量于 {{date}}',
     offlineNotMeasured: '尚未测量（场景 offline-readiness）',
+    hosts: {
+      title: '远程主机',
+      none: '还没有远程主机。用 `envbench hosts add NAME ssh://user@host` 添加，再用 `envbench run --host NAME` 测量。',
+      probing: '正在通过 SSH 探测…',
+      check: '重新检测 {{name}}',
+      unreachable: '无法连接',
+      machine: '{{kernel}} {{arch}}，{{cpus}} 个 CPU（{{cpuModel}}），{{memory}} GiB',
+      roundTrip: 'SSH 往返 {{ms}} 毫秒，从不计入任何数据',
+    },
   },
   history: {
     title: '历史',

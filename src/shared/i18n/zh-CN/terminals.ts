@@ -4,6 +4,9 @@ import type { terminals as en } from '../en/terminals';
 export const terminals: Messages<typeof en> = {
   title: '终端',
   runtime: '终端运行时',
+  machine: '终端所在的机器',
+  thisMachine: '本机',
+  onHost: '在 {{name}} 上',
   unavailable: '（不可用）',
   offlineTitle: '按离线运行的方式准备环境：使用本地定义，不访问网络',
   offline: '离线',
