@@ -31,7 +31,7 @@ describe('a library module (no main package) on native', () => {
     expect(run.scoring!.scores.native!.maintenance?.inputs.map((i) => i.name) ?? []).not.toContain('reproducible build');
 
     // The summary lists them once each under their own heading, with the way out.
-    expect(result.stdout).toMatch(/Not applicable \(nothing to measure in this workspace; not a failure, not scored\):\n {2}debug-breakpoint: example\.com\/textstat has no main package \(package main with func main\) to debug; name one with --main \.\/cmd\/x\n {2}modcache-isolation: .*\n {2}reproducible-build: .*to build a binary from; name one with --main \.\/cmd\/x/);
+    expect(result.stdout).toMatch(/Not applicable \(nothing to measure in this workspace or on this machine; not a failure, not scored\):\n {2}debug-breakpoint: example\.com\/textstat has no main package \(package main with func main\) to debug; name one with --main \.\/cmd\/x\n {2}modcache-isolation: .*\n {2}reproducible-build: .*to build a binary from; name one with --main \.\/cmd\/x/);
     expect(result.stdout).not.toMatch(/failed/);
 
     // The Markdown report and the summary CSV say the same.

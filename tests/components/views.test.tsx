@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { rankingReasons } from '../../src/shared/format/ranking-reasons';
 import type { RunJson } from '../../src/shared/run';
-import { tempDataDir } from '../support/envbench-cli';
+import { envbench, tempDataDir } from '../support/envbench-cli';
 import { hasTool } from '../support/require-runtime';
 import type { RealApi } from './real-api';
 import { installRealApi } from './real-api';
@@ -70,6 +70,21 @@ describe.skipIf(!haveGo)('views against the real core (DOM)', () => {
       if (h.reason) expect(card.textContent).toContain(h.reason);
     }
     expect(document.querySelector('[data-runtime="native"]')!.textContent).toMatch(/Offline: ready/);
+  });
+
+  it('lists remote hosts under the runtimes: none yet says how to add one; an unreachable one says why, from a real probe', async () => {
+    const { unmount } = render(<views.RuntimesView runtimes={[]} onRefresh={() => {}} />);
+    await screen.findByText(/No remote host yet\. Add one with `envbench hosts add NAME ssh:\/\/user@host`/);
+    unmount();
+    expect(envbench(['hosts', 'add', 'gone', 'ssh://dev@box.invalid', '--no-check'], real.core.dataDir).status).toBe(0);
+    render(<views.RuntimesView runtimes={[]} onRefresh={() => {}} />);
+    const host = await waitFor(() => {
+      const element = document.querySelector('[data-host="gone"]') as HTMLElement;
+      expect(element.textContent).toMatch(/unreachable/);
+      return element;
+    }, { timeout: 30_000 });
+    expect(host.textContent).toMatch(/the name box\.invalid does not resolve/);
+    expect(host.querySelectorAll('[data-runtime]')).toHaveLength(0);
   });
 
   it('disables unavailable runtimes with their reason and refuses to start without a scenario', async () => {

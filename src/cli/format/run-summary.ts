@@ -42,7 +42,7 @@ export function formatRunSummary(run: RunJson): string {
   );
   const notes = run.table.notes.map((n) => n.text);
   const notApplicable = notApplicableEntries(run.results);
-  const notApplicableList = notApplicable.length > 0 ? ['', 'Not applicable (nothing to measure in this workspace; not a failure, not scored):', ...notApplicable.map((e) => `  ${notApplicableLine(e)}`)] : [];
+  const notApplicableList = notApplicable.length > 0 ? ['', 'Not applicable (nothing to measure in this workspace or on this machine; not a failure, not scored):', ...notApplicable.map((e) => `  ${notApplicableLine(e)}`)] : [];
   const checkTable = [...notApplicableList, ...formatPhases(run), ...formatChecks(run), ...formatRanking(run), ...formatDurations(run)];
   const header = `Run ${run.id} · ${run.status} · ${run.workspace.module} (${run.workspace.path}) · ${run.options.adaptive ? `runs auto (95% CI within ${Math.round(run.options.adaptive.targetHalfWidth * 100)}% of the median, at most ${run.options.adaptive.maxRuns}${run.plan?.budgetMs ? `, budget ${formatMs(run.plan.budgetMs)}` : ''})` : `${run.options.runs} runs`}, ${run.options.warmup} warmup${run.options.offline ? ', offline' : ''}${run.options.firstRun ? ` · first-run: ${run.options.firstRun}` : ''}${run.options.main ? ` · main: ${run.options.main}` : ''}${run.options.testArgs ? ` · test-args: ${run.options.testArgs}` : ''}`;
   // The workspace's path and module and the tools' reasons are shown, never obeyed by the terminal.

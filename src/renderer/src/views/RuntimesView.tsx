@@ -14,6 +14,7 @@ export function RuntimesView({ runtimes, onRefresh }: { runtimes: RuntimeHealth[
         <h2 id="runtimes-title">{t('app.runtimes.title')}</h2>
         <button type="button" onClick={onRefresh}>{t('app.runtimes.checkAgain')}</button>
       </div>
+      <h3>{t('app.runtimes.thisMachine')}</h3>
       {!runtimes ? (
         <p className="muted">{t('app.runtimes.detecting')}</p>
       ) : (

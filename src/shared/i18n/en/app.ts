@@ -71,6 +71,7 @@ export const app = {
     /** Readiness (ready or not ready, then its detail) and the date it was measured. */
     offlineMeasured: '{{readiness}}{{detail}}, measured {{date}}',
     offlineNotMeasured: 'not measured yet (scenario offline-readiness)',
+    thisMachine: 'This machine',
     hosts: {
       title: 'Remote hosts',
       none: 'No remote host yet. Add one with `envbench hosts add NAME ssh://user@host`, then measure it with `envbench run --host NAME`.',

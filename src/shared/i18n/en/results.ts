@@ -17,7 +17,7 @@ export const results = {
   performanceMedians: 'Performance: median with 95% CI',
   failures_one: '{{count}} result without figures',
   failures_other: '{{count}} results without figures',
-  notApplicable: 'Not applicable (nothing to measure in this workspace; not a failure, not scored):',
+  notApplicable: 'Not applicable (nothing to measure in this workspace or on this machine; not a failure, not scored):',
   distributionOf: 'Distribution of',
   distributionScenario: 'Scenario for the distribution',
   ranking: 'Ranking · weights startup {{startup}}, performance {{performance}}, maintenance {{maintenance}}',

@@ -61,6 +61,7 @@ export const app: Messages<typeof en> = {
     offlineDetail: '（{{detail}}）',
     offlineMeasured: '{{readiness}}{{detail}}，测量于 {{date}}',
     offlineNotMeasured: '尚未测量（场景 offline-readiness）',
+    thisMachine: '本机',
     hosts: {
       title: '远程主机',
       none: '还没有远程主机。用 `envbench hosts add NAME ssh://user@host` 添加，再用 `envbench run --host NAME` 测量。',

@@ -19,7 +19,7 @@ export const results: Messages<typeof en> = {
   performanceMedians: '性能：中位数与 95% CI',
   failures_one: '{{count}} 个结果没有数据',
   failures_other: '{{count}} 个结果没有数据',
-  notApplicable: '不适用（此工作区中没有可测量的内容；不算失败，不计分）：',
+  notApplicable: '不适用（此工作区或此机器上没有可测量的内容；不算失败，不计分）：',
   distributionOf: '分布：',
   distributionScenario: '要查看分布的场景',
   ranking: '排名 · 权重：启动 {{startup}}，性能 {{performance}}，维护 {{maintenance}}',
