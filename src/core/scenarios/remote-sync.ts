@@ -2,8 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RemoteEdits } from '../environments/runtime';
-import { sampleFailure } from '../measure/command-failure';
-import { WAIT_FOR_FILE } from './file-sync';
+import { describeError } from '../user-error';
+import { timeFileAppearing } from './file-sync';
 import type { ProbeContext, ProbeOutcome } from './probe';
 
 type SyncMethod = 'rsync' | 'watch-sync';
@@ -35,55 +35,33 @@ export async function remoteSync(context: ProbeContext): Promise<ProbeOutcome> {
   return { phases, measured, facts };
 }
 
-async function oneEdit(
-  { session, cwd, timeoutMs, execOptions }: ProbeContext,
-  edits: RemoteEdits,
-  method: SyncMethod,
-): Promise<{ ms: number; bytesSent: number; measured: NonNullable<ProbeOutcome['measured']> } | { failure: string }> {
+async function oneEdit(context: ProbeContext, edits: RemoteEdits, method: SyncMethod): Promise<{ ms: number; bytesSent: number; measured: NonNullable<ProbeOutcome['measured']> } | { failure: string }> {
   const name = `.envbench-remote-sync-${crypto.randomBytes(4).toString('hex')}`;
-  const file = path.join(cwd, name);
-  const argv = ['bash', '-c', WAIT_FOR_FILE, 'remote-sync', name];
+  const file = path.join(context.cwd, name);
   const controller = new AbortController();
   const abort = (): void => controller.abort();
-  execOptions.signal?.addEventListener('abort', abort, { once: true });
-  let output = '';
-  let writtenAt: number | null = null;
-  let seenAt: number | null = null;
+  context.execOptions.signal?.addEventListener('abort', abort, { once: true });
   let syncing: Promise<{ bytesSent: number }> | null = null;
   // The loop watches before the edit is made, as a running watcher would; it sends only what changed.
-  const watcher = method === 'watch-sync' ? fs.watch(cwd, { persistent: false }) : null;
+  const watcher = method === 'watch-sync' ? fs.watch(context.cwd, { persistent: false }) : null;
   watcher?.on('change', (_event, changed) => {
     if (changed?.toString() === name && syncing === null) syncing = edits.syncFiles([name], controller.signal);
   });
   try {
-    const outcome = await session.exec(
-      { argv, cwd },
-      {
-        ...execOptions,
-        onOutput: (stream, text) => {
-          execOptions.onOutput?.(stream, text);
-          if (stream !== 'stdout') return;
-          output += text;
-          if (writtenAt === null && /ready/.test(output)) {
-            writtenAt = performance.now();
-            fs.writeFileSync(file, `envbench remote-sync probe (${method})\n`);
-            if (method === 'rsync') syncing = edits.syncAll(controller.signal);
-          }
-          if (writtenAt !== null && seenAt === null && /seen/.test(output)) seenAt = performance.now();
-        },
-      },
-    );
+    const { failed, outcome, output, ms } = await timeFileAppearing(context, 'remote-sync', name, () => {
+      fs.writeFileSync(file, `envbench remote-sync probe (${method})\n`);
+      if (method === 'rsync') syncing = edits.syncAll(controller.signal);
+    });
     const sent = syncing ? await (syncing as Promise<{ bytesSent: number }>).catch((error: unknown) => ({ bytesSent: -1, error })) : null;
-    const failed = sampleFailure(argv, outcome, timeoutMs);
     if (failed === 'cancelled') return { failure: 'cancelled' };
-    if (sent && 'error' in sent) return { failure: `the sync to ${edits.host} failed: ${String((sent.error as Error).message ?? sent.error)}` };
+    if (sent && 'error' in sent) return { failure: `the sync to ${edits.host} failed: ${describeError(sent.error)}` };
     if (failed) return { failure: outcome.exitCode === 3 ? `the environment on ${edits.host} did not see ${name} within 30 s of the write here` : failed };
-    if (writtenAt === null || seenAt === null || !sent) return { failure: `the environment's answer was not understood: ${output.trim().slice(0, 200) || 'no output'}` };
-    return { ms: seenAt - writtenAt, bytesSent: sent.bytesSent, measured: outcome };
+    if (ms === null || !sent) return { failure: `the environment's answer was not understood: ${output.trim().slice(0, 200) || 'no output'}` };
+    return { ms, bytesSent: sent.bytesSent, measured: outcome };
   } finally {
     watcher?.close();
     controller.abort();
-    execOptions.signal?.removeEventListener('abort', abort);
+    context.execOptions.signal?.removeEventListener('abort', abort);
     fs.rmSync(file, { force: true });
   }
 }
