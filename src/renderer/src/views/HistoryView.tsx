@@ -88,7 +88,7 @@ function RunList({ runs, selected, onToggle, onOpen, onDelete }: { runs: RunSumm
               <span role="cell">{new Date(run.startedAt).toLocaleString(dateLocale())}</span>
               <span role="cell" className={`status ${run.status}`}>{t(`common.status.${run.status}`)}</span>
               <span role="cell" title={run.workspacePath}>{run.module}</span>
-              <span role="cell">{run.runtimes.join(', ')}</span>
+              <span role="cell" title={run.host}>{run.host ? t('app.history.onHost', { runtimes: run.runtimes.join(', '), host: run.host.split(' ')[0] }) : run.runtimes.join(', ')}</span>
               <span role="cell"><button type="button" className="link danger" onClick={() => onDelete(run.id)} aria-label={t('app.history.deleteRun', { id: run.id })}>{t('app.history.delete')}</button></span>
             </div>
           );

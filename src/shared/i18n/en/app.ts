@@ -84,6 +84,8 @@ export const app = {
     },
   },
   history: {
+    /** A run measured on a remote host (run --host): its runtimes, then the host's name. */
+    onHost: '{{runtimes}} on {{host}}',
     title: 'History',
     compare: 'Compare the two selected',
     confirmDelete: 'Delete run {{id}} and everything measured in it?',

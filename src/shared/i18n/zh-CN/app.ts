@@ -73,6 +73,7 @@ export const app: Messages<typeof en> = {
     },
   },
   history: {
+    onHost: '{{runtimes}}（在 {{host}} 上）',
     title: '历史',
     compare: '比较选中的两次运行',
     confirmDelete: '删除运行 {{id}} 及其中测量的所有数据？',
