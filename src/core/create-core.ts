@@ -360,8 +360,8 @@ export function createCore(options: CoreOptions): Core {
   const measure = core.run.bind(core);
   core.run = async (input, hooks = {}) => {
     const lock = await acquireMeasureLock({ command: commandLine(), wait: input.wait, signal: hooks.signal, onWaiting: hooks.onWaitingForMachine });
-    const loadAtStart = await loadAverageWhereMeasured(input.host);
     try {
+      const loadAtStart = await loadAverageWhereMeasured(input.host);
       return await measure(input, {
         ...hooks,
         onStarted: (runId) => {

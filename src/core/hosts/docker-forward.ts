@@ -17,13 +17,12 @@ export interface ForwardedEngine {
 
 /**
  * Runs on the host for as long as the forward is open: waits for this process's stdin to close,
- * then removes the containers and volumes whose label ($1) has the value ($2) of what it forwards
+ * then removes the containers whose label ($1) has the value ($2) of what it forwards
  * for (a run's id). A fixed script; the label and value are its arguments.
  */
 const REMOVE_WHEN_CLOSED = [
   'cat >/dev/null',
   'ids=$(docker ps -aq --filter "label=$1=$2" 2>/dev/null); [ -z "$ids" ] || docker rm -fv $ids >/dev/null 2>&1',
-  'vols=$(docker volume ls -q --filter "label=$1=$2" 2>/dev/null); [ -z "$vols" ] || docker volume rm -f $vols >/dev/null 2>&1',
   'true',
 ].join('; ');
 
