@@ -38,10 +38,22 @@ export function removeCacheVolumesOf(dataDirs: string[]): void {
   if (names.length > 0) spawnSync('docker', ['volume', 'rm', ...names], { stdio: 'ignore', timeout: 120_000 });
 }
 
+/**
+ * This machine's dockerd: of every process named dockerd, the one in this process's PID namespace
+ * (a DinD outer container's or a test box's own dockerd shows in `pidof` too, and is not it).
+ */
 export function dockerdPid(): number | null {
   const result = spawnSync('pidof', ['dockerd'], { encoding: 'utf8' });
-  const pid = Number(result.stdout.trim().split(/\s+/)[0]);
-  return Number.isInteger(pid) && pid > 0 ? pid : null;
+  const namespace = (pid: number | 'self'): string | null => {
+    try {
+      return fs.readlinkSync(`/proc/${pid}/ns/pid`);
+    } catch {
+      return null;
+    }
+  };
+  const ours = namespace('self');
+  const pids = result.stdout.trim().split(/\s+/).map(Number).filter((pid) => Number.isInteger(pid) && pid > 0);
+  return pids.find((pid) => namespace(pid) === ours) ?? null;
 }
 
 export async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
