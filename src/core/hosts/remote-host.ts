@@ -20,6 +20,13 @@ export interface SyncOutcome {
   bytesSent: number;
 }
 
+/** A session's syncs as its `workspaceSyncs` fact says them: how many, bytes, time, and that no figure holds them. */
+export function describeSyncs(syncs: readonly SyncOutcome[]): string {
+  const sent = syncs.reduce((sum, s) => sum + s.bytesSent, 0);
+  const ms = Math.round(syncs.reduce((sum, s) => sum + s.ms, 0));
+  return `${syncs.length} rsync run${syncs.length === 1 ? '' : 's'}, ${sent} bytes sent, ${ms} ms in all (never in a figure)`;
+}
+
 /**
  * One host during a run: its probe, EnvBench's folder there (one per installation of EnvBench:
  * `instance`), the measure helper copied once and checked by its SHA-256, and the workspace synced

@@ -4,7 +4,7 @@ import type Docker from 'dockerode';
 import type { FactValue, RuntimeHealth, WorkspaceInfo } from '../../../shared/run';
 import { instanceKey } from '../../data-paths';
 import { forwardDockerSocket, type ForwardedEngine, REMOTE_DOCKER_SOCKET } from '../../hosts/docker-forward';
-import type { RemoteHost, SyncOutcome } from '../../hosts/remote-host';
+import { describeSyncs, type RemoteHost, type SyncOutcome } from '../../hosts/remote-host';
 import { UserError } from '../../user-error';
 import { commandLine, terminalPrepareContext } from '../runtime';
 import type { CommandSpec, DebugServer, ExecOptions, ExecOutcome, IsolatedOutcome, PrepareContext, RemoteEdits, Runtime, RuntimeSession, ShellCommand, ShellOptions, StartupOptions, StartupOutcome, StartupTemperature, Footprint } from '../runtime';
@@ -207,12 +207,11 @@ class RemoteDockerSession implements RuntimeSession {
   }
 
   async facts(): Promise<Record<string, FactValue>> {
-    const sent = this.syncs.reduce((sum, s) => sum + s.bytesSent, 0);
     return {
       ...(await this.inner.facts()),
       host: `${this.host.entry.name} (${this.host.entry.url})`,
       sshRoundTripMs: this.host.probe.roundTripMs,
-      workspaceSyncs: `${this.syncs.length} rsync runs, ${sent} bytes sent, ${Math.round(this.syncs.reduce((sum, s) => sum + s.ms, 0))} ms in all (never in a figure)`,
+      workspaceSyncs: describeSyncs(this.syncs),
       cgroupSampling: `not sampled: the container's cgroup is on ${this.host.entry.name}`,
     };
   }

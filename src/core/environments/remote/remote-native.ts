@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Duplex } from 'node:stream';
 import type { FactValue, RuntimeHealth, WorkspaceInfo } from '../../../shared/run';
 import { workspaceKey } from '../../data-paths';
-import type { RemoteHost, SyncOutcome } from '../../hosts/remote-host';
+import { describeSyncs, type RemoteHost, type SyncOutcome } from '../../hosts/remote-host';
 import { remoteCommand, sshArgv, sshOptions } from '../../hosts/ssh';
 import { measureHelperArgs } from '../../measure/measure-helper';
 import { runMeasured } from '../../measure/measured-process';
@@ -178,7 +178,6 @@ class RemoteNativeSession implements RuntimeSession {
 
   async facts(): Promise<Record<string, FactValue>> {
     const go = this.host.probe.tools.find((t) => t.name === 'go')?.version;
-    const sent = this.syncs.reduce((sum, s) => sum + s.bytesSent, 0);
     return {
       goVersion: go ? `go${go}` : null,
       privileges: 'none',
@@ -186,7 +185,7 @@ class RemoteNativeSession implements RuntimeSession {
       lockfile: 'go.sum only',
       host: `${this.host.entry.name} (${this.host.entry.url})`,
       sshRoundTripMs: this.host.probe.roundTripMs,
-      workspaceSyncs: `${this.syncs.length} rsync runs, ${sent} bytes sent, ${Math.round(this.syncs.reduce((sum, s) => sum + s.ms, 0))} ms in all (never in a figure)`,
+      workspaceSyncs: describeSyncs(this.syncs),
     };
   }
 
