@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SCENARIOS } from '../src/core/scenarios/catalog';
+import { SCENARIOS as CATALOGUE } from '../src/core/scenarios/catalog';
 import { RUNTIME_IDS } from '../src/core/environments/registry';
 import type { RunJson } from '../src/shared/run';
 import { haveDockerEngine } from './support/docker';
 import { envbench, tempDataDir } from './support/envbench-cli';
 import { hasTool } from './support/require-runtime';
+
+/** A run on this machine: every scenario but those that need a remote host (remote-sync, only with --host). */
+const SCENARIOS = CATALOGUE.filter((s) => s.only !== 'remote');
 
 const haveRuntimes = haveDockerEngine() && hasTool('nix', ['--version']) && hasTool('go', ['version']);
 const haveDevbox = hasDevbox();
