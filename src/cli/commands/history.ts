@@ -11,6 +11,7 @@ import { weightsOption } from '../format/ranking-table';
 import type { RunJson } from '../../shared/run';
 import { formatRunSummary } from '../format/run-summary';
 import { textTable } from '../format/text-table';
+import { hostNameOf } from '../../shared/format/machine-key';
 import { jsonTarget, writeJson } from '../run-outputs';
 
 export interface HistoryOptions {
@@ -68,7 +69,7 @@ export function historyCommand(core: Core, options: HistoryOptions): number {
   }
   // A HOST column once any listed run measured a remote host (`run --host`): its name, or "local".
   const remote = runs.some((r) => r.host);
-  const rows = runs.map((r) => [r.id, r.startedAt.replace('T', ' ').slice(0, 19), r.status, ...(remote ? [r.host?.split(' ')[0] ?? 'local'] : []), r.module, r.runtimes.join(','), r.scenarios.join(',')]);
+  const rows = runs.map((r) => [r.id, r.startedAt.replace('T', ' ').slice(0, 19), r.status, ...(remote ? [r.host ? hostNameOf(r.host) : 'local'] : []), r.module, r.runtimes.join(','), r.scenarios.join(',')]);
   process.stdout.write(textTable(['ID', 'STARTED (UTC)', 'STATUS', ...(remote ? ['HOST'] : []), 'WORKSPACE', 'RUNTIMES', 'SCENARIOS'], rows) + '\n');
   return 0;
 }

@@ -118,7 +118,7 @@ export class RemoteHost {
    * this machine never becomes one to the host's). Returns the time it took and the bytes sent.
    */
   async sync(localDir: string, remoteDir: string, options: { signal?: AbortSignal; remoteDirExists?: boolean } = {}): Promise<SyncOutcome> {
-    if (!remoteDir.startsWith(`${this.base}/`)) throw new Error(`not syncing outside EnvBench's folder on ${this.entry.name}: ${remoteDir}`);
+    this.checkInBase(remoteDir);
     if (!options.remoteDirExists) await this.run(['mkdir', '-p', remoteDir], options);
     return this.rsync(['-a', '--delete', '--safe-links', '--stats', '-e', rsyncShell(this.entry), '--', `${path.resolve(localDir)}/`, this.destination(remoteDir)], options);
   }
@@ -128,9 +128,13 @@ export class RemoteHost {
    * exists: what a watch-and-sync loop sends for one change (rsync -R, one connection).
    */
   async syncFiles(localDir: string, remoteDir: string, files: readonly string[], options: { signal?: AbortSignal } = {}): Promise<SyncOutcome> {
-    if (!remoteDir.startsWith(`${this.base}/`)) throw new Error(`not syncing outside EnvBench's folder on ${this.entry.name}: ${remoteDir}`);
+    this.checkInBase(remoteDir);
     const sources = files.map((file) => `${path.resolve(localDir)}/./${file}`);
     return this.rsync(['-a', '--relative', '--safe-links', '--stats', '-e', rsyncShell(this.entry), '--', ...sources, this.destination(remoteDir)], options);
+  }
+
+  private checkInBase(remoteDir: string): void {
+    if (!remoteDir.startsWith(`${this.base}/`)) throw new Error(`not syncing outside EnvBench's folder on ${this.entry.name}: ${remoteDir}`);
   }
 
   private destination(remoteDir: string): string {

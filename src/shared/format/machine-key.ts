@@ -7,6 +7,11 @@ export function machineKey(machine: MachineFingerprint): string {
 
 const GiB = 2 ** 30;
 
+/** The host's name in a fingerprint's `host` (`box (ssh://dev@build-1)` -> `box`). */
+export function hostNameOf(host: string): string {
+  return host.split(' ')[0]!;
+}
+
 /** A fingerprint field as a person reads it: absent values and the machine EnvBench ran on named, memory in GiB. */
 function describeField(field: keyof MachineFingerprint, machine: MachineFingerprint): string {
   const value = machine[field];

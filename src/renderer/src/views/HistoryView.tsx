@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { TrendPoint } from '../../../shared/ipc/contract';
 import type { RunComparisonJson, RunSummary, RuntimeId } from '../../../shared/run';
 import { formatMs } from '../../../shared/format/units';
+import { hostNameOf } from '../../../shared/format/machine-key';
 import { api, errorMessage, useApiEvent } from '../api';
 import { dateLocale } from '../i18n';
 import { ChartCanvas } from '../charts/ChartCanvas';
@@ -88,7 +89,7 @@ function RunList({ runs, selected, onToggle, onOpen, onDelete }: { runs: RunSumm
               <span role="cell">{new Date(run.startedAt).toLocaleString(dateLocale())}</span>
               <span role="cell" className={`status ${run.status}`}>{t(`common.status.${run.status}`)}</span>
               <span role="cell" title={run.workspacePath}>{run.module}</span>
-              <span role="cell" title={run.host}>{run.host ? t('app.history.onHost', { runtimes: run.runtimes.join(', '), host: run.host.split(' ')[0] }) : run.runtimes.join(', ')}</span>
+              <span role="cell" title={run.host}>{run.host ? t('app.history.onHost', { runtimes: run.runtimes.join(', '), host: hostNameOf(run.host) }) : run.runtimes.join(', ')}</span>
               <span role="cell"><button type="button" className="link danger" onClick={() => onDelete(run.id)} aria-label={t('app.history.deleteRun', { id: run.id })}>{t('app.history.delete')}</button></span>
             </div>
           );

@@ -50,6 +50,7 @@ type HostState = { entry: HostEntry; checked?: { health: HostHealth; runtimes: R
 function RemoteHosts(): React.JSX.Element {
   const { t } = useTranslation();
   const [hosts, setHosts] = useState<HostState[] | null>(null);
+  const [listError, setListError] = useState<string | null>(null);
   const check = useCallback((entry: HostEntry): void => {
     setHosts((list) => list?.map((h) => (h.entry.name === entry.name ? { entry } : h)) ?? null);
     api.invoke('hosts:check', { name: entry.name }).then(
@@ -63,12 +64,13 @@ function RemoteHosts(): React.JSX.Element {
         setHosts(entries.map((entry) => ({ entry })));
         for (const entry of entries) check(entry);
       },
-      (e: unknown) => setHosts([{ entry: { name: '?', url: '', user: null, hostname: '', port: null, identityFile: null, knownHostsFile: null, addedAt: '' }, error: errorMessage(e) }]),
+      (e: unknown) => setListError(errorMessage(e)),
     );
   }, [check]);
   return (
     <div aria-labelledby="hosts-title">
       <h3 id="hosts-title">{t('app.runtimes.hosts.title')}</h3>
+      {listError && <p role="alert" className="error">{listError}</p>}
       {hosts && hosts.length === 0 && <p className="muted">{t('app.runtimes.hosts.none')}</p>}
       {hosts?.map(({ entry, checked, error }) => {
         const health = checked?.health;
