@@ -13,7 +13,7 @@ const haveDocker = haveDockerEngine();
 const STARTUP_PHASES = {
   docker: { cold: ['image', 'create', 'start', 'exec-ready', 'first-run'], warm: ['create', 'start', 'exec-ready', 'first-run'] },
   dind: {
-    cold: ['outer-image', 'outer-start', 'inner-daemon', 'inner-image-load', 'inner-create', 'inner-start', 'exec-ready', 'first-run'],
+    cold: ['outer-start', 'inner-daemon', 'inner-image-load', 'inner-create', 'inner-start', 'exec-ready', 'first-run'],
     warm: ['outer-start', 'inner-daemon', 'inner-create', 'inner-start', 'exec-ready', 'first-run'],
   },
   native: { cold: ['exec-ready', 'first-run'], warm: ['exec-ready', 'first-run'] },

@@ -89,6 +89,9 @@ describe.skipIf(!haveDocker)('docker cold starts and what other EnvBench install
   let idAWarm = '';
   let layersB = '';
   let layersAWarm = '';
+  let goImageA = '';
+  let goImageB = '';
+  let goImageIdBeforeCold = '';
   let coldA: RunJson;
 
   beforeAll(async () => {
@@ -110,15 +113,18 @@ describe.skipIf(!haveDocker)('docker cold starts and what other EnvBench install
     const warmB = runDocker(dataB, workspace, 'startup-warm');
     refB = String(warmB.maintenance.find((m) => m.runtime === 'docker')!.facts.imageRef);
     idB = imageId(refB);
+    goImageB = String(warmB.maintenance.find((m) => m.runtime === 'docker')!.facts.baseImage).split(' ')[0]!;
     layersB = docker(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', refB]);
     layersAWarm = docker(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', idAWarm]);
+    goImageA = String(warmA.maintenance.find((m) => m.runtime === 'docker')!.facts.baseImage).split(' ')[0]!;
+    goImageIdBeforeCold = imageId(goImageA);
     coldA = runDocker(dataA, workspace, 'startup-cold');
     refA = String(coldA.maintenance.find((m) => m.runtime === 'docker')!.facts.imageRef);
   }, 30 * 60_000);
 
   afterAll(async () => {
     // Only what this file made: the user's image and build cache records, both installations' images and cache volumes.
-    for (const ref of [userImage, refA, refB].filter(Boolean)) spawnSync('docker', ['rmi', '-f', ref]);
+    for (const ref of [userImage, refA, refB, goImageA, goImageB].filter(Boolean)) spawnSync('docker', ['rmi', '-f', ref]);
     // By id, children before parents: a record another one builds on goes in a later round.
     for (let round = 0; round < 3 && userRecords.size > 0; round++) {
       for (const id of [...userRecords]) {
@@ -156,11 +162,14 @@ describe.skipIf(!haveDocker)('docker cold starts and what other EnvBench install
     expect(imageId(refB)).toBe(idB);
   });
 
-  it("rebuilds its own image in the cold start's image phase", () => {
+  it("rebuilds its own image in the cold start's image phase, on the Go image it keeps (built once, as a pulled one)", () => {
     const sample = coldA.results[0]!.samples[0]!;
     expect(Object.keys(sample.phases ?? {})[0]).toBe('image');
     expect(imageId(refA)).toMatch(/^sha256:/);
     expect(imageId(refA)).not.toBe(idAWarm);
+    expect(goImageA).toMatch(new RegExp(`^envbench/go-toolchain-${instanceKey(dataA)}:`));
+    expect(imageId(goImageA)).toBe(goImageIdBeforeCold);
+    expect(docker(['image', 'inspect', '--format', '{{index .Config.Labels "envbench.kind"}}', goImageA])).toBe('toolchain-image');
   });
 
   it("keeps the user's image and build cache, and the user's rebuild still hits it", async () => {

@@ -41,11 +41,11 @@ const SLOWER: Record<SyntheticRuntime, number> = { native: 1, docker: 1.15, dind
 const STARTUP_PHASES: Record<SyntheticRuntime, string[]> = {
   native: ['exec-ready', 'first-run'],
   docker: ['image', 'create', 'start', 'exec-ready', 'first-run'],
-  dind: ['outer-image', 'outer-start', 'inner-daemon', 'inner-image-load', 'inner-create', 'inner-start', 'exec-ready', 'first-run'],
+  dind: ['outer-start', 'inner-daemon', 'inner-image-load', 'inner-create', 'inner-start', 'exec-ready', 'first-run'],
   nix: ['evaluate', 'realise', 'shell-ready', 'first-run'],
   devbox: ['install', 'shell-ready', 'first-run'],
 };
-const COLD_ONLY = new Set(['image', 'outer-image', 'inner-image-load']);
+const COLD_ONLY = new Set(['image', 'inner-image-load']);
 const PROBE_PHASES: Record<string, string[]> = {
   'debug-breakpoint': ['listening', 'attach', 'breakpoint'],
   'file-sync': ['visible'],

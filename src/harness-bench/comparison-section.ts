@@ -23,6 +23,28 @@ function envbench(args: string[], env: NodeJS.ProcessEnv): { stdout: string; std
   return { stdout: result.stdout, stderr: result.stderr, status: result.status };
 }
 
+/**
+ * How much of each step's time its samples' own wall times make up (measured samples and warmups
+ * apart): the rest is preparation, resetting between samples and bookkeeping, the time a faster
+ * harness could still win back.
+ */
+function measuredShare(run: RunJson): string[] {
+  const durations = run.durations;
+  if (!durations) return [];
+  const rows = durations.scenarios.map((step) => {
+    const samples = run.results.filter((r) => r.scenario === step.scenario).flatMap((r) => r.samples);
+    const measured = samples.filter((s) => !s.warmup).reduce((a, s) => a + s.wallMs, 0);
+    const warmups = samples.filter((s) => s.warmup).reduce((a, s) => a + s.wallMs, 0);
+    const total = Object.values(step.byRuntime).reduce<number>((a, b) => a + (b ?? 0), 0);
+    return { step: step.scenario, total, measured, warmups };
+  });
+  const sum = (key: 'total' | 'measured' | 'warmups'): number => rows.reduce((a, r) => a + r[key], 0);
+  const share = (part: number, whole: number): string => (whole > 0 ? `${Math.round((part / whole) * 100)}%` : '-');
+  const table = rows.map((r) => [r.step, formatMs(r.total), formatMs(r.measured), formatMs(r.warmups), share(r.total - r.measured - r.warmups, r.total)]);
+  table.push(['total', formatMs(sum('total')), formatMs(sum('measured')), formatMs(sum('warmups')), share(sum('total') - sum('measured') - sum('warmups'), sum('total'))]);
+  return ['', "Each step's samples (wall time as the user waits) against the step's time; the rest is resetting between samples and bookkeeping:", textTable(['STEP', 'STEP TIME', 'MEASURED', 'WARMUPS', 'REST'], table, new Set([1, 2, 3, 4]))];
+}
+
 export function measureComparison(): string {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'envbench-comparison-'));
   const env = { ...process.env, ENVBENCH_DATA_DIR: path.join(scratch, 'data'), ENVBENCH_CACHE_DIR: path.join(scratch, 'cache') };
@@ -49,7 +71,7 @@ export function measureComparison(): string {
       `${run.results.filter((r) => r.stats && r.stats.n >= 6).length}/${run.results.filter((r) => r.stats).length}`,
       run.status,
     ]);
-    lines.push('', `Run ${attempt} (${run.id}):`, ...formatDurations(run).slice(1));
+    lines.push('', `Run ${attempt} (${run.id}):`, ...formatDurations(run).slice(1), ...measuredShare(run));
   }
   fs.rmSync(scratch, { recursive: true, force: true });
   process.stderr.write('\r\x1b[2K');

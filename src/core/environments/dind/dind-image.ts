@@ -84,18 +84,15 @@ export async function planOfflineDindImage(base: string, instance: string): Prom
   return { ref: `envbench/dind-${instance}:${fingerprint.digest('hex').slice(0, 12)}`, dockerfile, binaries, libraries, instance };
 }
 
-/**
- * `noCache` for a cold start: every step runs again, and the daemon's build cache is left alone.
- * Otherwise another installation's image of the same binaries is taken over when there is one (adoptTwinImage).
- */
-export async function buildDindImage(docker: Docker, plan: DindImagePlan, log: (line: string) => void, noCache = false): Promise<void> {
-  if (!noCache && (await adoptTwinImage(docker, plan.ref, 'dind-image', plan.instance, log))) return;
+/** Builds the outer image, or takes over another installation's image of the same binaries when there is one (adoptTwinImage). */
+export async function buildDindImage(docker: Docker, plan: DindImagePlan, log: (line: string) => void): Promise<void> {
+  if (await adoptTwinImage(docker, plan.ref, 'dind-image', plan.instance, log)) return;
   const pack = tarStream.pack();
   pack.entry({ name: 'Dockerfile' }, plan.dockerfile);
   for (const [name, file] of Object.entries(plan.binaries)) pack.entry({ name: `rootfs/usr/local/bin/${name}`, mode: 0o755 }, fs.readFileSync(file));
   for (const library of plan.libraries) pack.entry({ name: `rootfs${library}`, mode: 0o755 }, fs.readFileSync(library));
   pack.finalize();
-  const stream = await docker.buildImage(pack as unknown as NodeJS.ReadableStream, { t: plan.ref, labels: managedLabels('dind-image', { [LABEL_INSTANCE]: plan.instance }), forcerm: true, nocache: noCache, networkmode: 'none' });
+  const stream = await docker.buildImage(pack as unknown as NodeJS.ReadableStream, { t: plan.ref, labels: managedLabels('dind-image', { [LABEL_INSTANCE]: plan.instance }), forcerm: true, networkmode: 'none' });
   await followProgress(docker, stream, log);
 }
 

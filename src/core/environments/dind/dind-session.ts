@@ -9,7 +9,7 @@ import type { ImagePlan } from '../docker/dev-image';
 import { configLines } from '../../config-lines';
 import { definitionFacts } from '../definition-facts';
 import { workspaceKey } from '../../data-paths';
-import { cacheVolumeName, dockerDefinitionSource, removeOwnImage } from '../docker/dev-image';
+import { cacheVolumeName, dockerDefinitionSource } from '../docker/dev-image';
 import { modulesSource } from '../host-go';
 import { createDockerClient } from '../docker/docker-client';
 import { followProgress, isNotFound } from '../docker/engine-stream';
@@ -41,12 +41,8 @@ export interface OuterImage {
   ref: string;
   source: 'pulled docker:dind' | 'assembled from host binaries';
   dockerfile: string | null;
-  /** `noCache` for a cold start's build: no cached layer, and the daemon's build cache left alone. */
-  ensure(options?: { noCache?: boolean }): Promise<void>;
-  /** Whether a cold start may remove it (EnvBench built or pulled it itself). */
-  removable: boolean;
-  /** The installation whose label the image carries when EnvBench built it; null when it pulled it. */
-  instance: string | null;
+  /** Builds or pulls it, once: a cold start keeps it (it is DinD's engine, not the environment's state). */
+  ensure(): Promise<void>;
 }
 
 /** The Go environment's definition, and the outer image's (the Docker daemon it runs in) when EnvBench assembled one. */
@@ -362,13 +358,11 @@ export class DindSession implements RuntimeSession {
     const phases: { name: string; ms: number }[] = [];
     const timed = phaseTimer(phases);
     const cold = temperature === 'cold';
-    // Only this installation's image; its build reuses no cached layer, and the daemon's build
-    // cache (the user's builds too) is never pruned.
-    const rebuildOuter = cold && this.config.outer.removable;
-    if (rebuildOuter) await removeOwnImage(this.docker, this.config.outer.ref, this.config.outer.instance);
-    // What stopping the long-lived daemon and removing the image wrote goes to disk unmeasured.
+    // The outer image stays, cold or warm: it is DinD's Docker Engine (docker:dind, or this
+    // machine's binaries offline), which a person pulls once, as the docker runtime keeps its Go
+    // image. Cold is the inner engine's: an empty data root, the Go image loaded into it again.
+    // What stopping the long-lived daemon wrote goes to disk unmeasured.
     await flushPendingWrites();
-    if (rebuildOuter) await timed('outer-image', () => this.config.outer.ensure({ noCache: true }));
     const volume = cold ? `envbench-dind-cold-${crypto.randomBytes(4).toString('hex')}` : this.warmVolume;
     const daemon = await timed('outer-start', () => this.startOuter(volume, cold));
     let container: Awaited<ReturnType<Docker['createContainer']>> | null = null;

@@ -24,14 +24,14 @@ async function planOuterImage(docker: Docker, devPlan: ImagePlan, offline: boole
     try {
       const present = await imageExists(docker, ref);
       if (!present) await pull();
-      return { ref, source: 'pulled docker:dind', dockerfile: null, ensure: pull, removable: !present, instance: null };
+      return { ref, source: 'pulled docker:dind', dockerfile: null, ensure: pull };
     } catch (error) {
       log(`pulling docker:dind failed (${describeError(error)}); assembling one from this machine's Docker Engine`);
     }
   }
   const base = await ensureBaseImage(docker, log);
   const plan: DindImagePlan = await planOfflineDindImage(base.ref, instance);
-  return { ref: plan.ref, source: 'assembled from host binaries', dockerfile: plan.dockerfile, ensure: (options) => buildDindImage(docker, plan, log, options?.noCache), removable: true, instance };
+  return { ref: plan.ref, source: 'assembled from host binaries', dockerfile: plan.dockerfile, ensure: () => buildDindImage(docker, plan, log) };
 }
 
 /** Tries --privileged once; where the host refuses it, falls back to explicit capabilities. */

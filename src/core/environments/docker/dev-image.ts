@@ -10,7 +10,7 @@ import { LABEL_INSTANCE, managedLabels } from './labels';
 import type { GoToolchain } from '../host-go';
 import { hostGoToolchain } from '../host-go';
 import type { OwnBuild } from './offline-images';
-import { BASE_IMAGE, buildOfflineDevImage, devImageTag, ensureBaseImage, imageExists, offlineDockerfile } from './offline-images';
+import { BASE_IMAGE, buildOfflineDevImage, devImageTag, ensureBaseImage, ensureToolchainImage, imageExists, offlineDockerfile, toolchainImageTag } from './offline-images';
 import { findWorkspaceDefinition } from './workspace-definition';
 import type { ContainerSettings } from './devcontainer-spec';
 import { DEFAULT_CONTAINER_SETTINGS } from './devcontainer-spec';
@@ -182,18 +182,22 @@ export async function planDevImage(docker: Docker, workspace: WorkspaceInfo, off
   }
   const toolchain: GoToolchain = await hostGoToolchain();
   const base = await ensureBaseImage(docker, log);
-  const dockerfile = offlineDockerfile(base.ref, toolchain);
+  const toolchainImage = toolchainImageTag(base.ref, toolchain, instance);
+  const dockerfile = offlineDockerfile(toolchainImage, toolchain);
   const ref = devImageTag(dockerfile, toolchain, instance);
   return {
     source: 'generated-offline',
     ref,
     dockerfile,
     definitionFile: null,
-    ensure: (options) => buildOfflineDevImage(docker, ref, dockerfile, toolchain, { instance, noCache: options?.noCache }, log),
+    ensure: async (options) => {
+      await ensureToolchainImage(docker, base.ref, toolchain, instance, log);
+      await buildOfflineDevImage(docker, ref, dockerfile, { instance, noCache: options?.noCache }, log);
+    },
     removable: true,
     instance,
     offlineReason,
-    base: base.ref,
+    base: toolchainImage,
     lifecycleCommands: [],
     ...NO_DEVCONTAINER,
   };
@@ -227,9 +231,11 @@ export async function devImageWork(docker: Docker, workspace: WorkspaceInfo, off
   const work: string[] = [];
   if (!(await imageExists(docker, BASE_IMAGE))) work.push(`builds ${BASE_IMAGE} with debootstrap (once, about a minute)`);
   const toolchain = await hostGoToolchain();
-  const ref = devImageTag(offlineDockerfile(BASE_IMAGE, toolchain), toolchain, instance);
+  const toolchainImage = toolchainImageTag(BASE_IMAGE, toolchain, instance);
   const tools = toolchain.tools.map((t) => t.name).join(' and ');
-  work.push((await imageExists(docker, ref)) ? `reuses ${ref}` : `builds ${ref} from this machine's ${toolchain.version}${tools ? ` with ${tools}` : ''} (or takes over another installation's)`);
+  if (!(await imageExists(docker, toolchainImage))) work.push(`builds ${toolchainImage} from this machine's ${toolchain.version}${tools ? ` with ${tools}` : ''} (once, or takes over another installation's)`);
+  const ref = devImageTag(offlineDockerfile(toolchainImage, toolchain), toolchain, instance);
+  work.push((await imageExists(docker, ref)) ? `reuses ${ref}` : `builds ${ref} on it (or takes over another installation's)`);
   return work;
 }
 

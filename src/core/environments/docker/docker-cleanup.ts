@@ -120,9 +120,9 @@ export async function removeAllManaged(docker: Docker): Promise<CleanupReport> {
     await docker.getNetwork(network.Id).remove();
     report.removed.push(`network ${network.Name}`);
   }
-  // Images built on top of others first (dev images before their base), so each removal succeeds.
+  // Images built on top of others first (dev images, then the Go image, then the base), so each removal succeeds.
   const images = await docker.listImages({ all: false, filters: MANAGED_FILTER });
-  const order = (kind: string | undefined): number => (kind === 'base-image' ? 1 : 0);
+  const order = (kind: string | undefined): number => (kind === 'base-image' ? 2 : kind === 'toolchain-image' ? 1 : 0);
   images.sort((a, b) => order(a.Labels?.[LABEL_KIND]) - order(b.Labels?.[LABEL_KIND]));
   for (const image of images) {
     const name = (image.RepoTags ?? []).filter((t) => t !== '<none>:<none>').join(', ') || shortId(image.Id);

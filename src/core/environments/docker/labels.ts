@@ -28,6 +28,7 @@ export const LABEL_CONTAINER = 'envbench.container';
 
 export type ObjectKind =
   | 'base-image'
+  | 'toolchain-image'
   | 'dev-image'
   | 'dind-image'
   | 'probe-image'

@@ -83,8 +83,6 @@ export class NixSession implements RuntimeSession {
   private readonly profile: string;
   private readonly definition: NixDefinition;
   private readonly store = new NixStoreQueries((args) => this.classic('nix-store', args));
-  /** The shared inputs the last cold start left in the store, each with a GC root that kept it. */
-  sharedKept: string[] = [];
 
   constructor(private readonly config: NixConfig) {
     this.workspaceDir = config.workspace.path;
@@ -262,34 +260,22 @@ export class NixSession implements RuntimeSession {
     }
   }
 
-  /**
-   * What a cold start does with the shared inputs (the host's Go toolchain...): the ones a GC root
-   * outside this EnvBench keeps alive stay in the store, so the cold start does not copy them again.
-   */
+  /** What a cold start does with the shared inputs (the host's Go toolchain and tools, or nixpkgs): they stay. */
   private async sharedInputsFact(): Promise<string | null> {
     const { shared } = await this.storePathsByOwner();
     if (shared.length === 0) return null;
-    const ownRoots = path.dirname(this.config.stateDir) + path.sep;
-    const used: string[] = [];
-    for (const storePath of await this.presentPaths(shared)) {
-      const roots = (await this.store.rootsOf(storePath))
-        .map((line) => line.split(' -> ')[0]!.trim())
-        .filter((root) => root.startsWith('/') && !root.startsWith('/proc/') && !root.startsWith(ownRoots));
-      if (roots.length > 0) used.push(`${storePath} (GC root ${roots[0]})`);
-    }
-    const what = `${shared.length} content-addressed input${shared.length === 1 ? '' : 's'} (the host's Go toolchain and tools, or nixpkgs)`;
-    return used.length > 0
-      ? `${what}: kept by a cold start while in use outside this EnvBench: ${used.join('; ')}`
-      : `${what}: deleted by a cold start (no GC root outside this EnvBench uses them now)`;
+    return `${shared.length} content-addressed input${shared.length === 1 ? '' : 's'} (the host's Go toolchain and tools, or nixpkgs): added to the store once and kept by cold starts, as docker keeps its Go image`;
   }
 
   /**
    * Cold: delete this environment's own store paths (dropping EnvBench's GC roots on them; a
-   * path another GC root keeps alive is reported, never forced), the shared inputs only where
-   * nothing else keeps them alive, the evaluation cache and the Go build cache.
+   * path another GC root keeps alive is reported, never forced), the evaluation cache and the Go
+   * build cache. The shared inputs stay: they are what a binary cache or an earlier download
+   * leaves in a person's store, as the docker runtime keeps its Go image and native its Go; a
+   * cold start builds the environment again on them.
    */
   async evictCaches(): Promise<void> {
-    const { own, shared } = await this.storePathsByOwner();
+    const { own } = await this.storePathsByOwner();
     // Together with every path that refers to them (older shells of this definition, their
     // derivations): Nix deletes only what no GC root keeps alive, so a live path is never forced.
     const present = await this.presentPaths(own);
@@ -306,21 +292,6 @@ export class NixSession implements RuntimeSession {
       }
     }
     if (kept.length > 0) throw new Error(`cannot make the Nix store cold: ${kept.join('; ')}; EnvBench does not force it`);
-    // A shared input goes only when no GC root keeps it: otherwise another installation's or the
-    // user's environment uses it, and it stays, as it would on their machine. A dead one goes with
-    // the paths that refer to it, all dead too (older shells of any installation: garbage that no
-    // root keeps and any `nix-collect-garbage` would delete), which Nix requires.
-    this.sharedKept = [];
-    for (const storePath of await this.presentPaths(shared)) {
-      const roots = await this.store.rootsOf(storePath);
-      if (roots.length > 0) {
-        this.sharedKept.push(`${storePath} (GC root ${roots[0]!.split(' -> ')[0]})`);
-        continue;
-      }
-      const doomed = await this.store.deletionClosure([storePath]);
-      this.config.removals?.keepFilesOf(doomed);
-      await this.store.delete(doomed);
-    }
     await emptyFolder(this.config.env.XDG_CACHE_HOME!, this.config.removals);
     await emptyFolder(this.config.goCache, this.config.removals);
   }
