@@ -5,7 +5,7 @@ import { createIpcService, type IpcService } from '../src/core/ipc-service';
 import type { IpcInvokeMap } from '../src/shared/ipc/contract';
 import type { RunJson } from '../src/shared/run';
 import { haveDockerEngine, waitFor } from './support/docker';
-import { envbench, envbenchAsync, RESOURCES, tempDataDir } from './support/envbench-cli';
+import { CLI, envbench, envbenchAsync, RESOURCES, tempDataDir } from './support/envbench-cli';
 import { hasTool } from './support/require-runtime';
 import { type SshBox, startSshBox } from './support/ssh-box';
 
@@ -91,12 +91,39 @@ describe.runIf(ready)('envbench run --host against a second machine on loopback 
     const child = envbenchAsync(['run', '--host', 'box', '--runtimes', 'docker', '--offline', '--runs', '10', '--scenarios', 'build-clean'], data);
     try {
       await waitFor(() => boxContainers(box).length > 0 && boxGoProcesses(box).length > 0, 300_000, 'a docker sample running on the box');
+      // Another machine (its own measuring lock here) is refused by the host's lock, naming the run that holds it.
+      const other = spawnSync(process.execPath, [CLI, 'run', '--host', 'box', '--runtimes', 'native', '--offline', '--runs', '1', '--scenarios', 'vet'], {
+        env: { ...process.env, ENVBENCH_DATA_DIR: data, ENVBENCH_LOCK_DIR: tempDataDir() },
+        encoding: 'utf8',
+      });
+      expectOneLineRefusal(other, /Another run is measuring on box: envbench run --host box --runtimes docker .*\(from .+, since \d{4}-/);
     } finally {
       child.kill('SIGKILL');
     }
     // The forward's remote command sees this process's stdin close and removes the run's containers; the helper ends with its SSH session.
     await waitFor(() => boxContainers(box).length === 0 && boxGoProcesses(box).length === 0, 30_000, 'the box to have no EnvBench container and no Go process');
+    // And the host's lock went with the SSH session that held it.
+    await waitFor(() => box.exec(['flock', '-n', '/home/dev/.cache/envbench-remote/measure.lock', 'true']).status === 0, 30_000, "the host's measuring lock to be free");
   }, 600_000);
+
+  it("says in one line why docker on the host stops when the SSH connection carrying its engine drops mid-run, and the rest of the run goes on", async () => {
+    const child = envbenchAsync(['run', '--host', 'box', '--runtimes', 'native,docker', '--offline', '--runs', '3', '--scenarios', 'build-clean,vet,test', '--json', '-'], data);
+    let stdout = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await waitFor(() => boxContainers(box).length > 0 && boxGoProcesses(box).length > 0, 300_000, 'a docker sample running on the box');
+    // The forward is this process's own ssh, with `-L <socket>:/var/run/docker.sock`: the connection drops.
+    const forward = spawnSync('pgrep', ['-P', String(child.pid), '-f', ':/var/run/docker\\.sock'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+    expect(forward.length, 'the forward of the run').toBeGreaterThan(0);
+    spawnSync('kill', ['-KILL', ...forward]);
+    expect(await exited).toBe(1);
+    const run = JSON.parse(stdout.slice(stdout.indexOf('{'))) as RunJson;
+    const failed = run.results.filter((r) => r.runtime === 'docker' && r.status === 'failed');
+    expect(failed.length).toBeGreaterThan(0);
+    for (const result of failed) expect(result.reason).toMatch(/the SSH connection carrying box's Docker Engine closed during the run \(.+\); box removed this run's containers/);
+    for (const result of run.results.filter((r) => r.runtime === 'native')) expect(result.status, result.reason).toBe('completed');
+    await waitFor(() => boxContainers(box).length === 0, 30_000, 'the box to have no EnvBench container');
+  }, 900_000);
 
   it('the app probes the host and its runtimes, and opens terminals there in native and docker', async () => {
     const core = createCore({ resourcesDir: RESOURCES, dataDir: data, envbench: { version: '0.0.0-test', commit: null } });

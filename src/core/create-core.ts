@@ -17,6 +17,7 @@ import { defaultCacheDir, defaultDataDir, historyFile, instanceKey } from './dat
 import { createRemoteRuntimes } from './environments/remote/remote-runtimes';
 import type { HostEntry, HostHealth } from '../shared/hosts';
 import { HostRegistry } from './hosts/host-registry';
+import { acquireHostLock, type HostLock } from './hosts/host-lock';
 import { RemoteHost } from './hosts/remote-host';
 import { hostLoadAverage, probeHost, withoutRemoteFacts } from './hosts/host-doctor';
 import type { RunFilter } from './history/run-store';
@@ -360,7 +361,11 @@ export function createCore(options: CoreOptions): Core {
   const measure = core.run.bind(core);
   core.run = async (input, hooks = {}) => {
     const lock = await acquireMeasureLock({ command: commandLine(), wait: input.wait, signal: hooks.signal, onWaiting: hooks.onWaitingForMachine });
+    let hostLock: HostLock | null = null;
     try {
+      // On a host, its own lock too (host-lock.ts): other machines may measure there. An unknown name is refused by the run itself.
+      const hostEntry = input.host === undefined ? undefined : new HostRegistry(dataDir).list().find((h) => h.name === input.host);
+      if (hostEntry) hostLock = await acquireHostLock(hostEntry, `${commandLine()} (from ${os.hostname()}, since ${new Date().toISOString()})`, { wait: input.wait, signal: hooks.signal });
       const loadAtStart = await loadAverageWhereMeasured(input.host);
       return await measure(input, {
         ...hooks,
@@ -371,6 +376,7 @@ export function createCore(options: CoreOptions): Core {
         },
       });
     } finally {
+      await hostLock?.release();
       lock.release();
     }
   };

@@ -12,6 +12,8 @@ const READY_TIMEOUT_MS = 15_000;
 export interface ForwardedEngine {
   /** A socket on this machine that reaches the host's engine. */
   socketPath: string;
+  /** Why the forward closed on its own (the SSH connection dropped, the host went away), or null while it is open or was closed here. */
+  lost(): string | null;
   close(): Promise<void>;
 }
 
@@ -57,7 +59,9 @@ export async function forwardDockerSocket(host: HostEntry, options: { remoteSock
     stderr += error.message;
     exited = 255;
   });
+  let closing = false;
   const close = async (): Promise<void> => {
+    closing = true;
     if (exited === null) {
       const gone = new Promise((resolve) => child.once('exit', resolve));
       child.stdin.end();
@@ -75,5 +79,6 @@ export async function forwardDockerSocket(host: HostEntry, options: { remoteSock
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  return { socketPath, close };
+  const lost = (): string | null => (exited === null || closing ? null : (sshFailure(host, { code: exited, stderr }) ?? (stderr.trim().split('\n').pop() || `ssh exited with ${exited}`)));
+  return { socketPath, lost, close };
 }

@@ -178,37 +178,64 @@ class RemoteDockerSession implements RuntimeSession {
     this.syncs.push(await this.host.sync(scratch, this.scratchCopy, { signal }));
   }
 
+  /**
+   * Work on the host's engine, unless the SSH connection carrying it has dropped: then the host
+   * removed this run's containers (the forward's session ended), so nothing of this session can go
+   * on, and every later step says why in one line instead of a socket error.
+   */
+  private async onEngine<T>(work: () => Promise<T>): Promise<T> {
+    const before = this.engine.lost();
+    if (before) throw new Error(this.lostMessage(before));
+    try {
+      return await work();
+    } catch (error) {
+      const why = this.engine.lost();
+      throw why ? new Error(this.lostMessage(why)) : error;
+    }
+  }
+
+  private lostMessage(why: string): string {
+    const name = this.host.entry.name;
+    return `the SSH connection carrying ${name}'s Docker Engine closed during the run (${why}); ${name} removed this run's containers when it closed, so docker on ${name} cannot go on in this run: check the connection (envbench hosts doctor ${name}) and run again`;
+  }
+
   async exec(command: CommandSpec, options: ExecOptions): Promise<ExecOutcome> {
-    await this.syncFor(command.cwd, options.signal);
-    return this.inner.exec(command, options);
+    return this.onEngine(async () => {
+      await this.syncFor(command.cwd, options.signal);
+      return this.inner.exec(command, options);
+    });
   }
 
   async execWithoutNetwork(command: CommandSpec, options: ExecOptions): Promise<IsolatedOutcome> {
-    await this.syncFor(command.cwd, options.signal);
-    const outcome = await this.inner.execWithoutNetwork(command, options);
-    return { ...outcome, isolation: `${outcome.isolation}, on ${this.host.entry.name}` };
+    return this.onEngine(async () => {
+      await this.syncFor(command.cwd, options.signal);
+      const outcome = await this.inner.execWithoutNetwork(command, options);
+      return { ...outcome, isolation: `${outcome.isolation}, on ${this.host.entry.name}` };
+    });
   }
 
   async startDebugServer(mainPackage: string, cwd: string, options: ExecOptions): Promise<DebugServer> {
-    await this.syncFor(cwd, options.signal);
-    return this.inner.startDebugServer(mainPackage, cwd, options);
+    return this.onEngine(async () => {
+      await this.syncFor(cwd, options.signal);
+      return this.inner.startDebugServer(mainPackage, cwd, options);
+    });
   }
 
   startup(temperature: StartupTemperature, options: StartupOptions): Promise<StartupOutcome> {
-    return this.inner.startup(temperature, options);
+    return this.onEngine(() => this.inner.startup(temperature, options));
   }
 
   evictCaches(): Promise<void> {
-    return this.inner.evictCaches();
+    return this.onEngine(() => this.inner.evictCaches());
   }
 
   footprint(): Promise<Footprint> {
-    return this.inner.footprint();
+    return this.onEngine(() => this.inner.footprint());
   }
 
   async facts(): Promise<Record<string, FactValue>> {
     return {
-      ...(await this.inner.facts()),
+      ...(await this.onEngine(() => this.inner.facts())),
       host: `${this.host.entry.name} (${this.host.entry.url})`,
       sshRoundTripMs: this.host.probe.roundTripMs,
       workspaceSyncs: describeSyncs(this.syncs),
@@ -218,7 +245,8 @@ class RemoteDockerSession implements RuntimeSession {
 
   async dispose(): Promise<void> {
     try {
-      await this.inner.dispose();
+      // A lost engine took this run's containers with it (onEngine): nothing is left to remove there.
+      if (!this.engine.lost()) await this.inner.dispose();
       if (this.scratchCopy) await this.host.run(['rm', '-rf', this.scratchCopy]).catch(() => undefined);
     } finally {
       await this.engine.close();
