@@ -187,6 +187,6 @@ describe.runIf(ready)('envbench run --host on a host without Go', () => {
     const data = tempDataDir();
     envbench(['hosts', 'add', 'bare', box.url, '--identity-file', box.identityFile, '--known-hosts', box.knownHostsFile], data);
     expectOneLineRefusal(envbench(['run', '--host', 'bare', '--runtimes', 'native', '--offline'], data), /bare.*Go/);
-    expect(box.exec(['sh', '-c', 'test -e /home/dev/.cache/envbench-remote && echo synced || echo none']).stdout.trim()).toBe('none');
+    expect(box.exec(['sh', '-c', 'find /home/dev/.cache/envbench-remote -name workspaces 2>/dev/null | grep -q . && echo synced || echo none']).stdout.trim()).toBe('none');
   });
 });

@@ -14,6 +14,11 @@ export interface ForwardedEngine {
   socketPath: string;
   /** Why the forward closed on its own (the SSH connection dropped, the host went away), or null while it is open or was closed here. */
   lost(): string | null;
+  /**
+   * lost(), once ssh's exit has been seen: a call that failed because the connection dropped
+   * can fail before this process hears that ssh ended. Waits at most `ms` for it.
+   */
+  lostWithin(ms: number): Promise<string | null>;
   close(): Promise<void>;
 }
 
@@ -80,5 +85,15 @@ export async function forwardDockerSocket(host: HostEntry, options: { remoteSock
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   const lost = (): string | null => (exited === null || closing ? null : (sshFailure(host, { code: exited, stderr }) ?? (stderr.trim().split('\n').pop() || `ssh exited with ${exited}`)));
-  return { socketPath, lost, close };
+  const lostWithin = async (ms: number): Promise<string | null> => {
+    if (exited === null && !closing) await new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        setImmediate(resolve);
+      });
+    });
+    return lost();
+  };
+  return { socketPath, lost, lostWithin, close };
 }

@@ -189,7 +189,7 @@ class RemoteDockerSession implements RuntimeSession {
     try {
       return await work();
     } catch (error) {
-      const why = this.engine.lost();
+      const why = await this.engine.lostWithin(2_000);
       throw why ? new Error(this.lostMessage(why)) : error;
     }
   }
