@@ -4,7 +4,7 @@ import { UserError } from '../user-error';
 import { REMOTE_ROOT } from './remote-host';
 import { remoteCommand, sshFailure, sshOptions } from './ssh';
 
-/** flock's exit when the lock is held (`-n -E`): told apart from ssh's 255 and the script's own. */
+/** The script's exit when the lock is held: told apart from ssh's own 255. */
 const HELD_EXIT = 75;
 const LOCK_FILE = `${REMOTE_ROOT}/measure.lock`;
 
@@ -70,6 +70,7 @@ export async function acquireHostLock(host: HostEntry, holder: string, options: 
       );
     }
     const why = sshFailure(host, { code, stderr }) ?? (stderr.trim() || `the lock's command exited with ${code}`);
+    if (code === 255) throw new UserError(`Cannot run on ${host.name}`, why, `Check it with \`envbench hosts doctor ${host.name}\``);
     throw new UserError(`Cannot take the measuring lock on ${host.name} (~/${LOCK_FILE})`, why, `Check the host with \`envbench hosts doctor ${host.name}\`; it needs flock (util-linux)`);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
