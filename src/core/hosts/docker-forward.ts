@@ -86,13 +86,20 @@ export async function forwardDockerSocket(host: HostEntry, options: { remoteSock
   }
   const lost = (): string | null => (exited === null || closing ? null : (sshFailure(host, { code: exited, stderr }) ?? (stderr.trim().split('\n').pop() || `ssh exited with ${exited}`)));
   const lostWithin = async (ms: number): Promise<string | null> => {
-    if (exited === null && !closing) await new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        setImmediate(resolve);
+    if (exited === null && !closing) {
+      await new Promise<void>((resolve) => {
+        const onExit = (): void => {
+          clearTimeout(timer);
+          setImmediate(resolve);
+        };
+        // Timed out: the listener goes too, so failed calls on a live forward add none.
+        const timer = setTimeout(() => {
+          child.off('exit', onExit);
+          resolve();
+        }, ms);
+        child.once('exit', onExit);
       });
-    });
+    }
     return lost();
   };
   return { socketPath, lost, lostWithin, close };
