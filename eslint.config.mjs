@@ -139,7 +139,7 @@ export default tseslint.config(
         patterns: [
           // shared/format holds pure formatting (units, machine keys) the renderer may run as is; shared/ipc/terminal-frame the
           // WebSocket's binary frame codec (bridge-client.ts).
-          { regex: '(^|/)shared/(?!format/|i18n/|ipc/terminal-frame)', allowTypeImports: true, message: 'renderer takes only types from shared (and shared/format, shared/i18n, and the terminal frame codec).' },
+          { regex: '(^|/)shared/(?!format/|i18n/|ipc/terminal-frame|terminal-flood)', allowTypeImports: true, message: 'renderer takes only types from shared (and shared/format, shared/i18n, the terminal frame codec and the flood cut).' },
           { group: ['**/core/**', '**/serve/**', '**/cli/**', '**/harness-bench/**', '**/main/**', '**/preload/**'], message: 'renderer talks to core through the IPC contract only.' },
         ],
       }],

@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- terminal output is matched for its escape sequences on purpose */
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -217,7 +218,7 @@ describe.skipIf(!haveGo)('terminals in each environment (node-pty, real environm
 });
 
 describe.skipIf(!haveGo)('terminal flow control (VS Code\'s watermarks)', () => {
-  it('pauses a flooding pty until the output is acknowledged, then delivers all of it', async () => {
+  it('pauses a flooding pty until the output is acknowledged, then delivers all of it (lines with escape sequences: never cut)', async () => {
     const core = createCore({ resourcesDir: RESOURCES, dataDir: tempDataDir(), envbench: { version: '0.0.0-test', commit: null } });
     const hub = new EventHub();
     const manager = new PtyTerminalManager(core, hub);
@@ -237,7 +238,8 @@ describe.skipIf(!haveGo)('terminal flow control (VS Code\'s watermarks)', () => 
     });
     try {
       const info = await manager.open({ runtime: 'native', workspace: core.sampleWorkspace(), cols: 80, rows: 24 });
-      manager.write(info.id, 'yes | head -c 5000000; echo "END-$((6*7))"\r');
+      // Bold lines: a flood the core cannot cut (shared/terminal-flood.ts), so all of it must go through.
+      manager.write(info.id, `yes "$(printf '\\033[1mA\\033[0m')" | head -c 5000000; echo "END-$((6*7))"\r`);
       await waitFor(() => manager.flowControl(info.id).paused, 30_000, 'the pty to be paused');
       await new Promise((resolve) => setTimeout(resolve, 500));
       const whilePaused = received;
@@ -250,8 +252,8 @@ describe.skipIf(!haveGo)('terminal flow control (VS Code\'s watermarks)', () => 
       acking = true;
       manager.ack(info.id, received);
       await waitFor(() => output.includes('END-42'), 120_000, 'all of the output');
-      // `yes` prints "y\n", which the pty turns into "y\r\n": 2 500 000 lines, none lost.
-      expect(output.match(/y\r\n/g)?.length).toBe(2_500_000);
+      // Each line is 10 bytes, which the pty ends with "\r\n": 500 000 lines, none lost.
+      expect(output.match(/\x1b\[1mA\x1b\[0m\r\n/g)?.length).toBe(500_000);
       expect(received).toBeGreaterThan(5_000_000);
       // Coalesced: far fewer events than the pty's 4 KiB reads.
       expect(received / events).toBeGreaterThan(8 * 1024);
@@ -261,6 +263,63 @@ describe.skipIf(!haveGo)('terminal flow control (VS Code\'s watermarks)', () => 
     } finally {
       await manager.dispose();
       core.dispose();
+    }
+  });
+});
+
+describe('terminal floods are cut before they are sent', () => {
+  /** A native terminal whose events are kept, with no page acknowledging anything. */
+  async function openWatched(): Promise<{ manager: PtyTerminalManager; id: string; output: () => string; close: () => Promise<void> }> {
+    const core = createCore({ resourcesDir: RESOURCES, dataDir: tempDataDir(), envbench: { version: '0.0.0-test', commit: null } });
+    const hub = new EventHub();
+    const manager = new PtyTerminalManager(core, hub);
+    let output = '';
+    hub.subscribe((channel, payload) => {
+      if (channel === 'terminal:data') output += (payload as { data: string }).data;
+    });
+    const info = await manager.open({ runtime: 'native', workspace: core.sampleWorkspace(), cols: 80, rows: 24 });
+    return {
+      manager,
+      id: info.id,
+      output: () => output,
+      close: async () => {
+        await manager.dispose();
+        core.dispose();
+      },
+    };
+  }
+
+  it('plain text: only what the page keeps is sent (scrollback + rows), the last lines exactly, and the pty never waits for the page', async () => {
+    const t = await openWatched();
+    try {
+      t.manager.write(t.id, 'seq 1 400000; echo "END-$((6*7))"\r');
+      await waitFor(() => t.output().includes('END-42'), 60_000, 'the end of the flood, with no acknowledgement');
+      const sent = t.output();
+      const numbers = sent.split('\r\n').filter((line) => /^\d+$/.test(line)).map(Number);
+      // The last 10 500 lines at least, in order and none missing, ending with 400000.
+      const tail = numbers.slice(-10_500);
+      expect(tail.at(-1)).toBe(400_000);
+      expect(tail.every((n, i) => i === 0 || n === tail[i - 1]! + 1)).toBe(true);
+      // Far less than seq printed (2.7 MB): the rest was cut, and counted as acknowledged.
+      expect(sent.length).toBeLessThan(1_500_000);
+      expect(t.manager.flowControl(t.id).unacknowledged).toBeLessThan(FLOW_CONTROL.highWatermarkChars);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('in the alternate buffer or inside scroll margins, nothing is cut (690 kB: under the high watermark, no acknowledgement needed)', async () => {
+    const t = await openWatched();
+    try {
+      for (const [mode, undo] of [['\\033[?1049h', '\\033[?1049l'], ['\\033[3;10r', '\\033[r']] as const) {
+        const from = t.output().length;
+        t.manager.write(t.id, `printf '${mode}'; seq 1 100000; printf '${undo}'; echo "END-$((6*7))"\r`);
+        await waitFor(() => /END-42/.test(t.output().slice(from)), 60_000, 'the end of the flood');
+        const numbers = t.output().slice(from).replace(/\x1b\[[?\d;]*[a-zA-Z]/g, '').split('\r\n').map((line) => line.split('\r').at(-1)!).filter((line) => /^\d+$/.test(line));
+        expect(numbers, mode).toHaveLength(100_000);
+      }
+    } finally {
+      await t.close();
     }
   });
 });

@@ -8,6 +8,7 @@ import { describeError, UserError } from '../user-error';
 import type { EventHub } from './event-hub';
 import type { TerminalManager } from './terminal-types';
 import { unknownRuntimes } from '../environments/registry';
+import { floodCut, isPlainText, ScreenModes, TERMINAL_SCROLLBACK } from '../../shared/terminal-flood';
 
 /**
  * Flow control as VS Code does it (platform/terminal/node/terminalProcess.ts): the renderer acks
@@ -17,6 +18,14 @@ import { unknownRuntimes } from '../environments/registry';
 export const FLOW_CONTROL = { highWatermarkChars: 4_000_000, lowWatermarkChars: 1_000_000 } as const;
 /** Output is coalesced for up to this long or this many characters into one 'terminal:data' event. */
 export const OUTPUT_BATCH = { maxDelayMs: 8, maxChars: 64 * 1024 } as const;
+/**
+ * A flood of plain text is cut here, before it is sent, to what the page's buffer keeps
+ * (shared/terminal-flood.ts): the page gets one batch a frame, and the pty is never paused for
+ * lines nobody could see. What waits is cut each time it passes `compactChars`.
+ */
+export const FLOOD = { frameMs: 33, compactChars: 1_000_000 } as const;
+/** Rows a cut keeps beyond the scrollback, at least: more than any window shows. */
+const CUT_ROWS_AT_LEAST = 500;
 /** After close(), how long a program has to exit on SIGHUP before it gets SIGKILL. */
 const KILL_GRACE_MS = 3_000;
 /** Variables that describe EnvBench's own terminal or process, not the new one. */
@@ -33,6 +42,17 @@ interface Terminal {
   paused: boolean;
   pending: string[];
   pendingChars: number;
+  /** Everything pending is plain text (no escape sequence, no control but tab, CR and LF). */
+  pendingPlain: boolean;
+  /** Pending output is cut when it passes this many characters (doubled when a cut finds too few lines). */
+  compactAt: number;
+  /** Part of the pending batch was cut: a flood. */
+  batchCut: boolean;
+  /** The last batch was cut: batches go once a frame until one is not. */
+  flooding: boolean;
+  /** What the output sent so far leaves the page's xterm.js in. */
+  readonly modes: ScreenModes;
+  rows: number;
   flushTimer: NodeJS.Timeout | null;
   killTimer: NodeJS.Timeout | null;
   closing: boolean;
@@ -111,6 +131,12 @@ export class PtyTerminalManager implements TerminalManager {
       paused: false,
       pending: [],
       pendingChars: 0,
+      pendingPlain: true,
+      compactAt: FLOOD.compactChars,
+      batchCut: false,
+      flooding: false,
+      modes: new ScreenModes(rows),
+      rows,
       flushTimer: null,
       killTimer: null,
       closing: false,
@@ -144,21 +170,55 @@ export class PtyTerminalManager implements TerminalManager {
     terminal.pending.push(data);
     terminal.pendingChars += data.length;
     terminal.unacknowledged += data.length;
+    if (terminal.pendingPlain && !isPlainText(data)) terminal.pendingPlain = false;
+    const cuttable = this.cuttable(terminal);
+    if (cuttable && terminal.pendingChars >= terminal.compactAt) this.cut(terminal);
     if (!terminal.paused && !terminal.closing && terminal.unacknowledged > FLOW_CONTROL.highWatermarkChars) {
       terminal.paused = true;
       terminal.pty.pause();
     }
-    if (terminal.pendingChars >= OUTPUT_BATCH.maxChars) this.flush(terminal);
-    else terminal.flushTimer ??= setTimeout(() => this.flush(terminal), OUTPUT_BATCH.maxDelayMs);
+    if (!cuttable && terminal.pendingChars >= OUTPUT_BATCH.maxChars) this.flush(terminal);
+    else terminal.flushTimer ??= setTimeout(() => this.flush(terminal), terminal.flooding ? FLOOD.frameMs : OUTPUT_BATCH.maxDelayMs);
+  }
+
+  /** The pending batch is plain text after output that left the page's terminal where a cut is exact. */
+  private cuttable(terminal: Terminal): boolean {
+    return terminal.pendingPlain && terminal.modes.cuttable;
+  }
+
+  /** Cuts the pending batch to the lines the page's buffer keeps; the cut part counts as acknowledged. */
+  private cut(terminal: Terminal): void {
+    const text = terminal.pending.length === 1 ? terminal.pending[0]! : terminal.pending.join('');
+    const cut = floodCut(text, TERMINAL_SCROLLBACK + Math.max(terminal.rows, CUT_ROWS_AT_LEAST) + 1);
+    if (cut === 0) {
+      // Too few lines yet (long ones), or a bare LF: try again with twice as much.
+      terminal.pending = [text];
+      terminal.compactAt = terminal.pendingChars * 2;
+      return;
+    }
+    const kept = text.slice(cut);
+    terminal.pending = [kept];
+    terminal.pendingChars = kept.length;
+    terminal.batchCut = true;
+    this.acknowledged(terminal, cut);
   }
 
   private flush(terminal: Terminal): void {
     if (terminal.flushTimer) clearTimeout(terminal.flushTimer);
     terminal.flushTimer = null;
-    if (terminal.pending.length === 0) return;
-    const data = terminal.pending.join('');
+    if (terminal.pending.length === 0) {
+      terminal.flooding = false;
+      return;
+    }
+    if (this.cuttable(terminal)) this.cut(terminal);
+    const data = terminal.pending.length === 1 ? terminal.pending[0]! : terminal.pending.join('');
+    terminal.flooding = terminal.batchCut;
     terminal.pending = [];
     terminal.pendingChars = 0;
+    terminal.pendingPlain = true;
+    terminal.compactAt = FLOOD.compactChars;
+    terminal.batchCut = false;
+    terminal.modes.written(data);
     this.hub.emit('terminal:data', { id: terminal.info.id, data });
   }
 
@@ -178,12 +238,17 @@ export class PtyTerminalManager implements TerminalManager {
       throw new Error(`cannot resize terminal ${id} to ${cols}x${rows}: columns and rows must be positive whole numbers`);
     }
     terminal.pty.resize(cols, rows);
+    terminal.rows = rows;
+    terminal.modes.resized(rows);
   }
 
   /** Acks can arrive after a terminal ended (its last output was still being drawn): those are ignored. */
   ack(id: string, chars: number): void {
     const terminal = this.terminals.get(id);
-    if (!terminal) return;
+    if (terminal) this.acknowledged(terminal, chars);
+  }
+
+  private acknowledged(terminal: Terminal, chars: number): void {
     terminal.unacknowledged = Math.max(0, terminal.unacknowledged - chars);
     if (terminal.paused && terminal.unacknowledged < FLOW_CONTROL.lowWatermarkChars) {
       terminal.paused = false;

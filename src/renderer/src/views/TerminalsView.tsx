@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { TerminalInfo } from '../../../shared/ipc/contract';
 import type { RuntimeHealth, RuntimeId, WorkspaceInfo } from '../../../shared/run';
 import { api, errorMessage, useApiEvent } from '../api';
-import { floodCut, FloodGuard, isPlainText } from '../terminal-flood';
+import { floodCut, FloodGuard, isPlainText, TERMINAL_SCROLLBACK } from '../../../shared/terminal-flood';
 
 /**
  * Output that arrives before a terminal's pane is drawn (the first prompt) waits here, so nothing
@@ -306,7 +306,7 @@ function TerminalPane({ info, visible, onInput }: { info: TerminalInfo; visible:
   useEffect(() => {
     const element = host.current;
     if (!element) return;
-    const term = new Terminal({ scrollback: 10_000, fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace', fontSize: 13, cursorBlink: true });
+    const term = new Terminal({ scrollback: TERMINAL_SCROLLBACK, fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace', fontSize: 13, cursorBlink: true });
     const fit = new FitAddon();
     term.loadAddon(fit);
     term.open(element);

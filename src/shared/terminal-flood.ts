@@ -96,3 +96,63 @@ export function floodCut(text: string, keepLines: number): number {
   }
   return 0;
 }
+
+/** Lines of scrollback every xterm.js of the app keeps; the core's cut (terminal-manager.ts) keeps at least that many. */
+export const TERMINAL_SCROLLBACK = 10_000;
+
+/** A CSI (7-bit or C1: parameters, intermediates, final byte), or a full reset (RIS, ESC c). */
+const CSI_OR_RIS = /(?:\x1b\[|\x9b)([\x30-\x3f]*)([\x20-\x2f]*)([\x40-\x7e])|\x1bc/g;
+/** DEC private modes that switch to (h) or from (l) the alternate buffer. */
+const ALTERNATE_BUFFER_MODES = new Set(['47', '1047', '1049']);
+
+/**
+ * What a terminal's output stream leaves xterm.js in, as far as a cut cares: the parser's ground
+ * state (FloodGuard), the alternate buffer, scroll margins. The core follows every character it
+ * sends, so it knows this without asking the page. It errs one way only: when it cannot tell, it
+ * says "not cuttable" (a flood then goes uncut, slower, never wrong).
+ */
+export class ScreenModes {
+  private readonly guard = new FloodGuard();
+  private alternate = false;
+  private margins = false;
+  /** An escape sequence cut in two by a chunk boundary: read again with the next chunk. */
+  private tail = '';
+
+  constructor(private rows: number) {}
+
+  /** Plain text that follows can be cut exactly (terminal-flood.ts's conditions). */
+  get cuttable(): boolean {
+    return this.guard.ground && !this.alternate && !this.margins;
+  }
+
+  resized(rows: number): void {
+    this.rows = rows;
+  }
+
+  written(text: string): void {
+    if (this.tail === '' && isPlainText(text)) {
+      if (!this.guard.ground) this.guard.written(text);
+      return;
+    }
+    this.guard.written(text);
+    const scanned = this.tail + text;
+    let end = 0;
+    for (const match of scanned.matchAll(CSI_OR_RIS)) {
+      end = match.index + match[0].length;
+      if (match[3] !== undefined) this.csi(match[1]!, match[2]!, match[3]);
+      else this.alternate = this.margins = false; // RIS: the normal buffer, no margins
+    }
+    this.tail = this.guard.ground ? '' : scanned.slice(Math.max(end, scanned.length - 4096));
+  }
+
+  private csi(params: string, intermediates: string, final: string): void {
+    if (params.startsWith('?') && intermediates === '' && (final === 'h' || final === 'l')) {
+      for (const mode of params.slice(1).split(';')) if (ALTERNATE_BUFFER_MODES.has(mode)) this.alternate = final === 'h';
+    } else if (final === 'r' && intermediates === '' && !params.startsWith('?')) {
+      const [top = 0, bottom = 0] = params.split(';').map((p) => Number.parseInt(p, 10) || 0);
+      this.margins = top > 1 || (bottom > 0 && bottom < this.rows);
+    } else if (final === 'p' && intermediates === '!') {
+      this.margins = false; // DECSTR, a soft reset
+    }
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { floodCut, FloodGuard } from './terminal-flood';
+import { floodCut, FloodGuard, ScreenModes } from './terminal-flood';
 
 describe('terminal flood cut', () => {
   it('cuts plain pty text right after a CR LF, keeping exactly the last keepLines line feeds', () => {
@@ -44,5 +44,45 @@ describe('terminal flood cut', () => {
     expect(guard.ground).toBe(false);
     guard.written('\x9c');
     expect(guard.ground).toBe(true);
+  });
+
+  it('follows the alternate buffer, scroll margins and resets from the output alone', () => {
+    const modes = new ScreenModes(24);
+    expect(modes.cuttable).toBe(true);
+    modes.written('\x1b[?1049h\x1b[22;0;0t'); // vim, less: the alternate buffer
+    expect(modes.cuttable).toBe(false);
+    modes.written('\x1b[?1049l');
+    expect(modes.cuttable).toBe(true);
+    modes.written('\x1b[?1;47h'); // among other modes
+    expect(modes.cuttable).toBe(false);
+    modes.written('\x1b[?47l');
+    expect(modes.cuttable).toBe(true);
+    modes.written('\x1b[5;20r'); // margins
+    expect(modes.cuttable).toBe(false);
+    modes.written('\x1b[r');
+    expect(modes.cuttable).toBe(true);
+    modes.written('\x1b[1;24r'); // the whole screen: no margins
+    expect(modes.cuttable).toBe(true);
+    modes.written('\x1b[1;12r');
+    expect(modes.cuttable).toBe(false);
+    modes.written('\x1b[!p'); // DECSTR
+    expect(modes.cuttable).toBe(true);
+    modes.written('\x1b[?1049h\x1b[3;9r\x1bc'); // RIS after both
+    expect(modes.cuttable).toBe(true);
+    modes.written('\x1bc\x1b[?1049h'); // ... and before one: order counts
+    expect(modes.cuttable).toBe(false);
+    modes.written('\x1b[?10'); // a switch cut in two by a chunk boundary
+    modes.written('49l');
+    expect(modes.cuttable).toBe(true);
+    modes.written('\x1b[?10');
+    expect(modes.cuttable).toBe(false); // mid-sequence
+    modes.written('49h');
+    expect(modes.cuttable).toBe(false);
+    modes.written('\x9b?1049l'); // C1 CSI
+    expect(modes.cuttable).toBe(true);
+    modes.written('\x1b]0;title');
+    expect(modes.cuttable).toBe(false);
+    modes.written('\x07plain');
+    expect(modes.cuttable).toBe(true);
   });
 });
