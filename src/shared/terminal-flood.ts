@@ -84,9 +84,14 @@ export function isPlainText(text: string): boolean {
  * or holds too few lines for a cut.
  */
 export function floodCut(text: string, keepLines: number): number {
+  return isPlainText(text) ? plainFloodCut(text, keepLines) : 0;
+}
+
+/** floodCut for text already known to be plain (isPlainText), as the core knows it chunk by chunk. */
+export function plainFloodCut(text: string, keepLines: number): number {
   // Only worth a look when the text could hold twice what is kept (a line is at least CR LF).
   if (text.length < 4 * keepLines) return 0;
-  if (!PLAIN_TEXT.test(text) || LF_WITHOUT_CR.test(text.slice(1))) return 0;
+  if (LF_WITHOUT_CR.test(text.slice(1))) return 0;
   // Cut right after the LF that leaves exactly `keepLines` LFs in the kept part.
   let seen = 0;
   for (let i = text.length - 1; i >= 0; i--) {
@@ -118,7 +123,11 @@ export class ScreenModes {
   /** An escape sequence cut in two by a chunk boundary: read again with the next chunk. */
   private tail = '';
 
-  constructor(private rows: number) {}
+  constructor(private rowCount: number) {}
+
+  get rows(): number {
+    return this.rowCount;
+  }
 
   /** Plain text that follows can be cut exactly (terminal-flood.ts's conditions). */
   get cuttable(): boolean {
@@ -126,7 +135,7 @@ export class ScreenModes {
   }
 
   resized(rows: number): void {
-    this.rows = rows;
+    this.rowCount = rows;
   }
 
   written(text: string): void {
@@ -142,7 +151,7 @@ export class ScreenModes {
       if (match[3] !== undefined) this.csi(match[1]!, match[2]!, match[3]);
       else this.alternate = this.margins = false; // RIS: the normal buffer, no margins
     }
-    this.tail = this.guard.ground ? '' : scanned.slice(Math.max(end, scanned.length - 4096));
+    this.tail = this.guard.ground ? '' : scanned.slice(Math.max(end, scanned.length - TAIL_LIMIT));
   }
 
   private csi(params: string, intermediates: string, final: string): void {
@@ -150,7 +159,7 @@ export class ScreenModes {
       for (const mode of params.slice(1).split(';')) if (ALTERNATE_BUFFER_MODES.has(mode)) this.alternate = final === 'h';
     } else if (final === 'r' && intermediates === '' && !params.startsWith('?')) {
       const [top = 0, bottom = 0] = params.split(';').map((p) => Number.parseInt(p, 10) || 0);
-      this.margins = top > 1 || (bottom > 0 && bottom < this.rows);
+      this.margins = top > 1 || (bottom > 0 && bottom < this.rowCount);
     } else if (final === 'p' && intermediates === '!') {
       this.margins = false; // DECSTR, a soft reset
     }

@@ -8,7 +8,7 @@ import { describeError, UserError } from '../user-error';
 import type { EventHub } from './event-hub';
 import type { TerminalManager } from './terminal-types';
 import { unknownRuntimes } from '../environments/registry';
-import { floodCut, isPlainText, ScreenModes, TERMINAL_SCROLLBACK } from '../../shared/terminal-flood';
+import { isPlainText, plainFloodCut, ScreenModes, TERMINAL_SCROLLBACK } from '../../shared/terminal-flood';
 
 /**
  * Flow control as VS Code does it (platform/terminal/node/terminalProcess.ts): the renderer acks
@@ -52,7 +52,6 @@ interface Terminal {
   flooding: boolean;
   /** What the output sent so far leaves the page's xterm.js in. */
   readonly modes: ScreenModes;
-  rows: number;
   flushTimer: NodeJS.Timeout | null;
   killTimer: NodeJS.Timeout | null;
   closing: boolean;
@@ -136,7 +135,6 @@ export class PtyTerminalManager implements TerminalManager {
       batchCut: false,
       flooding: false,
       modes: new ScreenModes(rows),
-      rows,
       flushTimer: null,
       killTimer: null,
       closing: false,
@@ -189,7 +187,7 @@ export class PtyTerminalManager implements TerminalManager {
   /** Cuts the pending batch to the lines the page's buffer keeps; the cut part counts as acknowledged. */
   private cut(terminal: Terminal): void {
     const text = terminal.pending.length === 1 ? terminal.pending[0]! : terminal.pending.join('');
-    const cut = floodCut(text, TERMINAL_SCROLLBACK + Math.max(terminal.rows, CUT_ROWS_AT_LEAST) + 1);
+    const cut = plainFloodCut(text, TERMINAL_SCROLLBACK + Math.max(terminal.modes.rows, CUT_ROWS_AT_LEAST) + 1);
     if (cut === 0) {
       // Too few lines yet (long ones), or a bare LF: try again with twice as much.
       terminal.pending = [text];
@@ -238,7 +236,6 @@ export class PtyTerminalManager implements TerminalManager {
       throw new Error(`cannot resize terminal ${id} to ${cols}x${rows}: columns and rows must be positive whole numbers`);
     }
     terminal.pty.resize(cols, rows);
-    terminal.rows = rows;
     terminal.modes.resized(rows);
   }
 
