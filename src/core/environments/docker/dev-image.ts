@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import type { WorkspaceInfo } from '../../../shared/run';
@@ -11,7 +12,10 @@ import type { GoToolchain } from '../host-go';
 import { hostGoToolchain } from '../host-go';
 import type { OwnBuild } from './offline-images';
 import { BASE_IMAGE, buildOfflineDevImage, devImageTag, ensureBaseImage, ensureToolchainImage, imageExists, offlineDockerfile, toolchainImageTag } from './offline-images';
+import type { WorkspaceDefinition } from './workspace-definition';
 import { findWorkspaceDefinition } from './workspace-definition';
+import type { ResolvedFeature } from './devcontainer-features';
+import { buildFeatureImage, fetchOciFeature, installOrder, readFeature, refuseOfflineFeatures } from './devcontainer-features';
 import type { ContainerSettings } from './devcontainer-spec';
 import { DEFAULT_CONTAINER_SETTINGS } from './devcontainer-spec';
 
@@ -132,41 +136,94 @@ export async function planDevImage(docker: Docker, workspace: WorkspaceInfo, off
   const definition = findWorkspaceDefinition(workspace);
   if (definition) {
     log(`docker: using the workspace's own ${path.relative(workspace.path, definition.file)}`);
-    if ('image' in definition) {
-      const present = await imageExists(docker, definition.image);
-      if (!present && offline) throw offlineImageMissing(definition.image, definition.file);
-      if (!present) await pullImage(docker, definition.image, log);
-      return {
-        source: 'workspace devcontainer.json',
-        ref: definition.image,
-        dockerfile: definition.text,
-        definitionFile: definition.file,
-        ensure: () => pullImage(docker, definition.image, log),
-        removable: !present,
-        instance: null,
-        offlineReason: null,
-        base: definition.image,
-        lifecycleCommands: definition.lifecycleCommands,
-        settings: definition.spec.settings,
-        devcontainer: { applied: definition.spec.applied, notApplied: definition.spec.notApplied },
-      };
-    }
-    const build = { ...definition, buildArgs: definition.kind === 'devcontainer.json' ? definition.spec.buildArgs : {}, target: definition.kind === 'devcontainer.json' ? definition.spec.target : null };
-    const ref = workspaceImageRef(workspace, instance, definition.kind);
+    if (offline && definition.kind === 'devcontainer.json') refuseOfflineFeatures(definition.file, definition.spec.features);
+    const plan = await planDefinitionImage(docker, workspace, definition, offline, instance, log);
+    if (definition.kind !== 'devcontainer.json' || definition.spec.features.length === 0) return plan;
+    return withFeatures(docker, workspace, definition, plan, offline, instance, log);
+  }
+  return planGeneratedImage(docker, workspace, offline, instance, log);
+}
+
+/** The image a workspace's own Dockerfile.dev or devcontainer.json names or builds (before any features). */
+async function planDefinitionImage(docker: Docker, workspace: WorkspaceInfo, definition: WorkspaceDefinition, offline: boolean, instance: string, log: (line: string) => void): Promise<ImagePlan> {
+  if ('image' in definition) {
+    const present = await imageExists(docker, definition.image);
+    if (!present && offline) throw offlineImageMissing(definition.image, definition.file);
+    if (!present) await pullImage(docker, definition.image, log);
     return {
-      source: definition.kind === 'Dockerfile.dev' ? 'workspace Dockerfile.dev' : 'workspace devcontainer.json',
-      ref,
+      source: 'workspace devcontainer.json',
+      ref: definition.image,
       dockerfile: definition.text,
       definitionFile: definition.file,
-      ensure: (options) => buildFromDirectory(docker, ref, build, fs.realpathSync(workspace.path), offline, { instance, noCache: options?.noCache }, log),
-      removable: true,
-      instance,
+      ensure: () => pullImage(docker, definition.image, log),
+      removable: !present,
+      instance: null,
       offlineReason: null,
-      base: dockerfileBaseImages(definition.text, build.buildArgs)[0] ?? 'unknown',
+      base: definition.image,
       lifecycleCommands: definition.lifecycleCommands,
-      ...(definition.kind === 'devcontainer.json' ? { settings: definition.spec.settings, devcontainer: { applied: definition.spec.applied, notApplied: definition.spec.notApplied } } : NO_DEVCONTAINER),
+      settings: definition.spec.settings,
+      devcontainer: { applied: definition.spec.applied, notApplied: definition.spec.notApplied },
     };
   }
+  const build = { ...definition, buildArgs: definition.kind === 'devcontainer.json' ? definition.spec.buildArgs : {}, target: definition.kind === 'devcontainer.json' ? definition.spec.target : null };
+  const featured = definition.kind === 'devcontainer.json' && definition.spec.features.length > 0;
+  const ref = featured ? `${workspaceImageRef(workspace, instance, definition.kind)}-without-features` : workspaceImageRef(workspace, instance, definition.kind);
+  return {
+    source: definition.kind === 'Dockerfile.dev' ? 'workspace Dockerfile.dev' : 'workspace devcontainer.json',
+    ref,
+    dockerfile: definition.text,
+    definitionFile: definition.file,
+    ensure: (options) => buildFromDirectory(docker, ref, build, fs.realpathSync(workspace.path), offline, { instance, noCache: options?.noCache }, log),
+    removable: true,
+    instance,
+    offlineReason: null,
+    base: dockerfileBaseImages(definition.text, build.buildArgs)[0] ?? 'unknown',
+    lifecycleCommands: definition.lifecycleCommands,
+    ...(definition.kind === 'devcontainer.json' ? { settings: definition.spec.settings, devcontainer: { applied: definition.spec.applied, notApplied: definition.spec.notApplied } } : NO_DEVCONTAINER),
+  };
+}
+
+/**
+ * devcontainer.json's features installed on the image it names or builds, as `devcontainer build`
+ * installs them (devcontainer-features.ts), into EnvBench's own image. Local features are read and
+ * OCI ones fetched now, before anything is measured; offline, OCI features refuse the runtime.
+ */
+async function withFeatures(docker: Docker, workspace: WorkspaceInfo, definition: WorkspaceDefinition & { kind: 'devcontainer.json' }, base: ImagePlan, offline: boolean, instance: string, log: (line: string) => void): Promise<ImagePlan> {
+  const requests = definition.spec.features;
+  const features: ResolvedFeature[] = [];
+  for (const request of requests) {
+    let dir = request.localDir;
+    if (dir === null) {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'envbench-feature-'));
+      const fetched = dir;
+      process.once('exit', () => fs.rmSync(fetched, { recursive: true, force: true }));
+      log(`docker: fetching the Dev Container feature ${request.key}`);
+      await fetchOciFeature(request.key, dir);
+    }
+    features.push(readFeature(request.key, dir, request.options));
+  }
+  const ordered = installOrder(features);
+  const ref = workspaceImageRef(workspace, instance, definition.kind);
+  const userOf = (user: string): string => user.split(':')[0]!;
+  return {
+    ...base,
+    ref,
+    removable: true,
+    instance,
+    ensure: async (options) => {
+      // A cold start rebuilds the image under the features only when EnvBench made it (never re-pulls a user's image).
+      if ((options?.noCache && base.removable) || !(await imageExists(docker, base.ref))) await base.ensure(options);
+      const imageUser = (await docker.getImage(base.ref).inspect()).Config.User || 'root';
+      const containerUser = userOf(base.settings.containerUser ?? imageUser);
+      const users = { imageUser, containerUser, remoteUser: userOf(base.settings.remoteUser ?? containerUser) };
+      await buildFeatureImage(docker, base.ref, ref, ordered, users, offline, { instance, noCache: options?.noCache }, log);
+    },
+    devcontainer: { applied: base.devcontainer.applied, notApplied: [...base.devcontainer.notApplied, ...ordered.flatMap((f) => f.notApplied)] },
+  };
+}
+
+/** The official golang image online; offline (or when the pull fails) a local image built from this machine's toolchain. */
+async function planGeneratedImage(docker: Docker, workspace: WorkspaceInfo, offline: boolean, instance: string, log: (line: string) => void): Promise<ImagePlan> {
   let offlineReason = offline ? '--offline was given' : null;
   if (!offline) {
     const ref = `golang:${workspace.goVersion ?? 'latest'}`;
@@ -208,6 +265,12 @@ function workspaceImageRef(workspace: WorkspaceInfo, instance: string, kind: str
   return `envbench/ws-${workspaceKey(workspace.path)}-${instance}:${kind === 'Dockerfile.dev' ? 'dockerfile-dev' : 'devcontainer'}`;
 }
 
+/** The image a definition's own Dockerfile builds: with features, the stage they are installed on. */
+function definitionBuildRef(workspace: WorkspaceInfo, instance: string, definition: WorkspaceDefinition): string {
+  const featured = definition.kind === 'devcontainer.json' && definition.spec.features.length > 0;
+  return `${workspaceImageRef(workspace, instance, definition.kind)}${featured ? '-without-features' : ''}`;
+}
+
 /**
  * What preparing the dev image will build or download for this workspace, told before a run
  * (its plan) without pulling or building anything: planDevImage's choices, and which images are
@@ -216,14 +279,30 @@ function workspaceImageRef(workspace: WorkspaceInfo, instance: string, kind: str
 export async function devImageWork(docker: Docker, workspace: WorkspaceInfo, offline: boolean, instance: string): Promise<string[]> {
   const definition = findWorkspaceDefinition(workspace);
   if (definition) {
-    const file = path.relative(workspace.path, definition.file);
-    if ('image' in definition) {
-      if (await imageExists(docker, definition.image)) return [`uses ${definition.image} (${file}), already here`];
-      return [offline ? `needs ${definition.image} (${file}), which is not here: an offline run cannot pull it` : `pulls ${definition.image} (${file})`];
-    }
+    const work = await definitionImageWork(docker, workspace, definition, offline, instance);
+    if (definition.kind !== 'devcontainer.json' || definition.spec.features.length === 0) return work;
+    const remote = definition.spec.features.filter((f) => f.localDir === null).map((f) => f.key);
     const ref = workspaceImageRef(workspace, instance, definition.kind);
-    return [(await imageExists(docker, ref)) ? `reuses ${ref}, built from ${file}` : `builds ${ref} from ${file}`];
+    if (offline && remote.length > 0) return [...work, `cannot install the Dev Container features ${remote.join(', ')} offline: the runtime will be refused`];
+    if (await imageExists(docker, ref)) return [...work, `reuses ${ref}, with the Dev Container features installed`];
+    return [...work, ...(remote.length > 0 ? [`fetches the Dev Container features ${remote.join(', ')} from their registry`] : []), `installs the Dev Container features ${definition.spec.features.map((f) => f.key).join(', ')} into ${ref}`];
   }
+  return generatedImageWork(docker, workspace, offline, instance);
+}
+
+/** What the workspace's own definition needs before features: an image to use or pull, or a build. */
+async function definitionImageWork(docker: Docker, workspace: WorkspaceInfo, definition: WorkspaceDefinition, offline: boolean, instance: string): Promise<string[]> {
+  const file = path.relative(workspace.path, definition.file);
+  if ('image' in definition) {
+    if (await imageExists(docker, definition.image)) return [`uses ${definition.image} (${file}), already here`];
+    return [offline ? `needs ${definition.image} (${file}), which is not here: an offline run cannot pull it` : `pulls ${definition.image} (${file})`];
+  }
+  const ref = definitionBuildRef(workspace, instance, definition);
+  return [(await imageExists(docker, ref)) ? `reuses ${ref}, built from ${file}` : `builds ${ref} from ${file}`];
+}
+
+/** What EnvBench's generated image needs: the golang image online, offline the debootstrap base and this machine's toolchain. */
+async function generatedImageWork(docker: Docker, workspace: WorkspaceInfo, offline: boolean, instance: string): Promise<string[]> {
   if (!offline) {
     const ref = `golang:${workspace.goVersion ?? 'latest'}`;
     return [(await imageExists(docker, ref)) ? `uses ${ref}, already here` : `pulls ${ref} (if that fails: builds an offline image from this machine's Go)`];

@@ -49,7 +49,7 @@ describe('readDevcontainerSpec', () => {
   });
 
   it.each([
-    ['features, naming them', { image: 'x', features: { 'ghcr.io/devcontainers/features/go:1': {}, 'ghcr.io/devcontainers/features/node:1': { version: '20' } } }, /features ghcr\.io\/devcontainers\/features\/go:1, ghcr\.io\/devcontainers\/features\/node:1: features are downloaded from an OCI registry/],
+    ['a feature as a tarball URL', { image: 'x', features: { 'https://example.com/go.tgz': {} } }, /its feature https:\/\/example\.com\/go\.tgz is a tarball URL, which EnvBench does not download/],
     ['a user that is an option', { image: 'x', remoteUser: '--privileged' }, /its remoteUser "--privileged" is not a user name or uid/],
     ['a user with a path', { image: 'x', containerUser: '../root' }, /its containerUser "\.\.\/root" is not a user name/],
     ['an env name that is not one', { image: 'x', containerEnv: { 'A B': '1' } }, /its containerEnv names "A B", which is not a variable name/],

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { UserError } from '../../user-error';
+import type { FeatureRequest } from './devcontainer-features';
+import { parseFeatureRequests } from './devcontainer-features';
 
 // What of the Dev Containers spec (containers.dev/implementors/json_reference) EnvBench applies,
 // as the reference implementation (@devcontainers/cli, `devcontainer build` / `up`) applies it:
@@ -37,6 +39,8 @@ export const DEFAULT_CONTAINER_SETTINGS: ContainerSettings = {
 export interface DevcontainerSpec {
   buildArgs: Record<string, string>;
   target: string | null;
+  /** Its Dev Container features, installed on the image it names or builds (devcontainer-features.ts). */
+  features: FeatureRequest[];
   settings: ContainerSettings;
   /** The keys it sets that shape the environment, each with what EnvBench made of it (for the facts). */
   applied: string[];
@@ -150,8 +154,8 @@ interface SpecJson {
 
 /**
  * Reads the build and run keys of a parsed devcontainer.json. `workspace` is the folder holding
- * `.devcontainer`; `env` the host's environment, for `${localEnv:...}`. Features are refused,
- * naming them: they are downloaded from an OCI registry, which EnvBench does not do.
+ * `.devcontainer`; `env` the host's environment, for `${localEnv:...}`. Features are read here
+ * and installed when the image is prepared (devcontainer-features.ts).
  */
 export function readDevcontainerSpec(file: string, json: Record<string, unknown>, workspace: string, env: NodeJS.ProcessEnv = process.env): DevcontainerSpec {
   const spec = json as SpecJson;
@@ -159,14 +163,7 @@ export function readDevcontainerSpec(file: string, json: Record<string, unknown>
   const local = { workspace, env };
   const applied: string[] = [];
 
-  const features = spec.features && typeof spec.features === 'object' ? Object.keys(spec.features) : [];
-  if (features.length > 0) {
-    throw new UserError(
-      what,
-      `it asks for the Dev Container feature${features.length > 1 ? 's' : ''} ${features.join(', ')}: features are downloaded from an OCI registry, and EnvBench neither downloads nor installs them (offline there is no registry to reach)`,
-      'Build the image with the Dev Containers CLI (`devcontainer build --workspace-folder . --image-name NAME`) and name it in "image", or remove "features" to measure the image without them',
-    );
-  }
+  const features = parseFeatureRequests(file, spec.features, workspace);
 
   const stringMap = (key: string, value: unknown): Record<string, string> => {
     if (value === undefined) return {};
@@ -224,11 +221,12 @@ export function readDevcontainerSpec(file: string, json: Record<string, unknown>
   if (Object.keys(remoteEnv).length > 0) applied.push(`remoteEnv (${names(remoteEnv)})`);
   if (containerUser) applied.push(`containerUser (${containerUser})`);
   if (remoteUser) applied.push(`remoteUser (${remoteUser})`);
+  if (features.length > 0) applied.push(`features (${features.map((f) => f.key).join(', ')})`);
 
   const notApplied = Object.keys(NOT_APPLIED)
     .filter((key) => json[key] !== undefined)
     .map((key) => `${key}: ${NOT_APPLIED[key]}`);
-  return { buildArgs, target, settings: { workspaceTarget, workspaceFolder, containerEnv, remoteEnv, containerUser, remoteUser }, applied, notApplied };
+  return { buildArgs, target, features, settings: { workspaceTarget, workspaceFolder, containerEnv, remoteEnv, containerUser, remoteUser }, applied, notApplied };
 }
 
 /** "type=bind,source=/a,target=/b" (the --mount syntax), keys as Docker spells them and their aliases. */
