@@ -166,8 +166,7 @@ async function planDefinitionImage(docker: Docker, workspace: WorkspaceInfo, def
     };
   }
   const build = { ...definition, buildArgs: definition.kind === 'devcontainer.json' ? definition.spec.buildArgs : {}, target: definition.kind === 'devcontainer.json' ? definition.spec.target : null };
-  const featured = definition.kind === 'devcontainer.json' && definition.spec.features.length > 0;
-  const ref = featured ? `${workspaceImageRef(workspace, instance, definition.kind)}-without-features` : workspaceImageRef(workspace, instance, definition.kind);
+  const ref = definitionBuildRef(workspace, instance, definition);
   return {
     source: definition.kind === 'Dockerfile.dev' ? 'workspace Dockerfile.dev' : 'workspace devcontainer.json',
     ref,
