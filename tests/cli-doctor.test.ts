@@ -35,6 +35,18 @@ describe('envbench doctor', () => {
     }
   });
 
+  it('keeps a code cache per command, and the launcher names every command the CLI has', () => {
+    // Each command's first start writes its own cache (history's functions are not serve's); the
+    // launcher's list must follow the commands, or a new one would share the others' cache.
+    const launcher = fs.readFileSync(CLI, 'utf8');
+    const listed = JSON.parse(/const COMMANDS = (\[[^\]]*\]);/.exec(launcher)![1]!.replace(/'/g, '"')) as string[];
+    const help = envbench(['--help'], tempDataDir());
+    const commands = [...help.stdout.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
+    expect([...listed].sort()).toEqual([...commands].sort());
+    expect(envbench(['history'], tempDataDir()).status).toBe(0);
+    expect(fs.existsSync(path.join(path.dirname(CLI), `.envbench-main.${process.version}.history.v8-cache`))).toBe(true);
+  });
+
   it('finds the native runtime where Go is installed', () => {
     if (!hasTool('go', ['version'])) return;
     const health = JSON.parse(envbench(['doctor', '--json'], tempDataDir()).stdout) as RuntimeHealth[];

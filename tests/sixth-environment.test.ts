@@ -50,6 +50,9 @@ class HostTwinRuntime implements Runtime {
   }
 }
 
+// The registry's list plus one line: what adding a folder to src/core/environments does.
+const withTwin = [...(await createRuntimes(RESOURCES)), new HostTwinRuntime(RESOURCES)];
+
 describe('a sixth environment', () => {
   const dataDir = tempDataDir('envbench-sixth-');
   const core = createCore({
@@ -57,8 +60,7 @@ describe('a sixth environment', () => {
     dataDir,
     cacheDir: path.join(dataDir, 'cache'),
     envbench: { version: '0.0.0-test', commit: null },
-    // The registry's list plus one line: what adding a folder to src/core/environments does.
-    runtimes: [...createRuntimes(RESOURCES), new HostTwinRuntime(RESOURCES)],
+    runtimes: withTwin,
   });
   afterAll(() => core.dispose());
 

@@ -141,7 +141,7 @@ describe.skipIf(!haveGo)('terminals in each environment (node-pty, real environm
   });
 
   it('an unavailable runtime (devbox here) is refused with the reason detect() gives', async () => {
-    const devbox = core.runtimes.find((r) => r.id === 'devbox')!;
+    const devbox = (await core.runtimes()).find((r) => r.id === 'devbox')!;
     const health = await devbox.detect();
     if (health.available) return; // A machine with Devbox has nothing to refuse here.
     await expect(invoke(service, 'terminal:open', { runtime: 'devbox', workspace: core.sampleWorkspace(), cols: 80, rows: 24 })).rejects.toThrow(health.reason!);

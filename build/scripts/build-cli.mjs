@@ -52,6 +52,10 @@ await build({
   // Prefer ES module builds: some packages' UMD builds (jsonc-parser) hide requires from the bundler.
   mainFields: ['module', 'main'],
   sourcemap: 'linked',
+  // No comments nor indentation (identifiers stay: stack traces keep their names; the map has the
+  // lines): a start reads a third less, and the bundle is pure ASCII, which Node reads without
+  // decoding UTF-8 (8.8 -> ~1 ms for the 2 MB bundle on this machine).
+  minifyWhitespace: true,
   // Native addons (and dockerode, whose ssh2 has optional ones) load from node_modules at run time;
   // so does playwright-core (the app section of `npm run bench`), which finds its own files by path.
   external: ['better-sqlite3', 'node-pty', 'electron', 'dockerode', 'playwright-core'],

@@ -1,24 +1,25 @@
 import { Command, CommanderError, Option } from 'commander';
-import { DEFAULT_SAMPLE_TIMEOUT_MS, DEFAULT_WARMUP } from '../core/bench/run-scheduler';
+import { DEFAULT_SAMPLE_TIMEOUT_MS, DEFAULT_WARMUP } from '../core/bench/run-request';
 import { describeError, isUserError } from '../core/user-error';
 import { escapeControlCharactersInText } from '../shared/format/control-characters';
 import { RUNTIME_IDS } from '../core/environments/registry';
 import { EXPORT_FORMATS, NIX_ENTRIES } from '../shared/run';
-import { EXPORTERS } from '../core/export/exporters';
+import type { Exporter } from '../core/export/exporter';
 import { SCENARIOS } from '../core/scenarios/catalog';
 import { cliCore, ENVBENCH_BUILD } from './cli-core';
 import { addRunOutputOptions, langOption } from './run-outputs';
 import { COMPLETION_SHELLS, completionScript } from './completion';
-import { cleanCachesCommand, cleanCommand, refuseWhileMeasuring } from './commands/clean';
 import { COMPARE_FORMATS, compareCommand, type CompareOptions } from './commands/compare';
-import { doctorCommand } from './commands/doctor';
-import { exportCommand, type ExportCommandOptions } from './commands/export';
-import { importHyperfineCommand, type ImportHyperfineOptions } from './commands/import';
+import type { ExportCommandOptions } from './commands/export';
+import type { RunCommandOptions } from './commands/run';
+import type { ImportHyperfineOptions } from './commands/import';
 import { deleteCommand, historyCommand, type HistoryOptions, SHOW_FORMATS, showCommand, type ShowOptions } from './commands/history';
-import { runCommand } from './commands/run';
-import { hostsAddCommand, type HostsAddOptions, hostsDoctorCommand, hostsListCommand, hostsRemoveCommand } from './commands/hosts';
+import type { HostsAddOptions } from './commands/hosts';
 import { RUN_STYLES } from './format/progress-line';
 import type { ServeOptions } from './commands/serve';
+
+// Each command's code is loaded with import() when it runs (esbuild keeps such modules unevaluated
+// until then): `envbench --version` and `history` do not load the run engine, Docker or SSH.
 
 /** Exit codes: 0 success, 1 a measurement failed, 2 bad input, 130 cancelled. */
 const EXIT_BAD_INPUT = 2;
@@ -26,7 +27,11 @@ const EXIT_BAD_INPUT = 2;
 /** One meaning of --json in every command: JSON on standard output, or in the file named ('-': standard output). */
 const JSON_OPTION = ['--json [file]', "print JSON; to a file when one is named ('-': standard output)"] as const;
 
-function program(): Command {
+/**
+ * The commands. `exporters` describe the export formats in `envbench export --help`; main() loads
+ * them only when help is asked for (they bring the PDF report's code with them).
+ */
+function program(exporters: readonly Exporter[] | null): Command {
   const cli = new Command('envbench')
     .description('Measure Go development environments side by side on this machine.')
     .version(`${ENVBENCH_BUILD.version}${ENVBENCH_BUILD.commit ? ` (${ENVBENCH_BUILD.commit.slice(0, 12)})` : ''}`)
@@ -39,6 +44,7 @@ function program(): Command {
     .option(...JSON_OPTION)
     .addOption(dbOption())
     .action(async (options: { json?: string | boolean; db?: string }) => {
+      const { doctorCommand } = await import('./commands/doctor');
       const core = cliCore({ db: options.db });
       try {
         process.exitCode = await doctorCommand(core, options);
@@ -78,7 +84,8 @@ function program(): Command {
   addRunOutputOptions(run)
     .option('--weights <list>', 'weights of the ranking, e.g. startup=1,performance=2,maintenance=1 (default: equal)')
     .addOption(dbOption())
-    .action(async (options: Parameters<typeof runCommand>[1] & { db?: string }) => {
+    .action(async (options: RunCommandOptions & { db?: string }) => {
+      const { runCommand } = await import('./commands/run');
       const core = cliCore({ db: options.db });
       try {
         process.exitCode = await runCommand(core, options);
@@ -172,8 +179,9 @@ function program(): Command {
     .option('--chromium <path>', 'pdf: the Chromium or Chrome to print with (default: $CHROMIUM_PATH or the system Chromium)')
     .addOption(langOption())
     .addOption(dbOption())
-    .addHelpText('after', `\nFormats:\n${EXPORTERS.map((e) => `  ${e.format.padEnd(12)} ${e.description}`).join('\n')}`)
+    .addHelpText('after', () => (exporters ? `\nFormats:\n${exporters.map((e) => `  ${e.format.padEnd(12)} ${e.description}`).join('\n')}` : ''))
     .action(async (runId: string, options: ExportCommandOptions & { db?: string }) => {
+      const { exportCommand } = await import('./commands/export');
       const core = cliCore({ db: options.db });
       try {
         process.exitCode = await exportCommand(core, runId, options, { envbench: ENVBENCH_BUILD });
@@ -194,6 +202,7 @@ function program(): Command {
     .option('--workspace <dir>', 'the Go module hyperfine ran in (default: the current folder when it has a go.mod)')
     .addOption(dbOption())
     .action(async (file: string, options: ImportHyperfineOptions & { db?: string }) => {
+      const { importHyperfineCommand } = await import('./commands/import');
       const core = cliCore({ db: options.db });
       try {
         process.exitCode = await importHyperfineCommand(core, file, options);
@@ -212,20 +221,23 @@ function program(): Command {
     .option('--known-hosts <file>', 'a known_hosts file for this host (default: ~/.ssh/known_hosts)')
     .option('--no-check', 'add it without connecting first')
     .action(async (name: string, url: string, options: HostsAddOptions) => {
+      const { hostsAddCommand } = await import('./commands/hosts');
       process.exitCode = await hostsAddCommand(name, url, options);
     });
   hosts
     .command('list')
     .description('the machines added, with their URLs and keys')
     .option(...JSON_OPTION)
-    .action((options: { json?: string | boolean }) => {
+    .action(async (options: { json?: string | boolean }) => {
+      const { hostsListCommand } = await import('./commands/hosts');
       process.exitCode = hostsListCommand(options);
     });
   hosts
     .command('remove')
     .description('forget a machine (what EnvBench left on it stays there)')
     .argument('<name>')
-    .action((name: string) => {
+    .action(async (name: string) => {
+      const { hostsRemoveCommand } = await import('./commands/hosts');
       process.exitCode = hostsRemoveCommand(name);
     });
   hosts
@@ -234,6 +246,7 @@ function program(): Command {
     .argument('<name>')
     .option(...JSON_OPTION)
     .action(async (name: string, options: { json?: string | boolean }) => {
+      const { hostsDoctorCommand } = await import('./commands/hosts');
       process.exitCode = await hostsDoctorCommand(name, options);
     });
 
@@ -243,6 +256,7 @@ function program(): Command {
     .option('--caches', "instead: remove only EnvBench's caches (build caches, scratch copies, gopls/dlv copies in $ENVBENCH_CACHE_DIR or ~/.cache/envbench), not Docker objects nor the history; says how much it freed")
     .option('--force', 'clean even while a run is measuring on this machine (that run may then fail)')
     .action(async (options: { caches?: boolean; force?: boolean }) => {
+      const { cleanCachesCommand, cleanCommand, refuseWhileMeasuring } = await import('./commands/clean');
       if (!options.force) refuseWhileMeasuring(cliCore());
       process.exitCode = options.caches ? await cleanCachesCommand(cliCore()) : await cleanCommand(cliCore());
     });
@@ -257,7 +271,6 @@ function program(): Command {
     .option('--no-open', 'do not open a browser (default)')
     .addOption(dbOption())
     .action(async (options: ServeOptions & { db?: string }) => {
-      // Loaded here: the server, WebSocket and terminals (ws, node:http, node-pty) cost every other command ~20 ms at start.
       const { serveCommand } = await import('./commands/serve');
       const core = cliCore({ db: options.db });
       try {
@@ -283,7 +296,8 @@ function program(): Command {
 
   // Every command removes containers left behind by an EnvBench process that died: first, for a
   // command that uses the engine; beside the command (awaited before it ends) for one that only
-  // reads or writes the history, so `history` does not wait for the engine's answer (about 12 ms).
+  // reads or writes the history, so `history` does not wait for the engine's answer (about 12 ms),
+  // and for `serve`, which waits for the user (the reap never touches a live process's containers).
   let reaping: Promise<void> | null = null;
   cli.hook('preAction', async (_cli, action) => {
     const reap = cliCore()
@@ -292,7 +306,7 @@ function program(): Command {
         if (reaped.removed.length > 0) process.stderr.write(`envbench: removed ${reaped.removed.length} containers left by an EnvBench process that died: ${reaped.removed.join('; ')}\n`);
         for (const left of reaped.left) process.stderr.write(`envbench: left ${left}\n`);
       });
-    if (!HISTORY_ONLY_COMMANDS.has(commandPath(action))) return reap;
+    if (!REAP_BESIDE_COMMANDS.has(commandPath(action))) return reap;
     reaping = reap.catch((error: unknown) => {
       process.stderr.write(`envbench: could not look for containers left by an EnvBench process that died: ${describeError(error)}\n`);
     });
@@ -303,8 +317,8 @@ function program(): Command {
   return cli;
 }
 
-/** Commands that touch only the history (and stdout): the orphan reap runs beside them. */
-const HISTORY_ONLY_COMMANDS = new Set(['envbench history', 'envbench show', 'envbench compare', 'envbench delete', 'envbench export', 'envbench import hyperfine', 'envbench hosts list', 'envbench completion']);
+/** Commands that touch only the history (and stdout), and `serve`: the orphan reap runs beside them, a failure only a warning. */
+const REAP_BESIDE_COMMANDS = new Set(['envbench history', 'envbench show', 'envbench compare', 'envbench delete', 'envbench export', 'envbench import hyperfine', 'envbench hosts list', 'envbench completion', 'envbench serve']);
 
 function withSubcommands(command: Command): Command[] {
   return [command, ...command.commands.flatMap(withSubcommands)];
@@ -327,7 +341,8 @@ export async function main(argv: string[]): Promise<void> {
     });
   }
   try {
-    await program().parseAsync(argv);
+    const helpAsked = argv.slice(2).some((word) => word === '--help' || word === '-h' || word === 'help');
+    await program(helpAsked ? (await import('../core/export/exporters')).EXPORTERS : null).parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
       process.exitCode = error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;

@@ -1,8 +1,5 @@
 import { type Command, Option } from 'commander';
-import { exporterFor } from '../core/export/exporters';
-import { isTextExport } from '../core/export/exporter';
 import { checkExportPath, writeExport } from '../core/export/write-export';
-import { UserError } from '../core/user-error';
 import { LANGUAGE_IDS, type Language } from '../shared/i18n/languages';
 import type { ExportFormat } from '../shared/run';
 
@@ -21,7 +18,7 @@ export interface RunOutput {
  * '-' (and `--json` with none) is standard output, as in hyperfine; the run's summary then goes to
  * standard error, so what a pipe reads is the export alone.
  */
-const RUN_OUTPUT_OPTIONS = [
+export const RUN_OUTPUT_OPTIONS = [
   { key: 'json', flags: '--json [file]', format: 'json', help: "also write the run JSON to this file; '-' or no file: to standard output (the summary then goes to standard error)" },
   { key: 'exportJson', flags: '--export-json <file>', format: 'json', help: "the run JSON, as --json (hyperfine's name)" },
   { key: 'exportMarkdown', flags: '--export-markdown <file>', format: 'md', help: "the Markdown report ('-': standard output)" },
@@ -40,30 +37,6 @@ export function addRunOutputOptions(command: Command): Command {
 /** The PDF's language (--pdf of run, export --format pdf), as the app's language picker offers them; the data formats stay English. */
 export function langOption(): Option {
   return new Option('--lang <language>', `pdf: the report's language: ${LANGUAGE_IDS.join(', ')} (default: en)`).choices(LANGUAGE_IDS);
-}
-
-/** Every output the options name, checked before anything is measured (UserError, exit 2). */
-export function parseRunOutputs(options: RunOutputOptions): RunOutput[] {
-  const outputs: RunOutput[] = [];
-  for (const o of RUN_OUTPUT_OPTIONS) {
-    const value = options[o.key];
-    if (value === undefined || value === false) continue;
-    const flag = o.flags.split(' ')[0]!;
-    if (value === true || value === '-') {
-      if (!isTextExport(exporterFor(o.format))) {
-        throw new UserError(`Cannot write the ${o.format} report to standard output`, 'it is a binary file', `Pass a file name, for example ${flag} run.${o.format}`);
-      }
-      const other = outputs.find((x) => x.target.kind === 'stdout');
-      if (other) throw new UserError(`${other.flag} and ${flag} both write to standard output`, 'the two would be mixed in one stream', `Give one of them a file name, for example ${flag} run.${exporterFor(o.format).extension}`);
-      outputs.push({ flag, format: o.format, target: { kind: 'stdout' } });
-      continue;
-    }
-    const file = checkExportPath(value);
-    const other = outputs.find((x) => x.target.kind === 'file' && x.target.path === file);
-    if (other) throw new UserError(`${other.flag} and ${flag} both name ${file}`, 'one would overwrite the other', 'Give each output its own file, for example run.json and run.bench');
-    outputs.push({ flag, format: o.format, target: { kind: 'file', path: file } });
-  }
-  return outputs;
 }
 
 /** `--json [file]` of history, show and doctor: standard output unless a file is named (checked, exit 2). */

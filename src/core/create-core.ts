@@ -1,41 +1,30 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { MachineFingerprint, MeasuredVerdict, NixEntry, RunJson, RunPlan, RunProgress, RunSummary, RuntimeHealth, RuntimeId, ToolHealth, WorkspaceInfo } from '../shared/run';
-import type { AdaptiveSampling } from './bench/adaptive-stop';
-import { DEFAULT_ADAPTIVE } from './bench/adaptive-stop';
-import { parseFirstRun } from './bench/first-run';
-import { checkMainPackage, parseTestArgs } from './bench/scenario-targets';
-import { buildRunJson } from './bench/run-report';
+import type { MeasuredVerdict, NixEntry, RunJson, RunPlan, RunProgress, RunSummary, RuntimeHealth, RuntimeId, ToolHealth, WorkspaceInfo } from '../shared/run';
 import type { ScoreWeights } from './bench/ranking';
-import type { RunHooks, RunRequest } from './bench/run-scheduler';
-import { planRun } from './bench/run-plan';
-import { DEFAULT_SAMPLE_TIMEOUT_MS, DEFAULT_WARMUP, executeRun } from './bench/run-scheduler';
+import { buildRunJson } from './bench/run-report';
+import type { RunHooks } from './bench/run-request';
+import type { ResolvedRun } from './bench/resolve-run';
+import { loadFacts } from './bench/machine-load';
 import type { CacheCleanup } from './clean-caches';
-import { cleanCaches } from './clean-caches';
 import { defaultCacheDir, defaultDataDir, historyFile, instanceKey } from './data-paths';
-import { createRemoteRuntimes } from './environments/remote/remote-runtimes';
-import type { HostEntry, HostHealth } from '../shared/hosts';
-import { HostRegistry } from './hosts/host-registry';
-import { acquireHostLock, type HostLock } from './hosts/host-lock';
-import { RemoteHost } from './hosts/remote-host';
-import { hostLoadAverage, probeHost, withoutRemoteFacts } from './hosts/host-doctor';
+import type { CleanupReport } from './environments/registry';
+import { cleanEngine, createRuntimes, reapEngineOrphans, RUNTIME_IDS } from './environments/registry';
+import type { Runtime } from './environments/runtime';
 import type { RunFilter } from './history/run-store';
 import { RunStore } from './history/run-store';
-import { probePdfReports } from './report/pdf-health';
-import { checkImportTarget, commandMismatch, pickResult, PLACEHOLDER_MODULE, placeholderWorkspace, readHyperfineFile, storeHyperfineRun } from './import/hyperfine';
-import { machineFingerprint } from './machine/fingerprint';
+import type { HostEntry, HostHealth } from '../shared/hosts';
+import type { HostRegistry } from './hosts/host-registry';
+import type { HostLock } from './hosts/host-lock';
+import type { RemoteHost } from './hosts/remote-host';
 import type { MeasureLockOwner } from './machine/measure-lock';
 import { acquireMeasureLock, measureLockHolder } from './machine/measure-lock';
-import { loadFacts } from './bench/machine-load';
-import type { CleanupReport } from './environments/registry';
-import { cleanEngine, createRuntimes, reapEngineOrphans, RUNTIME_IDS, runtimesNamed } from './environments/registry';
-import type { Runtime } from './environments/runtime';
-import type { Scenario } from './scenarios/catalog';
-import { SCENARIOS, findScenario, notApplicableReason } from './scenarios/catalog';
-import { parseUserCommands } from './scenarios/user-command';
 import { describeError, UserError } from './user-error';
-import { inspectWorkspace } from './workspace/inspect-workspace';
+
+// The composition root. What a command that only reads the history does not need (the run engine,
+// the environments, the catalogue, hosts over SSH, imports, PDF checks) is loaded with import()
+// when first used, so `envbench history` starts without it (npm run bench, section cli).
 
 export interface CoreOptions {
   /** Shipped resources: the measure helper and the sample workspace. */
@@ -118,7 +107,8 @@ export interface Core {
   /** Build caches, scratch copies and tool copies: what `envbench clean --caches` removes. */
   readonly cacheDir: string;
   readonly dbFile: string;
-  readonly runtimes: readonly Runtime[];
+  /** This machine's environments, the registry's: created (and their folders loaded) on first use. */
+  runtimes(): Promise<readonly Runtime[]>;
   sampleWorkspace(): string;
   doctor(): Promise<RuntimeHealth[]>;
   /** Host tools features need besides the runtimes (Chromium for PDF reports), each probed by doing the work. */
@@ -151,7 +141,7 @@ export interface Core {
   /** Removes EnvBench's caches (never the history or generated definitions); says what and how many bytes. */
   cleanCaches(): Promise<CacheCleanup>;
   /** The remote hosts added with `envbench hosts add`, in the order added. */
-  listHosts(): HostEntry[];
+  listHosts(): Promise<HostEntry[]>;
   /** A real probe of that host and each runtime's health there (none when it cannot be reached). */
   checkHost(name: string): Promise<{ health: HostHealth; runtimes: RuntimeHealth[] }>;
   /** The environments on that host, for a terminal there; a UserError when the host cannot run any. */
@@ -166,114 +156,40 @@ export interface CoreRunHooks extends RunHooks {
   onWaitingForMachine?: (holder: MeasureLockOwner) => void;
 }
 
-function checkCount(name: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min || value > 10_000) {
-    throw new UserError(`Invalid ${name} ${JSON.stringify(value)}`, `it must be a whole number from ${min} to 10000`, `Pass for example --${name} ${name === 'warmup' ? 1 : name === 'budget' ? 600 : 10}`);
-  }
-  return value;
-}
-
 /** The composition root: the CLI, the Electron main process and the tests all build the core here. */
 export function createCore(options: CoreOptions): Core {
   const dataDir = options.dataDir ?? defaultDataDir();
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const dbFile = options.dbFile ? path.resolve(options.dbFile) : historyFile(dataDir);
-  const localRuntimes = options.runtimes ?? createRuntimes(options.resourcesDir);
+  let localRuntimes: Promise<readonly Runtime[]> | null = options.runtimes ? Promise.resolve(options.runtimes) : null;
+  const runtimesHere = (): Promise<readonly Runtime[]> => (localRuntimes ??= createRuntimes(options.resourcesDir));
+  // Loaded when first needed, like the environments: commands that only read the history never load the run engine.
+  const remoteRuntimes = async (remote: RemoteHost): Promise<Runtime[]> => (await import('./environments/remote/remote-runtimes')).createRemoteRuntimes(remote, options.resourcesDir);
+  const hostRegistry = async (): Promise<HostRegistry> => new (await import('./hosts/host-registry')).HostRegistry(dataDir);
   let store: RunStore | null = null;
   const openStore = (): RunStore => (store ??= RunStore.open(dbFile, { nativeBinding: options.sqliteNativeBinding }));
 
-  /** Everything a run needs, checked before anything is written or measured: the request with its plan. */
-  const resolveRun = async (input: RunInput): Promise<{ request: RunRequest; machine: MachineFingerprint; runtimes: readonly Runtime[] }> => {
-    const requestedAt = Date.now();
-    const workspace = await inspectWorkspace(input.workspace ?? core.sampleWorkspace());
-    const remote = input.host !== undefined ? await RemoteHost.connect(new HostRegistry(dataDir).get(input.host), instanceKey(dataDir)) : null;
-    const runtimes = remote ? createRemoteRuntimes(remote, options.resourcesDir) : localRuntimes;
-    // Without --runs N: planned within the run's budget, each result stopping once its median is known.
-    const planned = input.runs === undefined || input.runs === 'auto';
-    const adaptive: AdaptiveSampling | undefined = planned
-      ? {
-          ...DEFAULT_ADAPTIVE,
-          ...(input.maxRuns !== undefined ? { maxRuns: checkCount('max-runs', input.maxRuns, 6) } : {}),
-          ...(input.budgetSeconds !== undefined ? { budgetMs: checkCount('budget', input.budgetSeconds, 1) * 1000 } : {}),
-        }
-      : undefined;
-    const runs = adaptive ? adaptive.maxRuns : checkCount('runs', input.runs as number, 1);
-    const minRuns = input.minRuns === undefined ? undefined : checkCount('min-runs', input.minRuns, 1);
-    if (minRuns !== undefined && (!adaptive || minRuns > runs)) {
-      throw new UserError(
-        adaptive ? `--min-runs ${minRuns} is more than --max-runs ${runs}` : `--runs ${runs} fixes every scenario's samples`,
-        adaptive ? 'a result cannot take more samples than its cap' : '--min-runs only shapes a planned run',
-        adaptive ? `Lower --min-runs, or raise --max-runs to ${minRuns} or more` : 'Leave out --runs (or pass --runs auto) to plan, or leave out --min-runs',
-      );
-    }
-    const warmup = checkCount('warmup', input.warmup ?? DEFAULT_WARMUP, 0);
-    const timeoutMs = input.timeoutMs ?? DEFAULT_SAMPLE_TIMEOUT_MS;
-    if (!(timeoutMs > 0)) throw new UserError('Invalid timeout', 'it must be a positive number of seconds', 'Pass for example --timeout 600');
-    const firstRun = input.firstRun !== undefined ? parseFirstRun(input.firstRun) : undefined;
-    const testArgs = input.testArgs !== undefined ? parseTestArgs(input.testArgs) : undefined;
-    const main = input.main !== undefined ? await checkMainPackage(workspace, input.main) : undefined;
-    const commands = parseUserCommands(input.commands ?? []);
-    // With --command and no --scenarios, the user's commands alone are measured (as hyperfine measures the commands it is given).
-    // The default is every scenario that means something here: remote-sync only with --host.
-    const requested = input.scenarios ?? (commands.length > 0 ? [] : SCENARIOS.filter((s) => s.only !== (remote ? 'local' : 'remote')).map((s) => s.id));
-    for (const id of requested) {
-      const scenario = findScenario(id);
-      if (!scenario) throw new UserError(`Unknown scenario "${id}"`, `EnvBench knows ${SCENARIOS.map((s) => s.id).join(', ')}`, 'Use one of those names');
-      if (scenario.only === 'remote' && !remote) throw new UserError(`Cannot measure ${id} here`, 'it measures edits reaching a remote host, and this run has none', `Add one with \`envbench hosts add\` and run with --host NAME, or leave ${id} out of --scenarios`);
-    }
-    // Always in catalogue order: startups (which remove images) before the scenarios that reuse them; the user's commands last.
-    const scenarios: Scenario[] = [...SCENARIOS.filter((s) => requested.includes(s.id)), ...commands];
-    let runtimeIds = input.runtimes;
-    // An id no environment has (the IPC contract checks only its form): what exists, and exit 2.
-    if (runtimeIds) runtimesNamed(runtimes, runtimeIds);
-    if (runtimeIds && remote) {
-      // On a host, a runtime that cannot run there is said before anything is synced or measured.
-      const health = await Promise.all(runtimesNamed(runtimes, runtimeIds).map((r) => r.detect()));
-      const unavailable = health.filter((h) => !h.available);
-      if (unavailable.length > 0) {
-        throw new UserError(`Cannot run ${unavailable.map((h) => h.id).join(', ')} on ${remote.entry.name}`, unavailable.map((h) => `${h.id}: ${h.reason}`).join('; '), `Leave ${unavailable.length === 1 ? 'it' : 'them'} out of --runtimes, or fix the host (\`envbench hosts doctor ${remote.entry.name}\`)`);
-      }
-    }
-    if (!runtimeIds) {
-      const health = remote ? await Promise.all(runtimes.map((r) => r.detect())) : await core.doctor();
-      runtimeIds = health.filter((h) => h.available).map((h) => h.id);
-      if (runtimeIds.length === 0) {
-        throw new UserError('No runtime can run here', health.map((h) => `${h.id}: ${h.reason}`).join('; '), 'Run `envbench doctor` and fix one of them');
-      }
-    }
-    const machine = remote ? remote.fingerprint(options.envbench) : await machineFingerprint(options.envbench);
-    // What each runtime's preparation will build or download; a runtime that cannot tell says why.
-    const work: Partial<Record<RuntimeId, string[]>> = {};
-    for (const runtime of runtimesNamed(runtimes, runtimeIds)) {
-      if (!runtime.plannedWork) continue;
-      work[runtime.id] = await runtime.plannedWork(workspace, { dataDir, offline: input.offline ?? false }).catch((error: unknown) => [`cannot tell before it starts: ${describeError(error)}`]);
-    }
-    const targeted = main ? { ...workspace, mainPackages: [main] } : workspace;
-    const plan = planRun({
-      scenarios: scenarios.filter((s) => notApplicableReason(s, targeted, remote?.entry.name) === null),
-      runtimes: runtimeIds,
-      warmup,
-      runs: adaptive ? null : runs,
-      budgetMs: adaptive?.budgetMs ?? 0,
-      maxRuns: runs,
-      ...(minRuns !== undefined ? { minRuns } : {}),
-      targetHalfWidth: adaptive?.targetHalfWidth ?? 0,
-      history: openStore().recentStepTimes(machine, workspace.path),
-      bookkeepingPerResult: openStore().recentBookkeeping(machine, workspace.path),
-      work,
+  /** Everything a run needs, checked before anything is written or measured (bench/resolve-run.ts, loaded then). */
+  const resolveRun = async (input: RunInput): Promise<ResolvedRun> =>
+    (await import('./bench/resolve-run')).resolveRun(input, {
+      resourcesDir: options.resourcesDir,
+      dataDir,
+      envbench: options.envbench,
+      sampleWorkspace: core.sampleWorkspace(),
+      runtimesHere,
+      doctor: () => core.doctor(),
+      store: openStore,
     });
-    return { runtimes, request: { workspace, ...(remote ? { host: remote.entry.name } : {}), runtimes: runtimeIds, scenarios, runs, adaptive, plan, warmup, offline: input.offline ?? false, nixEntry: input.nixEntry, timeoutMs, firstRun, main, testArgs, requestedAt, ...(input.ignoreFailure ? { ignoreFailure: true } : {}) }, machine };
-  };
 
   const core: Core = {
     envbench: options.envbench,
     dataDir,
     cacheDir,
     dbFile,
-    runtimes: localRuntimes,
+    runtimes: runtimesHere,
     sampleWorkspace: () => path.join(options.resourcesDir, 'sample-workspace'),
     async doctor() {
-      const health = await Promise.all(localRuntimes.map((r) => r.detect()));
+      const health = await Promise.all((await runtimesHere()).map((r) => r.detect()));
       let verdicts = new Map<RuntimeId, MeasuredVerdict>();
       try {
         verdicts = openStore().latestVerdicts('offline-readiness');
@@ -282,8 +198,8 @@ export function createCore(options: CoreOptions): Core {
       }
       return health.map((h) => ({ ...h, offlineReadiness: verdicts.get(h.id) ?? null }));
     },
-    toolHealth: async () => [await probePdfReports({ cacheDir })],
-    inspectWorkspace,
+    toolHealth: async () => [await (await import('./report/pdf-health')).probePdfReports({ cacheDir })],
+    inspectWorkspace: async (dir) => (await import('./workspace/inspect-workspace')).inspectWorkspace(dir),
     measuringNow: () => measureLockHolder(),
 
     async plan(input) {
@@ -292,6 +208,7 @@ export function createCore(options: CoreOptions): Core {
 
     async run(input, hooks = {}) {
       const { request, machine, runtimes } = await resolveRun(input);
+      const { executeRun } = await import('./bench/run-scheduler');
       const runId = await executeRun({ store: openStore(), runtimes, dataDir, cacheDir, resourcesDir: options.resourcesDir, machine, envbench: options.envbench }, request, hooks);
       const loadAtEnd = await loadAverageWhereMeasured(input.host);
       if (loadAtEnd) openStore().setRunFacts(runId, loadFacts('end', loadAtEnd));
@@ -310,13 +227,15 @@ export function createCore(options: CoreOptions): Core {
     },
     deleteRun: (id) => openStore().deleteRun(id),
     async importHyperfine(input) {
+      const { checkImportTarget, commandMismatch, pickResult, PLACEHOLDER_MODULE, placeholderWorkspace, readHyperfineFile, storeHyperfineRun } = await import('./import/hyperfine');
+      const { machineFingerprint } = await import('./machine/fingerprint');
       const { runtime, scenario } = checkImportTarget(input.runtime, input.scenario);
       const { result, index } = pickResult(readHyperfineFile(input.file), input.file, input.commandIndex);
       const cwd = input.cwd ?? process.cwd();
       const workspace = input.workspace
-        ? await inspectWorkspace(input.workspace)
+        ? await core.inspectWorkspace(input.workspace)
         : fs.existsSync(path.join(cwd, 'go.mod'))
-          ? await inspectWorkspace(cwd).catch(() => placeholderWorkspace(input.file))
+          ? await core.inspectWorkspace(cwd).catch(() => placeholderWorkspace(input.file))
           : placeholderWorkspace(input.file);
       const machine = await machineFingerprint(options.envbench);
       const runId = storeHyperfineRun(openStore(), { file: input.file, runtime, scenario, result, index, workspace, machine, envbench: options.envbench });
@@ -325,11 +244,13 @@ export function createCore(options: CoreOptions): Core {
       return { run: core.getRun(runId)!, notes };
     },
     reapOrphans: reapEngineOrphans,
-    cleanCaches: () => cleanCaches(cacheDir, dataDir),
+    cleanCaches: async () => (await import('./clean-caches')).cleanCaches(cacheDir, dataDir),
     cleanDocker: cleanEngine,
-    listHosts: () => new HostRegistry(dataDir).list(),
+    listHosts: async () => (await hostRegistry()).list(),
     async checkHost(name) {
-      const entry = new HostRegistry(dataDir).get(name);
+      const entry = (await hostRegistry()).get(name);
+      const { probeHost, withoutRemoteFacts } = await import('./hosts/host-doctor');
+      const { RemoteHost } = await import('./hosts/remote-host');
       const probe = await probeHost(entry);
       if (!probe.reachable) return { health: withoutRemoteFacts(probe), runtimes: [] };
       let remote: RemoteHost;
@@ -339,11 +260,12 @@ export function createCore(options: CoreOptions): Core {
         const reason = describeError(error);
         return { health: withoutRemoteFacts(probe), runtimes: RUNTIME_IDS.map((id) => ({ id, available: false, version: null, reason })) };
       }
-      return { health: withoutRemoteFacts(probe), runtimes: await Promise.all(createRemoteRuntimes(remote, options.resourcesDir).map((r) => r.detect())) };
+      return { health: withoutRemoteFacts(probe), runtimes: await Promise.all((await remoteRuntimes(remote)).map((r) => r.detect())) };
     },
     async hostRuntimes(name, signal) {
-      const remote = await RemoteHost.connect(new HostRegistry(dataDir).get(name), instanceKey(dataDir), { signal });
-      return createRemoteRuntimes(remote, options.resourcesDir);
+      const { RemoteHost } = await import('./hosts/remote-host');
+      const remote = await RemoteHost.connect((await hostRegistry()).get(name), instanceKey(dataDir), { signal });
+      return remoteRuntimes(remote);
     },
     dispose() {
       store?.close();
@@ -353,8 +275,8 @@ export function createCore(options: CoreOptions): Core {
   /** The load of the machine the run measures: the host's for `--host` (null when it cannot tell: no warning rather than this machine's). */
   const loadAverageWhereMeasured = async (host: string | undefined): Promise<number[] | null> => {
     if (host === undefined) return os.loadavg();
-    const entry = new HostRegistry(dataDir).list().find((h) => h.name === host);
-    return entry ? hostLoadAverage(entry) : null;
+    const entry = (await hostRegistry()).list().find((h) => h.name === host);
+    return entry ? (await import('./hosts/host-doctor')).hostLoadAverage(entry) : null;
   };
   // One run at a time per machine (measure-lock.ts), held from before the run is validated until it
   // has ended; the load average at both ends says whether other work shared the CPU anyway.
@@ -364,8 +286,8 @@ export function createCore(options: CoreOptions): Core {
     let hostLock: HostLock | null = null;
     try {
       // On a host, its own lock too (host-lock.ts): other machines may measure there. An unknown name is refused by the run itself.
-      const hostEntry = input.host === undefined ? undefined : new HostRegistry(dataDir).list().find((h) => h.name === input.host);
-      if (hostEntry) hostLock = await acquireHostLock(hostEntry, `${commandLine()} (from ${os.hostname()}, since ${new Date().toISOString()})`, { wait: input.wait, signal: hooks.signal });
+      const hostEntry = input.host === undefined ? undefined : (await hostRegistry()).list().find((h) => h.name === input.host);
+      if (hostEntry) hostLock = await (await import('./hosts/host-lock')).acquireHostLock(hostEntry, `${commandLine()} (from ${os.hostname()}, since ${new Date().toISOString()})`, { wait: input.wait, signal: hooks.signal });
       const loadAtStart = await loadAverageWhereMeasured(input.host);
       return await measure(input, {
         ...hooks,

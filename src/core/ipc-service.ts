@@ -8,7 +8,6 @@ import type { ExportFormat } from '../shared/run';
 import { compareRuns } from './bench/run-comparison';
 import type { ExportContext } from './export/exporter';
 import type { Core } from './create-core';
-import { exportToFile, prepareExport } from './export/export-flow';
 import { SCENARIOS } from './scenarios/catalog';
 import { describeError, UserError } from './user-error';
 import type { Disposable, EventListener } from './workbench/event-hub';
@@ -16,7 +15,6 @@ import { EventHub } from './workbench/event-hub';
 import { RecentWorkspaces } from './workbench/recent-workspaces';
 import { RunManager, runInputOf } from './workbench/run-manager';
 import { runtimesNamed } from './environments/registry';
-import { previewDefinitions, writeDefinition } from './workbench/definition-previews';
 import { createTerminalManager } from './workbench/terminal-manager';
 
 type Handlers = { [C in InvokeChannel]: (...args: IpcInvokeMap[C]['args']) => Promise<IpcInvokeMap[C]['result']> | IpcInvokeMap[C]['result'] };
@@ -84,8 +82,8 @@ export function createIpcService(core: Core, appInfo: AppInfo, options: IpcServi
       if (!options.pickFolder) throw new UserError('No folder dialog here', 'the renderer runs in a browser, which cannot open the desktop\'s folder dialog', 'Type the folder\'s path instead');
       return options.pickFolder();
     },
-    'definitions:preview': async ({ workspace, runtimes }) => previewDefinitions(await core.inspectWorkspace(workspace), runtimesNamed(core.runtimes, runtimes), { dataDir: core.dataDir }),
-    'definitions:write': async ({ workspace, runtime, file }) => writeDefinition(await core.inspectWorkspace(workspace), runtimesNamed(core.runtimes, [runtime])[0]!, file),
+    'definitions:preview': async ({ workspace, runtimes }) => (await import('./workbench/definition-previews')).previewDefinitions(await core.inspectWorkspace(workspace), runtimesNamed(await core.runtimes(), runtimes), { dataDir: core.dataDir }),
+    'definitions:write': async ({ workspace, runtime, file }) => (await import('./workbench/definition-previews')).writeDefinition(await core.inspectWorkspace(workspace), runtimesNamed(await core.runtimes(), [runtime])[0]!, file),
     'run:start': (request) => runs.start(request),
     'run:plan': (request) => core.plan(runInputOf(request)),
     'run:cancel': ({ runId }) => runs.cancel(runId),
@@ -99,11 +97,12 @@ export function createIpcService(core: Core, appInfo: AppInfo, options: IpcServi
     'run:export': async ({ id, format, path: file, compareWith, language }) => {
       if (!path.isAbsolute(file)) throw new UserError(`Cannot write ${file}`, 'the path is relative, and the app has no current folder to resolve it against', 'Choose the file with the save dialog, or type an absolute path');
       const context: ExportContext = { envbench: { version: appInfo.version, commit: appInfo.commit }, language, pdf: { rendererDir: options.report?.rendererDir, print: options.report?.printPdf } };
-      return exportToFile(core, { run: id, format, compareWith }, file, context);
+      // The exporters (and the PDF report's code) load with the first export, not with the app.
+      return (await import('./export/export-flow')).exportToFile(core, { run: id, format, compareWith }, file, context);
     },
     'run:download': async ({ id, format, compareWith, language }) => {
       const context: ExportContext = { envbench: { version: appInfo.version, commit: appInfo.commit }, language, pdf: { rendererDir: options.report?.rendererDir, print: options.report?.printPdf } };
-      const job = await prepareExport(core, { run: id, format, compareWith }, context);
+      const job = await (await import('./export/export-flow')).prepareExport(core, { run: id, format, compareWith }, context);
       const content = await job.exporter.render(job.run, job.context);
       const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
       return { fileName: `${job.run.id}${compareWith ? `-vs-${compareWith}` : ''}.${job.exporter.extension}`, mimeType: MIME_TYPES[job.exporter.format] ?? 'application/octet-stream', base64: bytes.toString('base64') };

@@ -142,8 +142,8 @@ function seedHistory(dbFile: string, workspace: WorkspaceInfo): string {
  * asks Docker or Nix anything (and their daemons' latency cannot show in its figures).
  */
 function hostOnly(core: Core): Core {
-  const runtimes = core.runtimes.filter((r) => r.id === 'native');
-  return { ...core, runtimes, doctor: () => Promise.all(runtimes.map(async (r) => ({ ...(await r.detect()), offlineReadiness: null }))) };
+  const runtimes = core.runtimes().then((all) => all.filter((r) => r.id === 'native'));
+  return { ...core, runtimes: () => runtimes, doctor: async () => Promise.all((await runtimes).map(async (r) => ({ ...(await r.detect()), offlineReadiness: null }))) };
 }
 
 // ---- The probe that runs inside the page ---------------------------------------------------

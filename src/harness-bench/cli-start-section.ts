@@ -8,8 +8,8 @@ import { textTable } from '../cli/format/text-table';
 
 /**
  * The CLI's own start, side by side with `node -e 0` in one hyperfine run (-N, no shell): what a
- * user waits for before `envbench` does anything. Goal (issue 16): `--version` and `history`
- * within 50 ms of node's own start.
+ * user waits for before `envbench` does anything. Goal (issue 16): `--version`, `history` and
+ * `serve`'s URL within 50 ms of node's own start.
  */
 const RUNS = 20;
 const GOAL_MS = 50;
@@ -36,8 +36,8 @@ export async function measureCliStart(): Promise<string> {
       return i === 0 ? [label, `${ms.toFixed(1)} ms`, '', ''] : [label, `${ms.toFixed(1)} ms`, `+${(ms - node).toFixed(1)} ms`, ms - node <= GOAL_MS ? 'met' : 'MISSED'];
     });
     const serve = await measureServeStart(cli, scratch);
-    rows.push(['envbench serve (to its URL)', `${serve.toFixed(1)} ms`, `+${(serve - node).toFixed(1)} ms`, '']);
-    return `The CLI's start (hyperfine -N, ${RUNS} runs each; goal: within ${GOAL_MS} ms of node -e 0; serve: ${SERVE_RUNS} starts, spawn to the URL on stdout)\n\n${textTable(['COMMAND', 'MEDIAN', 'OVER NODE', 'RESULT'], rows)}`;
+    rows.push(['envbench serve (to its URL)', `${serve.toFixed(1)} ms`, `+${(serve - node).toFixed(1)} ms`, serve - node <= GOAL_MS ? 'met' : 'MISSED']);
+    return `The CLI's start (hyperfine -N, ${RUNS} runs each; goal: within ${GOAL_MS} ms of node -e 0; serve: median of ${SERVE_RUNS} starts, spawn to the URL on stdout)\n\n${textTable(['COMMAND', 'MEDIAN', 'OVER NODE', 'RESULT'], rows)}`;
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }

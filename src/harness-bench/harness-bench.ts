@@ -72,7 +72,7 @@ async function entryCosts(core: ReturnType<typeof cliCore>, workspace: Awaited<R
     inner ? `${median(inner).toFixed(2)} ms` : '-',
     inner ? `${(median(walls) - median(inner)).toFixed(2)} ms` : '-',
   ];
-  for (const runtime of core.runtimes) {
+  for (const runtime of await core.runtimes()) {
     if (!['native', 'docker', 'dind'].includes(runtime.id)) continue;
     const health = await runtime.detect();
     if (!health.available) {
@@ -97,7 +97,7 @@ async function entryCosts(core: ReturnType<typeof cliCore>, workspace: Awaited<R
     }
   }
   const docker = createDockerClient();
-  const dockerHealth = core.runtimes.find((r) => r.id === 'docker');
+  const dockerHealth = (await core.runtimes()).find((r) => r.id === 'docker');
   if (dockerHealth && (await dockerHealth.detect()).available) {
     const image = (await docker.listImages({ filters: { label: ['envbench.kind=dev-image'] } }))[0];
     if (image) {
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
     return;
   }
   const core = cliCore();
-  const native = core.runtimes.find((r) => r.id === 'native')!;
+  const native = (await core.runtimes()).find((r) => r.id === 'native')!;
   const health = await native.detect();
   if (!health.available) {
     process.stderr.write(`bench: the native runtime is unavailable: ${health.reason}\n`);

@@ -13,8 +13,35 @@ import { formatPlan } from '../format/plan-table';
 import { exportToFile, prepareExport } from '../../core/export/export-flow';
 import { findChromium } from '../../core/report/pdf-report';
 import { builtRendererDir } from '../cli-core';
-import type { RunOutputOptions } from '../run-outputs';
-import { parseRunOutputs } from '../run-outputs';
+import { exporterFor } from '../../core/export/exporters';
+import { isTextExport } from '../../core/export/exporter';
+import { checkExportPath } from '../../core/export/write-export';
+import type { RunOutput, RunOutputOptions } from '../run-outputs';
+import { RUN_OUTPUT_OPTIONS } from '../run-outputs';
+
+/** Every output the options name, checked before anything is measured (UserError, exit 2). */
+function parseRunOutputs(options: RunOutputOptions): RunOutput[] {
+  const outputs: RunOutput[] = [];
+  for (const o of RUN_OUTPUT_OPTIONS) {
+    const value = options[o.key];
+    if (value === undefined || value === false) continue;
+    const flag = o.flags.split(' ')[0]!;
+    if (value === true || value === '-') {
+      if (!isTextExport(exporterFor(o.format))) {
+        throw new UserError(`Cannot write the ${o.format} report to standard output`, 'it is a binary file', `Pass a file name, for example ${flag} run.${o.format}`);
+      }
+      const other = outputs.find((x) => x.target.kind === 'stdout');
+      if (other) throw new UserError(`${other.flag} and ${flag} both write to standard output`, 'the two would be mixed in one stream', `Give one of them a file name, for example ${flag} run.${exporterFor(o.format).extension}`);
+      outputs.push({ flag, format: o.format, target: { kind: 'stdout' } });
+      continue;
+    }
+    const file = checkExportPath(value);
+    const other = outputs.find((x) => x.target.kind === 'file' && x.target.path === file);
+    if (other) throw new UserError(`${other.flag} and ${flag} both name ${file}`, 'one would overwrite the other', 'Give each output its own file, for example run.json and run.bench');
+    outputs.push({ flag, format: o.format, target: { kind: 'file', path: file } });
+  }
+  return outputs;
+}
 
 export interface RunCommandOptions extends RunOutputOptions {
   workspace?: string;

@@ -3,6 +3,10 @@ import type { Scenario } from '../scenarios/catalog';
 import type { AdaptiveSampling } from './adaptive-stop';
 
 // What a run is asked to do, and who listens while it runs (run-scheduler.ts, sample-step.ts).
+// Light on purpose: the CLI's options read the defaults here without loading the run engine.
+
+export const DEFAULT_WARMUP = 1;
+export const DEFAULT_SAMPLE_TIMEOUT_MS = 10 * 60_000;
 
 export interface RunRequest {
   workspace: WorkspaceInfo;

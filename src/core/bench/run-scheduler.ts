@@ -21,9 +21,6 @@ import { StepCounter } from './step-counter';
 export type { RunHooks, RunRequest } from './run-request';
 export { firstRunCommand } from './sample-step';
 
-export const DEFAULT_RUNS = 10;
-export const DEFAULT_WARMUP = 1;
-export const DEFAULT_SAMPLE_TIMEOUT_MS = 10 * 60_000;
 
 export interface SchedulerDeps {
   store: RunStore;

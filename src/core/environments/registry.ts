@@ -1,39 +1,46 @@
 import type { RuntimeId } from '../../shared/run';
 import { UserError } from '../user-error';
-import { DevboxRuntime } from './devbox/devbox';
-import { DindRuntime } from './dind/dind';
-import { DockerRuntime } from './docker/docker';
-import { NativeRuntime } from './native/native';
-import { NixRuntime } from './nix/nix';
 import type { Runtime } from './runtime';
 
-/** Clean-up of what EnvBench left on the container engine docker and dind share. */
-export { cleanEngine, reapEngineOrphans, removeCacheVolumes } from './docker/docker-cleanup';
-export type { CleanupReport } from './docker/docker-cleanup';
+import type { CleanupReport } from './docker/docker-cleanup';
+
+export type { CleanupReport };
+
+/** Clean-up of what EnvBench left on the container engine docker and dind share (./docker/docker-cleanup, loaded when called). */
+export const cleanEngine = async (): Promise<CleanupReport> => (await import('./docker/docker-cleanup')).cleanEngine();
+/** At every command's start: removes containers of EnvBench processes that died, asking the engine's socket alone when there are none (most starts). */
+export async function reapEngineOrphans(): Promise<CleanupReport> {
+  if (!(await (await import('./docker/owned-objects')).engineMayHoldOrphans())) return { removed: [], left: [] };
+  return (await import('./docker/docker-cleanup')).reapEngineOrphans();
+}
+export const removeCacheVolumes = async (instance: string): Promise<CleanupReport> => (await import('./docker/docker-cleanup')).removeCacheVolumes(instance);
 
 /**
  * The environments EnvBench measures, in the order every output lists them (native first: the
  * baseline). The one list every layer uses: the CLI and the IPC contract check ids against it,
  * and the renderer gets it through `runtime:list`. Adding an environment is its folder and one
- * line here (docs/adding-an-environment.md).
+ * line here (docs/adding-an-environment.md). Each folder is loaded when the runtimes are first
+ * created, not when this list is: `envbench history` and `--version` never load an environment.
  */
-const ENVIRONMENTS: readonly { id: RuntimeId; create(resourcesDir: string): Runtime }[] = [
-  { id: 'native', create: (resourcesDir) => new NativeRuntime(resourcesDir) },
-  { id: 'docker', create: (resourcesDir) => new DockerRuntime(resourcesDir) },
-  { id: 'dind', create: (resourcesDir) => new DindRuntime(resourcesDir) },
-  { id: 'nix', create: (resourcesDir) => new NixRuntime(resourcesDir) },
-  { id: 'devbox', create: (resourcesDir) => new DevboxRuntime(resourcesDir) },
+const ENVIRONMENTS: readonly { id: RuntimeId; create(resourcesDir: string): Promise<Runtime> }[] = [
+  { id: 'native', create: async (resourcesDir) => new (await import('./native/native')).NativeRuntime(resourcesDir) },
+  { id: 'docker', create: async (resourcesDir) => new (await import('./docker/docker')).DockerRuntime(resourcesDir) },
+  { id: 'dind', create: async (resourcesDir) => new (await import('./dind/dind')).DindRuntime(resourcesDir) },
+  { id: 'nix', create: async (resourcesDir) => new (await import('./nix/nix')).NixRuntime(resourcesDir) },
+  { id: 'devbox', create: async (resourcesDir) => new (await import('./devbox/devbox')).DevboxRuntime(resourcesDir) },
 ];
 
 /** Every environment's id, in the registry's order. */
 export const RUNTIME_IDS: readonly RuntimeId[] = ENVIRONMENTS.map((e) => e.id);
 
-export function createRuntimes(resourcesDir: string): Runtime[] {
-  return ENVIRONMENTS.map((entry) => {
-    const runtime = entry.create(resourcesDir);
-    if (runtime.id !== entry.id) throw new Error(`registry: ${entry.id} creates a runtime whose id is ${runtime.id}`);
-    return runtime;
-  });
+export async function createRuntimes(resourcesDir: string): Promise<Runtime[]> {
+  return Promise.all(
+    ENVIRONMENTS.map(async (entry) => {
+      const runtime = await entry.create(resourcesDir);
+      if (runtime.id !== entry.id) throw new Error(`registry: ${entry.id} creates a runtime whose id is ${runtime.id}`);
+      return runtime;
+    }),
+  );
 }
 
 /**

@@ -1,15 +1,7 @@
 import type { Dimension, WorkspaceInfo } from '../../shared/run';
 import { UserError } from '../user-error';
 import type { CheckFn } from './check';
-import { consistency } from './consistency';
-import { debugBreakpoint } from './debug-breakpoint';
-import { fileSync } from './file-sync';
-import { modcacheIsolation } from './modcache-isolation';
-import { mountBuild } from './mount-build';
-import { offlineReadiness } from './offline-readiness';
 import type { ProbeFn } from './probe';
-import { remoteSync } from './remote-sync';
-import { reproducibleBuild } from './reproducible-build';
 
 /**
  * Scenarios are data: what to run, what to do before each sample, and what the figure means.
@@ -90,6 +82,10 @@ export type Scenario = StartupScenario | CommandScenario | CheckScenario | Probe
 // into the user's tree.
 // Startup scenarios come first: a cold start removes the environment's image, which the
 // command scenarios then reuse.
+/**
+ * The catalogue. Each check and probe is a function in its own file, loaded when it first runs:
+ * reading the list (`envbench history`, the CLI's options) loads none of them.
+ */
 export const SCENARIOS: readonly Scenario[] = [
   {
     id: 'startup-cold',
@@ -167,7 +163,7 @@ export const SCENARIOS: readonly Scenario[] = [
     dimension: 'performance',
     title: 'Debugger to first breakpoint',
     counts: '`dlv debug --headless` of the main package until Delve listens (build and launch), then a breakpoint at main.main over its JSON-RPC API and `continue` until the program stops there; phases listening, attach, breakpoint',
-    probe: debugBreakpoint,
+    probe: (context) => import('./debug-breakpoint').then((m) => m.debugBreakpoint(context)),
     needsMainPackage: 'to debug',
   },
   {
@@ -176,7 +172,7 @@ export const SCENARIOS: readonly Scenario[] = [
     dimension: 'performance',
     title: 'File sync latency',
     counts: 'from the host writing a new file into (a scratch copy of) the workspace until the environment, already polling, sees it',
-    probe: fileSync,
+    probe: (context) => import('./file-sync').then((m) => m.fileSync(context)),
     mutatesWorkspace: true,
     only: 'local',
   },
@@ -186,7 +182,7 @@ export const SCENARIOS: readonly Scenario[] = [
     dimension: 'performance',
     title: 'Edit to remote host',
     counts: 'on a remote host (run --host): from a file written here until the environment there, already polling, sees it, two ways: rsync of the whole working copy over SSH, and a watcher here sending just that file with rsync; phases rsync, watch-sync; bytes sent as facts',
-    probe: remoteSync,
+    probe: (context) => import('./remote-sync').then((m) => m.remoteSync(context)),
     mutatesWorkspace: true,
     only: 'remote',
   },
@@ -196,7 +192,7 @@ export const SCENARIOS: readonly Scenario[] = [
     dimension: 'performance',
     title: 'Build on the mount vs a copy',
     counts: 'the file-sync build: `go build ./...` (warm build cache) on the workspace as the environment mounts it, then on a copy inside the environment\'s own filesystem; phases mounted, copy',
-    probe: mountBuild,
+    probe: (context) => import('./mount-build').then((m) => m.mountBuild(context)),
   },
   {
     id: 'modcache-isolation',
@@ -204,7 +200,7 @@ export const SCENARIOS: readonly Scenario[] = [
     dimension: 'performance',
     title: 'Module cache isolation',
     counts: 'two `go build -trimpath` of the first main package at once, three ways: sharing the environment\'s module cache, each with an empty module cache of its own (filled from the shared one as a local proxy), and vendored; phases shared-cache, own-cache, vendored, and whether all six binaries are identical',
-    probe: modcacheIsolation,
+    probe: (context) => import('./modcache-isolation').then((m) => m.modcacheIsolation(context)),
     needsMainPackage: 'to build twice three ways',
   },
   {
@@ -213,7 +209,7 @@ export const SCENARIOS: readonly Scenario[] = [
     dimension: 'maintenance',
     title: 'Offline readiness',
     counts: 'whether `go build ./...` succeeds in the warm environment with the network cut (once per runtime; ready / not ready with the first error line)',
-    check: offlineReadiness,
+    check: (context) => import('./offline-readiness').then((m) => m.offlineReadiness(context)),
   },
   {
     id: 'consistency',
@@ -221,7 +217,7 @@ export const SCENARIOS: readonly Scenario[] = [
     dimension: 'maintenance',
     title: 'Environment consistency',
     counts: '`go version`, the `go env` settings that shape builds, the C compiler, gopls and Delve in each environment, side by side with native',
-    check: consistency,
+    check: (context) => import('./consistency').then((m) => m.consistency(context)),
   },
   {
     id: 'reproducible-build',
@@ -229,7 +225,7 @@ export const SCENARIOS: readonly Scenario[] = [
     dimension: 'maintenance',
     title: 'Reproducible build',
     counts: 'SHA-256 of each main package built with -trimpath twice in each environment: stable across rebuilds, and identical to native or not (and why)',
-    check: reproducibleBuild,
+    check: (context) => import('./reproducible-build').then((m) => m.reproducibleBuild(context)),
     needsMainPackage: 'to build a binary from',
   },
 ];

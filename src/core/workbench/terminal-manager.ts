@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import * as pty from 'node-pty';
 import type { IPty } from 'node-pty';
 import type { IpcInvokeMap, TerminalInfo } from '../../shared/ipc/contract';
 import type { Core } from '../create-core';
@@ -98,7 +97,7 @@ export class PtyTerminalManager implements TerminalManager {
 
   private async start({ runtime: runtimeId, workspace: folder, cols, rows, offline, host }: OpenRequest, signal: AbortSignal): Promise<TerminalInfo> {
     // On a remote host: the same environments there, reached over SSH (the host probed first).
-    const runtimes = host === undefined ? this.core.runtimes : await this.core.hostRuntimes(host, signal);
+    const runtimes = host === undefined ? await this.core.runtimes() : await this.core.hostRuntimes(host, signal);
     const runtime = runtimes.find((r) => r.id === runtimeId);
     if (!runtime) throw unknownRuntimes([runtimeId], runtimes.map((r) => r.id), 'Open the terminal in one of those');
     const what = `Cannot open a ${runtime.displayName} terminal`;
@@ -117,6 +116,8 @@ export class PtyTerminalManager implements TerminalManager {
     }
     let proc: IPty;
     try {
+      // node-pty (a native addon) is loaded by the first terminal, not by every start of `envbench serve` or the app.
+      const pty = await import('node-pty');
       proc = pty.spawn(command.file, command.args, { name: 'xterm-256color', cols, rows, cwd: command.cwd, env: this.environment(command) });
     } catch (error) {
       await command.dispose?.().catch(() => {});

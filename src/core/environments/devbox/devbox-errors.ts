@@ -12,7 +12,7 @@ export function devboxError(stderr: string, lines = 3): string {
     .replace(ANSI, '')
     .split(/\r\n|\r|\n/)
     .map((l) => l.trim())
-    .filter((l) => l && !/^(Info:|warning:|✓|[\u2800-\u28ff]|Ensuring packages are installed|Starting a devbox shell|Finished installing packages)/i.test(l));
+    .filter((l) => l && !/^(Info:|warning:|\u2713|[\u2800-\u28ff]|Ensuring packages are installed|Starting a devbox shell|Finished installing packages)/i.test(l));
   const errorAt = all.findIndex((l) => /^Error:/i.test(l));
   const picked = (errorAt >= 0 ? all.slice(errorAt) : all).slice(0, lines).join(' | ');
   return picked || 'nothing on stderr';

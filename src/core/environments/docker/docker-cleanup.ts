@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import http from 'node:http';
 import type Docker from 'dockerode';
 import { UserError } from '../../user-error';
 import { checkEngine, createDockerClient, dockerEndpoint, withTimeout } from './docker-client';
@@ -193,46 +192,9 @@ export async function removeCacheVolumes(instance: string): Promise<CleanupRepor
 }
 
 /**
- * At start: the containers of EnvBench processes that died (reapOrphanContainers). Most starts
- * find none: a question straight to the engine's socket says so without loading dockerode.
+ * At start, once the engine's socket said it holds something to look at (owned-objects.ts): the
+ * containers of EnvBench processes that died (reapOrphanContainers).
  */
 export async function reapEngineOrphans(): Promise<CleanupReport> {
-  const endpoint = dockerEndpoint();
-  if (endpoint.socketPath && !(await hasOwnedObjects(endpoint.socketPath))) return { removed: [], left: [] };
-  return reapOrphanContainers(createDockerClient(endpoint));
-}
-
-/**
- * Whether the engine holds a container or volume with an owner label (what reapOrphanContainers
- * looks at). An engine that is not there, or does not answer in time, holds nothing to reap now,
- * as reapOrphanContainers would find too.
- */
-async function hasOwnedObjects(socketPath: string): Promise<boolean> {
-  if (!fs.existsSync(socketPath)) return false;
-  const filters = encodeURIComponent(JSON.stringify({ label: [`${LABEL_MANAGED}=true`, LABEL_OWNER] }));
-  const list = (urlPath: string): Promise<unknown> =>
-    new Promise((resolve, reject) => {
-      const request = http.get({ socketPath, path: urlPath, timeout: LIST_TIMEOUT_MS }, (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => {
-          try {
-            resolve(response.statusCode === 200 ? JSON.parse(body) : null);
-          } catch (error) {
-            reject(error);
-          }
-        });
-      });
-      request.on('timeout', () => request.destroy(new Error('timeout')));
-      request.on('error', reject);
-    });
-  try {
-    const [containers, volumes] = (await Promise.all([list(`/containers/json?all=1&filters=${filters}`), list(`/volumes?filters=${filters}`)])) as [unknown, { Volumes?: unknown[] | null } | null];
-    // An answer other than a list (an error status): let dockerode look, and say what it finds.
-    if (!Array.isArray(containers) || volumes === null) return true;
-    return containers.length > 0 || (volumes.Volumes ?? []).length > 0;
-  } catch {
-    return false;
-  }
+  return reapOrphanContainers(createDockerClient(dockerEndpoint()));
 }
