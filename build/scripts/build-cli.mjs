@@ -70,5 +70,7 @@ await build({
   banner: { js: '#!/usr/bin/env node' },
   logLevel: 'warning',
 });
+// The launcher's code caches belong to the bundle they were made from (cli-launcher.cjs).
+for (const name of fs.readdirSync(outDir)) if (/^\.envbench-main\..*\.v8-cache/.test(name)) fs.rmSync(path.join(outDir, name), { force: true });
 fs.copyFileSync(path.join(root, 'build', 'scripts', 'cli-launcher.cjs'), path.join(outDir, 'envbench.cjs'));
 fs.chmodSync(path.join(outDir, 'envbench.cjs'), 0o755);

@@ -21,7 +21,9 @@ const cacheFile = path.join(__dirname, `.envbench-main.${process.version}.${comm
 const source = fs.readFileSync(file, 'utf8').replace(/^#!.*/, '');
 let cachedData;
 try {
-  cachedData = fs.readFileSync(cacheFile);
+  // V8 checks a cache against the source's length only: a bundle rebuilt to the same length (a new
+  // commit's hash) would run the old one's code. A cache older than the bundle is not used.
+  if (fs.statSync(cacheFile).mtimeMs > fs.statSync(file).mtimeMs) cachedData = fs.readFileSync(cacheFile);
 } catch {
   cachedData = undefined;
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo, ScenarioInfo } from '../../shared/ipc/contract';
 import { LANGUAGES, type Language } from '../../shared/i18n/languages';
@@ -7,12 +7,14 @@ import { api, errorMessage } from './api';
 import { chooseLanguage } from './i18n';
 import { isTyping, SHORTCUTS, useKeydown } from './keyboard';
 import { RunningRun } from './components/RunningRun';
-import { HistoryView } from './views/HistoryView';
-import { ResultsView } from './views/ResultsView';
 import { RunView } from './views/RunView';
 import { RuntimesView } from './views/RuntimesView';
-import { TerminalsView } from './views/TerminalsView';
 import { WorkspaceView } from './views/WorkspaceView';
+
+// The views with charts (chart.js) and terminals (xterm.js) load after the first paint, in chunks of their own.
+const ResultsView = lazy(() => import('./views/ResultsView').then((m) => ({ default: m.ResultsView })));
+const HistoryView = lazy(() => import('./views/HistoryView').then((m) => ({ default: m.HistoryView })));
+const TerminalsView = lazy(() => import('./views/TerminalsView').then((m) => ({ default: m.TerminalsView })));
 
 /** The views, in the sidebar's order: Alt+1 … Alt+6 open them. Each is labelled app.view.<id>. */
 const VIEWS = ['workspace', 'runtimes', 'run', 'results', 'history', 'terminals'] as const;
@@ -119,11 +121,15 @@ export function App(): React.JSX.Element {
         <div hidden={view !== 'run'}>
           <RunView workspace={workspace} runtimes={runtimes} scenarios={scenarios} onOpenRun={openRun} active={view === 'run'} />
         </div>
-        {view === 'results' && <ResultsView runId={openRunId} />}
-        {view === 'history' && <HistoryView onOpenRun={openRun} />}
-        {/* Kept mounted so terminal sessions survive switching views. */}
+        <Suspense fallback={null}>
+          {view === 'results' && <ResultsView runId={openRunId} />}
+          {view === 'history' && <HistoryView onOpenRun={openRun} />}
+        </Suspense>
+        {/* Kept mounted so terminal sessions survive switching views; its own boundary, so loading it never blanks the others. */}
         <div hidden={view !== 'terminals'}>
-          <TerminalsView workspace={workspace} runtimes={runtimes} visible={view === 'terminals'} />
+          <Suspense fallback={null}>
+            <TerminalsView workspace={workspace} runtimes={runtimes} visible={view === 'terminals'} />
+          </Suspense>
         </div>
       </main>
       {help && (
