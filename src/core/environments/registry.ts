@@ -1,8 +1,7 @@
 import type { RuntimeId } from '../../shared/run';
 import { UserError } from '../user-error';
-import type { Runtime } from './runtime';
-
 import type { CleanupReport } from './docker/docker-cleanup';
+import type { Runtime } from './runtime';
 
 export type { CleanupReport };
 
