@@ -15,6 +15,8 @@ const haveChromium = hasTool(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', [
 const SCREENSHOTS = path.join(ROOT, 'out', 'screenshots');
 
 async function shot(page: Page, name: string): Promise<void> {
+  // What a person looks at is the view once settled: History's trend answered and drawn, not loading.
+  await page.locator('[data-testid=trend-loading], .trend canvas:not([data-chart-ready="true"])').first().waitFor({ state: 'detached', timeout: 30_000 });
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }

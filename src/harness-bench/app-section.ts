@@ -433,7 +433,7 @@ async function measureHistory(served: Served, page: Page, notes: string[]): Prom
     await nav(page, 'History').click();
     firstRow.push((await waited(page, handle)).ms);
     // Let the trend chart below the list finish, so the scroll is measured on its own.
-    await page.locator('.trend canvas[data-chart-ready="true"], .trend p.muted').first().waitFor({ timeout: 60_000 });
+    await page.locator('.trend canvas[data-chart-ready="true"], .trend p.muted:not([data-testid=trend-loading])').first().waitFor({ timeout: 60_000 });
     await startStalls(page);
     const scrolled = await page.evaluate(() => (globalThis as unknown as PageGlobals).__envbenchProbe!.scrollHistoryToEnd());
     const stalls = await stopStalls(page);

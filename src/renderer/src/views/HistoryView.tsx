@@ -177,7 +177,8 @@ function Trend({ initialScenario, initialRuntime, runtimes }: { initialScenario:
         </select>
       </div>
       {machines.size > 1 && <p className="warning">{t('app.history.trend.machines', { n: machines.size })}</p>}
-      {config ? <ChartCanvas config={config} label={t('app.history.trend.label', { scenario, runtime })} height={240} /> : <p className="muted">{t('app.history.trend.none', { scenario, runtime })}</p>}
+      {/* While the trend loads it says so: "no run" only once the history answered that. */}
+      {config ? <ChartCanvas config={config} label={t('app.history.trend.label', { scenario, runtime })} height={240} /> : points === null ? <p className="muted" data-testid="trend-loading">{t('app.history.trend.loading', { scenario, runtime })}</p> : <p className="muted">{t('app.history.trend.none', { scenario, runtime })}</p>}
     </div>
   );
 }

@@ -116,6 +116,7 @@ export const app = {
       label: 'Trend of {{scenario}} on {{runtime}}',
       machines: 'These runs come from {{n}} different machines.',
       none: 'No run measured {{scenario}} on {{runtime}} yet.',
+      loading: 'Loading the trend of {{scenario}} on {{runtime}}…',
     },
   },
 };

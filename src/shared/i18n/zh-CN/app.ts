@@ -103,6 +103,7 @@ export const app: Messages<typeof en> = {
       label: '{{runtime}} 上 {{scenario}} 的趋势',
       machines: '这些运行来自 {{n}} 台不同的机器。',
       none: '还没有在 {{runtime}} 上测量过 {{scenario}} 的运行。',
+      loading: '正在加载 {{runtime}} 上 {{scenario}} 的趋势…',
     },
   },
 };
