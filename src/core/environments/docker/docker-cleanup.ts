@@ -3,9 +3,9 @@ import type Docker from 'dockerode';
 import { UserError } from '../../user-error';
 import { checkEngine, createDockerClient, dockerEndpoint, withTimeout } from './docker-client';
 import { isNotFound } from './engine-stream';
+import { LIST_TIMEOUT_MS } from './owned-objects';
 import { checkOwner, isEnvbenchContainer, LABEL_INSTANCE, LABEL_KIND, LABEL_MANAGED, LABEL_OWNER, MANAGED_FILTER } from './labels';
 
-const LIST_TIMEOUT_MS = 3_000;
 
 /** What a clean-up removed, and what it found but left alone, each as one line for a person. */
 export interface CleanupReport {

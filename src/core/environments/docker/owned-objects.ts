@@ -8,7 +8,8 @@ import { LABEL_MANAGED, LABEL_OWNER } from './labels';
 // Most starts find none, and this says so straight from the engine's socket, loading neither
 // dockerode nor the rest of the Docker environment (docker-cleanup.ts does the reaping).
 
-const LIST_TIMEOUT_MS = 3_000;
+/** How long a list of the engine's objects may take, here and in docker-cleanup.ts. */
+export const LIST_TIMEOUT_MS = 3_000;
 
 /** Whether the engine may hold objects of an EnvBench process that died; an engine not reached by a socket is asked by dockerode. */
 export async function engineMayHoldOrphans(): Promise<boolean> {
