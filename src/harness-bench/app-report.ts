@@ -18,8 +18,8 @@ export type AppBenchReport =
       /** Chromium's version and the page's viewport. */
       browser: string;
       viewport: { width: number; height: number };
-      /** The synthetic history the figures were measured against. */
-      history: { runs: number; bigRun: string; seedMs: number };
+      /** The synthetic history the figures were measured against; null when only the terminal was measured. */
+      history: { runs: number; bigRun: string; seedMs: number } | null;
       /** One-minute load average when the section started and ended, and the CPU count, to tell a busy machine. */
       load: { start: number; end: number; cpus: number };
       figures: AppFigure[];
@@ -58,8 +58,12 @@ export function formatAppBench(report: AppBenchReport): string {
   );
   return [
     `The app in Chromium (${report.browser}, ${report.viewport.width}x${report.viewport.height}): the built renderer against the real core through`,
-    `the bridge of \`envbench serve\`, with a synthetic history of ${report.history.runs} runs (written in ${(report.history.seedMs / 1000).toFixed(1)} s),`,
-    `one of them 5 runtimes x 12 scenarios x 30 samples (${report.history.bigRun}). In-page times are performance.now() from the`,
+    ...(report.history
+      ? [
+          `the bridge of \`envbench serve\`, with a synthetic history of ${report.history.runs} runs (written in ${(report.history.seedMs / 1000).toFixed(1)} s),`,
+          `one of them 5 runtimes x 12 scenarios x 30 samples (${report.history.bigRun}). In-page times are performance.now() from the`,
+        ]
+      : ['the bridge of `envbench serve`, its terminal alone (ENVBENCH_BENCH_ONLY=terminal). In-page times are performance.now() from the']),
     'triggering event (click or Enter: its timeStamp, so input queued behind a busy main thread counts) to the state named.',
     'Frame gap: the longest time between two requestAnimationFrame callbacks (16.7 ms at 60 Hz when idle).',
     loadLine(report.load),

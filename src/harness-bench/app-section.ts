@@ -595,7 +595,7 @@ async function ptyCeiling(command: string): Promise<number> {
  * The app section of `npm run bench`. Returns why it could not run instead of failing, so the
  * other sections still print.
  */
-export async function measureAppBench(): Promise<AppBenchReport> {
+export async function measureAppBench({ terminalOnly = false }: { terminalOnly?: boolean } = {}): Promise<AppBenchReport> {
   const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!isExecutableFile(executablePath)) return { measured: false, reason: `no Chromium at ${executablePath}: install chromium, or set CHROMIUM_PATH` };
   const rendererDir = builtRendererDir();
@@ -620,7 +620,8 @@ export async function measureAppBench(): Promise<AppBenchReport> {
     const core = createCore({ resourcesDir: resourcesDir(), dataDir, envbench: ENVBENCH_BUILD });
     cleanups.unshift(() => core.dispose());
     const workspace = await core.inspectWorkspace(core.sampleWorkspace());
-    const seeded = elapsed(() => seedHistory(core.dbFile, workspace));
+    // The terminal's figures alone need no history (ENVBENCH_BENCH_ONLY=terminal).
+    const seeded = terminalOnly ? { value: '', ms: 0 } : elapsed(() => seedHistory(core.dbFile, workspace));
     const appInfo: AppInfo = { version: ENVBENCH_BUILD.version, commit: ENVBENCH_BUILD.commit, dataDir, dbFile: core.dbFile, sampleWorkspace: core.sampleWorkspace(), shell: 'browser' };
     const service = createIpcService(hostOnly(core), appInfo);
     cleanups.unshift(() => service.dispose());
@@ -630,10 +631,12 @@ export async function measureAppBench(): Promise<AppBenchReport> {
 
     const served: Served = { browser, url: bridge.url, service, bigRun: seeded.value, errors: [], acks };
     const notes: string[] = [];
-    const figures = await measureLoads(served);
+    const figures = terminalOnly ? [] : await measureLoads(served);
     const page = await openPage(served);
-    figures.push(...(await measureResults(served, page)));
-    figures.push(...(await measureHistory(served, page, notes)));
+    if (!terminalOnly) {
+      figures.push(...(await measureResults(served, page)));
+      figures.push(...(await measureHistory(served, page, notes)));
+    }
     figures.push(...(await measureTerminal(served, page, notes)));
     if (served.errors.length > 0) notes.push(`Errors in the page: ${[...new Set(served.errors)].join('; ')}`);
     process.stderr.write('\r\x1b[2K');
@@ -641,7 +644,7 @@ export async function measureAppBench(): Promise<AppBenchReport> {
       measured: true,
       browser: `Chromium ${browser.version()}`,
       viewport: VIEWPORT,
-      history: { runs: APP.historyRuns + 1, bigRun: seeded.value, seedMs: seeded.ms },
+      history: terminalOnly ? null : { runs: APP.historyRuns + 1, bigRun: seeded.value, seedMs: seeded.ms },
       load: { start: loadAtStart, end: os.loadavg()[0] ?? 0, cpus: os.cpus().length },
       figures,
       notes,

@@ -117,24 +117,24 @@ async function entryCosts(core: ReturnType<typeof cliCore>, workspace: Awaited<R
 }
 
 /** The app section never stops the others from printing: a failure becomes its one line. */
-async function appSection(): Promise<string> {
-  const report: AppBenchReport = await measureAppBench().catch((error: unknown): AppBenchReport => ({ measured: false, reason: `failed: ${describeError(error)}` }));
+async function appSection(options: { terminalOnly?: boolean } = {}): Promise<string> {
+  const report: AppBenchReport = await measureAppBench(options).catch((error: unknown): AppBenchReport => ({ measured: false, reason: `failed: ${describeError(error)}` }));
   process.stderr.write('\r\x1b[2K');
   return formatAppBench(report);
 }
 
 async function main(): Promise<void> {
   const only = process.env.ENVBENCH_BENCH_ONLY || undefined;
-  if (only !== undefined && only !== 'app' && only !== 'cli' && only !== 'comparison') {
-    process.stderr.write(`bench: ENVBENCH_BENCH_ONLY=${only} names no section: the ones that can run alone are \`app\`, \`cli\` and \`comparison\` (the whole default comparison, twice: half an hour or more); unset it to run the others\n`);
+  if (only !== undefined && only !== 'app' && only !== 'terminal' && only !== 'cli' && only !== 'comparison') {
+    process.stderr.write(`bench: ENVBENCH_BENCH_ONLY=${only} names no section: the ones that can run alone are \`app\`, \`terminal\` (the app's terminal figures alone), \`cli\` and \`comparison\` (the whole default comparison, twice: half an hour or more); unset it to run the others\n`);
     process.exit(2);
   }
   if (only === 'comparison') {
     process.stdout.write(measureComparison() + '\n');
     return;
   }
-  if (only === 'app') {
-    process.stdout.write((await appSection()) + '\n');
+  if (only === 'app' || only === 'terminal') {
+    process.stdout.write((await appSection({ terminalOnly: only === 'terminal' })) + '\n');
     return;
   }
   try {
