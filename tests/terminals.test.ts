@@ -268,20 +268,25 @@ describe.skipIf(!haveGo)('terminal flow control (VS Code\'s watermarks)', () => 
 });
 
 describe('terminal floods are cut before they are sent', () => {
-  /** A native terminal whose events are kept, with no page acknowledging anything. */
-  async function openWatched(): Promise<{ manager: PtyTerminalManager; id: string; output: () => string; close: () => Promise<void> }> {
+  /** A native terminal whose events are kept, with no page acknowledging anything (or, with `ack`, one that draws each batch at once). */
+  async function openWatched({ ack = false } = {}): Promise<{ manager: PtyTerminalManager; id: string; output: () => string; batches: number[]; close: () => Promise<void> }> {
     const core = createCore({ resourcesDir: RESOURCES, dataDir: tempDataDir(), envbench: { version: '0.0.0-test', commit: null } });
     const hub = new EventHub();
     const manager = new PtyTerminalManager(core, hub);
     let output = '';
+    const batches: number[] = [];
     hub.subscribe((channel, payload) => {
-      if (channel === 'terminal:data') output += (payload as { data: string }).data;
+      if (channel !== 'terminal:data') return;
+      output += (payload as { data: string }).data;
+      batches.push((payload as { data: string }).data.length);
+      if (ack) queueMicrotask(() => manager.ack(info.id, (payload as { data: string }).data.length));
     });
     const info = await manager.open({ runtime: 'native', workspace: core.sampleWorkspace(), cols: 80, rows: 24 });
     return {
       manager,
       id: info.id,
       output: () => output,
+      batches,
       close: async () => {
         await manager.dispose();
         core.dispose();
@@ -296,13 +301,43 @@ describe('terminal floods are cut before they are sent', () => {
       await waitFor(() => t.output().includes('END-42'), 60_000, 'the end of the flood, with no acknowledgement');
       const sent = t.output();
       const numbers = sent.split('\r\n').filter((line) => /^\d+$/.test(line)).map(Number);
-      // The last 10 500 lines at least, in order and none missing, ending with 400000.
-      const tail = numbers.slice(-10_500);
+      // 10 501 line feeds kept (scrollback, 500 rows, one more), the last after END-42: 10 500
+      // numbers, the first of which may continue a line the batch before left unfinished (it
+      // then scrolls out of the buffer, as terminal-flood.ts says).
+      const tail = numbers.slice(-10_499);
       expect(tail.at(-1)).toBe(400_000);
       expect(tail.every((n, i) => i === 0 || n === tail[i - 1]! + 1)).toBe(true);
       // Far less than seq printed (2.7 MB): the rest was cut, and counted as acknowledged.
       expect(sent.length).toBeLessThan(1_500_000);
       expect(t.manager.flowControl(t.id).unacknowledged).toBeLessThan(FLOW_CONTROL.highWatermarkChars);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("a flood's end: the lines before the prompt that follows it are cut too, and the prompt (escape sequences) comes whole", async () => {
+    const t = await openWatched({ ack: true });
+    try {
+      t.manager.write(t.id, 'seq 1 3000000; echo "END-$((6*7))"\r');
+      await waitFor(() => t.output().includes('END-42'), 60_000, 'the end of the flood');
+      await waitFor(() => /\x1b\[\?2004h[^\n]*\$ $/.test(t.output()) || t.output().trimEnd().endsWith('#'), 10_000, 'the prompt after it');
+      // The buffer's 10 500 lines of at most 9 characters, and what follows them: no batch
+      // carries the up to 1 000 000 characters that wait between two cuts.
+      expect(Math.max(...t.batches)).toBeLessThan(200_000);
+      expect(t.output()).toContain('\r\n3000000\r\nEND-42');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('plain text with bare line feeds (stty -onlcr) is never cut: lines would start where the cut ones left the cursor', async () => {
+    const t = await openWatched();
+    try {
+      t.manager.write(t.id, 'stty -onlcr; seq 1 100000; stty onlcr; echo "END-$((6*7))"\r');
+      await waitFor(() => t.output().includes('END-42'), 60_000, 'the end of the flood');
+      const numbers = t.output().split(/[\r\n]/).filter((line) => /^\d+$/.test(line));
+      expect(numbers).toHaveLength(100_000);
+      expect(numbers.at(-1)).toBe('100000');
     } finally {
       await t.close();
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { floodCut, FloodGuard, ScreenModes } from './terminal-flood';
+import { cutPtyChunks, floodCut, FloodGuard, isPtyPlainText, ScreenModes } from './terminal-flood';
 
 describe('terminal flood cut', () => {
   it('cuts plain pty text right after a CR LF, keeping exactly the last keepLines line feeds', () => {
@@ -19,6 +19,44 @@ describe('terminal flood cut', () => {
     expect(floodCut(lines + '\x9b31m', 10)).toBe(0);
     expect(floodCut(lines + 'a\nb', 10)).toBe(0);
     expect(floodCut('y\r\n'.repeat(10), 10)).toBe(0);
+  });
+
+  it('tells plain text in pty form: every LF after a CR, but for a first LF whose CR came before', () => {
+    expect(isPtyPlainText('a\tb\r\nc\rd\r\n')).toBe(true);
+    expect(isPtyPlainText('\nrest\r\n')).toBe(true);
+    expect(isPtyPlainText('')).toBe(true);
+    expect(isPtyPlainText('a\nb')).toBe(false);
+    expect(isPtyPlainText('\n\n')).toBe(false);
+    expect(isPtyPlainText('a\r\n\n')).toBe(false);
+    expect(isPtyPlainText('a\r\nb\x1b[m')).toBe(false);
+    expect(isPtyPlainText('\r\né')).toBe(false);
+    // A long refusal stays linear (no backtracking): a flood that ends in an escape sequence.
+    const started = performance.now();
+    expect(isPtyPlainText('y\r\n'.repeat(200_000) + '\x1b')).toBe(false);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('cuts chunks as it cuts their text joined, copying only what it keeps', () => {
+    // A fixed sequence (shared/ imports nothing): the same texts and chunkings every run.
+    let state = 3;
+    const random = (): number => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let round = 0; round < 200; round++) {
+      let text = '';
+      const lines = 20 + Math.floor(random() * 60);
+      for (let i = 0; i < lines; i++) text += 'x'.repeat(Math.floor(random() * 12)) + '\r\n';
+      text += 'tail'.slice(0, Math.floor(random() * 5));
+      const chunks: string[] = [];
+      for (let at = 0; at < text.length; ) {
+        const size = 1 + Math.floor(random() * 40);
+        chunks.push(text.slice(at, at + size));
+        at += size;
+      }
+      const keep = 1 + Math.floor(random() * 10);
+      const cut = floodCut(text, keep);
+      const chunked = cutPtyChunks(chunks, keep);
+      if (cut === 0) expect(chunked).toBeNull();
+      else expect(chunked).toEqual({ kept: text.slice(cut), cut });
+    }
   });
 
   it('knows when every escape sequence written so far is complete', () => {

@@ -71,11 +71,20 @@ export class FloodGuard {
 }
 
 const PLAIN_TEXT = /^[\t\r\n\x20-\x7e]*$/;
-const LF_WITHOUT_CR = /[^\r]\n/;
+/** Plain text in which every LF follows a CR, but for an LF first (its CR, if any, ends the text before). One pass, no backtracking: each repetition starts at a CR. */
+const PTY_PLAIN_TEXT = /^\n?[\t\x20-\x7e]*(?:\r\n?[\t\x20-\x7e]*)*$/;
 
 /** Whether xterm.js parsing `text` cannot change anything a cut depends on (no escape sequence, no control but tab, CR and LF). */
 export function isPlainText(text: string): boolean {
   return PLAIN_TEXT.test(text);
+}
+
+/**
+ * Plain text (isPlainText) as a pty's output processing (onlcr) leaves it: every LF after a CR. An
+ * LF first in `text` is not checked: the caller knows what came before it.
+ */
+export function isPtyPlainText(text: string): boolean {
+  return PTY_PLAIN_TEXT.test(text);
 }
 
 /**
@@ -84,22 +93,33 @@ export function isPlainText(text: string): boolean {
  * or holds too few lines for a cut.
  */
 export function floodCut(text: string, keepLines: number): number {
-  return isPlainText(text) ? plainFloodCut(text, keepLines) : 0;
+  return isPtyPlainText(text) ? (cutPtyChunks([text], keepLines)?.cut ?? 0) : 0;
 }
 
-/** floodCut for text already known to be plain (isPlainText), as the core knows it chunk by chunk. */
-export function plainFloodCut(text: string, keepLines: number): number {
+/**
+ * The flood cut of output kept as chunks, each already known to be plain text in pty form
+ * (isPtyPlainText, and an LF first in a chunk after a CR), as the core knows it chunk by chunk:
+ * what is kept (the last `keepLines` line feeds and what follows them) and how many characters
+ * go before it, or null when the chunks hold too few lines. The chunks are not joined: only the
+ * kept part is copied.
+ */
+export function cutPtyChunks(chunks: readonly string[], keepLines: number): { kept: string; cut: number } | null {
+  let total = 0;
+  for (const chunk of chunks) total += chunk.length;
   // Only worth a look when the text could hold twice what is kept (a line is at least CR LF).
-  if (text.length < 4 * keepLines) return 0;
-  if (LF_WITHOUT_CR.test(text.slice(1))) return 0;
+  if (total < 4 * keepLines) return null;
   // Cut right after the LF that leaves exactly `keepLines` LFs in the kept part.
   let seen = 0;
-  for (let i = text.length - 1; i >= 0; i--) {
-    if (text.charCodeAt(i) !== 10) continue;
-    seen++;
-    if (seen === keepLines + 1) return i + 1;
+  for (let c = chunks.length - 1; c >= 0; c--) {
+    const chunk = chunks[c]!;
+    for (let i = chunk.lastIndexOf('\n'); i !== -1; i = i === 0 ? -1 : chunk.lastIndexOf('\n', i - 1)) {
+      if (++seen === keepLines + 1) {
+        const kept = chunk.slice(i + 1) + chunks.slice(c + 1).join('');
+        return { kept, cut: total - kept.length };
+      }
+    }
   }
-  return 0;
+  return null;
 }
 
 /** Lines of scrollback every xterm.js of the app keeps; the core's cut (terminal-manager.ts) keeps at least that many. */

@@ -7,7 +7,7 @@ import { describeError, UserError } from '../user-error';
 import type { EventHub } from './event-hub';
 import type { TerminalManager } from './terminal-types';
 import { unknownRuntimes } from '../environments/registry';
-import { isPlainText, plainFloodCut, ScreenModes, TERMINAL_SCROLLBACK } from '../../shared/terminal-flood';
+import { cutPtyChunks, isPtyPlainText, ScreenModes, TERMINAL_SCROLLBACK } from '../../shared/terminal-flood';
 
 /**
  * Flow control as VS Code does it (platform/terminal/node/terminalProcess.ts): the renderer acks
@@ -41,8 +41,13 @@ interface Terminal {
   paused: boolean;
   pending: string[];
   pendingChars: number;
-  /** Everything pending is plain text (no escape sequence, no control but tab, CR and LF). */
-  pendingPlain: boolean;
+  /**
+   * How many of the pending chunks, from the first, are plain text in pty form (no escape
+   * sequence, no control but tab, CR and LF; every LF after a CR): the part a cut may drop.
+   */
+  plainChunks: number;
+  /** The last character of the output read so far (its code), to tell whether an LF starting a chunk follows a CR. */
+  lastChar: number;
   /** Pending output is cut when it passes this many characters (doubled when a cut finds too few lines). */
   compactAt: number;
   /** Part of the pending batch was cut: a flood. */
@@ -131,7 +136,8 @@ export class PtyTerminalManager implements TerminalManager {
       paused: false,
       pending: [],
       pendingChars: 0,
-      pendingPlain: true,
+      plainChunks: 0,
+      lastChar: 0,
       compactAt: FLOOD.compactChars,
       batchCut: false,
       flooding: false,
@@ -169,7 +175,10 @@ export class PtyTerminalManager implements TerminalManager {
     terminal.pending.push(data);
     terminal.pendingChars += data.length;
     terminal.unacknowledged += data.length;
-    if (terminal.pendingPlain && !isPlainText(data)) terminal.pendingPlain = false;
+    // One pass over each chunk as it arrives: a cut then needs no look at what it drops.
+    const plain = isPtyPlainText(data) && (data.charCodeAt(0) !== 10 || terminal.lastChar === 13);
+    if (plain && terminal.plainChunks === terminal.pending.length - 1) terminal.plainChunks++;
+    terminal.lastChar = data.charCodeAt(data.length - 1);
     const cuttable = this.cuttable(terminal);
     if (cuttable && terminal.pendingChars >= terminal.compactAt) this.cut(terminal);
     if (!terminal.paused && !terminal.closing && terminal.unacknowledged > FLOW_CONTROL.highWatermarkChars) {
@@ -180,26 +189,30 @@ export class PtyTerminalManager implements TerminalManager {
     else terminal.flushTimer ??= setTimeout(() => this.flush(terminal), terminal.flooding ? FLOOD.frameMs : OUTPUT_BATCH.maxDelayMs);
   }
 
-  /** The pending batch is plain text after output that left the page's terminal where a cut is exact. */
+  /** The whole pending batch is plain text after output that left the page's terminal where a cut is exact. */
   private cuttable(terminal: Terminal): boolean {
-    return terminal.pendingPlain && terminal.modes.cuttable;
+    return terminal.plainChunks === terminal.pending.length && terminal.modes.cuttable;
   }
 
-  /** Cuts the pending batch to the lines the page's buffer keeps; the cut part counts as acknowledged. */
+  /**
+   * Cuts the plain chunks the pending batch starts with to the lines the page's buffer keeps; what
+   * follows them (a prompt after a flood) is kept whole. The cut part counts as acknowledged.
+   */
   private cut(terminal: Terminal): void {
-    const text = terminal.pending.length === 1 ? terminal.pending[0]! : terminal.pending.join('');
-    const cut = plainFloodCut(text, TERMINAL_SCROLLBACK + Math.max(terminal.modes.rows, CUT_ROWS_AT_LEAST) + 1);
-    if (cut === 0) {
-      // Too few lines yet (long ones), or a bare LF: try again with twice as much.
-      terminal.pending = [text];
+    if (terminal.plainChunks === 0 || !terminal.modes.cuttable) return;
+    const plain = terminal.plainChunks === terminal.pending.length ? terminal.pending : terminal.pending.slice(0, terminal.plainChunks);
+    const cut = cutPtyChunks(plain, TERMINAL_SCROLLBACK + Math.max(terminal.modes.rows, CUT_ROWS_AT_LEAST) + 1);
+    if (!cut) {
+      // Too few lines yet (long ones): try again with twice as much.
       terminal.compactAt = terminal.pendingChars * 2;
       return;
     }
-    const kept = text.slice(cut);
-    terminal.pending = [kept];
-    terminal.pendingChars = kept.length;
+    // What is kept holds the buffer's lines: never empty.
+    terminal.pending = [cut.kept, ...terminal.pending.slice(terminal.plainChunks)];
+    terminal.plainChunks = 1;
+    terminal.pendingChars -= cut.cut;
     terminal.batchCut = true;
-    this.acknowledged(terminal, cut);
+    this.acknowledged(terminal, cut.cut);
   }
 
   private flush(terminal: Terminal): void {
@@ -209,12 +222,12 @@ export class PtyTerminalManager implements TerminalManager {
       terminal.flooding = false;
       return;
     }
-    if (this.cuttable(terminal)) this.cut(terminal);
+    this.cut(terminal);
     const data = terminal.pending.length === 1 ? terminal.pending[0]! : terminal.pending.join('');
     terminal.flooding = terminal.batchCut;
     terminal.pending = [];
     terminal.pendingChars = 0;
-    terminal.pendingPlain = true;
+    terminal.plainChunks = 0;
     terminal.compactAt = FLOOD.compactChars;
     terminal.batchCut = false;
     terminal.modes.written(data);
