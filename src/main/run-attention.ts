@@ -1,47 +1,27 @@
 import type { BrowserWindow } from 'electron';
 import { dialog, Notification } from 'electron';
-import type { IpcEventMap } from '../shared/ipc/contract';
 import type { IpcService } from '../core/ipc-service';
+import { RunAttention } from './run-attention-model';
 
 /**
- * What the desktop shows of a run while the user looks elsewhere: the window's progress bar
- * (taskbar, dock), a notification when it ends, and a question before closing the window would
- * cancel it. Listens to the same events the renderer gets.
+ * The window's progress bar (taskbar, dock), a notification when a run ends, and a question
+ * before closing the window would cancel it: RunAttention (run-attention-model.ts) decides,
+ * this applies it with Electron.
  */
 export function attendRuns(window: BrowserWindow, service: IpcService): { dispose(): void } {
-  let running: string | null = null;
-  const subscription = service.subscribe((channel, payload) => {
-    if (window.isDestroyed()) return;
-    if (channel === 'bench:progress') {
-      const progress = payload as IpcEventMap['bench:progress'];
-      if (progress.totalSteps > 0) window.setProgressBar(progress.completedSteps / progress.totalSteps);
-      return;
-    }
-    if (channel !== 'bench:state') return;
-    const state = payload as IpcEventMap['bench:state'];
-    if (state.status === 'running') {
-      running = state.runId;
-      window.setProgressBar(0);
-      return;
-    }
-    running = null;
-    window.setProgressBar(-1);
-    if (Notification.isSupported()) {
-      const body = state.status === 'completed' ? 'Every measurement finished: open Results.' : state.status === 'cancelled' ? 'Cancelled: the samples measured so far are kept.' : `Failed${state.error ? `: ${state.error}` : ''}`;
-      new Notification({ title: `EnvBench run ${state.runId} ${state.status}`, body }).show();
-    }
+  const attention = new RunAttention({
+    progress: (value) => {
+      if (!window.isDestroyed()) window.setProgressBar(value);
+    },
+    notify: (title, body) => {
+      if (Notification.isSupported()) new Notification({ title, body }).show();
+    },
   });
+  const subscription = service.subscribe((channel, payload) => attention.onEvent(channel, payload));
   const onClose = (event: Electron.Event): void => {
-    if (!running) return;
-    const choice = dialog.showMessageBoxSync(window, {
-      type: 'question',
-      buttons: ['Keep measuring', 'Cancel the run and close'],
-      defaultId: 0,
-      cancelId: 0,
-      title: 'A run is measuring',
-      message: `Run ${running} is still measuring.`,
-      detail: 'Closing the window cancels it: its containers are removed, and the samples measured so far stay in the history.',
-    });
+    const question = attention.closeQuestion();
+    if (!question) return;
+    const choice = dialog.showMessageBoxSync(window, { type: 'question', defaultId: 0, cancelId: 0, ...question });
     if (choice === 0) event.preventDefault();
   };
   window.on('close', onClose);
