@@ -13,7 +13,7 @@ import { createCore } from '../src/core/create-core';
 import type { IpcService } from '../src/core/ipc-service';
 import { createIpcService } from '../src/core/ipc-service';
 import type { EventListener } from '../src/core/workbench/event-hub';
-import { ipcInvokeArgs } from '../src/shared/ipc/contract';
+import { ipcInvokeArgs } from '../src/shared/ipc/invoke-args';
 import { decodeTerminalFrame } from '../src/shared/ipc/terminal-frame';
 import type { EnvbenchApi, IpcEventMap } from '../src/shared/ipc/contract';
 import { CLI, RESOURCES, ROOT, SAMPLE_WORKSPACE, tempDataDir } from './support/envbench-cli';

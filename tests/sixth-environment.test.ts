@@ -8,7 +8,7 @@ import type { Runtime, RuntimeSession } from '../src/core/environments/runtime';
 import { exportRun } from '../src/core/export/exporters';
 import { createIpcService } from '../src/core/ipc-service';
 import { formatRunSummary } from '../src/cli/format/run-summary';
-import { ipcInvokeArgs } from '../src/shared/ipc/contract';
+import { ipcInvokeArgs } from '../src/shared/ipc/invoke-args';
 import { RESOURCES, SAMPLE_WORKSPACE, tempDataDir } from './support/envbench-cli';
 
 /**

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppInfo, EventChannel, InvokeChannel, IpcInvokeMap, IpcReply, TrendPoint } from '../shared/ipc/contract';
-import { INVOKE_CHANNELS, ipcInvokeArgs } from '../shared/ipc/contract';
+import { INVOKE_CHANNELS } from '../shared/ipc/contract';
+import type * as InvokeArgs from '../shared/ipc/invoke-args';
 import { machineKey } from '../shared/format/machine-key';
 import type { ReportData } from '../shared/report';
 import type { ExportFormat } from '../shared/run';
@@ -57,11 +58,15 @@ const MIME_TYPES: Partial<Record<ExportFormat, string>> = {
 /** The most recent runs a trend looks at: enough for a trend, few enough to answer at once. */
 const TREND_RUNS = 100;
 
+type InvokeArgsModule = typeof InvokeArgs;
+
 export function createIpcService(core: Core, appInfo: AppInfo, options: IpcServiceOptions = {}): IpcService {
   const hub = new EventHub();
   const runs = new RunManager(core, hub);
   const terminals = createTerminalManager(core, hub);
   const recent = new RecentWorkspaces(core.dataDir);
+  // zod and the schemas load with the first call (the page's first request), not at start.
+  let invokeArgs: Promise<InvokeArgsModule> | null = null;
 
   const handlers: Handlers = {
     'app:info': () => appInfo,
@@ -144,6 +149,7 @@ export function createIpcService(core: Core, appInfo: AppInfo, options: IpcServi
       try {
         if (!(INVOKE_CHANNELS as string[]).includes(channel)) throw new Error(`unknown IPC channel ${JSON.stringify(channel)}`);
         const known = channel as InvokeChannel;
+        const { ipcInvokeArgs } = await (invokeArgs ??= import('../shared/ipc/invoke-args'));
         const parsed = ipcInvokeArgs[known].safeParse(rawArgs);
         if (!parsed.success) throw new Error(`invalid arguments for ${known}: ${parsed.error.message}`);
         const handler = handlers[known] as (...args: unknown[]) => unknown;
