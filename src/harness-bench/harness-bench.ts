@@ -3,8 +3,9 @@
  * interleaved run (a block of hyperfine runs, then a block of EnvBench samples, repeated), the
  * cost of entering each environment, an A/A check of the verdicts (native against itself), and
  * the CLI's own start against `node -e 0`, and the app in Chromium, and prints the figures. A
- * benchmark, not a test: it prints and exits 0 unless it cannot run. ENVBENCH_BENCH_ONLY=app or cli measures that section alone; =comparison
- * measures the whole default comparison twice (comparison-section.ts), which no default run does.
+ * benchmark, not a test: it prints and exits 0 unless it cannot run. ENVBENCH_BENCH_ONLY=app or cli
+ * measures that section alone, =terminal the app's terminal figures alone; =comparison measures the
+ * whole default comparison twice (comparison-section.ts), which no default run does.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
