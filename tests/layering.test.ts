@@ -18,7 +18,7 @@ describe('layering lint rules', () => {
     ['shared may not import core', 'src/shared/x.ts', "import { createCore } from '../core/create-core';\nexport const x = createCore;\n"],
     ['renderer may not import Node built-ins', 'src/renderer/src/x.ts', "import path from 'path';\nexport const x = path;\n"],
     ['renderer takes only types from shared', 'src/renderer/src/x.ts', "import { RUNTIME_ID_PATTERN } from '../../shared/run';\nexport const x = RUNTIME_ID_PATTERN;\n"],
-    ['preload takes only types from shared', 'src/preload/x.ts', "import { ipcInvokeArgs } from '../shared/ipc/contract';\nexport const x = ipcInvokeArgs;\n"],
+    ['preload takes only types from shared (no schema)', 'src/preload/x.ts', "import { ipcInvokeArgs } from '../shared/ipc/invoke-args';\nexport const x = ipcInvokeArgs;\n"],
     ['core may not import the CLI', 'src/core/x.ts', "import { main } from '../cli/envbench';\nexport const x = main;\n"],
     ['core reaches environments through the registry only', 'src/core/bench/x.ts', "import { NativeRuntime } from '../environments/native/native';\nexport const x = NativeRuntime;\n"],
     ['an environment folder may not import another', 'src/core/environments/nix/x.ts', "import { managedLabels } from '../docker/labels';\nexport const x = managedLabels;\n"],
@@ -38,6 +38,7 @@ describe('layering lint rules', () => {
 
   it.each([
     ['renderer type imports from shared', 'src/renderer/src/x.ts', "import type { RunJson } from '../../shared/run';\nexport type X = RunJson;\n"],
+    ['preload value imports of the contract\'s channel lists', 'src/preload/x.ts', "import { INVOKE_CHANNELS } from '../shared/ipc/contract';\nexport const x = INVOKE_CHANNELS;\n"],
     ['renderer value imports from shared/format', 'src/renderer/src/x.ts', "import { formatMs } from '../../shared/format/units';\nexport const x = formatMs;\n"],
     ['the registry imports each environment folder', 'src/core/environments/registry.ts', "import { NixRuntime } from './nix/nix';\nexport const x = NixRuntime;\n"],
     ['dind builds on docker', 'src/core/environments/dind/x.ts', "import { managedLabels } from '../docker/labels';\nexport const x = managedLabels;\n"],

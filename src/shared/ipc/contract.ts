@@ -1,6 +1,6 @@
 // The one IPC contract between the renderer and the core. Channels are 'domain:verb'.
 // The main process (and `envbench serve`) validate every argument list with the zod schemas of
-// invoke-args.ts before calling the core; the preload and the renderer import only the types.
+// invoke-args.ts before calling the core; the renderer imports only the types, the preload also the channel lists.
 import type { ExportFormat, RunComparisonJson, RunJson, RunPlan, RunProgress, RunSummary, RuntimeHealth, RuntimeId, WorkspaceInfo } from '../run';
 import type { Language } from '../i18n/languages';
 import type { HostEntry, HostHealth } from '../hosts';
@@ -151,7 +151,7 @@ export type InvokeChannel = keyof IpcInvokeMap;
 export type EventChannel = keyof IpcEventMap;
 
 
-/** Every invoke channel, listed (type-checked both ways) so that knowing them loads no schema. */
+/** Every invoke channel, listed (type-checked both ways) so that knowing them loads no schema: the core and the preload check names against it. */
 const INVOKE_CHANNEL_SET: Record<InvokeChannel, true> = {
   'app:info': true,
   'runtime:list': true,
